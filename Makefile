@@ -1,0 +1,52 @@
+# Local Vision. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app localvision
+
+.PHONY: run test assets install install-test migrate-check clean
+
+run: install assets
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) serve
+
+test: install-test assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# Front-end packages are copied from node_modules and compiled, never committed.
+assets: static/dist/app.css static/dist/htmx.min.js static/dist/govuk/govuk-frontend.min.js
+
+static/dist/app.css: static/scss/app.scss node_modules/.installed
+	mkdir -p static/dist
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps static/scss/app.scss $@
+
+static/dist/htmx.min.js: node_modules/.installed
+	mkdir -p static/dist
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+static/dist/govuk/govuk-frontend.min.js: node_modules/.installed
+	mkdir -p static/dist/govuk
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+clean:
+	rm -rf $(VENV) node_modules static/dist

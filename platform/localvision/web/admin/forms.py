@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+
+from localvision.models import Sector
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        "Organisation name",
+        widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the organisation's name"), Length(max=200, message="Name must be 200 characters or fewer")],
+    )
+    sector = SelectField(
+        "Sector",
+        widget=GovSelect(),
+        choices=[("", "Choose a sector")] + Sector.choices(),
+        validators=[DataRequired(message="Choose the organisation's sector")],
+    )
+    website = StringField(
+        "Website (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), URL(message="Enter a full web address, like https://www.example.org"), Length(max=300)],
+    )
+    submit = SubmitField("Add organisation", widget=GovSubmitInput())
+
+
+class AdminInvitationForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired(message="Enter an email address"), Email(message="Enter an email address in the right format, like name@example.org", check_deliverability=False), Length(max=320)],
+    )
+    organisation_id = SelectField(
+        "Organisation", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose an organisation")]
+    )
+    project_id = SelectField(
+        "Project to lead (optional)",
+        widget=GovSelect(),
+        coerce=int,
+        description="Choose a project to make the new person one of its project leads",
+    )
+    submit = SubmitField("Create invitation link", widget=GovSubmitInput())
+
+
+class RoundTripForm(FlaskForm):
+    submit = SubmitField("Send a test job", widget=GovSubmitInput())

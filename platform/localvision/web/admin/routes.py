@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import render_template, request
+from flask_login import current_user
+from rq.job import Job
+from rq.exceptions import NoSuchJobError
+from rq.registry import FailedJobRegistry
+from rq.worker import Worker
+from sqlalchemy import func, select, text
+
+from localvision import audit, jobs
+from localvision.extensions import db
+from localvision.invitations import create_invitation
+from localvision.models import Organisation, PartnerRole, Project, ProjectPartner, ProjectRole, Sector, User
+from localvision.redis_connection import get_redis
+from localvision.web.admin import blueprint
+from localvision.web.admin.forms import AdminInvitationForm, OrganisationForm, RoundTripForm
+
+FAILED_JOBS_SHOWN = 20
+
+
+def _database_status() -> dict[str, str]:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return {"state": "ok", "detail": db.engine.dialect.name}
+    except Exception as error:
+        db.session.rollback()
+        return {"state": "unavailable", "detail": type(error).__name__}
+
+
+def _last_error_line(job: Job) -> str:
+    result = job.latest_result()
+    lines = (result.exc_string or "").strip().splitlines() if result is not None else []
+    return lines[-1] if lines else ""
+
+
+def _queue_status() -> dict:
+    redis = get_redis()
+    try:
+        redis.ping()
+    except Exception as error:
+        return {"redis": {"state": "unavailable", "detail": type(error).__name__}}
+    queues = []
+    failed = []
+    for name in jobs.current_queue_names():
+        queue = jobs.get_queue(name)
+        registry = FailedJobRegistry(queue=queue)
+        queues.append({"name": name, "queued": queue.count, "failed": registry.count})
+        for job_id in registry.get_job_ids(0, FAILED_JOBS_SHOWN - 1):
+            try:
+                job = Job.fetch(job_id, connection=redis)
+            except NoSuchJobError:
+                continue
+            failed.append({"id": job.id, "function": job.func_name, "queue": name, "ended_at": job.ended_at,
+                           "error": _last_error_line(job)})
+    workers = [
+        {"name": worker.name, "state": worker.get_state(), "queues": ", ".join(worker.queue_names()),
+         "last_heartbeat": worker.last_heartbeat}
+        for worker in Worker.all(connection=redis)
+    ]
+    return {"redis": {"state": "ok", "detail": redis.connection_pool.connection_kwargs.get("path")
+                      or redis.connection_pool.connection_kwargs.get("host", "")},
+            "queues": queues, "workers": workers, "failed": failed}
+
+
+@blueprint.route("/")
+def status():
+    return render_template("admin/status.html", database=_database_status(), queue=_queue_status(),
+                           form=RoundTripForm())
+
+
+@blueprint.route("/round-trip", methods=["POST"])
+def round_trip():
+    job = jobs.enqueue("localvision.jobs.health.round_trip", datetime.now(timezone.utc).isoformat(),
+                       result_ttl=600, job_timeout=30)
+    return _render_round_trip(job)
+
+
+@blueprint.route("/round-trip/<job_id>")
+def round_trip_result(job_id: str):
+    try:
+        job = Job.fetch(job_id, connection=get_redis())
+    except NoSuchJobError:
+        job = None
+    return _render_round_trip(job)
+
+
+def _render_round_trip(job: Job | None):
+    template = "admin/_round_trip.html" if request.htmx else "admin/round_trip.html"
+    status = job.get_status(refresh=True) if job is not None else None
+    return render_template(template, job=job, status=status, result=job.return_value() if job is not None else None)
+
+
+@blueprint.route("/organisations", methods=["GET", "POST"])
+def organisations():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
+            form.name.errors = [f"{name} is already listed"]
+        else:
+            db.session.add(Organisation(name=name, sector=Sector(form.sector.data), website=form.website.data or None))
+            db.session.commit()
+            form = OrganisationForm(formdata=None)
+    people_counts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
+    project_counts = dict(db.session.execute(
+        select(ProjectPartner.organisation_id, func.count()).group_by(ProjectPartner.organisation_id)).all())
+    listed = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return render_template("admin/organisations.html", form=form, organisations=listed,
+                           people_counts=people_counts, project_counts=project_counts)
+
+
+@blueprint.route("/invitations", methods=["GET", "POST"])
+def invitations():
+    form = AdminInvitationForm()
+    form.organisation_id.choices = [(0, "Choose an organisation")] + [
+        (org.id, org.name) for org in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    ]
+    form.project_id.choices = [(0, "No project")] + [
+        (project.id, project.title) for project in db.session.scalars(select(Project).order_by(Project.title))
+    ]
+    link = None
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+            form.email.errors = [f"{email} already has an account"]
+        else:
+            organisation = db.session.get(Organisation, form.organisation_id.data)
+            project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
+            if project is not None and organisation.id not in {p.organisation_id for p in project.partners}:
+                partner = ProjectPartner(project=project, organisation=organisation, role=PartnerRole.LEAD_PARTNER)
+                db.session.add(partner)
+                audit.record("added", partner, actor=current_user, project=project,
+                             label=f"{organisation.name} joined as lead partner",
+                             after={"organisation": organisation.name, "role": PartnerRole.LEAD_PARTNER.value})
+            link = create_invitation(email, organisation, current_user, project, ProjectRole.LEAD if project else None)
+            db.session.commit()
+    return render_template("admin/invitations.html", form=form, link=link)

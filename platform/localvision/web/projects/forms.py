@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+
+from localvision.models import DecisionRule, PartnerRole, Phase, ProjectRole, Sector
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        description="For example, Reducing late-night street drinking",
+        validators=[DataRequired(message="Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")],
+    )
+    place = StringField(
+        "Place",
+        widget=GovTextInput(),
+        description="The town, city or area the partnership serves",
+        validators=[DataRequired(message="Enter the place"), Length(max=120, message="Place must be 120 characters or fewer")],
+    )
+    theme = StringField(
+        "Theme",
+        widget=GovTextInput(),
+        description="For example, food poverty, or integrated care",
+        validators=[DataRequired(message="Enter a theme"), Length(max=200, message="Theme must be 200 characters or fewer")],
+    )
+    summary = TextAreaField(
+        "Summary",
+        widget=GovTextArea(),
+        description="What the partnership wants to change, in a few sentences",
+        validators=[Length(max=5000, message="Summary must be 5,000 characters or fewer")],
+    )
+    phase = RadioField("Phase", widget=GovRadioInput(), choices=Phase.choices(), default=Phase.DISCOVER.value)
+    decision_rule = RadioField(
+        "Decision rule",
+        widget=GovRadioInput(),
+        description="How partners' positions turn into an outcome on joint decisions",
+        choices=DecisionRule.choices(),
+        default=DecisionRule.CONSENSUS.value,
+    )
+    submit = SubmitField("Save project", widget=GovSubmitInput())
+
+
+class AddPartnerForm(FlaskForm):
+    organisation_id = SelectField(
+        "Organisation", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose an organisation")]
+    )
+    role = SelectField("Role", widget=GovSelect(), choices=PartnerRole.choices(), default=PartnerRole.PARTNER.value)
+    submit = SubmitField("Add partner", widget=GovSubmitInput())
+
+
+class NewOrganisationForm(FlaskForm):
+    name = StringField(
+        "Organisation name",
+        widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the organisation's name"), Length(max=200, message="Name must be 200 characters or fewer")],
+    )
+    sector = SelectField(
+        "Sector",
+        widget=GovSelect(),
+        choices=[("", "Choose a sector")] + Sector.choices(),
+        validators=[DataRequired(message="Choose the organisation's sector")],
+    )
+    website = StringField(
+        "Website (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), URL(message="Enter a full web address, like https://www.example.org"), Length(max=300)],
+    )
+    submit = SubmitField("Add organisation", widget=GovSubmitInput())
+
+
+class AddPersonForm(FlaskForm):
+    user_id = SelectField("Person", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose a person")])
+    role = SelectField("Role", widget=GovSelect(), choices=ProjectRole.choices(), default=ProjectRole.MEMBER.value)
+    submit = SubmitField("Add person", widget=GovSubmitInput())
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField("Role", widget=GovSelect(), choices=ProjectRole.choices())
+    submit = SubmitField("Change role", widget=GovSubmitInput())
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired(message="Enter an email address"), Email(message="Enter an email address in the right format, like name@example.org", check_deliverability=False), Length(max=320)],
+    )
+    organisation_id = SelectField(
+        "Organisation they act for", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose an organisation")]
+    )
+    role = SelectField("Role in the project", widget=GovSelect(), choices=ProjectRole.choices(), default=ProjectRole.MEMBER.value)
+    submit = SubmitField("Create invitation link", widget=GovSubmitInput())
+
+
+class PublicationForm(FlaskForm):
+    submit = SubmitField("Publish", widget=GovSubmitInput())

@@ -63,6 +63,11 @@ def _register_extensions(app: Flask) -> None:
     from localvision.extensions import csrf, db, htmx, limiter, login_manager, migrate, wtforms_helpers
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from localvision import sqlite
+
+        with app.app_context():
+            sqlite.configure(db.engine)
     # SQLite cannot alter constraints in place; batch mode rebuilds the table instead.
     migrate.init_app(
         app,

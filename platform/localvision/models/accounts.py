@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -69,4 +69,7 @@ class Invitation(Base):
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
 
     def is_usable(self, now: datetime) -> bool:
-        return self.accepted_at is None and now < self.expires_at
+        expires_at = self.expires_at
+        if expires_at.tzinfo is None:  # SQLite hands back naive UTC datetimes
+            expires_at = expires_at.replace(tzinfo=timezone.utc)
+        return self.accepted_at is None and now < expires_at

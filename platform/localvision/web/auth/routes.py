@@ -67,8 +67,6 @@ def _usable_invitation(token: str) -> Invitation:
 @blueprint.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     invitation = _usable_invitation(token)
-    if current_user.is_authenticated:
-        logout_user()
     existing = db.session.scalar(select(User).where(func.lower(User.email) == invitation.email.lower()))
     if existing is not None:
         abort(404, "An account already exists for this email address. Sign in instead.")
@@ -85,14 +83,16 @@ def accept_invitation(token: str):
         db.session.flush()
         invitation.accepted_at = datetime.now(timezone.utc)
         invitation.accepted_by_id = user.id
-        if invitation.project is not None and invitation.project_role is not None:
-            membership = ProjectMembership(project=invitation.project, user=user, role=invitation.project_role)
+        project = invitation.project
+        # The organisation may have left the partnership since the invitation was sent.
+        if project is not None and invitation.organisation_id in {p.organisation_id for p in project.partners}:
+            membership = ProjectMembership(project=project, user=user, role=invitation.project_role)
             db.session.add(membership)
             audit.record(
                 "joined",
                 membership,
                 actor=user,
-                project=invitation.project,
+                project=project,
                 label=f"{user.name} joined as {invitation.project_role.label.lower()}",
                 after={"user": user.email, "role": invitation.project_role.value},
             )

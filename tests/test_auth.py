@@ -1,0 +1,144 @@
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+import factories
+from localvision.extensions import db
+from localvision.invitations import create_invitation
+from localvision.models import AuditEvent, Invitation, ProjectMembership, ProjectRole, User
+
+
+def sign_in(client, email, password=factories.PASSWORD, next_url=None):
+    url = "/sign-in" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password})
+
+
+def test_sign_in_and_out(client, session):
+    person = factories.user(name="Priya Shah")
+    session.commit()
+    response = sign_in(client, person.email.upper())
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Priya Shah" in client.get("/").get_data(as_text=True)
+    client.post("/sign-out")
+    assert "Sign in" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_says_so_next_to_the_field_without_revealing_accounts(client, session):
+    person = factories.user()
+    session.commit()
+    wrong_password = sign_in(client, person.email, "not the password at all").get_data(as_text=True)
+    unknown_email = sign_in(client, "nobody@example.org").get_data(as_text=True)
+    for page in (wrong_password, unknown_email):
+        assert "There is a problem" in page
+        assert 'id="email-error"' in page and "Email address or password is not right" in page
+
+
+def test_next_only_goes_to_this_site(client, session):
+    person = factories.user()
+    session.commit()
+    assert sign_in(client, person.email, next_url="/projects/new").headers["Location"] == "/projects/new"
+    client.post("/sign-out")
+    assert sign_in(client, person.email, next_url="//evil.example/x").headers["Location"] == "/"
+    client.post("/sign-out")
+    assert sign_in(client, person.email, next_url="https://evil.example/").headers["Location"] == "/"
+
+
+def test_sign_in_attempts_are_rate_limited(client, session, app):
+    person = factories.user()
+    session.commit()
+    limit = int(app.config["SIGN_IN_RATE_LIMIT"].split()[0])
+    statuses = [sign_in(client, person.email, "wrong password here").status_code for _ in range(limit)]
+    assert set(statuses) == {200}
+    blocked = sign_in(client, person.email)
+    assert blocked.status_code == 429
+    assert "Too Many Requests" in blocked.get_data(as_text=True)
+
+
+def _invite(app, project=None, role=None, email="new.person@example.org"):
+    lead = factories.user()
+    with app.test_request_context():
+        link = create_invitation(email, lead.organisation, lead, project, role)
+    return link.replace("http://localhost", ""), lead
+
+
+def test_invitation_creates_an_account_once(app, client, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    with app.test_request_context():
+        link = create_invitation("New.Person@example.org", lead.organisation, lead, project, ProjectRole.MEMBER)
+    session.commit()
+    path = link.replace("http://localhost", "")
+    page = client.get(path).get_data(as_text=True)
+    assert "new.person@example.org" in page and lead.organisation.name in page
+
+    weak = client.post(path, data={"name": "Nia", "password": "password1234", "confirm_password": "password1234"})
+    assert "too common" in weak.get_data(as_text=True)
+
+    accepted = client.post(path, data={"name": "Nia Jones", "password": "a long harbour walk", "confirm_password": "a long harbour walk"})
+    assert accepted.status_code == 302 and accepted.headers["Location"] == f"/projects/{project.slug}"
+    user = session.scalar(select(User).where(User.email == "new.person@example.org"))
+    assert user.name == "Nia Jones" and user.organisation_id == lead.organisation_id
+    assert user.check_password("a long harbour walk")
+    membership = session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == user.id))
+    assert membership.project_id == project.id and membership.role == ProjectRole.MEMBER
+    assert session.scalar(select(AuditEvent).where(AuditEvent.action == "joined")).actor_id == user.id
+
+    client.post("/sign-out")
+    reused = client.get(path)
+    assert reused.status_code == 404 and "already been used" in reused.get_data(as_text=True)
+
+
+def test_invitation_links_expire_after_seven_days(app, client, session):
+    path, _ = _invite(app)
+    invitation = session.scalar(select(Invitation))
+    now = datetime.now(timezone.utc)
+    assert invitation.is_usable(now + timedelta(days=6, hours=23))
+    assert not invitation.is_usable(now + timedelta(days=7, minutes=1))
+    invitation.expires_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    session.commit()
+    assert client.get(path).status_code == 404
+
+
+def test_invitation_tokens_are_not_stored(app, session):
+    path, _ = _invite(app)
+    token = path.rsplit("/", 1)[-1]
+    assert session.scalar(select(Invitation)).token_hash != token
+    assert session.scalar(select(Invitation).where(Invitation.token_hash == token)) is None
+
+
+def test_lead_invites_through_the_page_and_sees_the_link(client_for, session):
+    lead = factories.user()
+    member_org = factories.organisation("Harbour Street Outreach")
+    project = factories.project(lead=lead, partners=(member_org,))
+    session.commit()
+    client = client_for(lead)
+    response = client.post(f"/projects/{project.slug}/invitations",
+                           data={"email": "dan@example.org", "organisation_id": member_org.id, "role": "member"})
+    page = response.get_data(as_text=True)
+    assert "Invitation link created" in page and "/invitations/" in page
+    invitation = session.scalar(select(Invitation).where(Invitation.email == "dan@example.org"))
+    assert invitation.organisation_id == member_org.id and invitation.project_id == project.id
+
+
+def test_lead_cannot_invite_for_an_organisation_outside_the_project(client_for, session):
+    lead = factories.user()
+    outsider_org = factories.organisation("Kent County Council")
+    project = factories.project(lead=lead)
+    session.commit()
+    response = client_for(lead).post(f"/projects/{project.slug}/invitations",
+                                     data={"email": "x@example.org", "organisation_id": outsider_org.id, "role": "lead"})
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert session.scalar(select(Invitation)) is None
+
+
+def test_create_admin_command(app, session):
+    result = app.test_cli_runner().invoke(args=[
+        "create-admin", "--email", "Admin@Example.org", "--name", "Alex Morgan", "--organisation", "Platform team",
+        "--sector", "business", "--password", "a long quiet harbour"])
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    assert admin.is_admin and admin.organisation.name == "Platform team"
+    refused = app.test_cli_runner().invoke(args=[
+        "create-admin", "--email", "b@example.org", "--name", "B", "--organisation", "Platform team",
+        "--sector", "business", "--password", "short"])
+    assert refused.exit_code != 0 and "12 characters" in refused.output

@@ -1,0 +1,179 @@
+"""Every route, for every kind of visitor, against a private and a published project.
+
+A route added without an entry in EXPECTED fails this test, so nobody can ship a page
+without saying who may use it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from flask import url_for
+from sqlalchemy.orm import Session
+
+import factories
+from localvision.extensions import db
+from localvision.invitations import create_invitation
+from localvision.models import Sector
+
+ROLES = ("anonymous", "outsider", "member", "lead", "admin")
+
+# Who may use a route, by kind.
+PUBLIC = "public"  # anyone
+SIGNED_IN = "signed in"  # any account
+PROJECT_VIEWER = "project viewer"  # anyone for a published project; people of the project and admins for a private one
+PROJECT_MEMBER = "project member"  # people of the project
+PROJECT_LEAD = "project lead"  # project leads
+ADMIN = "admin"  # platform administrators
+
+EXPECTED: dict[str, tuple[str, str]] = {
+    # endpoint: (who may use it, HTTP method to try)
+    "static": (PUBLIC, "GET"),
+    "main.home": (PUBLIC, "GET"),
+    "main.healthz": (PUBLIC, "GET"),
+    "auth.sign_in": (PUBLIC, "GET"),
+    "auth.sign_out": (SIGNED_IN, "POST"),
+    "auth.accept_invitation": (PUBLIC, "GET"),
+    "projects.create": (SIGNED_IN, "GET"),
+    "projects.show": (PROJECT_VIEWER, "GET"),
+    "projects.edit": (PROJECT_LEAD, "GET"),
+    "projects.publication": (PROJECT_LEAD, "POST"),
+    "projects.partners": (PROJECT_MEMBER, "GET"),
+    "projects.add_new_organisation": (PROJECT_LEAD, "POST"),
+    "projects.remove_partner": (PROJECT_LEAD, "POST"),
+    "projects.people": (PROJECT_MEMBER, "GET"),
+    "projects.change_role": (PROJECT_LEAD, "POST"),
+    "projects.remove_person": (PROJECT_LEAD, "POST"),
+    "projects.invite": (PROJECT_LEAD, "GET"),
+    "projects.audit_trail": (PROJECT_MEMBER, "GET"),
+    "admin.status": (ADMIN, "GET"),
+    "admin.round_trip": (ADMIN, "POST"),
+    "admin.round_trip_result": (ADMIN, "GET"),
+    "admin.organisations": (ADMIN, "GET"),
+    "admin.invitations": (ADMIN, "GET"),
+}
+
+# Writes that people of a project may make but outsiders may not: the same route tried
+# with POST as well as GET.
+ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEAD, "projects.edit": PROJECT_LEAD,
+               "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
+               "admin.invitations": ADMIN}
+
+ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
+
+
+def expected_outcome(kind: str, role: str, published: bool) -> str:
+    if kind == PUBLIC:
+        return ALLOWED
+    if role == "anonymous":
+        if kind == PROJECT_VIEWER:
+            return ALLOWED if published else NOT_FOUND
+        return SIGN_IN
+    if kind == SIGNED_IN:
+        return ALLOWED
+    if kind == ADMIN:
+        return ALLOWED if role == "admin" else FORBIDDEN
+    can_see = published or role in ("member", "lead", "admin")
+    if not can_see:
+        return NOT_FOUND
+    if kind == PROJECT_VIEWER:
+        return ALLOWED
+    if kind == PROJECT_MEMBER:
+        return ALLOWED if role in ("member", "lead") else FORBIDDEN
+    return ALLOWED if role == "lead" else FORBIDDEN
+
+
+def observed_outcome(response) -> str:
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    if response.status_code == 404:
+        return NOT_FOUND
+    if response.status_code == 403:
+        return FORBIDDEN
+    if response.status_code in (301, 302, 303) and "/sign-in" in response.headers["Location"]:
+        return SIGN_IN
+    return ALLOWED
+
+
+@dataclass
+class World:
+    users: dict
+    private: object
+    published: object
+    invitation_link: str
+
+
+@pytest.fixture
+def world(session: Session, app) -> World:
+    lead_org = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
+    member_org = factories.organisation("Plymouth NHS Trust", Sector.NHS)
+    outsider_org = factories.organisation("Kent County Council", Sector.LOCAL_AUTHORITY)
+    users = {
+        "lead": factories.user(lead_org),
+        "member": factories.user(member_org),
+        "outsider": factories.user(outsider_org),
+        "admin": factories.user(factories.organisation("Platform team", Sector.BUSINESS), is_admin=True),
+    }
+    users["anonymous"] = None
+    outsider_lead = factories.user(outsider_org)
+    factories.project(lead=outsider_lead, partners=(outsider_org,))  # the outsider's own project
+    private = factories.project(lead=users["lead"], partners=(member_org,), members=(users["member"],))
+    published = factories.project(lead=users["lead"], partners=(member_org,), members=(users["member"],), published=True)
+    with app.test_request_context():
+        link = create_invitation("invitee@example.org", member_org, users["lead"])
+    # Releases the session's savepoint: the requests below reuse this session.
+    session.commit()
+    return World(users=users, private=private, published=published, invitation_link=link)
+
+
+def url_arguments(project, world: World) -> dict:
+    member_org_id = world.users["member"].organisation_id
+    return {
+        "slug": project.slug,
+        "partner_id": next(p.id for p in project.partners if p.organisation_id == member_org_id),
+        "membership_id": next(m.id for m in project.memberships if m.user_id == world.users["member"].id),
+        "job_id": "no-such-job",
+        "token": world.invitation_link.rsplit("/", 1)[-1],
+        "filename": "images/favicon.svg",
+    }
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - EXPECTED.keys() == set(), "routes without an access expectation"
+    assert EXPECTED.keys() - endpoints == set(), "expectations for routes that no longer exist"
+
+
+def planned_requests(app, world: World) -> list[tuple[str, str, str]]:
+    """(method, url, expected outcome for this role) for every route and project."""
+    planned = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        kind, method = EXPECTED[rule.endpoint]
+        attempts = [(method, kind)] + ([("POST", ALSO_POSTED[rule.endpoint])] if rule.endpoint in ALSO_POSTED else [])
+        projects = (world.private, world.published) if "slug" in rule.arguments else (None,)
+        for project in projects:
+            arguments = url_arguments(project, world) if project is not None else url_arguments(world.private, world)
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **{k: v for k, v in arguments.items() if k in rule.arguments})
+            for attempt_method, attempt_kind in attempts:
+                planned.append((attempt_method, url, attempt_kind, project is not None and project.is_published))
+    return planned
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_visitor_gets_what_they_should(app, client_for: Callable, connection, world: World, role: str):
+    user = world.users[role].id if world.users[role] is not None else None
+    planned = planned_requests(app, world)
+    failures = []
+    for method, url, kind, published in planned:
+        # Each request runs in a savepoint, so a removal cannot spoil the next check.
+        db.session.remove()
+        savepoint = connection.begin_nested()
+        response = client_for(user).open(url, method=method)
+        response.close()
+        db.session.remove()
+        savepoint.rollback()
+        expected, observed = expected_outcome(kind, role, published), observed_outcome(response)
+        if observed != expected:
+            failures.append(f"{method} {url} as {role}: expected {expected}, got {observed} ({response.status_code})")
+    assert failures == []

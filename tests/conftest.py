@@ -7,6 +7,8 @@ import os
 import uuid
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from redis import Redis
 
 from localvision import create_app
@@ -17,7 +19,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
 
-def test_settings(instance_path) -> dict:
+def settings_for_tests(instance_path) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -29,10 +31,20 @@ def test_settings(instance_path) -> dict:
     }
 
 
+class TestClient(FlaskClient):
+    """Requests reuse the test's app context, and so its ``g``: forget whoever the
+    previous request signed in, as a new app context would."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance_path = tmp_path_factory.mktemp("instance")
-    app = create_app(test_settings(instance_path), instance_path=instance_path)
+    app = create_app(settings_for_tests(instance_path), instance_path=instance_path)
+    app.test_client_class = TestClient
     with app.app_context():
         get_redis().flushdb()
         db.drop_all()

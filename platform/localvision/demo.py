@@ -271,12 +271,16 @@ def load_demo() -> bool:
         name: _get_or_create(Organisation, {"name": name}, sector=sector) for name, sector in ORGANISATIONS.items()
     }
     users: dict[str, User] = {}
+    password_hash = None  # every demo login shares one password: hash it once
     for person in PEOPLE:
         user = db.session.scalar(select(User).where(User.email == person.email))
         if user is None:
             user = User(email=person.email, name=person.name, organisation=organisations[person.organisation],
                         is_admin=person.is_admin)
-            user.set_password(DEMO_PASSWORD)
+            if password_hash is None:
+                user.set_password(DEMO_PASSWORD)
+                password_hash = user.password_hash
+            user.password_hash = password_hash
             db.session.add(user)
         users[person.key] = user
     for spec in PROJECTS:

@@ -1,0 +1,69 @@
+import re
+
+from rq import Queue
+
+import factories
+from localvision import create_app, jobs
+from localvision.jobs.worker import build_worker
+
+
+def test_a_worker_answers_the_administrators_round_trip(app, client_for, session, redis):
+    admin = factories.user(is_admin=True)
+    session.commit()
+    client = client_for(admin)
+    waiting = client.post("/admin/round-trip", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Waiting" in waiting and 'hx-trigger="load delay:1s"' in waiting
+    job_id = re.search(r"/admin/round-trip/([\w-]+)", waiting).group(1)
+
+    worker = build_worker(app, in_process=True)
+    worker.work(burst=True)
+
+    answered = client.get(f"/admin/round-trip/{job_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Answered" in answered and worker.name in answered
+
+
+def test_round_trip_works_without_javascript(app, client_for, session, redis):
+    admin = factories.user(is_admin=True)
+    session.commit()
+    page = client_for(admin).post("/admin/round-trip").get_data(as_text=True)
+    assert "<html" in page and "Check again" in page
+
+
+def test_status_page_shows_workers_queues_and_failed_jobs(app, client_for, session, redis):
+    admin = factories.user(is_admin=True)
+    session.commit()
+    with app.app_context():
+        jobs.enqueue("localvision.jobs.health.round_trip")  # missing its argument: it fails
+        jobs.enqueue("localvision.jobs.health.round_trip", "2026-11-23T09:00:00+00:00")
+    failing_worker = build_worker(app, in_process=True)
+    failing_worker.work(burst=True, max_jobs=1)
+    live_worker = build_worker(app, in_process=True)
+    live_worker.register_birth()
+    try:
+        page = client_for(admin).get("/admin/").get_data(as_text=True)
+    finally:
+        live_worker.register_death()
+    assert live_worker.name in page
+    queues = page.split("Queue lengths")[1].split("</table>")[0]
+    assert re.search(r"default</td>\s*<td[^>]*>1</td>\s*<td[^>]*>1</td>", queues)
+    assert "TypeError" in page and "localvision.jobs.health.round_trip" in page
+
+
+def test_healthz_reports_database_and_redis(client, redis):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_healthz_says_when_redis_is_down(app, tmp_path):
+    broken = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_STORAGE_URI": "memory://"},
+                        instance_path=tmp_path)
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
+
+
+def test_jobs_are_queued_by_path_on_the_configured_redis(app, redis):
+    with app.app_context():
+        job = jobs.enqueue("localvision.jobs.health.round_trip", "now")
+        assert Queue("default", connection=redis).job_ids == [job.id]

@@ -1,0 +1,69 @@
+"""The migrations build exactly the schema the models describe."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from conftest import TEST_DATABASE_URL, settings_for_tests
+from localvision import create_app
+from localvision.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of its own, so the migrations start from nothing."""
+    if not TEST_DATABASE_URL.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path}/migrations.sqlite"
+        return
+    name = f"localvision_migrations_{uuid.uuid4().hex[:8]}"
+    admin_engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def migrated_app(empty_database_url, tmp_path):
+    app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}, instance_path=tmp_path)
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_migrations_match_the_models(migrated_app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": False})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_migrations_downgrade_to_nothing(migrated_app):
+    downgrade(revision="base")
+    with db.engine.connect() as connection:
+        tables = set(db.inspect(connection).get_table_names())
+    assert tables <= {"alembic_version"}
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="the trigger is PostgreSQL's")
+def test_the_database_refuses_to_rewrite_the_audit_trail(migrated_app):
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO audit_events (action, object_type, object_label) VALUES ('created', 'Project', 'x')"))
+    with pytest.raises(Exception, match="audit events cannot be changed or deleted"):
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE audit_events SET action = 'deleted'"))
+    with pytest.raises(Exception, match="audit events cannot be changed or deleted"):
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM audit_events"))

@@ -1,0 +1,228 @@
+import pytest
+from sqlalchemy import select
+
+import factories
+from localvision.models import (
+    AuditEvent,
+    Organisation,
+    PartnerRole,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    ProjectRole,
+    Sector,
+)
+from localvision.models.audit import AuditTrailIsAppendOnly
+
+PROJECT_DATA = {
+    "title": "Reducing late-night street drinking",
+    "place": "Plymouth",
+    "theme": "Street drinking",
+    "summary": "Health, council, police and voluntary partners together.",
+    "phase": "discover",
+    "decision_rule": "consensus",
+}
+
+
+def events(session, action=None):
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return session.scalars(query).all()
+
+
+def test_creating_a_project_makes_the_creator_its_lead(client_for, session):
+    person = factories.user(factories.organisation("Plymouth City Council"))
+    session.commit()
+    response = client_for(person).post("/projects/new", data=PROJECT_DATA)
+    project = session.scalar(select(Project))
+    assert response.headers["Location"] == f"/projects/{project.slug}/partners"
+    assert project.slug == "reducing-late-night-street-drinking-plymouth"
+    assert not project.is_published
+    assert [(p.organisation.name, p.role) for p in project.partners] == [("Plymouth City Council", PartnerRole.LEAD_PARTNER)]
+    assert [(m.user_id, m.role) for m in project.memberships] == [(person.id, ProjectRole.LEAD)]
+    created = events(session, "created")[0]
+    assert created.actor_id == person.id and created.actor_organisation_id == person.organisation_id
+    assert created.after["title"] == PROJECT_DATA["title"]
+
+
+def test_missing_fields_are_reported_next_to_each_field(client_for, session):
+    person = factories.user()
+    session.commit()
+    page = client_for(person).post("/projects/new", data={**PROJECT_DATA, "title": "", "place": ""}).get_data(as_text=True)
+    assert "There is a problem" in page
+    assert 'id="title-error"' in page and "Enter a title" in page
+    assert 'id="place-error"' in page and "Enter the place" in page
+    assert 'value="Street drinking"' in page  # what was typed is kept
+    assert session.scalar(select(Project)) is None
+
+
+def test_editing_records_before_and_after(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    client_for(lead).post(f"/projects/{project.slug}/edit", data={**PROJECT_DATA, "phase": "design", "title": project.title,
+                                                                   "place": project.place, "theme": project.theme,
+                                                                   "summary": project.summary})
+    updated = events(session, "updated")[-1]
+    assert updated.before == {"phase": "discover"} and updated.after == {"phase": "design"}
+
+
+def test_publishing_makes_a_project_public(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead, title="Food and wellbeing")
+    session.commit()
+    anonymous = client_for()
+    assert anonymous.get(f"/projects/{project.slug}").status_code == 404
+    assert "Food and wellbeing" not in anonymous.get("/").get_data(as_text=True)
+    client_for(lead).post(f"/projects/{project.slug}/publication", data={"publish": "1"})
+    assert anonymous.get(f"/projects/{project.slug}").status_code == 200
+    assert "Food and wellbeing" in anonymous.get("/").get_data(as_text=True)
+    assert [e.after for e in events(session, "published")] == [{"is_published": True}]
+
+
+def test_home_shows_your_projects_including_private_ones(client_for, session):
+    lead = factories.user()
+    factories.project(lead=lead, title="Private partnership")
+    session.commit()
+    page = client_for(lead).get("/").get_data(as_text=True)
+    assert "Your projects" in page and "Private partnership" in page
+
+
+def test_project_page_groups_partners_by_sector(client_for, session):
+    lead = factories.user(factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY))
+    partners = (factories.organisation("Plymouth NHS Trust", Sector.NHS), factories.organisation("Devon Police", Sector.POLICE),
+                factories.organisation("Torbay NHS Trust", Sector.NHS))
+    project = factories.project(lead=lead, partners=partners, published=True)
+    session.commit()
+    page = client_for().get(f"/projects/{project.slug}").get_data(as_text=True)
+    nhs_section = page.split('id="sector-nhs"')[1].split("</section>")[0]
+    assert "Plymouth NHS Trust" in nhs_section and "Torbay NHS Trust" in nhs_section and "Devon Police" not in nhs_section
+    assert "NHS / health care" in page and "Police" in page
+
+
+def test_adding_a_partner_with_htmx_returns_the_updated_list(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    newcomer = factories.organisation("University of Plymouth", Sector.UNIVERSITY_AND_RESEARCH)
+    session.commit()
+    response = client_for(lead).post(f"/projects/{project.slug}/partners", headers={"HX-Request": "true"},
+                                     data={"add-organisation_id": newcomer.id, "add-role": "partner"})
+    fragment = response.get_data(as_text=True)
+    assert fragment.startswith('<div id="partners"') and "<html" not in fragment
+    assert "University of Plymouth" in fragment.split("<tbody")[1].split("</tbody>")[0]
+    assert events(session, "added")[-1].after["organisation"] == "University of Plymouth"
+
+
+def test_adding_a_partner_without_javascript_redirects_back(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    newcomer = factories.organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY)
+    session.commit()
+    response = client_for(lead).post(f"/projects/{project.slug}/partners",
+                                     data={"add-organisation_id": newcomer.id, "add-role": "partner"})
+    assert response.status_code == 302
+    assert "Harbour Street Outreach" in client_for(lead).get(f"/projects/{project.slug}").get_data(as_text=True)
+
+
+def test_choosing_no_organisation_says_so(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    page = client_for(lead).post(f"/projects/{project.slug}/partners", data={"add-organisation_id": "0"}).get_data(as_text=True)
+    assert "Choose an organisation" in page and "There is a problem" in page
+
+
+def test_a_new_organisation_can_join_as_partner(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    client_for(lead).post(f"/projects/{project.slug}/partners/new-organisation",
+                          data={"new-name": "Cornwall Food Voices", "new-sector": "residents", "new-website": ""})
+    org = session.scalar(select(Organisation).where(Organisation.name == "Cornwall Food Voices"))
+    assert org.sector == Sector.RESIDENTS
+    assert org.id in {p.organisation_id for p in project.partners}
+    duplicate = client_for(lead).post(f"/projects/{project.slug}/partners/new-organisation",
+                                      data={"new-name": "cornwall food voices", "new-sector": "residents"})
+    assert "already listed" in duplicate.get_data(as_text=True)
+
+
+def test_removing_a_partner_removes_its_people(client_for, session):
+    lead = factories.user()
+    member_org = factories.organisation()
+    member = factories.user(member_org)
+    project = factories.project(lead=lead, partners=(member_org,), members=(member,))
+    session.commit()
+    partner = next(p for p in project.partners if p.organisation_id == member_org.id)
+    client_for(lead).post(f"/projects/{project.slug}/partners/{partner.id}/remove")
+    session.expire_all()
+    assert {p.organisation_id for p in project.partners} == {lead.organisation_id}
+    assert [m.user_id for m in project.memberships] == [lead.id]
+    assert client_for(member).get(f"/projects/{project.slug}").status_code == 404
+
+
+def test_the_lead_partner_of_the_only_lead_cannot_be_removed(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    partner = project.partners[0]
+    client_for(lead).post(f"/projects/{project.slug}/partners/{partner.id}/remove")
+    session.expire_all()
+    assert len(project.partners) == 1
+
+
+def test_people_can_be_added_promoted_and_removed_but_one_lead_remains(client_for, session):
+    lead = factories.user()
+    member_org = factories.organisation()
+    colleague = factories.user(member_org, name="Tom Evans")
+    project = factories.project(lead=lead, partners=(member_org,))
+    session.commit()
+    client = client_for(lead)
+    assert "Tom Evans" in client.get(f"/projects/{project.slug}/people").get_data(as_text=True)
+    client.post(f"/projects/{project.slug}/people", data={"user_id": colleague.id, "role": "member"})
+    membership = session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == colleague.id))
+    assert membership.role == ProjectRole.MEMBER
+
+    own = session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == lead.id))
+    refused = client.post(f"/projects/{project.slug}/people/{own.id}/role", data={"role": "member"}, follow_redirects=True)
+    assert "at least one project lead" in refused.get_data(as_text=True)
+
+    client.post(f"/projects/{project.slug}/people/{membership.id}/role", data={"role": "lead"})
+    session.expire_all()
+    assert membership.role == ProjectRole.LEAD
+    client.post(f"/projects/{project.slug}/people/{own.id}/remove")
+    assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == lead.id)) is None
+
+
+def test_people_from_outside_the_partnership_cannot_be_added(client_for, session):
+    lead = factories.user()
+    outsider = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    page = client_for(lead).post(f"/projects/{project.slug}/people", data={"user_id": outsider.id, "role": "lead"})
+    assert "Not a valid choice" in page.get_data(as_text=True)
+    assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == outsider.id)) is None
+
+
+def test_partners_read_the_audit_trail_outsiders_do_not(client_for, session):
+    lead = factories.user(name="Priya Shah")
+    member_org = factories.organisation()
+    member = factories.user(member_org)
+    project = factories.project(lead=lead, partners=(member_org,), members=(member,), published=True)
+    session.commit()
+    client_for(lead).post(f"/projects/{project.slug}/publication", data={"publish": "0"})
+    trail = client_for(member).get(f"/projects/{project.slug}/audit").get_data(as_text=True)
+    assert "Unpublished" in trail and "Priya Shah" in trail
+    assert client_for(factories.user()).get(f"/projects/{project.slug}/audit").status_code == 404
+
+
+def test_audit_events_cannot_be_rewritten(session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    event = AuditEvent(project_id=project.id, actor_id=lead.id, action="created", object_type="Project", object_id=project.id)
+    session.add(event)
+    session.flush()
+    event.action = "deleted"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        session.flush()
+    session.rollback()

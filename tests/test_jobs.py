@@ -4,6 +4,7 @@ from rq import Queue
 
 import factories
 from localvision import create_app, jobs
+from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 
 
@@ -59,6 +60,8 @@ def test_healthz_says_when_redis_is_down(app, tmp_path):
     broken = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_STORAGE_URI": "memory://"},
                         instance_path=tmp_path)
     response = broken.test_client().get("/healthz")
+    with broken.app_context():
+        db.engine.dispose()
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
 

@@ -1,36 +1,21 @@
 """The migrations build exactly the schema the models describe."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from conftest import TEST_DATABASE_URL, settings_for_tests
+from support import TEST_DATABASE_URL, separate_database, settings_for_tests
 from localvision import create_app
 from localvision.extensions import db
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    """A database of its own, so the migrations start from nothing."""
-    if not TEST_DATABASE_URL.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path}/migrations.sqlite"
-        return
-    name = f"localvision_migrations_{uuid.uuid4().hex[:8]}"
-    admin_engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    with separate_database("migrations", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

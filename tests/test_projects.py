@@ -161,7 +161,7 @@ def test_removing_a_partner_removes_its_people(client_for, session):
     assert client_for(member).get(f"/projects/{project.slug}").status_code == 404
 
 
-def test_the_lead_partner_of_the_only_lead_cannot_be_removed(client_for, session):
+def test_the_organisation_of_the_only_lead_cannot_be_removed(client_for, session):
     lead = factories.user()
     project = factories.project(lead=lead)
     session.commit()
@@ -226,3 +226,12 @@ def test_audit_events_cannot_be_rewritten(session):
     with pytest.raises(AuditTrailIsAppendOnly):
         session.flush()
     session.rollback()
+
+
+def test_refusing_to_remove_a_lead_partner_explains_why_in_place(client_for, session):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    fragment = client_for(lead).post(f"/projects/{project.slug}/partners/{project.partners[0].id}/remove",
+                                     headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.startswith('<div id="partners"') and "has a project lead" in fragment

@@ -1,0 +1,103 @@
+"""A live server on a database of its own, with the demo partnerships, and Chromium
+driven by Playwright. Debian's Chromium is used, never a downloaded browser."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from support import separate_database, settings_for_tests
+from localvision import create_app
+from localvision.demo import load_demo
+from localvision.extensions import db
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items):
+    if not CHROMIUM.exists():
+        skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def live_database_url(tmp_path_factory):
+    with separate_database("browser", tmp_path_factory.mktemp("live")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url, tmp_path_factory):
+    instance_path = tmp_path_factory.mktemp("live-instance")
+    settings = {**settings_for_tests(instance_path), "SQLALCHEMY_DATABASE_URI": live_database_url,
+                "WTF_CSRF_ENABLED": True, "TESTING": False}
+    app = create_app(settings, instance_path=instance_path)
+    with app.app_context():
+        db.create_all()
+        load_demo()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN
+
+    def sign_in_as(key: str) -> None:
+        page.goto(f"{live_server}/sign-in")
+        page.get_by_label("Email address").fill(f"{key}@{EMAIL_DOMAIN}")
+        page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server}/")
+
+    return sign_in_as
+
+
+@pytest.fixture
+def assert_accessible(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check() -> None:
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+    return check

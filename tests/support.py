@@ -1,0 +1,44 @@
+"""Settings and databases shared by the fixtures of several test folders."""
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+def settings_for_tests(instance_path: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{instance_path}/test.sqlite",
+        "REDIS_URL": TEST_REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
+
+
+@contextlib.contextmanager
+def separate_database(purpose: str, sqlite_folder: Path) -> Iterator[str]:
+    """A new, empty database for tests that commit or migrate: on the PostgreSQL server
+    of TEST_DATABASE_URL when given, else a SQLite file."""
+    if not TEST_DATABASE_URL.startswith("postgresql"):
+        yield f"sqlite:///{sqlite_folder}/{purpose}.sqlite"
+        return
+    name = f"localvision_{purpose}_{uuid.uuid4().hex[:8]}"
+    admin_engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()

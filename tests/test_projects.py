@@ -235,3 +235,24 @@ def test_refusing_to_remove_a_lead_partner_explains_why_in_place(client_for, ses
     fragment = client_for(lead).post(f"/projects/{project.slug}/partners/{project.partners[0].id}/remove",
                                      headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.startswith('<div id="partners"') and "has a project lead" in fragment
+
+
+def test_named_representatives_alone_speak_for_their_organisation(client_for, session):
+    from localvision.access import speaks_for_organisation
+
+    lead = factories.user()
+    nhs = factories.organisation("Plymouth NHS Trust", Sector.NHS)
+    first, second = factories.user(nhs), factories.user(nhs)
+    project = factories.project(lead=lead, partners=(nhs,), members=(first, second))
+    session.commit()
+    memberships = {m.user_id: m for m in project.memberships}
+    assert speaks_for_organisation(memberships[first.id]) and speaks_for_organisation(memberships[second.id])
+
+    client_for(lead).post(f"/projects/{project.slug}/people/{memberships[first.id].id}/representative",
+                          data={"representative": "1"})
+    session.expire_all()
+    assert speaks_for_organisation(memberships[first.id])
+    assert not speaks_for_organisation(memberships[second.id])
+    assert speaks_for_organisation(memberships[lead.id])  # other organisations are unaffected
+    assert events(session, "representative named")[-1].after == {"is_representative": True}
+    assert "Representative" in client_for(second).get(f"/projects/{project.slug}/people").get_data(as_text=True)

@@ -45,6 +45,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "projects.people": (PROJECT_MEMBER, "GET"),
     "projects.change_role": (PROJECT_LEAD, "POST"),
     "projects.remove_person": (PROJECT_LEAD, "POST"),
+    "projects.representative": (PROJECT_LEAD, "POST"),
     "projects.invite": (PROJECT_LEAD, "GET"),
     "projects.audit_trail": (PROJECT_MEMBER, "GET"),
     "admin.status": (ADMIN, "GET"),

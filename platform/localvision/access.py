@@ -12,6 +12,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
+from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db, login_manager
 from localvision.models import Project, ProjectMembership, ProjectRole, User
 
@@ -70,3 +71,16 @@ def project_context(slug: str, need: Access = Access.VIEWER) -> ProjectContext:
             abort(login_manager.unauthorized())
         abort(403)
     return ProjectContext(project=project, access=access, membership=membership)
+
+
+def speaks_for_organisation(membership: ProjectMembership | None) -> bool:
+    """Whether this person may record their organisation's position or endorsement."""
+    if membership is None:
+        return False
+    organisation_id = membership.user.organisation_id
+    has_representatives = any(
+        other.is_representative
+        for other in membership.project.memberships
+        if other.user.organisation_id == organisation_id
+    )
+    return may_speak_for_organisation(membership.is_representative, has_representatives)

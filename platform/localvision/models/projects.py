@@ -91,6 +91,8 @@ class ProjectMembership(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[ProjectRole] = enum_column(ProjectRole, default=ProjectRole.MEMBER)
+    # Named by a project lead; once an organisation has any, only they speak for it.
+    is_representative: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     added_at: Mapped[datetime] = created_at_column()
 
     project: Mapped[Project] = relationship(back_populates="memberships")

@@ -298,6 +298,27 @@ def change_role(slug: str, membership_id: int):
     return redirect(url_for("projects.people", slug=slug))
 
 
+@blueprint.route("/<slug>/people/<int:membership_id>/representative", methods=["POST"])
+@login_required
+def representative(slug: str, membership_id: int):
+    context = project_context(slug, Access.LEAD)
+    project = context.project
+    membership = _membership(project, membership_id)
+    if membership is not None:
+        named = request.form.get("representative") == "1"
+        if named != membership.is_representative:
+            membership.is_representative = named
+            organisation = membership.user.organisation.name
+            audit.record("representative named" if named else "representative removed", membership,
+                         actor=current_user, project=project,
+                         label=f"{membership.user.name} {'now speaks' if named else 'no longer speaks only'} for {organisation}",
+                         before={"is_representative": not named}, after={"is_representative": named})
+            db.session.commit()
+            flash(f"{membership.user.name} is now a named representative of {organisation}" if named
+                  else f"{membership.user.name} is no longer a named representative of {organisation}", "success")
+    return redirect(url_for("projects.people", slug=slug))
+
+
 @blueprint.route("/<slug>/people/<int:membership_id>/remove", methods=["POST"])
 @login_required
 def remove_person(slug: str, membership_id: int):

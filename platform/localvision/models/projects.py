@@ -78,7 +78,8 @@ class ProjectPartner(Base):
     joined_at: Mapped[datetime] = created_at_column()
 
     project: Mapped[Project] = relationship(back_populates="partners")
-    organisation: Mapped["Organisation"] = relationship()
+    # Partners are almost always shown with their organisation: load them together.
+    organisation: Mapped["Organisation"] = relationship(lazy="selectin")
 
 
 class ProjectMembership(Base):
@@ -96,4 +97,4 @@ class ProjectMembership(Base):
     added_at: Mapped[datetime] = created_at_column()
 
     project: Mapped[Project] = relationship(back_populates="memberships")
-    user: Mapped["User"] = relationship(back_populates="memberships")
+    user: Mapped["User"] = relationship(back_populates="memberships", lazy="selectin")

@@ -10,6 +10,7 @@ from localvision.extensions import db
 from localvision.models import (
     Organisation,
     PartnerRole,
+    Phase,
     Project,
     ProjectMembership,
     ProjectPartner,
@@ -51,14 +52,17 @@ def user(org: Organisation | None = None, *, name: str | None = None, email: str
 
 
 def project(*, lead: User, published: bool = False, title: str | None = None,
-            partners: tuple[Organisation, ...] = (), members: tuple[User, ...] = ()) -> Project:
+            partners: tuple[Organisation, ...] = (), members: tuple[User, ...] = (),
+            place: str = "Plymouth", theme: str = "Street drinking", summary: str = "A test partnership",
+            phase: Phase = Phase.DISCOVER) -> Project:
     number = next(_sequence)
     proj = Project(
         slug=f"project-{number}",
         title=title or f"Project {number}",
-        place="Plymouth",
-        theme="Street drinking",
-        summary="A test partnership",
+        place=place,
+        theme=theme,
+        summary=summary,
+        phase=phase,
         is_published=published,
     )
     db.session.add(proj)

@@ -23,6 +23,7 @@ ROLES = ("anonymous", "outsider", "member", "lead", "admin")
 PUBLIC = "public"  # anyone
 SIGNED_IN = "signed in"  # any account
 PROJECT_VIEWER = "project viewer"  # anyone for a published project; people of the project and admins for a private one
+PUBLISHED_ONLY = "published only"  # anyone for a published project; nobody, not even its people, for a private one
 PROJECT_MEMBER = "project member"  # people of the project
 PROJECT_LEAD = "project lead"  # project leads
 ADMIN = "admin"  # platform administrators
@@ -53,6 +54,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "admin.round_trip_result": (ADMIN, "GET"),
     "admin.organisations": (ADMIN, "GET"),
     "admin.invitations": (ADMIN, "GET"),
+    "public.directory": (PUBLIC, "GET"),
+    "public.accessibility": (PUBLIC, "GET"),
+    "api.index": (PUBLIC, "GET"),
+    "api.openapi": (PUBLIC, "GET"),
+    "api.projects": (PUBLIC, "GET"),
+    "api.project": (PUBLISHED_ONLY, "GET"),
+    "api.partners": (PUBLISHED_ONLY, "GET"),
 }
 
 # Writes that people of a project may make but outsiders may not: the same route tried
@@ -67,6 +75,8 @@ ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not
 def expected_outcome(kind: str, role: str, published: bool) -> str:
     if kind == PUBLIC:
         return ALLOWED
+    if kind == PUBLISHED_ONLY:
+        return ALLOWED if published else NOT_FOUND
     if role == "anonymous":
         if kind == PROJECT_VIEWER:
             return ALLOWED if published else NOT_FOUND

@@ -41,9 +41,14 @@ def test_forms_without_a_csrf_token_are_refused_kindly(app, client_for, session)
     assert not project.is_published
 
 
-def test_htmx_requests_send_the_csrf_token(client):
-    body = re.search(r"<body[^>]*>", client.get("/").get_data(as_text=True)).group(0)
+def test_htmx_requests_of_signed_in_people_send_the_csrf_token(client_for, session):
+    body = re.search(r"<body[^>]*>", client_for(factories.user()).get("/").get_data(as_text=True)).group(0)
     assert 'hx-headers=\'{"X-CSRFToken": "' in body
+
+
+def test_anonymous_pages_set_no_session_cookie(client):
+    response = client.get("/")
+    assert "hx-headers" not in response.get_data(as_text=True) and "Set-Cookie" not in response.headers
 
 
 def test_unknown_pages_and_api_errors(client):

@@ -30,9 +30,10 @@ def create_app(
     _register_extensions(app)
     _register_blueprints(app)
 
-    from localvision import cli, security
+    from localvision import cli, http_caching, security
     from localvision.web import errors
 
+    http_caching.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -102,11 +103,15 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from localvision.web.admin import blueprint as admin
+    from localvision.web.api import blueprint as api
     from localvision.web.auth import blueprint as auth
     from localvision.web.main import blueprint as main
     from localvision.web.projects import blueprint as projects
+    from localvision.web.public import blueprint as public
 
     app.register_blueprint(main)
     app.register_blueprint(auth)
     app.register_blueprint(projects)
     app.register_blueprint(admin)
+    app.register_blueprint(public)
+    app.register_blueprint(api)

@@ -81,4 +81,13 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "INVITATION_DAYS": 7,
         "BEHIND_PROXY": env.get("BEHIND_PROXY", "") == "1",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Where the accessibility statement tells people to report a problem.
+        "ACCESSIBILITY_CONTACT_EMAIL": env.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@localvision.example"),
+        # The licence open data is published under, unless a partnership says otherwise.
+        "OPEN_DATA_LICENCE_NAME": env.get("OPEN_DATA_LICENCE_NAME", "Open Government Licence v3.0"),
+        "OPEN_DATA_LICENCE_URL": env.get(
+            "OPEN_DATA_LICENCE_URL", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+        ),
+        # Identifies the code and templates in ETags; computed from the files when unset.
+        "RELEASE": env.get("RELEASE", ""),
     }

@@ -1,9 +1,9 @@
 """Friendly error pages, and JSON errors for machine clients."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from localvision.extensions import db
 
@@ -27,11 +27,16 @@ def init_app(app: Flask) -> None:
         if error.code >= 500:
             db.session.rollback()
         if _wants_json():
-            return jsonify(error=error.name, message=error.description), error.code
-        return (
-            render_template("errors/error.html", code=error.code, title=error.name, message=error.description),
-            error.code,
-        )
+            response = jsonify(error=error.name, message=error.description)
+        else:
+            response = make_response(
+                render_template("errors/error.html", code=error.code, title=error.name, message=error.description)
+            )
+        response.status_code = error.code
+        # A 405 names the methods that would work.
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]

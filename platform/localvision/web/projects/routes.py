@@ -23,7 +23,11 @@ from localvision.models import (
     Sector,
     User,
 )
+from localvision.http_caching import revalidated
+from localvision.published import published_project_version
 from localvision.web.projects import blueprint
+from localvision.web.projects.partner_groups import partners_by_sector
+from localvision.web.public.project_page import render_public_project
 from localvision.web.projects.forms import (
     AddPartnerForm,
     AddPersonForm,
@@ -34,13 +38,6 @@ from localvision.web.projects.forms import (
 )
 
 PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "is_published")
-
-
-def partners_by_sector(project: Project) -> list[tuple[Sector, list[ProjectPartner]]]:
-    grouped: dict[Sector, list[ProjectPartner]] = {}
-    for partner in sorted(project.partners, key=lambda p: p.organisation.name):
-        grouped.setdefault(partner.organisation.sector, []).append(partner)
-    return [(sector, grouped[sector]) for sector in Sector if sector in grouped]
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -70,8 +67,11 @@ def create():
 
 
 @blueprint.route("/<slug>")
+@revalidated(published_project_version)
 def show(slug: str):
     context = project_context(slug, Access.VIEWER)
+    if not context.is_member:
+        return render_public_project(context)
     return render_template(
         "projects/show.html",
         context=context,

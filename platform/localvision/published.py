@@ -1,0 +1,87 @@
+"""What the public may read: every query here returns published projects only.
+
+The directory, the public project page and the open data API all read through this
+module, so a private project cannot leak through one of them by a forgotten filter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm.interfaces import ORMOption
+
+from localvision.extensions import db
+from localvision.models import AuditEvent, Organisation, Phase, Project, ProjectPartner, Sector
+
+SEARCHED_COLUMNS = (Project.title, Project.place, Project.theme, Project.summary)
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    """A directory search: words to find, and the sectors, phases and place to keep."""
+
+    words: str = ""
+    sectors: tuple[Sector, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    place: str = ""
+    search_terms: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # A NUL character cannot be sent to PostgreSQL and means nothing in a search.
+        object.__setattr__(self, "words", self.words.replace("\x00", ""))
+        object.__setattr__(self, "place", self.place.replace("\x00", ""))
+        object.__setattr__(self, "search_terms", tuple(self.words.lower().split()))
+
+
+def published_projects(filters: ProjectFilters = ProjectFilters()) -> Select[tuple[Project]]:
+    """Published projects matching the filters, in a stable order (place, then title)."""
+    query = select(Project).where(Project.is_published.is_(True))
+    # Every word must appear somewhere: "food cornwall" finds Cornwall's food project.
+    for term in filters.search_terms:
+        query = query.where(or_(*(func.lower(column).contains(term, autoescape=True) for column in SEARCHED_COLUMNS)))
+    if filters.sectors:
+        query = query.where(
+            select(ProjectPartner.id)
+            .join(Organisation, Organisation.id == ProjectPartner.organisation_id)
+            .where(ProjectPartner.project_id == Project.id, Organisation.sector.in_(filters.sectors))
+            .exists()
+        )
+    if filters.phases:
+        query = query.where(Project.phase.in_(filters.phases))
+    if filters.place:
+        query = query.where(func.lower(Project.place) == filters.place.lower())
+    return query.order_by(Project.place, Project.title, Project.id)
+
+
+def published_places() -> list[str]:
+    return list(
+        db.session.scalars(select(Project.place).where(Project.is_published.is_(True)).distinct().order_by(Project.place))
+    )
+
+
+def published_project(slug: str, *loader_options: ORMOption) -> Project | None:
+    query = select(Project).where(Project.slug == slug, Project.is_published.is_(True))
+    return db.session.scalar(query.options(*loader_options))
+
+
+def published_project_version(slug: str) -> int | None:
+    """The data version of a published project, in one query; None when there is no
+    published project of that slug."""
+    project_id = select(Project.id).where(Project.slug == slug, Project.is_published.is_(True)).scalar_subquery()
+    newest_event = (
+        select(func.coalesce(func.max(AuditEvent.id), 0))
+        .where(or_(AuditEvent.project_id == project_id, AuditEvent.project_id.is_(None)))
+        .scalar_subquery()
+    )
+    row = db.session.execute(select(project_id.label("id"), newest_event.label("version"))).one()
+    return None if row.id is None else row.version
+
+
+def data_version(project_id: int | None = None) -> int:
+    """The newest audit event behind what is shown: every change to project data adds
+    one, so this number moves whenever a public page could change. Events that belong
+    to no project (organisations) count for every page."""
+    query = select(func.coalesce(func.max(AuditEvent.id), 0))
+    if project_id is not None:
+        query = query.where(or_(AuditEvent.project_id == project_id, AuditEvent.project_id.is_(None)))
+    return db.session.scalar(query)

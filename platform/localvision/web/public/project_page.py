@@ -1,0 +1,41 @@
+"""The project page as the public sees it: published and agreed records only.
+
+People of a project get their working page instead; everyone else (anonymous visitors,
+people of other projects, administrators) gets this one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template, url_for
+
+from localvision.access import ProjectContext
+from localvision.models import Project
+from localvision.web.api.documents import licence
+from localvision.web.projects.partner_groups import partners_by_sector
+
+
+@dataclass(frozen=True)
+class Download:
+    title: str
+    url: str
+    format: str
+
+
+def downloads(project: Project) -> list[Download]:
+    return [
+        Download("Project and partners", url_for("api.project", slug=project.slug), "JSON"),
+        Download("Partner organisations", url_for("api.partners", slug=project.slug), "JSON"),
+    ]
+
+
+def render_public_project(context: ProjectContext) -> str:
+    project = context.project
+    return render_template(
+        "public/project.html",
+        context=context,
+        project=project,
+        partner_groups=partners_by_sector(project),
+        downloads=downloads(project) if project.is_published else [],
+        licence=licence(),
+    )

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from flask import current_app, render_template, request, url_for
+
+from localvision.extensions import db
+from localvision.http_caching import revalidated
+from localvision.published import data_version, published_places, published_projects
+from localvision.web.public import blueprint
+from localvision.web.public.forms import DirectorySearchForm
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+def _whole_site_version() -> int:
+    return data_version()
+
+
+def _page_url(page: int) -> str:
+    arguments = {key: values for key, values in request.args.lists() if key != "page"}
+    return url_for("public.directory", **arguments, page=page)
+
+
+@blueprint.route("/projects")
+@revalidated(_whole_site_version)
+def directory():
+    form = DirectorySearchForm(formdata=request.args)
+    places = published_places()
+    chosen_place = request.args.get("place", "")
+    form.set_places(places if not chosen_place or chosen_place in places else places + [chosen_place])
+    results = None
+    if form.validate():
+        results = db.paginate(
+            published_projects(form.filters()),
+            page=request.args.get("page", 1, type=int),
+            per_page=DIRECTORY_PAGE_SIZE,
+            error_out=False,
+        )
+    searched = any(request.args.get(key) for key in ("q", "sector", "phase", "place"))
+    return render_template("public/directory.html", form=form, results=results, searched=searched,
+                           page_url=_page_url)
+
+
+@blueprint.route("/accessibility")
+def accessibility():
+    return render_template("public/accessibility.html", contact_email=current_app.config["ACCESSIBILITY_CONTACT_EMAIL"])

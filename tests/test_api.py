@@ -1,0 +1,91 @@
+"""The read-only open data API: published projects only, bounded pages, JSON errors."""
+import pytest
+
+import factories
+from localvision.models import Sector
+
+
+@pytest.fixture
+def projects(session):
+    council = factories.organisation("Wirral Council", Sector.LOCAL_AUTHORITY)
+    food_bank = factories.organisation("Birkenhead Food Bank", Sector.VOLUNTARY_AND_COMMUNITY)
+    lead = factories.user(council)
+    published = [factories.project(lead=lead, published=True, title=f"Food network {n}", place="The Wirral",
+                                   partners=(food_bank,)) for n in range(5)]
+    private = factories.project(lead=lead, title="Private plans", partners=(food_bank,))
+    session.commit()
+    return published, private
+
+
+def test_lists_published_projects_a_page_at_a_time(client, projects):
+    published, private = projects
+    body = client.get("/api/v1/projects?per_page=2&page=2").get_json()
+    assert body["meta"] == {"page": 2, "per_page": 2, "total": 5, "pages": 3}
+    assert [item["slug"] for item in body["data"]] == [published[2].slug, published[3].slug]
+    assert body["links"]["next"].endswith("/api/v1/projects?page=3&per_page=2")
+    assert body["links"]["prev"].endswith("/api/v1/projects?page=1&per_page=2")
+    last = client.get(body["links"]["last"]).get_json()
+    assert last["links"]["next"] is None and [item["slug"] for item in last["data"]] == [published[4].slug]
+    assert body["licence"]["name"] == "Open Government Licence v3.0"
+
+
+def test_filters_match_the_directory(client, projects):
+    published, _ = projects
+    assert client.get("/api/v1/projects?q=network+3").get_json()["data"][0]["slug"] == published[3].slug
+    assert client.get("/api/v1/projects?sector=police").get_json()["meta"]["total"] == 0
+    assert client.get("/api/v1/projects?sector=voluntary_and_community&phase=discover").get_json()["meta"]["total"] == 5
+
+
+@pytest.mark.parametrize("query, message", [
+    ("page=0", "page must be a whole number from 1 to 10,000"),
+    ("page=abc", "page must be a whole number from 1 to 10,000"),
+    ("page=99999999999999999999", "page must be a whole number from 1 to 10,000"),
+    ("per_page=101", "per_page must be a whole number from 1 to 100"),
+    ("per_page=-1", "per_page must be a whole number from 1 to 100"),
+    ("sector=martians", "sector must be one of"),
+    ("phase=later", "phase must be one of"),
+    ("q=" + "a" * 201, "q must be 200 characters or fewer"),
+])
+def test_bad_parameters_get_a_json_400(client, projects, query, message):
+    response = client.get(f"/api/v1/projects?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "Bad Request" and message in response.get_json()["message"]
+
+
+def test_project_document_has_partners_and_licence(client, projects):
+    project = projects[0][0]
+    body = client.get(f"/api/v1/projects/{project.slug}").get_json()
+    assert body["slug"] == project.slug and body["title"] == project.title
+    assert [(p["name"], p["sector"], p["role"]) for p in body["partners"]] == [
+        ("Wirral Council", "local_authority", "lead_partner"),
+        ("Birkenhead Food Bank", "voluntary_and_community", "partner"),
+    ]
+    assert body["links"]["html"].endswith(f"/projects/{project.slug}")
+    partners = client.get(f"/api/v1/projects/{project.slug}/partners").get_json()
+    assert partners["data"] == body["partners"]
+
+
+def test_private_projects_never_appear(client_for, projects):
+    _, private = projects
+    member = private.memberships[0].user
+    for client in (client_for(), client_for(member)):
+        listing = client.get("/api/v1/projects?per_page=100").get_json()
+        assert private.slug not in {item["slug"] for item in listing["data"]}
+        for url in (f"/api/v1/projects/{private.slug}", f"/api/v1/projects/{private.slug}/partners"):
+            response = client.get(url)
+            assert response.status_code == 404
+            assert response.get_json() == {"error": "Not Found", "message": "There is no published project with that slug"}
+
+
+def test_errors_are_json_with_4xx_codes(client):
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404 and missing.get_json()["error"] == "Not Found"
+    refused = client.post("/api/v1/projects")
+    assert refused.status_code == 405 and refused.get_json()["error"] == "Method Not Allowed"
+    assert set(refused.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_index_links_to_the_resources(client):
+    body = client.get("/api/v1/").get_json()
+    assert body["links"]["projects"].endswith("/api/v1/projects")
+    assert body["links"]["openapi"].endswith("/api/v1/openapi.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from localvision.extensions import db
@@ -16,7 +17,10 @@ from localvision.models import (
     ProjectPartner,
     ProjectRole,
     Sector,
+    Stance,
     User,
+    VisionPosition,
+    VisionVersion,
 )
 
 PASSWORD = "correct horse battery staple"
@@ -75,3 +79,25 @@ def project(*, lead: User, published: bool = False, title: str | None = None,
         db.session.add(ProjectMembership(project=proj, user=person, role=ProjectRole.MEMBER))
     db.session.flush()
     return proj
+
+
+def vision_version(proj: Project, author: User, text: str = "Fewer people drinking on our streets at night.",
+                   change_note: str = "First wording") -> VisionVersion:
+    previous = db.session.scalar(
+        select(VisionVersion).where(VisionVersion.project_id == proj.id).order_by(VisionVersion.number.desc()).limit(1)
+    )
+    version = VisionVersion(project=proj, number=(previous.number if previous else 0) + 1, text=text,
+                            change_note=change_note, author=author, organisation_id=author.organisation_id,
+                            based_on=previous)
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def vision_position(version: VisionVersion, person: User, stance: Stance = Stance.ENDORSE,
+                    comment: str = "") -> VisionPosition:
+    position = VisionPosition(version=version, organisation_id=person.organisation_id, stance=stance,
+                              comment=comment, recorded_by=person)
+    db.session.add(position)
+    db.session.flush()
+    return position

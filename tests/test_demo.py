@@ -37,3 +37,18 @@ def test_demo_projects_say_they_are_demonstrations(app, client, session):
     load_demo()
     page = client.get(f"/projects/{PROJECTS[0].slug}").get_data(as_text=True)
     assert "Demonstration data" in page and "illustrative" in page
+
+
+def test_plymouth_has_an_agreed_vision_and_cornwall_is_gathering_endorsements(app, client, session):
+    from localvision.models import VisionVersion
+
+    load_demo()
+    plymouth, cornwall = PROJECTS[0].slug, PROJECTS[1].slug
+    for slug, count in ((plymouth, 3), (cornwall, 2)):
+        project = session.scalar(select(Project).where(Project.slug == slug))
+        assert session.scalar(select(func.count()).where(VisionVersion.project_id == project.id)) == count
+    plymouth_page = client.get(f"/projects/{plymouth}").get_data(as_text=True)
+    assert "Version 3, endorsed by every partner organisation since 20 February 2026" in plymouth_page
+    assert "Endorse with reservations" in plymouth_page.split("Endorsed by")[1]
+    cornwall_page = client.get(f"/projects/{cornwall}").get_data(as_text=True)
+    assert "The partners have not agreed a shared vision yet" in cornwall_page

@@ -49,6 +49,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "projects.representative": (PROJECT_LEAD, "POST"),
     "projects.invite": (PROJECT_LEAD, "GET"),
     "projects.audit_trail": (PROJECT_MEMBER, "GET"),
+    "vision.show": (PROJECT_MEMBER, "GET"),
+    "vision.record_position": (PROJECT_MEMBER, "POST"),
+    "vision.propose": (PROJECT_MEMBER, "GET"),
+    "vision.history": (PROJECT_MEMBER, "GET"),
+    "vision.version": (PROJECT_MEMBER, "GET"),
+    "vision.comment": (PROJECT_MEMBER, "POST"),
+    "vision.compare": (PROJECT_MEMBER, "GET"),
     "admin.status": (ADMIN, "GET"),
     "admin.round_trip": (ADMIN, "POST"),
     "admin.round_trip_result": (ADMIN, "GET"),
@@ -67,7 +74,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
 # with POST as well as GET.
 ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEAD, "projects.edit": PROJECT_LEAD,
                "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
-               "admin.invitations": ADMIN}
+               "admin.invitations": ADMIN, "vision.propose": PROJECT_MEMBER}
 
 ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
 
@@ -130,6 +137,8 @@ def world(session: Session, app) -> World:
     factories.project(lead=outsider_lead, partners=(outsider_org,))  # the outsider's own project
     private = factories.project(lead=users["lead"], partners=(member_org,), members=(users["member"],))
     published = factories.project(lead=users["lead"], partners=(member_org,), members=(users["member"],), published=True)
+    for project in (private, published):
+        factories.vision_version(project, users["lead"])
     with app.test_request_context():
         link = create_invitation("invitee@example.org", member_org, users["lead"])
     # Releases the session's savepoint: the requests below reuse this session.
@@ -146,6 +155,7 @@ def url_arguments(project, world: World) -> dict:
         "job_id": "no-such-job",
         "token": world.invitation_link.rsplit("/", 1)[-1],
         "filename": "images/favicon.svg",
+        "number": 1,
     }
 
 

@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.main import blueprint as main
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
+    from localvision.web.vision import blueprint as vision
 
     app.register_blueprint(main)
     app.register_blueprint(auth)
@@ -115,3 +116,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(public)
     app.register_blueprint(api)
+    app.register_blueprint(vision)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from localvision.demo_vision import load_vision_demo
 from localvision.extensions import db
 from localvision.models import (
     DecisionRule,
@@ -301,6 +302,7 @@ def load_demo() -> bool:
             db.session.add(ProjectPartner(project=project, organisation=organisations[name], role=role))
         for key, role in spec.people:
             db.session.add(ProjectMembership(project=project, user=users[key], role=role))
+    load_vision_demo(users)
     db.session.commit()
     return True
 

@@ -12,6 +12,7 @@ from localvision.models.projects import (
     ProjectPartner,
     ProjectRole,
 )
+from localvision.models.vision import Stance, VisionComment, VisionPosition, VisionVersion
 
 __all__ = [
     "AuditEvent",
@@ -26,5 +27,9 @@ __all__ = [
     "ProjectPartner",
     "ProjectRole",
     "Sector",
+    "Stance",
     "User",
+    "VisionComment",
+    "VisionPosition",
+    "VisionVersion",
 ]

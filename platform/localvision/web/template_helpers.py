@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 
 from flask import Flask
 
+from localvision.markdown_text import render_markdown
+
 
 def format_datetime(value: datetime | None) -> str:
     if value is None:
@@ -20,4 +22,5 @@ def format_date(value: datetime | None) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["service_name"] = "Local Vision"

@@ -36,6 +36,7 @@ from localvision.web.projects.forms import (
     NewOrganisationForm,
     ProjectForm,
 )
+from localvision.web.vision.state import agreed_vision
 
 PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "is_published")
 
@@ -77,6 +78,7 @@ def show(slug: str):
         context=context,
         project=context.project,
         partner_groups=partners_by_sector(context.project),
+        agreed_vision=agreed_vision(context.project),
     )
 
 

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.widgets import HiddenInput
+
+from localvision.models import Stance
+
+VISION_MAX_LENGTH = 20_000
+
+
+class VersionForm(FlaskForm):
+    text = TextAreaField(
+        "Wording of the vision",
+        widget=GovTextArea(),
+        description="Markdown: # for headings, - for bullet points, [text](https://…) for links",
+        validators=[
+            DataRequired(message="Enter the wording of the vision"),
+            Length(max=VISION_MAX_LENGTH, message="The vision must be 20,000 characters or fewer"),
+        ],
+    )
+    change_note = StringField(
+        "What you changed and why",
+        widget=GovTextInput(),
+        description="For example, Named the university's evaluation role",
+        validators=[
+            DataRequired(message="Say briefly what you changed and why"),
+            Length(max=300, message="The change note must be 300 characters or fewer"),
+        ],
+    )
+    # The number of the version the text was edited from: empty for the first version.
+    based_on = HiddenField()
+    submit = SubmitField("Propose this version", widget=GovSubmitInput())
+
+    def based_on_number(self) -> int | None:
+        value = (self.based_on.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+
+class PositionForm(FlaskForm):
+    version_number = IntegerField(widget=HiddenInput(), validators=[InputRequired(message="Choose a version")])
+    stance = RadioField(
+        "Your organisation's position",
+        widget=GovRadioInput(),
+        choices=Stance.choices(),
+        validators=[InputRequired(message="Choose your organisation's position")],
+    )
+    comment = TextAreaField(
+        "Comment",
+        widget=GovTextArea(),
+        description="Required if you endorse with reservations or object: say what would need to change",
+        validators=[Length(max=5000, message="The comment must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Record position", widget=GovSubmitInput())
+
+    def validate_comment(self, field: TextAreaField) -> None:
+        if (field.data or "").strip():
+            return
+        if self.stance.data == Stance.ENDORSE_WITH_RESERVATIONS.value:
+            raise ValidationError("Say what your organisation's reservations are")
+        if self.stance.data == Stance.OBJECT.value:
+            raise ValidationError("Say why your organisation objects")
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(
+        "Add a comment on this version",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(message="Enter your comment"),
+            Length(max=5000, message="The comment must be 5,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add comment", widget=GovSubmitInput())

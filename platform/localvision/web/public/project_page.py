@@ -13,6 +13,7 @@ from localvision.access import ProjectContext
 from localvision.models import Project
 from localvision.web.api.documents import licence
 from localvision.web.projects.partner_groups import partners_by_sector
+from localvision.web.vision.state import agreed_vision
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ def render_public_project(context: ProjectContext) -> str:
         context=context,
         project=project,
         partner_groups=partners_by_sector(project),
+        agreed_vision=agreed_vision(project),
         downloads=downloads(project) if project.is_published else [],
         licence=licence(),
     )

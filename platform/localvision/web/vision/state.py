@@ -19,13 +19,16 @@ from localvision.extensions import db
 from localvision.models import Project, ProjectPartner, Sector, VisionPosition, VisionVersion
 
 
-def versions_of(project: Project) -> list[VisionVersion]:
-    """Every version of the project's vision, oldest first, with positions and comments."""
+def versions_of(project: Project, with_comments: bool = True) -> list[VisionVersion]:
+    """Every version of the project's vision, oldest first, with its positions."""
+    loaded = [selectinload(VisionVersion.positions)]
+    if with_comments:
+        loaded.append(selectinload(VisionVersion.comments))
     return list(
         db.session.scalars(
             select(VisionVersion)
             .where(VisionVersion.project_id == project.id)
-            .options(selectinload(VisionVersion.positions), selectinload(VisionVersion.comments))
+            .options(*loaded)
             .order_by(VisionVersion.number)
         )
     )
@@ -108,7 +111,7 @@ def _agreed_vision(partner_ids: set[int], versions: list[VisionVersion]) -> Agre
 
 
 def agreed_vision(project: Project) -> AgreedVision | None:
-    return _agreed_vision({p.organisation_id for p in project.partners}, versions_of(project))
+    return _agreed_vision({p.organisation_id for p in project.partners}, versions_of(project, with_comments=False))
 
 
 def vision_state(project: Project) -> VisionState:

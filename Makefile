@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app localvision
 
-.PHONY: run test assets install install-test migrate-check clean
+.PHONY: run test assets install install-test migrate-check clean bench-public
 
 run: install assets
 	$(FLASK) db upgrade
@@ -47,6 +47,12 @@ static/dist/htmx.min.js: node_modules/.installed
 static/dist/govuk/govuk-frontend.min.js: node_modules/.installed
 	mkdir -p static/dist/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+# Serves the app with gunicorn on PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL)
+# and measures it with wrk, a Debian package.
+bench-public: install assets
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/public.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist

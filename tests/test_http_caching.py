@@ -2,7 +2,10 @@
 import pytest
 
 import factories
+from localvision.extensions import db
+from localvision.http_caching import rendered_responses
 from localvision.models import Sector
+from test_public_page_queries import counted_statements
 
 PUBLIC_URLS = ("/projects/{slug}", "/projects", "/api/v1/projects", "/api/v1/projects/{slug}",
                "/api/v1/projects/{slug}/partners")
@@ -78,3 +81,31 @@ def test_a_private_project_is_not_revealed_by_revalidation(client, session):
     for url in (f"/projects/{project.slug}", f"/api/v1/projects/{project.slug}"):
         response = client.get(url, headers={"If-None-Match": "*"})
         assert response.status_code == 404 and "ETag" not in response.headers
+
+
+@pytest.fixture
+def keeping_rendered_responses(app, monkeypatch):
+    monkeypatch.setitem(app.config, "RENDERED_RESPONSES_KEPT", 10)
+    with app.app_context():
+        rendered_responses().clear()
+        yield
+        rendered_responses().clear()
+
+
+def test_a_kept_response_is_served_again_until_the_data_changes(client_for, project, keeping_rendered_responses):
+    url = f"/projects/{project.slug}"
+    first = client_for().get(url).get_data(as_text=True)
+    db.session.remove()
+    with counted_statements() as statements:
+        again = client_for().get(url).get_data(as_text=True)
+    assert again == first and len(statements) == 1  # only the data version is read
+    client_for(project.memberships[0].user).post(f"/projects/{project.slug}/edit", data={
+        "title": "Safer nights in Plymouth", "place": project.place, "theme": project.theme,
+        "summary": project.summary, "phase": "design", "decision_rule": "consensus"})
+    assert "Safer nights in Plymouth" in client_for().get(url).get_data(as_text=True)
+
+
+def test_signed_in_people_are_never_served_a_kept_response(client_for, project, keeping_rendered_responses):
+    url = f"/projects/{project.slug}"
+    client_for().get(url)
+    assert "Add or remove partners" in client_for(project.memberships[0].user).get(url).get_data(as_text=True)

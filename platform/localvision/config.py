@@ -88,6 +88,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "OPEN_DATA_LICENCE_URL": env.get(
             "OPEN_DATA_LICENCE_URL", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
         ),
+        # Rendered public responses each worker keeps for anonymous visitors (0: none).
+        "RENDERED_RESPONSES_KEPT": int(env.get("RENDERED_RESPONSES_KEPT", "200")),
         # Identifies the code and templates in ETags; computed from the files when unset.
         "RELEASE": env.get("RELEASE", ""),
     }

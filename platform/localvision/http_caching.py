@@ -1,18 +1,24 @@
-"""HTTP revalidation for public pages and the open data API.
+"""HTTP revalidation, and a cache of rendered responses, for public pages and the API.
 
-A response carries an ETag made of the release (code and templates) and the version of
-the data it shows; a visitor who sends it back in If-None-Match gets a bodiless 304.
+A response carries an ETag made of the release (code and templates), the address asked
+for and the version of the data it shows; a visitor who sends it back in If-None-Match
+gets a bodiless 304. Responses are the same for every anonymous visitor, so each worker
+also keeps the most recent ones by ETag and serves them again without rendering: a new
+data version makes a new ETag, so nothing stale is ever served.
+
 Only anonymous visitors without flashed messages qualify: what a signed-in person sees
 depends on who they are, and a flashed message is shown once only.
 """
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from functools import wraps
 from pathlib import Path
 from typing import Callable
 
-from flask import Flask, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_login import current_user
 
 from localvision import PROJECT_ROOT
@@ -33,9 +39,42 @@ def release_fingerprint(roots: tuple[Path, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
+class RenderedResponses:
+    """The most recently used rendered responses of one worker, by ETag."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            entry = self._entries.get(etag)
+            if entry is not None:
+                self._entries.move_to_end(etag)
+            return entry
+
+    def keep(self, etag: str, response: Response, capacity: int) -> None:
+        if capacity <= 0:
+            return
+        with self._lock:
+            self._entries[etag] = (response.get_data(), response.content_type)
+            self._entries.move_to_end(etag)
+            while len(self._entries) > capacity:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
 def init_app(app: Flask) -> None:
     if not app.config.get("RELEASE"):
         app.config["RELEASE"] = release_fingerprint((PROJECT_ROOT / "platform" / "localvision", PROJECT_ROOT / "templates"))
+    app.extensions["rendered_responses"] = RenderedResponses()
+
+
+def rendered_responses() -> RenderedResponses:
+    return current_app.extensions["rendered_responses"]
 
 
 def _revalidation_allowed() -> bool:
@@ -56,14 +95,19 @@ def revalidated(version_of: Callable[..., object | None]) -> Callable:
             version = version_of(**kwargs)
             if version is None:
                 return view(**kwargs)
-            fingerprint = f"{current_app.config['RELEASE']}:{request.full_path}:{version}"
+            fingerprint = f"{current_app.config['RELEASE']}:{request.host_url}:{request.full_path}:{version}"
             etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+            cached = rendered_responses().get(etag)
             if request.if_none_match.contains(etag):
                 response = current_app.response_class(status=304)
+            elif cached is not None:
+                body, content_type = cached
+                response = current_app.response_class(body, content_type=content_type)
             else:
                 response = make_response(view(**kwargs))
                 if response.status_code != 200:
                     return response
+                rendered_responses().keep(etag, response, current_app.config["RENDERED_RESPONSES_KEPT"])
             response.set_etag(etag)
             response.headers["Cache-Control"] = CACHE_CONTROL
             response.vary.add("Cookie")

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm.interfaces import ORMOption
+from sqlalchemy.orm import contains_eager
 
 from localvision.extensions import db
 from localvision.models import AuditEvent, Organisation, Phase, Project, ProjectPartner, Sector
@@ -31,6 +32,10 @@ class ProjectFilters:
         object.__setattr__(self, "words", self.words.replace("\x00", ""))
         object.__setattr__(self, "place", self.place.replace("\x00", ""))
         object.__setattr__(self, "search_terms", tuple(self.words.lower().split()))
+
+
+def open_data_licence() -> dict[str, str]:
+    return {"name": current_app.config["OPEN_DATA_LICENCE_NAME"], "url": current_app.config["OPEN_DATA_LICENCE_URL"]}
 
 
 def published_projects(filters: ProjectFilters = ProjectFilters()) -> Select[tuple[Project]]:
@@ -59,9 +64,20 @@ def published_places() -> list[str]:
     )
 
 
-def published_project(slug: str, *loader_options: ORMOption) -> Project | None:
-    query = select(Project).where(Project.slug == slug, Project.is_published.is_(True))
-    return db.session.scalar(query.options(*loader_options))
+def published_project(slug: str) -> Project | None:
+    return db.session.scalar(select(Project).where(Project.slug == slug, Project.is_published.is_(True)))
+
+
+def partners_with_organisations(project: Project) -> list[ProjectPartner]:
+    """A project's partners and their organisations in one query, whatever their number."""
+    return list(
+        db.session.scalars(
+            select(ProjectPartner)
+            .join(ProjectPartner.organisation)
+            .options(contains_eager(ProjectPartner.organisation))
+            .where(ProjectPartner.project_id == project.id)
+        )
+    )
 
 
 def published_project_version(slug: str) -> int | None:

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
-from localvision.models import Project, ProjectPartner, Sector
-
-
-def licence() -> dict[str, str]:
-    return {"name": current_app.config["OPEN_DATA_LICENCE_NAME"], "url": current_app.config["OPEN_DATA_LICENCE_URL"]}
+from localvision.models import Project, ProjectPartner
+from localvision.published import open_data_licence
+from localvision.domain.partner_groups import partners_by_sector
 
 
 def project_summary(project: Project) -> dict[str, Any]:
@@ -42,10 +40,10 @@ def partner(partner: ProjectPartner) -> dict[str, Any]:
     }
 
 
-def partners(project: Project) -> list[dict[str, Any]]:
-    ordered = sorted(project.partners, key=lambda p: (list(Sector).index(p.organisation.sector), p.organisation.name))
-    return [partner(p) for p in ordered]
+def partners(project_partners: list[ProjectPartner]) -> list[dict[str, Any]]:
+    """Partners in the order the project page shows them: by sector, then by name."""
+    return [partner(p) for _sector, group in partners_by_sector(project_partners) for p in group]
 
 
-def project_document(project: Project) -> dict[str, Any]:
-    return {**project_summary(project), "partners": partners(project), "licence": licence()}
+def project_document(project: Project, project_partners: list[ProjectPartner]) -> dict[str, Any]:
+    return {**project_summary(project), "partners": partners(project_partners), "licence": open_data_licence()}

@@ -4,12 +4,18 @@ import re
 from dataclasses import dataclass
 
 from flask import abort, jsonify, request, url_for
-from sqlalchemy.orm import selectinload
-
 from localvision.extensions import csrf, db
 from localvision.http_caching import revalidated
 from localvision.models import Phase, Project, Sector
-from localvision.published import ProjectFilters, data_version, published_project, published_project_version, published_projects
+from localvision.published import (
+    ProjectFilters,
+    data_version,
+    open_data_licence,
+    partners_with_organisations,
+    published_project,
+    published_project_version,
+    published_projects,
+)
 from localvision.web.api import blueprint, documents
 from localvision.web.api.openapi import openapi_document
 
@@ -84,7 +90,7 @@ def index():
             "projects": url_for("api.projects", _external=True),
             "openapi": url_for("api.openapi", _external=True),
         },
-        licence=documents.licence(),
+        licence=open_data_licence(),
     )
 
 
@@ -117,12 +123,12 @@ def projects():
             "prev": page_link(page - 1 if 1 < page <= last_page + 1 else None),
             "next": page_link(page + 1 if page < last_page else None),
         },
-        licence=documents.licence(),
+        licence=open_data_licence(),
     )
 
 
 def _published_or_404(slug: str) -> Project:
-    project = published_project(slug, selectinload(Project.partners))
+    project = published_project(slug)
     if project is None:
         abort(404, description="There is no published project with that slug")
     return project
@@ -131,11 +137,12 @@ def _published_or_404(slug: str) -> Project:
 @blueprint.route("/projects/<slug>")
 @revalidated(published_project_version)
 def project(slug: str):
-    return jsonify(documents.project_document(_published_or_404(slug)))
+    project = _published_or_404(slug)
+    return jsonify(documents.project_document(project, partners_with_organisations(project)))
 
 
 @blueprint.route("/projects/<slug>/partners")
 @revalidated(published_project_version)
 def partners(slug: str):
     project = _published_or_404(slug)
-    return jsonify(data=documents.partners(project), licence=documents.licence())
+    return jsonify(data=documents.partners(partners_with_organisations(project)), licence=open_data_licence())

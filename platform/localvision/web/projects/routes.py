@@ -26,7 +26,7 @@ from localvision.models import (
 from localvision.http_caching import revalidated
 from localvision.published import published_project_version
 from localvision.web.projects import blueprint
-from localvision.web.projects.partner_groups import partners_by_sector
+from localvision.domain.partner_groups import partners_by_sector
 from localvision.web.public.project_page import render_public_project
 from localvision.web.projects.forms import (
     AddPartnerForm,
@@ -77,7 +77,7 @@ def show(slug: str):
         "projects/show.html",
         context=context,
         project=context.project,
-        partner_groups=partners_by_sector(context.project),
+        partner_groups=partners_by_sector(context.project.partners),
         agreed_vision=agreed_vision(context.project),
     )
 
@@ -140,7 +140,7 @@ def _render_partners(context: ProjectContext, add_form: AddPartnerForm, new_form
         template,
         context=context,
         project=context.project,
-        partner_groups=partners_by_sector(context.project),
+        partner_groups=partners_by_sector(context.project.partners),
         add_form=add_form,
         new_form=new_form,
     ), status

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from flask import render_template, url_for
 
 from localvision.access import ProjectContext
+from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Project
-from localvision.web.api.documents import licence
-from localvision.web.projects.partner_groups import partners_by_sector
+from localvision.published import open_data_licence, partners_with_organisations
 from localvision.web.vision.state import agreed_vision
 
 
@@ -32,12 +32,14 @@ def downloads(project: Project) -> list[Download]:
 
 def render_public_project(context: ProjectContext) -> str:
     project = context.project
+    partners = partners_with_organisations(project)
     return render_template(
         "public/project.html",
         context=context,
         project=project,
-        partner_groups=partners_by_sector(project),
+        partner_count=len(partners),
+        partner_groups=partners_by_sector(partners),
         agreed_vision=agreed_vision(project),
         downloads=downloads(project) if project.is_published else [],
-        licence=licence(),
+        licence=open_data_licence(),
     )

@@ -327,3 +327,57 @@ def test_outsiders_see_only_the_agreed_vision_of_a_published_project(client_for,
     assert client_for(partnership.outsider).get(url(project)).status_code == 403
     assert record(client_for(partnership.outsider), project, 1, "endorse").status_code == 403
     assert session.scalar(select(func.count()).select_from(VisionPosition)) == 0
+
+
+def test_a_position_needs_a_version_to_be_on(client_for, session, partnership):
+    assert record(client_for(partnership.nhs), partnership.project, 1, "endorse").status_code == 404
+
+
+def test_two_saves_racing_for_the_same_number_leave_the_second_a_conflict(client_for, session, partnership,
+                                                                           monkeypatch):
+    from localvision.web.vision import routes
+
+    project = partnership.project
+    propose(client_for(partnership.council), project, FIRST_WORDING, None)
+    first = versions(session, project)[0]
+    propose(client_for(partnership.council), project, SECOND_WORDING, 1, note="Safer routes home")
+    # The second request read the latest version just before the first one's save landed.
+    reads = iter([first])
+    real_latest_version = routes.latest_version
+    monkeypatch.setattr(routes, "latest_version", lambda p: next(reads, None) or real_latest_version(p))
+    nhs_text = FIRST_WORDING + " Fewer A&E visits."
+    response = propose(client_for(partnership.nhs), project, nhs_text, 1, note="Add A&E")
+    assert response.status_code == 409
+    assert "Fewer A&amp;E visits.</textarea>" in response.get_data(as_text=True)
+    assert [v.text for v in versions(session, project)] == [FIRST_WORDING, SECOND_WORDING]
+
+
+def test_the_public_page_reads_the_vision_in_a_fixed_number_of_statements(client_for, session, partnership):
+    from sqlalchemy import event
+
+    from localvision.extensions import db
+
+    slug, council, nhs = partnership.project.slug, partnership.council.id, partnership.nhs.id
+
+    def statements_for_public_page() -> int:
+        db.session.remove()
+        statements = []
+
+        def count(*args):  # type: ignore[no-untyped-def]
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client_for(None).get(f"/projects/{slug}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    agreed_on_first_wording(client_for, partnership)
+    one_version = statements_for_public_page()
+    project = session.scalar(select(Project).where(Project.slug == slug))
+    for number in range(2, 6):
+        propose(client_for(council), project, f"{FIRST_WORDING} Take {number}.", number - 1)
+        record(client_for(council), project, number, "endorse")
+        record(client_for(nhs), project, number, "endorse")
+    assert statements_for_public_page() == one_version

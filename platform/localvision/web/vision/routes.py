@@ -78,13 +78,15 @@ def record_position(slug: str):
     if not _may_record_position(context):
         abort(403, "Only your organisation's named representatives record its position on the vision.")
     project = context.project
+    if latest_version(project) is None:
+        abort(404, "There is no wording of the vision to take a position on yet.")
     form = PositionForm()
     # htmx only swaps successful answers in, so a refused form comes back as 200 there.
     refused = 200 if request.htmx else 400
     if not form.validate_on_submit():
         return _render_endorsements(context, form, status=refused)
     latest = latest_version(project)
-    if latest is None or form.version_number.data != latest.number:
+    if form.version_number.data != latest.number:
         form.version_number.errors = ["A new version was proposed while you were reading. Read it, then record your position on it."]
         return _render_endorsements(context, _position_form(vision_state(project), form),
                                     status=200 if request.htmx else 409)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from localvision.domain.vision import (
     Agreement,
@@ -19,16 +20,14 @@ from localvision.extensions import db
 from localvision.models import Project, ProjectPartner, Sector, VisionPosition, VisionVersion
 
 
-def versions_of(project: Project, with_comments: bool = True) -> list[VisionVersion]:
-    """Every version of the project's vision, oldest first, with its positions."""
-    loaded = [selectinload(VisionVersion.positions)]
-    if with_comments:
-        loaded.append(selectinload(VisionVersion.comments))
+def versions_of(project: Project, *loader_options: ORMOption) -> list[VisionVersion]:
+    """Every version of the project's vision, oldest first, with positions and comments
+    unless the options say otherwise."""
     return list(
         db.session.scalars(
             select(VisionVersion)
             .where(VisionVersion.project_id == project.id)
-            .options(*loaded)
+            .options(*(loader_options or (selectinload(VisionVersion.positions), selectinload(VisionVersion.comments))))
             .order_by(VisionVersion.number)
         )
     )
@@ -110,8 +109,16 @@ def _agreed_vision(partner_ids: set[int], versions: list[VisionVersion]) -> Agre
     return None
 
 
+# The public page needs the wording and who endorsed it: nothing about authors or recorders.
+PUBLIC_LOADING = (
+    selectinload(VisionVersion.positions).lazyload(VisionPosition.recorded_by),
+    lazyload(VisionVersion.author),
+    lazyload(VisionVersion.organisation),
+)
+
+
 def agreed_vision(project: Project) -> AgreedVision | None:
-    return _agreed_vision({p.organisation_id for p in project.partners}, versions_of(project, with_comments=False))
+    return _agreed_vision({p.organisation_id for p in project.partners}, versions_of(project, *PUBLIC_LOADING))
 
 
 def vision_state(project: Project) -> VisionState:

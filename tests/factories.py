@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -9,6 +11,13 @@ from werkzeug.security import generate_password_hash
 
 from localvision.extensions import db
 from localvision.models import (
+    Action,
+    Contribution,
+    ContributionKind,
+    Decision,
+    DecisionCategory,
+    DecisionStance,
+    DecisionStatus,
     Organisation,
     PartnerRole,
     Phase,
@@ -16,6 +25,7 @@ from localvision.models import (
     ProjectMembership,
     ProjectPartner,
     ProjectRole,
+    Position,
     Sector,
     Stance,
     User,
@@ -101,3 +111,48 @@ def vision_position(version: VisionVersion, person: User, stance: Stance = Stanc
     db.session.add(position)
     db.session.flush()
     return position
+
+
+def decision(project: Project, proposer: User, *, title: str | None = None, status: DecisionStatus = DecisionStatus.OPEN,
+             closes_in_days: int = 14, sensitive: bool = False) -> Decision:
+    item = Decision(
+        project=project,
+        title=title or f"Decision {next(_sequence)}",
+        rationale="Fund **outreach** at night.",
+        category=DecisionCategory.PILOT,
+        proposer=proposer,
+        proposing_organisation=proposer.organisation,
+        opens_on=date.today(),
+        closes_on=date.today() + timedelta(days=closes_in_days),
+        status=status,
+        is_commercially_sensitive=sensitive,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def contribution(item: Decision, person: User, amount: str, kind: ContributionKind = ContributionKind.CASH) -> Contribution:
+    added = Contribution(decision=item, organisation=person.organisation, kind=kind, amount=Decimal(amount),
+                         recorded_by=person)
+    if kind == ContributionKind.STAFF_TIME:
+        added.hours, added.hourly_cost = Decimal("1"), Decimal(amount)
+    db.session.add(added)
+    db.session.flush()
+    return added
+
+
+def position(item: Decision, person: User, stance: DecisionStance, reasons: str = "") -> Position:
+    recorded = Position(decision=item, organisation=person.organisation, stance=stance, reasons=reasons,
+                        recorded_by=person)
+    db.session.add(recorded)
+    db.session.flush()
+    return recorded
+
+
+def action(item: Decision, owner: User, *, due_in_days: int = 7, title: str | None = None) -> Action:
+    added = Action(decision=item, title=title or f"Action {next(_sequence)}", owner=owner,
+                   due_on=date.today() + timedelta(days=due_in_days), created_by=owner)
+    db.session.add(added)
+    db.session.flush()
+    return added

@@ -1,8 +1,19 @@
+from datetime import date
+
 from sqlalchemy import func, select
 
 from localvision.demo import DEMO_PASSWORD, PROJECTS, load_demo
 from localvision.domain.passwords import password_problem
-from localvision.models import Organisation, Project, ProjectMembership, ProjectPartner, User
+from localvision.models import (
+    Decision,
+    DecisionStance,
+    DecisionStatus,
+    Organisation,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    User,
+)
 
 
 def counts(session):
@@ -52,3 +63,19 @@ def test_plymouth_has_an_agreed_vision_and_cornwall_is_gathering_endorsements(ap
     assert "Endorse with reservations" in plymouth_page.split("Endorsed by")[1]
     cornwall_page = client.get(f"/projects/{cornwall}").get_data(as_text=True)
     assert "The partners have not agreed a shared vision yet" in cornwall_page
+
+
+def test_plymouth_has_joint_funding_decisions_from_every_sector_with_actions(app, session):
+    load_demo()
+    plymouth = session.scalar(select(Project).where(Project.slug == PROJECTS[0].slug))
+    decisions = session.scalars(select(Decision).where(Decision.project_id == plymouth.id)).all()
+    assert 6 <= len(decisions) <= 8
+    proposing = {d.proposing_organisation.sector for d in decisions}
+    contributing = {c.organisation.sector for d in decisions for c in d.contributions}
+    assert len(proposing | contributing) == 6
+    assert {d.status for d in decisions} == set(DecisionStatus)
+    assert any(p.stance == DecisionStance.OBJECT for d in decisions for p in d.current_positions().values())
+    actions = [a for d in decisions for a in d.actions]
+    assert sum(1 for a in actions if a.is_overdue(date.today())) == 1
+    others = session.scalars(select(Project).where(Project.id != plymouth.id)).all()
+    assert all(1 <= session.scalar(select(func.count(Decision.id)).where(Decision.project_id == p.id)) <= 2 for p in others)

@@ -10,12 +10,13 @@ from typing import Callable
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import factories
 from localvision.extensions import db
 from localvision.invitations import create_invitation
-from localvision.models import Sector
+from localvision.models import Decision, Sector
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
 
@@ -68,13 +69,32 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "api.projects": (PUBLIC, "GET"),
     "api.project": (PUBLISHED_ONLY, "GET"),
     "api.partners": (PUBLISHED_ONLY, "GET"),
+    "decisions.index": (PROJECT_VIEWER, "GET"),
+    "decisions.download": (PROJECT_VIEWER, "GET"),
+    "decisions.create": (PROJECT_MEMBER, "GET"),
+    "decisions.show": (PROJECT_VIEWER, "GET"),
+    "decisions.edit": (PROJECT_MEMBER, "GET"),
+    "decisions.amend": (PROJECT_MEMBER, "GET"),
+    "decisions.withdraw": (PROJECT_MEMBER, "GET"),
+    "decisions.close": (PROJECT_LEAD, "GET"),
+    "decisions.review": (PROJECT_MEMBER, "POST"),
+    "decisions.record_position": (PROJECT_MEMBER, "POST"),
+    "decisions.add_contribution": (PROJECT_MEMBER, "POST"),
+    "decisions.remove_contribution": (PROJECT_MEMBER, "POST"),
+    "decisions.add_action": (PROJECT_MEMBER, "POST"),
+    "decisions.action_done": (PROJECT_MEMBER, "POST"),
+    "decisions.drop_action": (PROJECT_MEMBER, "GET"),
+    "decisions.actions": (PROJECT_MEMBER, "GET"),
+    "your_work.index": (SIGNED_IN, "GET"),
 }
 
 # Writes that people of a project may make but outsiders may not: the same route tried
 # with POST as well as GET.
 ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEAD, "projects.edit": PROJECT_LEAD,
                "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
-               "admin.invitations": ADMIN, "vision.propose": PROJECT_MEMBER}
+               "admin.invitations": ADMIN, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
+               "decisions.amend": PROJECT_MEMBER, "decisions.withdraw": PROJECT_MEMBER, "decisions.close": PROJECT_LEAD,
+               "decisions.drop_action": PROJECT_MEMBER}
 
 ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
 
@@ -139,6 +159,10 @@ def world(session: Session, app) -> World:
     published = factories.project(lead=users["lead"], partners=(member_org,), members=(users["member"],), published=True)
     for project in (private, published):
         factories.vision_version(project, users["lead"])
+        # Proposed by the member, so the member may manage it as its proposer.
+        decision = factories.decision(project, users["member"])
+        factories.contribution(decision, users["member"], "500.00")
+        factories.action(decision, users["member"])
     with app.test_request_context():
         link = create_invitation("invitee@example.org", member_org, users["lead"])
     # Releases the session's savepoint: the requests below reuse this session.
@@ -148,6 +172,7 @@ def world(session: Session, app) -> World:
 
 def url_arguments(project, world: World) -> dict:
     member_org_id = world.users["member"].organisation_id
+    decision = db.session.scalar(select(Decision).where(Decision.project_id == project.id))
     return {
         "slug": project.slug,
         "partner_id": next(p.id for p in project.partners if p.organisation_id == member_org_id),
@@ -156,6 +181,9 @@ def url_arguments(project, world: World) -> dict:
         "token": world.invitation_link.rsplit("/", 1)[-1],
         "filename": "images/favicon.svg",
         "number": 1,
+        "decision_id": decision.id,
+        "contribution_id": decision.contributions[0].id,
+        "action_id": decision.actions[0].id,
     }
 
 

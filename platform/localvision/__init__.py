@@ -105,10 +105,12 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.admin import blueprint as admin
     from localvision.web.api import blueprint as api
     from localvision.web.auth import blueprint as auth
+    from localvision.web.decisions import blueprint as decisions
     from localvision.web.main import blueprint as main
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
     from localvision.web.vision import blueprint as vision
+    from localvision.web.your_work import blueprint as your_work
 
     app.register_blueprint(main)
     app.register_blueprint(auth)
@@ -117,3 +119,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public)
     app.register_blueprint(api)
     app.register_blueprint(vision)
+    app.register_blueprint(decisions)
+    app.register_blueprint(your_work)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from localvision.demo_vision import load_vision_demo
+from localvision.demo_decisions import load_decisions
 from localvision.extensions import db
 from localvision.models import (
     DecisionRule,
@@ -303,6 +304,7 @@ def load_demo() -> bool:
         for key, role in spec.people:
             db.session.add(ProjectMembership(project=project, user=users[key], role=role))
     load_vision_demo(users)
+    load_decisions(users)
     db.session.commit()
     return True
 

@@ -1,7 +1,17 @@
 """All models, importable from one place (Alembic and the app need every table)."""
 from localvision.models.accounts import Invitation, User
+from localvision.models.actions import Action, ActionStatus
 from localvision.models.audit import AuditEvent
 from localvision.models.base import Base
+from localvision.models.decisions import (
+    Contribution,
+    ContributionKind,
+    Decision,
+    DecisionCategory,
+    DecisionStance,
+    DecisionStatus,
+    Position,
+)
 from localvision.models.organisations import Organisation, Sector
 from localvision.models.projects import (
     DecisionRule,
@@ -15,13 +25,22 @@ from localvision.models.projects import (
 from localvision.models.vision import Stance, VisionComment, VisionPosition, VisionVersion
 
 __all__ = [
+    "Action",
+    "ActionStatus",
     "AuditEvent",
     "Base",
+    "Contribution",
+    "ContributionKind",
+    "Decision",
+    "DecisionCategory",
     "DecisionRule",
+    "DecisionStance",
+    "DecisionStatus",
     "Invitation",
     "Organisation",
     "PartnerRole",
     "Phase",
+    "Position",
     "Project",
     "ProjectMembership",
     "ProjectPartner",

@@ -1,0 +1,100 @@
+"""Decision rules and contribution totals: values in, values out, no database.
+
+A decision rule turns the partner organisations' current positions into an outcome.
+Only organisations that are partners when the rule is applied count: a partner that
+joined while the decision was open is waited for, and the position of one that left
+no longer counts (it stays on the record as history).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Mapping
+
+from localvision.models.decisions import ContributionKind, DecisionStatus, DecisionStance
+from localvision.models.projects import DecisionRule
+
+PENNY = Decimal("0.01")
+SUPPORTING = (DecisionStance.SUPPORT, DecisionStance.SUPPORT_WITH_CONCERNS)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the rule says now. ``status`` is None while the rule cannot yet decide, or
+    when the lead decides; ``explanation`` says why in words for the page."""
+
+    status: DecisionStatus | None
+    explanation: str
+    lead_decides: bool = False
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status is not None
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def outcome(
+    rule: DecisionRule,
+    partner_ids: Iterable[int],
+    current_positions: Mapping[int, DecisionStance],
+    closes_on: date,
+    today: date,
+) -> Outcome:
+    """Apply the project's decision rule.
+
+    ``current_positions`` maps organisation id to its latest stance. Before the closing
+    date a rule decides only once every partner has responded, since positions may
+    still change; from the closing date it decides on what has been recorded.
+    """
+    partners = set(partner_ids)
+    positions = {org: stance for org, stance in current_positions.items() if org in partners}
+    if rule == DecisionRule.LEAD_DECIDES:
+        return Outcome(None, "The lead records the outcome and a reason; partners' positions are advice.",
+                       lead_decides=True)
+    waiting = len(partners) - len(positions)
+    if waiting and today < closes_on:
+        return Outcome(None, f"Waiting for {_count(waiting, 'partner')} to record a position "
+                             f"before the closing date, {closes_on:%-d %B %Y}.")
+    objections = sum(1 for stance in positions.values() if stance == DecisionStance.OBJECT)
+    if rule == DecisionRule.CONSENSUS:
+        if objections:
+            return Outcome(DecisionStatus.NOT_AGREED, f"No consensus: {_count(objections, 'partner')} objected.")
+        if waiting:
+            return Outcome(DecisionStatus.NOT_AGREED,
+                           f"No consensus: {_count(waiting, 'partner')} did not respond by the closing date.")
+        return Outcome(DecisionStatus.AGREED, "Consensus: every partner responded and nobody objected.")
+    if rule == DecisionRule.CONSENT:
+        if objections:
+            return Outcome(DecisionStatus.NOT_AGREED, f"No consent: {_count(objections, 'partner')} objected.")
+        return Outcome(DecisionStatus.AGREED, "Consent: nobody objected by the closing date.")
+    supporters = sum(1 for stance in positions.values() if stance in SUPPORTING)
+    summary = f"{supporters} of {_count(len(partners), 'partner organisation')} supported"
+    if supporters * 2 > len(partners):
+        return Outcome(DecisionStatus.AGREED, f"Majority: {summary}.")
+    return Outcome(DecisionStatus.NOT_AGREED, f"No majority: {summary}.")
+
+
+def staff_time_value(hours: Decimal, hourly_cost: Decimal) -> Decimal:
+    """Staff time valued in pounds, to the penny (half a penny rounds up)."""
+    return (hours * hourly_cost).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Totals:
+    total: Decimal
+    by_organisation: dict[int, Decimal]
+    by_kind: dict[ContributionKind, Decimal]
+
+
+def totals(contributions: Iterable[tuple[int, ContributionKind, Decimal]]) -> Totals:
+    """Sum (organisation id, kind, amount) rows exactly; every kind appears, even at zero."""
+    by_organisation: dict[int, Decimal] = {}
+    by_kind = {kind: Decimal("0.00") for kind in ContributionKind}
+    for organisation_id, kind, amount in contributions:
+        by_organisation[organisation_id] = by_organisation.get(organisation_id, Decimal("0.00")) + amount
+        by_kind[kind] += amount
+    return Totals(total=sum(by_kind.values(), Decimal("0.00")), by_organisation=by_organisation, by_kind=by_kind)

@@ -1,0 +1,168 @@
+"""Joint decisions: what partners propose, what each puts in and where each stands."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    false,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+
+if TYPE_CHECKING:
+    from localvision.models.accounts import User
+    from localvision.models.actions import Action
+    from localvision.models.organisations import Organisation
+    from localvision.models.projects import Project
+
+# The largest single contribution accepted: far above any local partnership's budget,
+# low enough that a slipped key (an extra six zeros) is caught.
+MAXIMUM_CONTRIBUTION = Decimal("1000000000.00")
+
+
+class DecisionCategory(LabelledEnum):
+    COMMISSIONING = "commissioning", "Commissioning"
+    POOLED_BUDGET = "pooled_budget", "Pooled budget"
+    PILOT = "pilot", "Pilot"
+    STAFF_SECONDMENT = "staff_secondment", "Staff secondment"
+    GRANT = "grant", "Grant to a local organisation"
+    OTHER = "other", "Other"
+
+
+class DecisionStatus(LabelledEnum):
+    OPEN = "open", "Open for positions"
+    AGREED = "agreed", "Agreed"
+    NOT_AGREED = "not_agreed", "Not agreed"
+    DEFERRED = "deferred", "Deferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ContributionKind(LabelledEnum):
+    CASH = "cash", "Cash"
+    STAFF_TIME = "staff_time", "Staff time"
+    IN_KIND = "in_kind", "In-kind"
+
+
+class DecisionStance(LabelledEnum):
+    SUPPORT = "support", "Support"
+    SUPPORT_WITH_CONCERNS = "support_with_concerns", "Support with concerns"
+    STAND_ASIDE = "stand_aside", "Stand aside"
+    OBJECT = "object", "Object"
+
+    @property
+    def needs_reasons(self) -> bool:
+        return self in (DecisionStance.SUPPORT_WITH_CONCERNS, DecisionStance.OBJECT)
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[DecisionCategory] = enum_column(DecisionCategory)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    proposing_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    recipient_charity_number: Mapped[str | None] = mapped_column(String(20))
+    recipient_company_number: Mapped[str | None] = mapped_column(String(20))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[DecisionStatus] = enum_column(DecisionStatus, default=DecisionStatus.OPEN, index=True)
+    is_commercially_sensitive: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    project: Mapped["Project"] = relationship()
+    proposer: Mapped["User"] = relationship(foreign_keys=[proposer_id], lazy="selectin")
+    proposing_organisation: Mapped["Organisation"] = relationship(lazy="selectin")
+    closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])
+    amends: Mapped["Decision | None"] = relationship(remote_side=[id], back_populates="amendments")
+    amendments: Mapped[list["Decision"]] = relationship(back_populates="amends", order_by="Decision.id")
+    contributions: Mapped[list["Contribution"]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="Contribution.id"
+    )
+    positions: Mapped[list["Position"]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="Position.id"
+    )
+    actions: Mapped[list["Action"]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="Action.due_on, Action.id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DecisionStatus.OPEN
+
+    def current_positions(self) -> dict[int, "Position"]:
+        """Each organisation's latest position: earlier ones are its history."""
+        latest: dict[int, Position] = {}
+        for position in sorted(self.positions, key=lambda p: p.id):
+            latest[position.organisation_id] = position
+        return latest
+
+    def __repr__(self) -> str:
+        return f"<Decision {self.id} {self.title!r}>"
+
+
+class Contribution(Base):
+    __tablename__ = "contributions"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(f"amount <= {MAXIMUM_CONTRIBUTION}", name="amount_within_reason"),
+        CheckConstraint("kind <> 'staff_time' OR (hours > 0 AND hourly_cost > 0)", name="staff_time_valued"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[ContributionKind] = enum_column(ContributionKind)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    hourly_cost: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = created_at_column()
+
+    decision: Mapped[Decision] = relationship(back_populates="contributions")
+    organisation: Mapped["Organisation"] = relationship(lazy="selectin")
+    recorded_by: Mapped["User"] = relationship(lazy="selectin")
+
+
+class Position(Base):
+    """One organisation's stance at one moment. A change adds a row: the history stays."""
+
+    __tablename__ = "positions"
+    __table_args__ = (Index("ix_positions_decision_id_organisation_id", "decision_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    stance: Mapped[DecisionStance] = enum_column(DecisionStance)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = created_at_column()
+
+    decision: Mapped[Decision] = relationship(back_populates="positions")
+    organisation: Mapped["Organisation"] = relationship(lazy="selectin")
+    recorded_by: Mapped["User"] = relationship(lazy="selectin")

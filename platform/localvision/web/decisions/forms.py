@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from localvision.domain.decisions import staff_time_value
+from localvision.models import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
+from localvision.models.decisions import MAXIMUM_CONTRIBUTION
+from localvision.web.fields import DayMonthYearField, ExactDecimalField
+
+PENNY = Decimal("0.01")
+
+
+def _length(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+
+
+class DecisionForm(FlaskForm):
+    title = StringField(
+        "Title", widget=GovTextInput(),
+        description="What the partnership is deciding, for example: Fund a night-time street outreach worker for a year",
+        validators=[DataRequired(message="Enter a title"), _length(200, "Title")],
+    )
+    rationale = TextAreaField(
+        "Rationale", widget=GovTextArea(),
+        description="Why, and what it should change for residents. You can use Markdown.",
+        validators=[DataRequired(message="Enter the rationale"), _length(20000, "Rationale")],
+    )
+    category = RadioField("Category", widget=GovRadioInput(), choices=DecisionCategory.choices(),
+                          validators=[DataRequired(message="Choose a category")])
+    recipient_name = StringField(
+        "Recipient organisation (optional)", widget=GovTextInput(),
+        description="For funding given to someone: the organisation that receives it",
+        validators=[Optional(), _length(200, "Recipient organisation")],
+    )
+    recipient_charity_number = StringField(
+        "Recipient's charity number (optional)", widget=GovTextInput(),
+        validators=[Optional(), Regexp(r"^\d{6,8}(-\d{1,2})?$", message="Enter a charity number of 6 to 8 digits, like 1123456")],
+    )
+    recipient_company_number = StringField(
+        "Recipient's company number (optional)", widget=GovTextInput(),
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9]{8}$", message="Enter a company number of 8 characters, like 01234567 or SC123456")],
+    )
+    opens_on = DayMonthYearField("Open for positions from", required_message="Enter the date the decision opens")
+    closes_on = DayMonthYearField("Closing date for positions", required_message="Enter the closing date")
+    is_commercially_sensitive = BooleanField(
+        "Commercially sensitive", widget=GovCheckboxInput(),
+        description="Hides the rationale and each organisation's amounts from people outside the project",
+    )
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_closes_on(self, field: DayMonthYearField) -> None:
+        if field.data and self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError("The closing date must be on or after the opening date")
+
+
+class PositionForm(FlaskForm):
+    stance = RadioField("Your organisation's position", widget=GovRadioInput(), choices=DecisionStance.choices(),
+                        validators=[DataRequired(message="Choose your organisation's position")])
+    reasons = TextAreaField("Reasons", widget=GovTextArea(),
+                            description="Required for concerns and objections",
+                            validators=[_length(5000, "Reasons")])
+    submit = SubmitField("Record position", widget=GovSubmitInput())
+
+    def validate_reasons(self, field: TextAreaField) -> None:
+        if self.stance.data in (DecisionStance.SUPPORT_WITH_CONCERNS.value, DecisionStance.OBJECT.value) and not (field.data or "").strip():
+            raise ValidationError("Give your reasons: they are required with concerns or an objection")
+
+
+class ContributionForm(FlaskForm):
+    kind = RadioField("Kind", widget=GovRadioInput(), choices=ContributionKind.choices(),
+                      validators=[DataRequired(message="Choose the kind of contribution")])
+    amount = ExactDecimalField("Value in pounds", noun="the value in pounds", example="1500 or 1500.50",
+                               minimum=PENNY, maximum=MAXIMUM_CONTRIBUTION,
+                               description="For cash and in-kind contributions")
+    # The largest hours times the largest hourly cost is exactly the largest contribution.
+    hours = ExactDecimalField("Hours", noun="the hours", example="37.5", minimum=PENNY, maximum=Decimal("100000"),
+                              description="For staff time: the hours given")
+    hourly_cost = ExactDecimalField("Hourly cost in pounds", noun="the hourly cost", example="28.40",
+                                    minimum=PENNY, maximum=Decimal("10000"),
+                                    description="For staff time: what an hour costs, which values the time")
+    description = StringField("Description", widget=GovTextInput(),
+                              description="For example: two outreach workers, Friday and Saturday nights",
+                              validators=[_length(500, "Description")])
+    submit = SubmitField("Add contribution", widget=GovSubmitInput())
+
+    def validate_amount(self, field: ExactDecimalField) -> None:
+        if self.kind.data in (ContributionKind.CASH.value, ContributionKind.IN_KIND.value) and field.data is None and not field.errors:
+            raise ValidationError("Enter the value in pounds")
+
+    def validate_hours(self, field: ExactDecimalField) -> None:
+        if self.kind.data == ContributionKind.STAFF_TIME.value and field.data is None and not field.errors:
+            raise ValidationError("Enter the hours of staff time")
+
+    def validate_hourly_cost(self, field: ExactDecimalField) -> None:
+        if self.kind.data != ContributionKind.STAFF_TIME.value or field.errors:
+            return
+        if field.data is None:
+            raise ValidationError("Enter the hourly cost that values the staff time")
+
+    def value(self) -> Decimal:
+        if self.kind.data == ContributionKind.STAFF_TIME.value:
+            return staff_time_value(self.hours.data, self.hourly_cost.data)
+        return self.amount.data
+
+
+class CloseForm(FlaskForm):
+    outcome = RadioField("Outcome", widget=GovRadioInput(), validators=[DataRequired(message="Choose an outcome")])
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])
+    submit = SubmitField("Close decision", widget=GovSubmitInput())
+
+    APPLY_RULE = "apply_rule"
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.outcome.data != self.APPLY_RULE and not (field.data or "").strip():
+            raise ValidationError("Give the reason for this outcome")
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("Why is it being withdrawn?", widget=GovTextArea(),
+                           validators=[DataRequired(message="Give the reason for withdrawing"), _length(5000, "Reason")])
+    submit = SubmitField("Withdraw decision", widget=GovSubmitInput())
+
+
+class ReviewForm(FlaskForm):
+    review_on = DayMonthYearField("Review date", required_message="Enter the review date")
+    submit = SubmitField("Set review date", widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    title = StringField("Action", widget=GovTextInput(), description="What needs doing, in a sentence",
+                        validators=[DataRequired(message="Enter the action"), _length(300, "Action")])
+    owner_id = SelectField("Owner", widget=GovSelect(), coerce=int, description="Exactly one person owns each action",
+                           validators=[DataRequired(message="Choose who owns the action")])
+    due_on = DayMonthYearField("Due date", required_message="Enter the due date")
+    submit = SubmitField("Add action", widget=GovSubmitInput())
+
+
+class DropActionForm(FlaskForm):
+    reason = TextAreaField("Why is it being dropped?", widget=GovTextArea(),
+                           validators=[DataRequired(message="Give the reason for dropping the action"), _length(5000, "Reason")])
+    submit = SubmitField("Drop action", widget=GovSubmitInput())
+
+
+class LogFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a filter only reads
+
+    status = SelectField("Status", widget=GovSelect(), choices=[("", "Any status")] + DecisionStatus.choices(),
+                         validators=[Optional()])
+    organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
+    sector = SelectField("Sector", widget=GovSelect(), choices=[("", "Any sector")] + Sector.choices(),
+                         validators=[Optional()])
+    opened_from = DateField("Opened on or after", widget=GovTextInput(), validators=[Optional()])
+    opened_to = DateField("Opened on or before", widget=GovTextInput(), validators=[Optional()])
+    submit = SubmitField("Filter", widget=GovSubmitInput())

@@ -1,0 +1,78 @@
+"""Form fields for exact amounts and GOV.UK day-month-year dates, with plain messages."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from wtforms import Field, StringField
+from wtforms.validators import StopValidation
+
+_EXACT_NUMBER = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+
+
+class ExactDecimalField(StringField):
+    """A number of pounds or hours, exact to two decimal places; never a float.
+
+    Accepts "£1,500.50" as typed. Rejects negative, non-numeric and over-precise input
+    with a message naming the field.
+    """
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, noun: str, example: str, minimum: Decimal, maximum: Decimal, **kwargs):
+        super().__init__(label, **kwargs)
+        self.noun, self.example, self.minimum, self.maximum = noun, example, minimum, maximum
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "").replace("£", "")
+        self.data = None
+        if not text:
+            return
+        if text.startswith("-"):
+            raise ValueError(f"{self.noun.capitalize()} must be more than 0")
+        if not _EXACT_NUMBER.match(text):
+            raise ValueError(f"Enter {self.noun} as a number with up to 2 decimal places, like {self.example}")
+        value = Decimal(text)
+        if value < self.minimum:
+            raise ValueError(f"{self.noun.capitalize()} must be at least {self.minimum:,}")
+        if value > self.maximum:
+            raise ValueError(f"{self.noun.capitalize()} must be {self.maximum:,} or less")
+        self.data = value
+
+
+class DayMonthYearField(Field):
+    """A date typed as day, month and year in three boxes (the GOV.UK date input)."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, *, required_message: str | None = None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.required_message = required_message
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [part.strip() for part in (list(valuelist) + ["", "", ""])[:3]]
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        try:
+            day, month, year = (int(part) for part in parts)
+            if not 2000 <= year <= 2100:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date between 2000 and 2100, like 31 3 2027") from None
+
+    def pre_validate(self, form) -> None:  # type: ignore[no-untyped-def]
+        if self.data is None and not self.process_errors and self.required_message:
+            raise StopValidation(self.required_message)

@@ -1,0 +1,128 @@
+"""The sections of "your work": what a signed-in person should act on, across projects.
+
+Each section is a function of the person and today's date; add a function to SECTIONS
+to add a section to the page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from localvision.domain.representation import may_speak_for_organisation
+from localvision.extensions import db
+from localvision.models import (
+    Action,
+    ActionStatus,
+    Decision,
+    DecisionStatus,
+    Project,
+    ProjectMembership,
+    ProjectRole,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    title: str
+    url: str
+    project: Project
+    detail: str
+    is_overdue: bool = False
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    key: str
+    heading: str
+    empty_text: str
+    items: list[WorkItem] = field(default_factory=list)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for item in self.items if item.is_overdue)
+
+
+def _memberships(person: User) -> list[ProjectMembership]:
+    return list(db.session.scalars(
+        select(ProjectMembership).where(ProjectMembership.user_id == person.id)
+        .options(selectinload(ProjectMembership.project).selectinload(Project.memberships),
+                 selectinload(ProjectMembership.project).selectinload(Project.partners))
+    ))
+
+
+def _speaking_project_ids(person: User) -> list[int]:
+    """Projects where this person may record their organisation's position."""
+    project_ids = []
+    for membership in _memberships(person):
+        project = membership.project
+        if not any(p.organisation_id == person.organisation_id for p in project.partners):
+            continue
+        has_representatives = any(m.is_representative for m in project.memberships
+                                  if m.user.organisation_id == person.organisation_id)
+        if may_speak_for_organisation(membership.is_representative, has_representatives):
+            project_ids.append(project.id)
+    return project_ids
+
+
+def decisions_awaiting_position(person: User, today: date) -> WorkSection:
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.project_id.in_(_speaking_project_ids(person)),
+                               Decision.status == DecisionStatus.OPEN)
+        .options(selectinload(Decision.positions), selectinload(Decision.project))
+        .order_by(Decision.closes_on, Decision.id)
+    )
+    items = [
+        WorkItem(decision.title, url_for("decisions.show", slug=decision.project.slug, decision_id=decision.id,
+                                         _anchor="positions"),
+                 decision.project, f"Positions close on {decision.closes_on:%-d %B %Y}",
+                 is_overdue=decision.closes_on < today)
+        for decision in decisions if person.organisation_id not in decision.current_positions()
+    ]
+    return WorkSection("positions", "Decisions awaiting your organisation's position",
+                       "No open decision is waiting for your organisation's position.", items)
+
+
+def actions_owned(person: User, today: date) -> WorkSection:
+    actions = db.session.scalars(
+        select(Action).where(Action.owner_id == person.id, Action.status == ActionStatus.OPEN)
+        .options(selectinload(Action.decision).selectinload(Decision.project))
+        .order_by(Action.due_on, Action.id)
+    )
+    items = [
+        WorkItem(action.title, url_for("decisions.show", slug=action.decision.project.slug,
+                                       decision_id=action.decision_id, _anchor="actions"),
+                 action.decision.project, f"Due {action.due_on:%-d %B %Y}, from: {action.decision.title}",
+                 is_overdue=action.is_overdue(today))
+        for action in actions
+    ]
+    return WorkSection("actions", "Actions you own", "You own no open actions.", items)
+
+
+def decisions_due_for_review(person: User, today: date) -> WorkSection:
+    """Agreed decisions whose review date has come, in projects this person leads or
+    where they proposed the decision."""
+    led = [m.project_id for m in _memberships(person) if m.role == ProjectRole.LEAD]
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.status == DecisionStatus.AGREED, Decision.review_on <= today,
+                               (Decision.project_id.in_(led)) | (Decision.proposer_id == person.id))
+        .options(selectinload(Decision.project)).order_by(Decision.review_on, Decision.id)
+    )
+    items = [
+        WorkItem(decision.title, url_for("decisions.show", slug=decision.project.slug, decision_id=decision.id),
+                 decision.project, f"Review was due on {decision.review_on:%-d %B %Y}")
+        for decision in decisions
+    ]
+    return WorkSection("reviews", "Decisions due for review", "No agreed decision is due for review.", items)
+
+
+SECTIONS: list[Callable[[User, date], WorkSection]] = [
+    decisions_awaiting_position,
+    actions_owned,
+    decisions_due_for_review,
+]

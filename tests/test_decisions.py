@@ -1,0 +1,402 @@
+"""Joint decisions through the web: proposing, contributing, positions, closing, amending."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+import factories
+from localvision.models import (
+    AuditEvent,
+    Contribution,
+    ContributionKind,
+    Decision,
+    DecisionRule,
+    DecisionStatus,
+    Position,
+    Sector,
+    DecisionStance,
+)
+
+
+def day_month_year(value: date) -> list[str]:
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+def proposal(**changes):
+    closes = date.today() + timedelta(days=14)
+    data = {
+        "title": "Fund a night-time outreach worker",
+        "rationale": "Fewer A&E attendances on Friday nights.",
+        "category": "pilot",
+        "opens_on": day_month_year(date.today()),
+        "closes_on": day_month_year(closes),
+    }
+    data.update(changes)
+    return data
+
+
+class Partnership:
+    """A project with a council lead and three partners of different sectors."""
+
+    def __init__(self, session, rule=DecisionRule.CONSENSUS, published=True):
+        self.council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
+        self.nhs = factories.organisation("University Hospitals Plymouth", Sector.NHS)
+        self.police = factories.organisation("Devon and Cornwall Police", Sector.POLICE)
+        self.charity = factories.organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY)
+        self.lead = factories.user(self.council, name="Priya Shah")
+        self.nurse = factories.user(self.nhs, name="Tom Evans")
+        self.nhs_director = factories.user(self.nhs, name="Ann Lee")
+        self.officer = factories.user(self.police, name="Aisha Khan")
+        self.worker = factories.user(self.charity, name="Dan Roberts")
+        self.outsider = factories.user(factories.organisation("Kent County Council"))
+        self.project = factories.project(
+            lead=self.lead, published=published, partners=(self.nhs, self.police, self.charity),
+            members=(self.nurse, self.nhs_director, self.officer, self.worker))
+        self.project.decision_rule = rule
+        session.commit()
+
+    def url(self, decision=None, tail=""):
+        base = f"/projects/{self.project.slug}/decisions"
+        return base + (f"/{decision.id}" if decision is not None else "") + tail
+
+
+@pytest.fixture
+def team(session):
+    return Partnership(session)
+
+
+def audit_actions(session, object_type):
+    return session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == object_type)
+                           .order_by(AuditEvent.id)).all()
+
+
+def test_any_member_proposes_a_decision_for_their_own_organisation(client_for, session, team):
+    response = client_for(team.worker).post(team.url(tail="/new"), data=proposal(recipient_name="Harbour Street Outreach",
+                                                                                 recipient_charity_number="1123456"))
+    decision = session.scalar(select(Decision))
+    assert response.headers["Location"] == team.url(decision)
+    assert (decision.proposer, decision.proposing_organisation, decision.status) == (team.worker, team.charity, DecisionStatus.OPEN)
+    assert decision.recipient_charity_number == "1123456"
+    assert audit_actions(session, "Decision") == ["proposed"]
+    page = client_for(team.worker).get(team.url(decision)).get_data(as_text=True)
+    assert "Fund a night-time outreach worker" in page and "Dan Roberts, Harbour Street Outreach" in page
+
+
+def test_rationale_markdown_is_sanitised(client_for, session, team):
+    client_for(team.worker).post(team.url(tail="/new"), data=proposal(rationale="**Why** <script>alert(1)</script>"))
+    page = client_for(team.worker).get(team.url(session.scalar(select(Decision)))).get_data(as_text=True)
+    assert "<strong>Why</strong>" in page and "<script>alert(1)" not in page
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"title": ""}, "title", "Enter a title"),
+    ({"title": "x" * 201}, "title", "Title must be 200 characters or fewer"),
+    ({"rationale": "x" * 20001}, "rationale", "Rationale must be 20,000 characters or fewer"),
+    ({"closes_on": ["31", "2", "2027"]}, "closes_on", "must be a real date"),
+    ({"closes_on": ["", "", ""]}, "closes_on", "Enter the closing date"),
+    ({"closes_on": day_month_year(date.today() - timedelta(days=1))}, "closes_on", "on or after the opening date"),
+    ({"recipient_charity_number": "=1+1"}, "recipient_charity_number", "Enter a charity number"),
+    ({"category": "bribe"}, "category", "Not a valid choice"),
+])
+def test_bad_proposals_are_explained_next_to_the_field_and_nothing_typed_is_lost(client_for, session, team, changes,
+                                                                                field, message):
+    response = client_for(team.nurse).post(team.url(tail="/new"), data=proposal(**changes))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page and f'id="{field}-error"' in page and message in page
+    assert "Fewer A&amp;E attendances on Friday nights." in page or field == "rationale"
+    assert session.scalar(select(func.count(Decision.id))) == 0
+
+
+def test_a_proposal_with_missing_date_boxes_is_answered_not_crashed(client_for, session, team):
+    data = proposal()
+    data["closes_on"] = ["12"]
+    page = client_for(team.nurse).post(team.url(tail="/new"), data=data).get_data(as_text=True)
+    assert "Closing date for positions must be a real date" in page
+
+
+def test_contributions_are_totalled_by_organisation_and_kind_to_the_penny(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    client_for(team.lead).post(team.url(decision, "/contributions"),
+                               data={"contribution-kind": "cash", "contribution-amount": "£10,000.10"})
+    client_for(team.nurse).post(team.url(decision, "/contributions"),
+                                data={"contribution-kind": "staff_time", "contribution-hours": "37.5",
+                                      "contribution-hourly_cost": "28.41", "contribution-description": "A nurse, one week"})
+    client_for(team.nhs_director).post(team.url(decision, "/contributions"),
+                                       data={"contribution-kind": "in_kind", "contribution-amount": "0.01"})
+    amounts = session.execute(select(Contribution.organisation_id, Contribution.kind, Contribution.amount)
+                              .order_by(Contribution.id)).all()
+    assert amounts == [(team.council.id, ContributionKind.CASH, Decimal("10000.10")),
+                       (team.nhs.id, ContributionKind.STAFF_TIME, Decimal("1065.38")),
+                       (team.nhs.id, ContributionKind.IN_KIND, Decimal("0.01"))]
+    page = client_for().get(team.url(decision)).get_data(as_text=True)
+    assert "Total: <strong>£11,065.49</strong>" in page
+    assert "£1,065.39" in page  # the NHS trust in total
+    assert "37.50 hours at £28.41" in page
+    assert audit_actions(session, "Contribution") == ["contribution added"] * 3
+
+
+def test_a_contribution_in_place_with_htmx_returns_the_updated_block(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    response = client_for(team.officer).post(team.url(decision, "/contributions"), headers={"HX-Request": "true"},
+                                             data={"contribution-kind": "cash", "contribution-amount": "2500"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith("{#") is False and '<section id="contributions"' in fragment
+    assert "<html" not in fragment and "Total: <strong>£2,500.00</strong>" in fragment
+    assert "Devon and Cornwall Police&#39;s contribution of £2,500.00 added" in fragment
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"contribution-kind": "cash", "contribution-amount": "-500"}, "The value in pounds must be more than 0"),
+    ({"contribution-kind": "cash", "contribution-amount": "0"}, "must be at least 0.01"),
+    ({"contribution-kind": "cash", "contribution-amount": "1000000000.01"}, "must be 1,000,000,000.00 or less"),
+    ({"contribution-kind": "cash", "contribution-amount": "99999999999999999999"}, "Enter the value in pounds as a number"),
+    ({"contribution-kind": "cash", "contribution-amount": "1e9"}, "Enter the value in pounds as a number"),
+    ({"contribution-kind": "cash", "contribution-amount": "NaN"}, "Enter the value in pounds as a number"),
+    ({"contribution-kind": "cash", "contribution-amount": "12.345"}, "up to 2 decimal places"),
+    ({"contribution-kind": "cash", "contribution-amount": ""}, "Enter the value in pounds"),
+    ({"contribution-kind": "staff_time", "contribution-hours": "10"}, "Enter the hourly cost"),
+    ({"contribution-kind": "staff_time", "contribution-hours": "100000.01", "contribution-hourly_cost": "10"},
+     "The hours must be 100,000 or less"),
+    ({"contribution-kind": "cash", "contribution-amount": "5", "contribution-description": "x" * 501},
+     "Description must be 500 characters or fewer"),
+    ({"contribution-amount": "5"}, "Choose the kind of contribution"),
+])
+def test_hostile_amounts_get_clear_messages_and_nothing_is_saved(client_for, session, team, data, message):
+    decision = factories.decision(team.project, team.lead)
+    factories.contribution(decision, team.officer, "750.00")
+    session.commit()
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client_for(team.nurse).post(team.url(decision, "/contributions"), data=data, headers=headers)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "There is a problem" in page and message in page
+        typed = data.get("contribution-amount")
+        if typed and len(typed) < 30:
+            assert f'value="{typed}"' in page  # what was typed is shown back
+    assert session.scalars(select(Contribution.amount)).all() == [Decimal("750.00")]
+
+
+def test_a_person_contributes_only_for_their_own_organisation(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    client_for(team.nurse).post(team.url(decision, "/contributions"),
+                                data={"contribution-kind": "cash", "contribution-amount": "100",
+                                      "organisation_id": str(team.police.id), "contribution-organisation_id": str(team.police.id)})
+    assert session.scalars(select(Contribution.organisation_id)).all() == [team.nhs.id]
+
+
+def test_only_the_contributing_organisation_removes_a_contribution(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    nhs_money = factories.contribution(decision, team.nurse, "300.00")
+    session.commit()
+    response = client_for(team.lead).post(team.url(decision, f"/contributions/{nhs_money.id}/remove"), follow_redirects=True)
+    assert "You can remove only your own organisation" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(Contribution.id))) == 1
+    client_for(team.nhs_director).post(team.url(decision, f"/contributions/{nhs_money.id}/remove"))
+    assert session.scalar(select(func.count(Contribution.id))) == 0
+    removed = session.scalar(select(AuditEvent).where(AuditEvent.action == "contribution removed"))
+    assert removed.before["amount"] == "300.00"
+
+
+def test_positions_keep_their_history_and_the_latest_counts(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    nurse = client_for(team.nurse)
+    nurse.post(team.url(decision, "/position"), data={"position-stance": "object", "position-reasons": "No evaluation"})
+    nurse.post(team.url(decision, "/position"), data={"position-stance": "support_with_concerns",
+                                                      "position-reasons": "Evaluation now funded"})
+    assert [p.stance for p in session.scalars(select(Position).order_by(Position.id))] == [DecisionStance.OBJECT, DecisionStance.SUPPORT_WITH_CONCERNS]
+    session.refresh(decision)
+    assert decision.current_positions()[team.nhs.id].stance == DecisionStance.SUPPORT_WITH_CONCERNS
+    page = client_for().get(team.url(decision)).get_data(as_text=True)
+    assert "Earlier positions (1)" in page and "No evaluation" in page and "Evaluation now funded" in page
+    recorded = session.scalars(select(AuditEvent).where(AuditEvent.action == "position recorded").order_by(AuditEvent.id)).all()
+    assert recorded[1].before == {"stance": "object", "reasons": "No evaluation"}
+
+
+@pytest.mark.parametrize("stance", ["object", "support_with_concerns"])
+def test_concerns_and_objections_need_reasons(client_for, session, team, stance):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    page = client_for(team.officer).post(team.url(decision, "/position"), data={"position-stance": stance,
+                                                                                "position-reasons": "  "}).get_data(as_text=True)
+    assert "Give your reasons" in page and 'id="position-reasons-error"' in page
+    assert session.scalar(select(func.count(Position.id))) == 0
+
+
+def test_oversize_reasons_are_refused_and_kept(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    page = client_for(team.officer).post(team.url(decision, "/position"), headers={"HX-Request": "true"},
+                                         data={"position-stance": "object", "position-reasons": "y" * 5001}).get_data(as_text=True)
+    assert "Reasons must be 5,000 characters or fewer" in page and "y" * 5001 in page
+    assert session.scalar(select(func.count(Position.id))) == 0
+
+
+def test_a_position_is_recorded_only_for_ones_own_organisation(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    client_for(team.officer).post(team.url(decision, "/position"),
+                                  data={"position-stance": "object", "position-reasons": "x",
+                                        "organisation_id": str(team.nhs.id)})
+    assert session.scalars(select(Position.organisation_id)).all() == [team.police.id]
+
+
+def test_named_representatives_alone_speak_for_their_organisation(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    director = next(m for m in team.project.memberships if m.user_id == team.nhs_director.id)
+    director.is_representative = True
+    session.commit()
+    response = client_for(team.nurse).post(team.url(decision, "/position"), data={"position-stance": "support"},
+                                           follow_redirects=True)
+    assert "Only the named representatives of University Hospitals Plymouth" in response.get_data(as_text=True)
+    client_for(team.nhs_director).post(team.url(decision, "/position"), data={"position-stance": "support"})
+    assert session.scalars(select(Position.recorded_by_id)).all() == [team.nhs_director.id]
+
+
+def test_outsiders_cannot_act_on_a_decision(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    outsider = client_for(team.outsider)
+    assert outsider.post(team.url(decision, "/position"), data={"position-stance": "object", "position-reasons": "x"}).status_code == 403
+    assert outsider.post(team.url(decision, "/contributions"), data={"contribution-kind": "cash",
+                                                                      "contribution-amount": "5"}).status_code == 403
+    assert session.scalar(select(func.count(Position.id))) == 0 and session.scalar(select(func.count(Contribution.id))) == 0
+
+
+def close(client, team, decision, outcome="apply_rule", reason=""):
+    return client.post(team.url(decision, "/close"), data={"outcome": outcome, "reason": reason}, follow_redirects=True)
+
+
+def test_closing_applies_consensus_and_dissent_stays_on_the_record(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    factories.position(decision, team.lead, DecisionStance.SUPPORT)
+    factories.position(decision, team.nurse, DecisionStance.SUPPORT_WITH_CONCERNS, "Needs an evaluation")
+    factories.position(decision, team.officer, DecisionStance.STAND_ASIDE)
+    factories.position(decision, team.worker, DecisionStance.SUPPORT)
+    session.commit()
+    page = close(client_for(team.lead), team, decision).get_data(as_text=True)
+    assert "Decision closed: agreed" in page
+    session.refresh(decision)
+    assert decision.status == DecisionStatus.AGREED and decision.closed_by == team.lead and decision.closed_at is not None
+    assert "Needs an evaluation" in client_for().get(team.url(decision)).get_data(as_text=True)
+    closed = session.scalar(select(AuditEvent).where(AuditEvent.action == "closed"))
+    assert closed.after["status"] == "agreed" and closed.after["positions"]["Devon and Cornwall Police"] == "stand_aside"
+    # Positions are closed with the decision.
+    client_for(team.officer).post(team.url(decision, "/position"), data={"position-stance": "object", "position-reasons": "Late"})
+    assert session.scalar(select(func.count(Position.id))) == 4
+
+
+def test_an_objection_means_not_agreed_under_consensus(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    for person in (team.lead, team.nurse, team.worker):
+        factories.position(decision, person, DecisionStance.SUPPORT)
+    factories.position(decision, team.officer, DecisionStance.OBJECT, "Displaces drinking to residential streets")
+    session.commit()
+    close(client_for(team.lead), team, decision)
+    session.refresh(decision)
+    assert decision.status == DecisionStatus.NOT_AGREED
+    assert "1 partner objected" in decision.outcome_reason
+
+
+def test_the_rule_refuses_to_close_before_it_can_decide(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    factories.position(decision, team.lead, DecisionStance.SUPPORT)
+    session.commit()
+    page = close(client_for(team.lead), team, decision).get_data(as_text=True)
+    assert "The rule cannot decide yet. Waiting for 3 partners" in page
+    session.refresh(decision)
+    assert decision.is_open
+
+
+def test_when_the_lead_decides_they_record_the_outcome_and_a_reason(client_for, session):
+    team = Partnership(session, rule=DecisionRule.LEAD_DECIDES)
+    decision = factories.decision(team.project, team.worker)
+    factories.position(decision, team.nurse, DecisionStance.OBJECT, "Too costly")
+    session.commit()
+    page = close(client_for(team.lead), team, decision, outcome="agreed").get_data(as_text=True)
+    assert "Give the reason for this outcome" in page
+    close(client_for(team.lead), team, decision, outcome="agreed", reason="Evidence from the pilot outweighs cost")
+    session.refresh(decision)
+    assert decision.status == DecisionStatus.AGREED and decision.outcome_reason == "Evidence from the pilot outweighs cost"
+
+
+def test_only_a_lead_closes(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    session.commit()
+    assert client_for(team.worker).post(team.url(decision, "/close"), data={"outcome": "deferred", "reason": "x"}).status_code == 403
+
+
+def test_an_agreed_decision_cannot_be_edited_but_can_be_amended(client_for, session, team):
+    original = factories.decision(team.project, team.worker, title="Outreach pilot", status=DecisionStatus.AGREED)
+    session.commit()
+    worker = client_for(team.worker)
+    response = worker.post(team.url(original, "/edit"), data=proposal(title="Changed after the fact"), follow_redirects=True)
+    assert "An agreed decision cannot be edited" in response.get_data(as_text=True)
+    session.refresh(original)
+    assert original.title == "Outreach pilot"
+    worker.post(team.url(original, "/amend"), data=proposal(title="Outreach pilot, extended to Sundays"))
+    amendment = session.scalar(select(Decision).where(Decision.amends_id == original.id))
+    assert amendment.status == DecisionStatus.OPEN and original.status == DecisionStatus.AGREED
+    page = client_for().get(team.url(original)).get_data(as_text=True)
+    assert "Outreach pilot, extended to Sundays" in page
+    assert "Outreach pilot" in client_for().get(team.url(amendment)).get_data(as_text=True)
+    assert session.scalar(select(AuditEvent.after).where(AuditEvent.action == "amendment proposed"))["amends"] == original.id
+
+
+def test_the_proposer_edits_an_open_decision_and_others_may_not(client_for, session, team):
+    decision = factories.decision(team.project, team.worker, title="First wording")
+    session.commit()
+    assert client_for(team.officer).post(team.url(decision, "/edit"), data=proposal()).status_code == 403
+    client_for(team.worker).post(team.url(decision, "/edit"), data=proposal(title="Better wording"))
+    session.refresh(decision)
+    assert decision.title == "Better wording"
+    updated = session.scalar(select(AuditEvent).where(AuditEvent.action == "updated"))
+    assert updated.before["title"] == "First wording" and updated.after["title"] == "Better wording"
+
+
+def test_withdrawing_needs_a_reason_and_keeps_the_record(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    session.commit()
+    page = client_for(team.worker).post(team.url(decision, "/withdraw"), data={"reason": ""}).get_data(as_text=True)
+    assert "Give the reason for withdrawing" in page
+    client_for(team.worker).post(team.url(decision, "/withdraw"), data={"reason": "Funding found elsewhere"})
+    session.refresh(decision)
+    assert decision.status == DecisionStatus.WITHDRAWN and decision.outcome_reason == "Funding found elsewhere"
+    assert "Withdrawn" in client_for().get(team.url()).get_data(as_text=True)
+
+
+def test_commercially_sensitive_details_stay_inside_the_project(client_for, session, team):
+    decision = factories.decision(team.project, team.lead, title="Contract with a security firm", sensitive=True)
+    factories.contribution(decision, team.lead, "12000.00")
+    factories.contribution(decision, team.officer, "3000.50")
+    session.commit()
+    for visitor in (client_for(), client_for(team.outsider)):
+        page = visitor.get(team.url(decision)).get_data(as_text=True)
+        assert "Contract with a security firm" in page and "Total: <strong>£15,000.50</strong>" in page
+        assert "outreach" not in page and "£12,000.00" not in page and "£3,000.50" not in page
+        log = visitor.get(team.url()).get_data(as_text=True)
+        assert "Contract with a security firm" in log and "£15,000.50" in log
+        csv_text = visitor.get(team.url(tail="/decisions.csv")).get_data(as_text=True)
+        assert "(commercially sensitive)" in csv_text and "outreach" not in csv_text
+    page = client_for(team.nurse).get(team.url(decision)).get_data(as_text=True)
+    assert "<strong>outreach</strong>" in page and "£12,000.00" in page and "£3,000.50" in page
+
+
+def test_private_projects_decisions_are_hidden_from_outsiders(client_for, session):
+    team = Partnership(session, published=False)
+    decision = factories.decision(team.project, team.lead)
+    session.commit()
+    assert client_for().get(team.url(decision)).status_code == 404
+    assert client_for(team.outsider).get(team.url()).status_code == 404
+
+
+def test_a_decision_of_another_project_is_not_found_here(client_for, session, team):
+    other_lead = factories.user()
+    other = factories.decision(factories.project(lead=other_lead), other_lead)
+    session.commit()
+    assert client_for(team.lead).get(team.url(other)).status_code == 404

@@ -38,7 +38,9 @@ def live_database_url(tmp_path_factory):
 def live_server(live_database_url, tmp_path_factory):
     instance_path = tmp_path_factory.mktemp("live-instance")
     settings = {**settings_for_tests(instance_path), "SQLALCHEMY_DATABASE_URI": live_database_url,
-                "WTF_CSRF_ENABLED": True, "TESTING": False}
+                "WTF_CSRF_ENABLED": True, "TESTING": False,
+                # Each browser test signs in afresh, several people in turn.
+                "SIGN_IN_RATE_LIMIT": "200 per minute"}
     app = create_app(settings, instance_path=instance_path)
     with app.app_context():
         db.create_all()

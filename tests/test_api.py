@@ -2,7 +2,7 @@
 import pytest
 
 import factories
-from localvision.models import Sector
+from localvision.models import Sector, Stance
 
 
 @pytest.fixture
@@ -89,3 +89,25 @@ def test_index_links_to_the_resources(client):
     body = client.get("/api/v1/").get_json()
     assert body["links"]["projects"].endswith("/api/v1/projects")
     assert body["links"]["openapi"].endswith("/api/v1/openapi.json")
+
+
+def test_only_the_agreed_vision_is_published(client, session):
+    council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
+    police = factories.organisation("Devon and Cornwall Police", Sector.POLICE)
+    lead, officer = factories.user(council), factories.user(police)
+    project = factories.project(lead=lead, published=True, partners=(police,), members=(officer,))
+    first = factories.vision_version(project, lead, text="Safe streets at night.")
+    factories.vision_position(first, lead)
+    session.commit()
+    assert client.get(f"/api/v1/projects/{project.slug}/vision").get_json()["data"] is None
+
+    factories.vision_position(first, officer, Stance.ENDORSE_WITH_RESERVATIONS, comment="Funding is tight")
+    factories.vision_version(project, officer, text="A draft nobody has endorsed yet.")
+    session.commit()
+    vision = client.get(f"/api/v1/projects/{project.slug}/vision").get_json()["data"]
+    assert vision["version"] == 1 and vision["text"] == "Safe streets at night."
+    assert {(e["name"], e["stance"]) for e in vision["endorsements"]} == {
+        ("Plymouth City Council", "endorse"), ("Devon and Cornwall Police", "endorse_with_reservations")}
+    document = client.get(f"/api/v1/projects/{project.slug}").get_data(as_text=True)
+    assert "A draft nobody has endorsed yet." not in document and "Funding is tight" not in document
+    assert '"version":1' in document

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
 import factories
-from localvision.models import Sector
+from localvision.models import Sector, Stance
 
 
 def test_the_document_is_valid_openapi(client):
@@ -16,9 +16,16 @@ def test_the_document_is_valid_openapi(client):
 
 @pytest.fixture
 def api_schema(app, client, session):
+    """A published project under the slug the document gives as its example, so that
+    full documents are checked as well as errors, and a private one beside it."""
     council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-    lead = factories.user(council)
-    factories.project(lead=lead, published=True, partners=(factories.organisation("Plymouth NHS Trust", Sector.NHS),))
+    trust = factories.organisation("Plymouth NHS Trust", Sector.NHS)
+    lead, doctor = factories.user(council), factories.user(trust)
+    project = factories.project(lead=lead, published=True, partners=(trust,), members=(doctor,))
+    project.slug = "street-drinking-plymouth"
+    agreed = factories.vision_version(project, lead)
+    factories.vision_position(agreed, lead)
+    factories.vision_position(agreed, doctor, Stance.ENDORSE_WITH_RESERVATIONS)
     factories.project(lead=lead)
     session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -86,6 +86,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "decisions.drop_action": (PROJECT_MEMBER, "GET"),
     "decisions.actions": (PROJECT_MEMBER, "GET"),
     "your_work.index": (SIGNED_IN, "GET"),
+    "api.vision": (PUBLISHED_ONLY, "GET"),
 }
 
 # Writes that people of a project may make but outsiders may not: the same route tried

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app
 
-from localvision.models import DecisionRule, PartnerRole, Phase, Sector
+from localvision.models import DecisionRule, PartnerRole, Phase, Sector, Stance
 
 PREFIX = "/api/v1"
 
@@ -42,6 +42,7 @@ SLUG = {
     "required": True,
     "description": "The project's stable identifier, as in its web address",
     "schema": {"type": "string", "maxLength": 120},
+    "example": "street-drinking-plymouth",
 }
 
 
@@ -95,8 +96,8 @@ def _schemas() -> dict[str, Any]:
                                      "description": "Illustrative data, not a real partnership's record"},
                 "links": {
                     "type": "object",
-                    "required": ["self", "html", "partners"],
-                    "properties": {"self": url, "html": url, "partners": url},
+                    "required": ["self", "html", "partners", "vision"],
+                    "properties": {"self": url, "html": url, "partners": url, "vision": url},
                 },
             },
         },
@@ -112,14 +113,42 @@ def _schemas() -> dict[str, Any]:
                 "website": {"type": ["string", "null"]},
             },
         },
+        "Vision": {
+            "type": ["object", "null"],
+            "description": "The version of the shared vision every partner endorses; null until they agree one",
+            "required": ["version", "text", "agreed_since", "endorsements"],
+            "properties": {
+                "version": {"type": "integer", "minimum": 1},
+                "text": {"type": "string", "description": "Markdown"},
+                "agreed_since": {"type": ["string", "null"], "format": "date-time"},
+                "endorsements": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["organisation_id", "name", "stance"],
+                        "properties": {
+                            "organisation_id": {"type": "integer"},
+                            "name": {"type": "string"},
+                            "stance": {"type": "string", "enum": [stance.value for stance in Stance if stance.endorses]},
+                        },
+                    },
+                },
+            },
+        },
+        "VisionDocument": {
+            "type": "object",
+            "required": ["data", "licence"],
+            "properties": {"data": _ref("Vision"), "licence": _ref("Licence")},
+        },
         "Project": {
             "allOf": [
                 _ref("ProjectSummary"),
                 {
                     "type": "object",
-                    "required": ["partners", "licence"],
+                    "required": ["partners", "vision", "licence"],
                     "properties": {
                         "partners": {"type": "array", "items": _ref("Partner")},
+                        "vision": _ref("Vision"),
                         "licence": _ref("Licence"),
                     },
                 },
@@ -224,6 +253,8 @@ def openapi_document() -> dict[str, Any]:
                                                              "getProject"),
             f"{PREFIX}/projects/{{slug}}/partners": _project_operation("The partner organisations of a project",
                                                                       "PartnerList", "listPartners"),
+            f"{PREFIX}/projects/{{slug}}/vision": _project_operation("The shared vision the partners agreed",
+                                                                    "VisionDocument", "getVision"),
         },
         "components": {"schemas": _schemas()},
     }

@@ -18,6 +18,7 @@ from localvision.published import (
 )
 from localvision.web.api import blueprint, documents
 from localvision.web.api.openapi import openapi_document
+from localvision.web.vision.state import agreed_vision
 
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
@@ -138,7 +139,7 @@ def _published_or_404(slug: str) -> Project:
 @revalidated(published_project_version)
 def project(slug: str):
     project = _published_or_404(slug)
-    return jsonify(documents.project_document(project, partners_with_organisations(project)))
+    return jsonify(documents.project_document(project, partners_with_organisations(project), agreed_vision(project)))
 
 
 @blueprint.route("/projects/<slug>/partners")
@@ -146,3 +147,10 @@ def project(slug: str):
 def partners(slug: str):
     project = _published_or_404(slug)
     return jsonify(data=documents.partners(partners_with_organisations(project)), licence=open_data_licence())
+
+
+@blueprint.route("/projects/<slug>/vision")
+@revalidated(published_project_version)
+def vision(slug: str):
+    project = _published_or_404(slug)
+    return jsonify(data=documents.vision(agreed_vision(project)), licence=open_data_licence())

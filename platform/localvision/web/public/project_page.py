@@ -27,6 +27,7 @@ def downloads(project: Project) -> list[Download]:
     return [
         Download("Project and partners", url_for("api.project", slug=project.slug), "JSON"),
         Download("Partner organisations", url_for("api.partners", slug=project.slug), "JSON"),
+        Download("Agreed shared vision", url_for("api.vision", slug=project.slug), "JSON"),
     ]
 
 

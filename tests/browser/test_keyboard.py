@@ -1,0 +1,71 @@
+"""The main tasks done with a keyboard alone: every control is reached with Tab and
+worked with Space and Enter, never with a mouse."""
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import select
+
+from localvision import create_app
+from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN
+from localvision.extensions import db
+from localvision.models import PartnerRole, Project, ProjectMembership, ProjectPartner, ProjectRole, User, VisionVersion
+from support import settings_for_tests
+
+pytestmark = pytest.mark.browser
+TABS_ALLOWED = 150
+
+
+def tab_to(page: Page, target: Locator) -> None:
+    """Press Tab until the target has the focus, as a keyboard user would."""
+    for _ in range(TABS_ALLOWED):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} cannot be reached with the Tab key")
+
+
+def sign_in_with_keyboard(page: Page, live_server: str, key: str) -> None:
+    page.goto(f"{live_server}/sign-in")
+    tab_to(page, page.get_by_label("Email address"))
+    page.keyboard.type(f"{key}@{EMAIL_DOMAIN}")
+    tab_to(page, page.get_by_label("Password", exact=True))
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/")
+
+
+@pytest.fixture
+def two_partner_project(live_server, live_database_url, tmp_path, request):
+    """A published project of Wirral Public Health (lead) and Birkenhead Food Bank whose
+    first wording of a vision the food bank has not yet endorsed."""
+    app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": live_database_url}, instance_path=tmp_path)
+    slug = f"keyboard-{request.node.name.replace('_', '-')}"
+    with app.app_context():
+        lead, member = (db.session.scalar(select(User).where(User.email == f"{key}@{EMAIL_DOMAIN}"))
+                        for key in ("wirral", "foodbank"))
+        project = Project(slug=slug, title="Keyboard partnership", place="Birkenhead", theme="Food poverty",
+                          is_published=True)
+        db.session.add_all([
+            project,
+            ProjectPartner(project=project, organisation=lead.organisation, role=PartnerRole.LEAD_PARTNER),
+            ProjectPartner(project=project, organisation=member.organisation, role=PartnerRole.PARTNER),
+            ProjectMembership(project=project, user=lead, role=ProjectRole.LEAD),
+            ProjectMembership(project=project, user=member, role=ProjectRole.MEMBER),
+            VisionVersion(project=project, number=1, text="Food hubs within a short walk of every home.",
+                          change_note="First wording", author=lead, organisation=lead.organisation),
+        ])
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return slug
+
+
+def test_a_partner_endorses_the_vision_with_the_keyboard_alone(page, live_server, two_partner_project):
+    sign_in_with_keyboard(page, live_server, "foodbank")
+    page.goto(f"{live_server}/projects/{two_partner_project}/vision")
+    endorse = page.get_by_label("Endorse", exact=True)
+    tab_to(page, endorse)
+    page.keyboard.press("Space")
+    expect(endorse).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Record position"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#endorsements")).to_contain_text("Birkenhead Food Bank's position on version 1 is recorded")

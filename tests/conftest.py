@@ -76,9 +76,15 @@ def _fresh_rate_limits(app):
 @pytest.fixture
 def redis(app) -> Redis:
     with app.app_context():
-        connection = get_redis()
-        yield connection
-        connection.flushdb()
+        yield get_redis()
+
+
+@pytest.fixture(autouse=True)
+def _empty_redis(app):
+    """Every commit queues a summary recompute: each test starts with an empty queue."""
+    yield
+    with app.app_context():
+        get_redis().flushdb()
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "vision.version": (PROJECT_MEMBER, "GET"),
     "vision.comment": (PROJECT_MEMBER, "POST"),
     "vision.compare": (PROJECT_MEMBER, "GET"),
+    "summaries.show": (PROJECT_VIEWER, "GET"),
     "admin.status": (ADMIN, "GET"),
     "admin.round_trip": (ADMIN, "POST"),
     "admin.round_trip_result": (ADMIN, "GET"),

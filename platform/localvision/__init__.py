@@ -30,11 +30,12 @@ def create_app(
     _register_extensions(app)
     _register_blueprints(app)
 
-    from localvision import cli, http_caching, security
+    from localvision import cli, http_caching, security, summaries
     from localvision.web import errors
 
     http_caching.init_app(app)
     security.init_app(app)
+    summaries.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -110,11 +111,13 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
     from localvision.web.vision import blueprint as vision
+    from localvision.web.summaries import blueprint as summaries
     from localvision.web.your_work import blueprint as your_work
 
     app.register_blueprint(main)
     app.register_blueprint(auth)
     app.register_blueprint(projects)
+    app.register_blueprint(summaries)
     app.register_blueprint(admin)
     app.register_blueprint(public)
     app.register_blueprint(api)

@@ -1,9 +1,10 @@
-"""Command-line tasks: `flask create-admin`, `flask demo`, `flask serve`."""
+"""Command-line tasks: `flask create-admin`, `flask demo`, `flask serve`, `flask schedule`."""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -14,10 +15,14 @@ from localvision.extensions import db
 from localvision.models import Organisation, Sector, User
 
 
+SCHEDULER_RETRY_SECONDS = 10
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
     app.cli.add_command(serve)
+    app.cli.add_command(schedule)
 
 
 def _validate_password(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -65,16 +70,39 @@ def demo() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve(host: str, port: int) -> None:
-    """Serve the app with one RQ worker beside it, sharing this process's Redis."""
+    """Serve the app with an RQ worker and the scheduler beside it, sharing this process's Redis."""
     from werkzeug.serving import run_simple
 
     from localvision import PROJECT_ROOT
 
     environment = dict(os.environ, REDIS_URL=current_app.config["REDIS_URL"])
-    worker = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment)
+    helpers = [
+        subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment),
+        subprocess.Popen([sys.executable, "-m", "flask", "--app", "localvision", "schedule"], env=environment),
+    ]
     try:
         click.echo(f"Local Vision is at http://{host}:{port} (press Ctrl+C to stop)")
         run_simple(host, port, current_app._get_current_object(), threaded=True)
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=10)
+
+
+@click.command("schedule")
+def schedule() -> None:
+    """Run the recurring jobs (summary sweep each minute, nightly recompute) with RQ's scheduler."""
+    from redis.exceptions import RedisError
+
+    from localvision.jobs.schedule import build_scheduler
+    from localvision.redis_connection import get_redis
+
+    while True:
+        try:
+            build_scheduler(get_redis()).start()
+            return  # stopped by a signal
+        except RedisError as error:
+            # Redis away: wait and start again, so the sweep resumes when it is back.
+            click.echo(f"Scheduler lost Redis ({error}); retrying in {SCHEDULER_RETRY_SECONDS} s", err=True)
+            time.sleep(SCHEDULER_RETRY_SECONDS)

@@ -22,6 +22,7 @@ from localvision.models.projects import (
     ProjectPartner,
     ProjectRole,
 )
+from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.models.vision import Stance, VisionComment, VisionPosition, VisionVersion
 
 __all__ = [
@@ -40,11 +41,13 @@ __all__ = [
     "Organisation",
     "PartnerRole",
     "Phase",
+    "PlatformSummary",
     "Position",
     "Project",
     "ProjectMembership",
     "ProjectPartner",
     "ProjectRole",
+    "ProjectSummary",
     "Sector",
     "Stance",
     "User",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from flask import Flask
 
@@ -19,8 +20,41 @@ def format_date(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%-d %B %Y")
 
 
+def format_pounds(value: Decimal | str | int | None) -> str:
+    """£1,234.50; whole pounds drop the pence (£1,234)."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
+
+
+def format_percent(value: float | None) -> str:
+    return "not applicable" if value is None else f"{value * 100:.0f}%"
+
+
+def format_evenness(value: float | None) -> str:
+    return "nothing to compare yet" if value is None else f"{value:.2f} out of 1"
+
+
+def time_since(value: datetime, now: datetime | None = None) -> str:
+    """'4 minutes ago', to the largest whole unit."""
+    now = now or datetime.now(timezone.utc)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    seconds = max(0, int((now - value).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "less than a minute ago"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(format_pounds, "pounds")
+    app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(format_evenness, "evenness")
+    app.add_template_filter(time_since)
     app.jinja_env.globals["service_name"] = "Local Vision"

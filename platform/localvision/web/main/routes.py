@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from localvision.extensions import db
 from localvision.models import Project, ProjectMembership
+from localvision.models.summaries import PlatformSummary
 from localvision.redis_connection import get_redis
 from localvision.web.main import blueprint
 
@@ -25,7 +26,8 @@ def home():
             .join(ProjectMembership.project)
             .order_by(Project.title)
         ).all()
-    return render_template("main/home.html", published=published, own_memberships=own_memberships)
+    return render_template("main/home.html", published=published, own_memberships=own_memberships,
+                           platform_summary=db.session.get(PlatformSummary, 1))
 
 
 @blueprint.route("/healthz")

@@ -37,6 +37,7 @@ from localvision.web.projects.forms import (
     ProjectForm,
 )
 from localvision.web.vision.state import agreed_vision
+from localvision.web.summaries.routes import summary_state
 
 PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "is_published")
 
@@ -79,6 +80,7 @@ def show(slug: str):
         project=context.project,
         partner_groups=partners_by_sector(context.project.partners),
         agreed_vision=agreed_vision(context.project),
+        **summary_state(context.project.id),
     )
 
 

@@ -1,0 +1,285 @@
+"""The figures of a contribution summary, aggregated in the database.
+
+Every query groups and sums in SQL and returns at most one row per organisation, sector,
+set of sectors or indicator, so memory stays bounded however many decisions, contributions
+and positions a project holds. Money is summed as exact decimals and stored as strings.
+
+Contributions count when their decision is agreed: pledges to a decision that was not
+agreed were never put in.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, distinct, func, select
+
+from localvision.domain import contribution, evenness
+from localvision.extensions import db
+from localvision.models import Organisation, Project, ProjectPartner, Sector, User
+from localvision.models.actions import Action, ActionStatus
+from localvision.models.decisions import Contribution, ContributionKind, Decision, DecisionStatus, Position
+
+SECTORS = list(Sector)
+KINDS = list(ContributionKind)
+ZERO = Decimal("0.00")
+SECTOR_COUNTS = ("decisions_proposed", "actions_owned", "actions_done", "actions_overdue")
+
+EVENNESS_MEASURE = (
+    "Normalised Shannon entropy: 1 when every organisation (or sector) gives the same, "
+    "0 when one gives everything; organisations that gave nothing count."
+)
+
+
+def _money(amount: Decimal | None) -> str:
+    return str((amount or ZERO).quantize(ZERO))
+
+
+def _sector_bit() -> Any:
+    return case({sector.value: 1 << index for index, sector in enumerate(SECTORS)},
+                value=Organisation.__table__.c.sector)
+
+
+def _agreed(project_id: int) -> Any:
+    return (Decision.project_id == project_id) & (Decision.status == DecisionStatus.AGREED)
+
+
+def project_figures(project_id: int, today: date | None = None) -> dict[str, Any]:
+    today = today or date.today()
+    partners = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector, ProjectPartner.joined_at)
+        .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
+        .where(ProjectPartner.project_id == project_id)
+        .order_by(Organisation.name)
+    ).all()
+    organisations = {row.id: _blank_entry(row.id, row.name, row.sector, is_partner=True) for row in partners}
+
+    def organisation(org_id: int, name: str, sector: Sector) -> dict[str, Any]:
+        # Former partners keep their contributions and positions on the record.
+        if org_id not in organisations:
+            organisations[org_id] = _blank_entry(org_id, name, sector, is_partner=False)
+        return organisations[org_id]
+
+    disclosed = Decision.is_commercially_sensitive.is_(False)
+    kind_sums = [func.sum(case((Contribution.kind == kind, Contribution.amount), else_=ZERO)).label(kind.value)
+                 for kind in KINDS]
+    disclosed_sums = [
+        func.sum(case(((Contribution.kind == kind) & disclosed, Contribution.amount), else_=ZERO)).label(f"disclosed_{kind.value}")
+        for kind in KINDS
+    ]
+    for row in db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector, *kind_sums, *disclosed_sums,
+               func.count(distinct(Contribution.decision_id)).label("decisions"))
+        .select_from(Contribution)
+        .join(Decision, Decision.id == Contribution.decision_id)
+        .join(Organisation, Organisation.id == Contribution.organisation_id)
+        .where(_agreed(project_id))
+        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+    ):
+        entry = organisation(row.id, row.name, row.sector)
+        entry["amounts"] = {kind.value: getattr(row, kind.value) or ZERO for kind in KINDS}
+        entry["disclosed_amounts"] = {kind.value: getattr(row, f"disclosed_{kind.value}") or ZERO for kind in KINDS}
+        entry["decisions_cofunded"] = row.decisions
+
+    for row in db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector, func.count(Decision.id).label("proposed"))
+        .select_from(Decision)
+        .join(Organisation, Organisation.id == Decision.proposing_organisation_id)
+        .where(Decision.project_id == project_id)
+        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+    ):
+        organisation(row.id, row.name, row.sector)["decisions_proposed"] = row.proposed
+
+    for row in db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector,
+               func.count(distinct(Position.decision_id)).label("responded"))
+        .select_from(Position)
+        .join(Decision, Decision.id == Position.decision_id)
+        .join(Organisation, Organisation.id == Position.organisation_id)
+        .where(Decision.project_id == project_id, Decision.status != DecisionStatus.WITHDRAWN)
+        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+    ):
+        organisation(row.id, row.name, row.sector)["positions_recorded"] = row.responded
+
+    # A partner could respond to every decision not withdrawn, except those closed before it joined.
+    decisions_counted = db.session.scalar(
+        select(func.count(Decision.id)).where(Decision.project_id == project_id,
+                                              Decision.status != DecisionStatus.WITHDRAWN)
+    ) or 0
+    joined = select(distinct(ProjectPartner.joined_at).label("joined_at")).where(
+        ProjectPartner.project_id == project_id).subquery()
+    closed_before_joining = dict(db.session.execute(
+        select(joined.c.joined_at, func.count(Decision.id))
+        .select_from(joined)
+        .join(Decision, (Decision.project_id == project_id) & (Decision.status != DecisionStatus.WITHDRAWN)
+              & (Decision.closed_at < joined.c.joined_at))
+        .group_by(joined.c.joined_at)
+    ).all())
+    for row in partners:
+        organisations[row.id]["could_respond"] = decisions_counted - closed_before_joining.get(row.joined_at, 0)
+
+    overdue = (Action.status == ActionStatus.OPEN) & (Action.due_on < today)
+    for row in db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector, func.count(Action.id).label("owned"),
+               func.sum(case((Action.status == ActionStatus.DONE, 1), else_=0)).label("done"),
+               func.sum(case((overdue, 1), else_=0)).label("overdue"))
+        .select_from(Action)
+        .join(Decision, Decision.id == Action.decision_id)
+        .join(User, User.id == Action.owner_id)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(Decision.project_id == project_id)
+        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+    ):
+        entry = organisation(row.id, row.name, row.sector)
+        entry.update(actions_owned=row.owned, actions_done=row.done or 0, actions_overdue=row.overdue or 0)
+
+    per_decision = (
+        select(func.sum(distinct(_sector_bit())).label("mask"), func.sum(Contribution.amount).label("amount"))
+        .select_from(Contribution)
+        .join(Decision, Decision.id == Contribution.decision_id)
+        .join(Organisation, Organisation.id == Contribution.organisation_id)
+        .where(_agreed(project_id))
+        .group_by(Contribution.decision_id)
+        .subquery()
+    )
+    groups = [
+        contribution.SectorSetGroup(mask=int(row.mask), decisions=row.decisions, amount=row.amount or ZERO)
+        for row in db.session.execute(
+            select(per_decision.c.mask, func.count().label("decisions"), func.sum(per_decision.c.amount).label("amount"))
+            .group_by(per_decision.c.mask)
+        )
+    ]
+    agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
+
+    return _assemble(organisations, groups, agreed_decisions)
+
+
+def _blank_entry(org_id: int, name: str, sector: Sector, is_partner: bool) -> dict[str, Any]:
+    return {"id": org_id, "name": name, "sector": sector.value, "is_partner": is_partner,
+            "amounts": {kind.value: ZERO for kind in KINDS}, "disclosed_amounts": {kind.value: ZERO for kind in KINDS},
+            "decisions_cofunded": 0, "decisions_proposed": 0,
+            "positions_recorded": 0, "could_respond": 0, "actions_owned": 0, "actions_done": 0, "actions_overdue": 0}
+
+
+def _amounts(by_kind: dict[str, Decimal], grand_total: Decimal) -> dict[str, Any]:
+    total = sum(by_kind.values(), ZERO)
+    return {**{kind: _money(amount) for kind, amount in by_kind.items()}, "total": _money(total),
+            "share": contribution.share(total, grand_total)}
+
+
+def _add_amounts(into: dict[str, Decimal], more: dict[str, Decimal]) -> None:
+    for kind, amount in more.items():
+        into[kind] += amount
+
+
+def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contribution.SectorSetGroup],
+              agreed_decisions: int) -> dict[str, Any]:
+    totals = {kind.value: ZERO for kind in KINDS}
+    disclosed_totals = {kind.value: ZERO for kind in KINDS}
+    by_sector: dict[str, dict[str, Any]] = {}
+    for entry in organisations.values():
+        _add_amounts(totals, entry["amounts"])
+        _add_amounts(disclosed_totals, entry["disclosed_amounts"])
+        sector = by_sector.setdefault(entry["sector"], {
+            "organisations": 0, "partners": 0, "amounts": {kind.value: ZERO for kind in KINDS},
+            "disclosed_amounts": {kind.value: ZERO for kind in KINDS}, **{field: 0 for field in SECTOR_COUNTS}})
+        sector["organisations"] += 1
+        sector["partners"] += entry["is_partner"]
+        _add_amounts(sector["amounts"], entry["amounts"])
+        _add_amounts(sector["disclosed_amounts"], entry["disclosed_amounts"])
+        for field in SECTOR_COUNTS:
+            sector[field] += entry[field]
+    grand_total = sum(totals.values(), ZERO)
+
+    def total_of(entry: dict[str, Any]) -> Decimal:
+        return sum(entry["amounts"].values(), ZERO)
+
+    partners = [entry for entry in organisations.values() if entry["is_partner"]]
+    partner_sectors = [entry for entry in by_sector.values() if entry["partners"]]
+    contributing_partners = sum(1 for entry in partners if total_of(entry) > 0)
+    cross_sector = contribution.cross_sector_decisions(groups)
+    cofunded_by_sector = contribution.decisions_by_sector(groups, SECTORS)
+    return {
+        "totals": _amounts(totals, grand_total),
+        "undisclosed_total": _money(grand_total - sum(disclosed_totals.values(), ZERO)),
+        "organisations": [
+            {**entry, "amounts": _amounts(entry["amounts"], grand_total),
+             "disclosed_amounts": _amounts(entry["disclosed_amounts"], grand_total),
+             "response_share": contribution.share(entry["positions_recorded"], entry["could_respond"])}
+            for entry in sorted(organisations.values(), key=lambda entry: entry["name"])
+        ],
+        "sectors": [
+            {**by_sector[sector.value], "sector": sector.value, "label": sector.label,
+             "amounts": _amounts(by_sector[sector.value]["amounts"], grand_total),
+             "disclosed_amounts": _amounts(by_sector[sector.value]["disclosed_amounts"], grand_total),
+             "decisions_cofunded": cofunded_by_sector.get(sector, 0)}
+            for sector in SECTORS if sector.value in by_sector
+        ],
+        "agreed_decisions": agreed_decisions,
+        "funded_decisions": sum(group.decisions for group in groups),
+        "cross_sector_decisions": cross_sector,
+        "cross_sector_share": contribution.share(cross_sector, agreed_decisions),
+        "sector_pairs": [
+            {"sectors": [first.value, second.value], "decisions": decisions, "amount": _money(amount)}
+            for (first, second), (decisions, amount) in contribution.sector_pairs(groups, SECTORS).items()
+        ],
+        "evenness": {
+            "measure": EVENNESS_MEASURE,
+            "contributions_by_organisation": evenness.shannon_evenness(total_of(entry) for entry in partners),
+            "contributions_by_sector": evenness.shannon_evenness(total_of(entry) for entry in partner_sectors),
+            "proposals_by_organisation": evenness.shannon_evenness(entry["decisions_proposed"] for entry in partners),
+            "proposals_by_sector": evenness.shannon_evenness(entry["decisions_proposed"] for entry in partner_sectors),
+        },
+        "partners": len(partners),
+        "contributing_partners": contributing_partners,
+        "contributing_partner_share": contribution.share(contributing_partners, len(partners)),
+    }
+
+
+def platform_figures() -> dict[str, Any]:
+    """Across published projects: partners by sector, pooled totals and the cross-boundary share."""
+    published = Project.is_published.is_(True)
+    partners_by_sector = dict(db.session.execute(
+        select(Organisation.sector, func.count(distinct(Organisation.id)))
+        .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
+        .join(Project, Project.id == ProjectPartner.project_id)
+        .where(published)
+        .group_by(Organisation.sector)
+    ).all())
+    pooled = dict(db.session.execute(
+        select(Contribution.kind, func.sum(Contribution.amount))
+        .join(Decision, Decision.id == Contribution.decision_id)
+        .join(Project, Project.id == Decision.project_id)
+        .where(published, Decision.status == DecisionStatus.AGREED)
+        .group_by(Contribution.kind)
+    ).all())
+    per_decision = (
+        select(func.sum(distinct(_sector_bit())).label("mask"))
+        .select_from(Contribution)
+        .join(Decision, Decision.id == Contribution.decision_id)
+        .join(Project, Project.id == Decision.project_id)
+        .join(Organisation, Organisation.id == Contribution.organisation_id)
+        .where(published, Decision.status == DecisionStatus.AGREED)
+        .group_by(Contribution.decision_id)
+        .subquery()
+    )
+    groups = [contribution.SectorSetGroup(mask=int(mask), decisions=count, amount=ZERO)
+              for mask, count in db.session.execute(
+                  select(per_decision.c.mask, func.count()).group_by(per_decision.c.mask))]
+    agreed = db.session.scalar(
+        select(func.count(Decision.id)).join(Project, Project.id == Decision.project_id)
+        .where(published, Decision.status == DecisionStatus.AGREED)
+    ) or 0
+    cross_sector = contribution.cross_sector_decisions(groups)
+    totals = {kind.value: _money(pooled.get(kind)) for kind in KINDS}
+    return {
+        "projects": db.session.scalar(select(func.count(Project.id)).where(published)) or 0,
+        "partners_by_sector": [{"sector": sector.value, "label": sector.label, "organisations": partners_by_sector[sector]}
+                               for sector in SECTORS if sector in partners_by_sector],
+        "organisations": sum(partners_by_sector.values()),
+        "totals": {**totals, "total": _money(sum(pooled.values(), ZERO))},
+        "agreed_decisions": agreed,
+        "cross_sector_decisions": cross_sector,
+        "cross_sector_share": contribution.share(cross_sector, agreed),
+    }

@@ -1,0 +1,206 @@
+"""Contribution summaries, computed by a real RQ worker on a real Redis from a partnership
+built by hand, with every figure worked out by hand below."""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from redis import Redis
+from rq import Queue
+from sqlalchemy import select
+
+import factories
+from localvision.extensions import db
+from localvision.jobs.worker import build_worker
+from localvision.models import ProjectPartner, Sector
+from localvision.models.actions import Action, ActionStatus
+from localvision.models.decisions import (
+    Contribution,
+    ContributionKind,
+    Decision,
+    DecisionCategory,
+    DecisionStatus,
+    Position,
+    Stance,
+)
+from localvision.models.summaries import PlatformSummary, ProjectSummary
+from localvision.redis_connection import get_redis
+from localvision.summaries import freshness
+
+CASH, STAFF, IN_KIND = ContributionKind.CASH, ContributionKind.STAFF_TIME, ContributionKind.IN_KIND
+PAST, FUTURE = date(2025, 6, 1), date(2099, 1, 1)
+
+
+def moment(month: int, day: int, year: int = 2026) -> datetime:
+    return datetime(year, month, day, 12, 0, tzinfo=timezone.utc)
+
+
+def run_worker(app) -> None:
+    build_worker(app, in_process=True).work(burst=True)
+    db.session.expire_all()
+
+
+def build_partnership(published: bool = True):
+    """Six organisations in four sectors, five decisions, positions and actions.
+
+    A, B: NHS. C: council. D: police. E, F: voluntary sector. F joined on 15 January 2026,
+    after decisions 1 and 4 had closed.
+    """
+    orgs = {
+        "A": factories.organisation("A Hospitals Trust", Sector.NHS),
+        "B": factories.organisation("B Care Board", Sector.NHS),
+        "C": factories.organisation("C City Council", Sector.LOCAL_AUTHORITY),
+        "D": factories.organisation("D Constabulary", Sector.POLICE),
+        "E": factories.organisation("E Outreach", Sector.VOLUNTARY_AND_COMMUNITY),
+        "F": factories.organisation("F Food Bank", Sector.VOLUNTARY_AND_COMMUNITY),
+    }
+    people = {key: factories.user(org) for key, org in orgs.items()}
+    project = factories.project(lead=people["A"], published=published, partners=tuple(orgs.values()),
+                                members=tuple(person for key, person in people.items() if key != "A"))
+    for partner in project.partners:
+        partner.joined_at = moment(1, 15) if partner.organisation is orgs["F"] else moment(12, 1, 2025)
+
+    def decision(number, proposer, status, closed=None, sensitive=False):
+        made = Decision(project=project, title=f"Decision {number}", category=DecisionCategory.POOLED_BUDGET,
+                        proposer=people[proposer], proposing_organisation=orgs[proposer], opens_on=date(2025, 12, 1),
+                        closes_on=date(2026, 3, 1), status=status, closed_at=closed, is_commercially_sensitive=sensitive)
+        db.session.add(made)
+        return made
+
+    d1 = decision(1, "C", DecisionStatus.AGREED, moment(1, 5))
+    d2 = decision(2, "E", DecisionStatus.AGREED, moment(1, 20))
+    d3 = decision(3, "A", DecisionStatus.AGREED, moment(3, 1), sensitive=True)
+    d4 = decision(4, "D", DecisionStatus.NOT_AGREED, moment(1, 10))
+    d5 = decision(5, "E", DecisionStatus.OPEN)
+
+    def give(made, org, kind, amount, hours=None, rate=None):
+        db.session.add(Contribution(decision=made, organisation=orgs[org], kind=kind, amount=Decimal(amount),
+                                    hours=hours, hourly_cost=rate, recorded_by=people[org]))
+
+    give(d1, "A", CASH, "10000.00")
+    give(d1, "C", CASH, "5000.50")
+    give(d1, "E", IN_KIND, "1200.00")
+    give(d2, "E", STAFF, "2400.00", Decimal("80"), Decimal("30.00"))
+    give(d2, "F", IN_KIND, "600.00")
+    give(d3, "A", CASH, "20000.00")
+    give(d3, "D", CASH, "4000.00")
+    give(d4, "B", CASH, "50000.00")  # not agreed: never put in
+    give(d5, "C", CASH, "1000.00")  # still open
+
+    def position(made, org, stance):
+        db.session.add(Position(decision=made, organisation=orgs[org], stance=stance, reasons="Recorded reasons",
+                                recorded_by=people[org]))
+
+    for org in "ABCE":
+        position(d1, org, Stance.SUPPORT)
+    position(d1, "D", Stance.STAND_ASIDE)
+    position(d2, "E", Stance.SUPPORT)
+    position(d2, "F", Stance.OBJECT)
+    position(d2, "F", Stance.SUPPORT)  # a change: still one decision responded to
+    position(d3, "A", Stance.SUPPORT)
+    position(d3, "D", Stance.SUPPORT)
+    position(d3, "B", Stance.SUPPORT_WITH_CONCERNS)
+    position(d4, "B", Stance.OBJECT)
+    position(d4, "D", Stance.SUPPORT)
+    position(d5, "C", Stance.SUPPORT)
+
+    def action(made, owner, due, status=ActionStatus.OPEN):
+        db.session.add(Action(decision=made, title="Follow up", owner=people[owner], due_on=due, status=status,
+                              created_by=people["A"]))
+
+    action(d1, "A", PAST, ActionStatus.DONE)
+    action(d1, "C", PAST)  # overdue
+    action(d2, "E", PAST)  # overdue
+    action(d3, "D", FUTURE)
+    action(d3, "E", FUTURE, ActionStatus.DROPPED)
+    db.session.flush()
+    return project, orgs, people
+
+
+def shannon(amounts):
+    total = sum(amounts)
+    return -sum(a / total * math.log(a / total) for a in amounts if a) / math.log(len(amounts))
+
+
+def test_every_figure_of_a_hand_built_partnership(app, session, redis):
+    project, orgs, _ = build_partnership()
+    session.commit()
+    run_worker(app)
+
+    summary = session.get(ProjectSummary, project.id)
+    assert summary is not None and not summary.is_pending and summary.computed_at is not None
+    figures = summary.figures
+    # Agreed decisions 1-3 count; 4 (not agreed) and 5 (open) do not.
+    assert figures["totals"] == {"cash": "39000.50", "staff_time": "2400.00", "in_kind": "1800.00",
+                                 "total": "43200.50", "share": 1.0}
+    assert figures["undisclosed_total"] == "24000.00"  # decision 3 is commercially sensitive
+    by_org = {entry["name"]: entry for entry in figures["organisations"]}
+    expected = {  # total, co-funded, proposed, positions, could respond, owned, done, overdue
+        "A Hospitals Trust": ("30000.00", 2, 1, 2, 5, 1, 1, 0),
+        "B Care Board": ("0.00", 0, 0, 3, 5, 0, 0, 0),
+        "C City Council": ("5000.50", 1, 1, 2, 5, 1, 0, 1),
+        "D Constabulary": ("4000.00", 1, 1, 3, 5, 1, 0, 0),
+        "E Outreach": ("3600.00", 2, 2, 2, 5, 2, 0, 1),
+        "F Food Bank": ("600.00", 1, 0, 1, 3, 0, 0, 0),
+    }
+    for name, (total, cofunded, proposed, positions, could, owned, done, overdue) in expected.items():
+        entry = by_org[name]
+        assert entry["amounts"]["total"] == total, name
+        assert entry["amounts"]["share"] == pytest.approx(float(Decimal(total) / Decimal("43200.50"))), name
+        assert (entry["decisions_cofunded"], entry["decisions_proposed"]) == (cofunded, proposed), name
+        assert (entry["positions_recorded"], entry["could_respond"]) == (positions, could), name
+        assert entry["response_share"] == pytest.approx(positions / could), name
+        assert (entry["actions_owned"], entry["actions_done"], entry["actions_overdue"]) == (owned, done, overdue), name
+    assert by_org["E Outreach"]["amounts"] | {} == {"cash": "0.00", "staff_time": "2400.00", "in_kind": "1200.00",
+                                                    "total": "3600.00", "share": pytest.approx(3600 / 43200.50)}
+    # Outside the project, decision 3's per-organisation amounts are not broken down.
+    assert by_org["A Hospitals Trust"]["disclosed_amounts"]["total"] == "10000.00"
+    assert by_org["D Constabulary"]["disclosed_amounts"]["total"] == "0.00"
+
+    by_sector = {entry["sector"]: entry for entry in figures["sectors"]}
+    assert {key: entry["amounts"]["total"] for key, entry in by_sector.items()} == {
+        "nhs": "30000.00", "local_authority": "5000.50", "police": "4000.00", "voluntary_and_community": "4200.00"}
+    assert {key: entry["decisions_cofunded"] for key, entry in by_sector.items()} == {
+        "nhs": 2, "local_authority": 1, "police": 1, "voluntary_and_community": 2}
+    assert {key: entry["decisions_proposed"] for key, entry in by_sector.items()} == {
+        "nhs": 1, "local_authority": 1, "police": 1, "voluntary_and_community": 2}
+    assert {key: (entry["actions_owned"], entry["actions_done"], entry["actions_overdue"])
+            for key, entry in by_sector.items()} == {
+        "nhs": (1, 1, 0), "local_authority": (1, 0, 1), "police": (1, 0, 0), "voluntary_and_community": (2, 0, 1)}
+
+    # Decisions 1 (health, council, voluntary) and 3 (health, police) cross sectors; 2 is voluntary only.
+    assert (figures["agreed_decisions"], figures["cross_sector_decisions"]) == (3, 2)
+    assert figures["cross_sector_share"] == pytest.approx(2 / 3)
+    pairs = {tuple(pair["sectors"]): (pair["decisions"], pair["amount"]) for pair in figures["sector_pairs"]}
+    assert pairs == {
+        ("nhs", "local_authority"): (1, "16200.50"),
+        ("nhs", "voluntary_and_community"): (1, "16200.50"),
+        ("local_authority", "voluntary_and_community"): (1, "16200.50"),
+        ("nhs", "police"): (1, "24000.00"),
+    }
+
+    assert (figures["partners"], figures["contributing_partners"]) == (6, 5)
+    assert figures["contributing_partner_share"] == pytest.approx(5 / 6)
+    evenness = figures["evenness"]
+    assert evenness["contributions_by_organisation"] == pytest.approx(shannon([30000, 0, 5000.5, 4000, 3600, 600]))
+    assert evenness["contributions_by_sector"] == pytest.approx(shannon([30000, 5000.5, 4000, 4200]))
+    assert evenness["proposals_by_organisation"] == pytest.approx(shannon([1, 0, 1, 1, 2, 0]))
+    assert evenness["proposals_by_sector"] == pytest.approx(shannon([1, 1, 1, 2]))
+
+
+def test_the_platform_summary_covers_published_projects_only(app, session, redis):
+    build_partnership(published=True)
+    private_lead = factories.user()
+    factories.project(lead=private_lead, published=False)
+    session.commit()
+    run_worker(app)
+
+    figures = session.get(PlatformSummary, 1).figures
+    assert figures["projects"] == 1
+    assert figures["organisations"] == 6
+    assert {row["sector"]: row["organisations"] for row in figures["partners_by_sector"]} == {
+        "nhs": 2, "local_authority": 1, "police": 1, "voluntary_and_community": 2}
+    assert figures["totals"]["total"] == "43200.50"
+    assert (figures["agreed_decisions"], figures["cross_sector_decisions"]) == (3, 2)

@@ -1,0 +1,206 @@
+"""Summaries stay fresh: one recompute per burst of changes, nothing lost while Redis is
+away, and a worker killed mid-job leaves the previous snapshot in place."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+from redis import Redis
+from rq import Queue
+from sqlalchemy import create_engine, select, text
+
+import factories
+from localvision import PROJECT_ROOT, create_app, jobs
+from localvision.extensions import db
+from localvision.jobs.schedule import NIGHTLY_RECOMPUTE, SWEEP_INTERVAL_SECONDS, build_scheduler
+from localvision.jobs.worker import build_worker
+from localvision.models import PartnerRole, ProjectPartner, Sector
+from localvision.models.summaries import ProjectSummary
+from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+def run_worker(app) -> None:
+    build_worker(app, in_process=True).work(burst=True)
+    db.session.expire_all()
+
+
+def queued_functions(redis: Redis) -> list[str]:
+    return [job.func_name for job in Queue("default", connection=redis).get_jobs()]
+
+
+def add_partner(project, sector=Sector.POLICE):
+    db.session.add(ProjectPartner(project=project, organisation=factories.organisation(sector=sector),
+                                  role=PartnerRole.PARTNER))
+    db.session.commit()
+
+
+def test_a_burst_of_changes_runs_one_recompute(app, session, redis):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    run_worker(app)
+    assert not session.get(ProjectSummary, project.id).is_pending
+
+    for _ in range(5):
+        add_partner(project)
+
+    summary = session.get(ProjectSummary, project.id)
+    assert summary.is_pending and summary.changes_requested - summary.changes_computed == 5
+    assert queued_functions(redis) == ["localvision.jobs.summaries.recompute_project_summary"]
+    run_worker(app)
+    summary = session.get(ProjectSummary, project.id)
+    assert not summary.is_pending
+    assert summary.figures["partners"] == 6
+
+
+def test_a_change_during_a_recompute_queues_another(app, session, redis):
+    lead = factories.user()
+    project = factories.project(lead=lead)
+    session.commit()
+    worker = build_worker(app, in_process=True)
+    worker.work(burst=True, max_jobs=1)  # the job has started and finished: its queued mark is gone
+    add_partner(project)
+    assert queued_functions(redis).count("localvision.jobs.summaries.recompute_project_summary") == 1
+
+
+def test_the_project_page_says_a_recompute_is_pending_and_htmx_fetches_the_result(app, client_for, session, redis):
+    lead = factories.user()
+    project = factories.project(lead=lead, published=True)
+    session.commit()
+    client = client_for(None)
+
+    page = client.get(f"/projects/{project.slug}").get_data(as_text=True)
+    section = page.split('id="contribution-summary"')[1].split("</section>")[0]
+    assert "The summary is being computed" in section
+    assert f'hx-get="/projects/{project.slug}/summary"' in section
+
+    run_worker(app)
+    refreshed = client.get(f"/projects/{project.slug}/summary",
+                           headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost/projects/{project.slug}"})
+    html = refreshed.get_data(as_text=True)
+    assert html.lstrip().startswith("<section") and "<html" not in html
+    assert "Computed" in html and "less than a minute ago" in html and "hx-get" not in html
+    assert "See the whole contribution summary" in html
+
+
+@pytest.fixture
+def unreachable_redis(app, redis):
+    """The app's Redis replaced by an address where nothing listens, then put back."""
+    working = app.extensions["localvision_redis"]
+    app.extensions["localvision_redis"] = Redis.from_url(UNREACHABLE_REDIS, socket_connect_timeout=1)
+    try:
+        yield
+    finally:
+        app.extensions["localvision_redis"] = working
+
+
+def test_with_redis_away_writes_succeed_pages_say_paused_and_the_sweep_catches_up(
+        app, client_for, session, redis, unreachable_redis):
+    lead = factories.user()
+    newcomer = factories.organisation("Riverside Housing", Sector.HOUSING)
+    project = factories.project(lead=lead, published=True)
+    session.commit()
+    client = client_for(lead)
+
+    added = client.post(f"/projects/{project.slug}/partners",
+                        data={"add-organisation_id": newcomer.id, "add-role": PartnerRole.PARTNER.value})
+    assert added.status_code == 302
+    assert newcomer.id in {partner.organisation_id for partner in project.partners}
+    page = client.get(f"/projects/{project.slug}")
+    assert page.status_code == 200
+    assert "Summaries are paused" in page.get_data(as_text=True)
+    assert session.get(ProjectSummary, project.id).is_pending
+
+    app.extensions["localvision_redis"] = redis  # Redis is back
+    # What `flask schedule` does every minute: RQ's cron scheduler queues the sweep.
+    scheduler = build_scheduler(redis)
+    assert {job.interval for job in scheduler.get_jobs()} >= {SWEEP_INTERVAL_SECONDS}
+    assert NIGHTLY_RECOMPUTE in {job.cron for job in scheduler.get_jobs()}
+    scheduler.enqueue_jobs()
+    assert queued_functions(redis) == ["localvision.jobs.summaries.sweep_stale_summaries"]
+    run_worker(app)
+
+    summary = session.get(ProjectSummary, project.id)
+    assert not summary.is_pending
+    assert summary.figures["partners"] == 2
+    assert "Riverside Housing" in {entry["name"] for entry in summary.figures["organisations"]}
+
+
+def test_the_nightly_recompute_queues_every_project_and_the_platform(app, session, redis):
+    first, second = factories.project(lead=factories.user()), factories.project(lead=factories.user())
+    session.commit()
+    redis.flushdb()  # forget the recomputes those commits queued
+    jobs.enqueue("localvision.jobs.summaries.recompute_all_summaries")
+    run_worker(app)
+    for project in (first, second):
+        assert session.get(ProjectSummary, project.id).computed_at is not None
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql") or not TEST_REDIS_URL,
+                    reason="needs PostgreSQL and a Redis server (TEST_DATABASE_URL, TEST_REDIS_URL)")
+def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_again(tmp_path):
+    with separate_database("killed_worker", tmp_path) as database_url:
+        settings = {**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url}
+        app = create_app(settings, instance_path=tmp_path)
+        with app.app_context():
+            db.create_all()
+            redis = app.extensions["localvision_redis"]
+            redis.flushdb()
+            project = factories.project(lead=factories.user())
+            db.session.commit()
+            project_id = project.id
+            run_worker(app)
+            old = db.session.get(ProjectSummary, project_id)
+            old_computed_at, old_figures = old.computed_at, old.figures
+            add_partner(db.session.get(type(project), project_id))
+            db.session.remove()
+
+        engine = create_engine(database_url)
+        blocker = engine.connect()
+        # Hold the snapshot row so the job blocks just before replacing it.
+        blocker.execute(text("SELECT * FROM project_summaries WHERE project_id = :id FOR UPDATE"), {"id": project_id})
+        environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=TEST_REDIS_URL, SECRET_KEY="test",
+                           LOCALVISION_ENV="development")
+        worker = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment,
+                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            with engine.connect() as watcher:
+                for _ in range(200):
+                    blocked = watcher.execute(waiting).scalar()
+                    watcher.rollback()  # activity statistics are read once per transaction
+                    if blocked:
+                        break
+                    time.sleep(0.1)
+                else:
+                    pytest.fail("the recompute never reached the snapshot")
+            # The worker and its work horse (which RQ puts in a process group of its own) die mid-job.
+            for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
+                process.send_signal(signal.SIGKILL)
+            worker.wait()
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+            blocker.rollback()
+            blocker.close()
+
+        with app.app_context():
+            kept = db.session.get(ProjectSummary, project_id)
+            assert (kept.computed_at, kept.figures) == (old_computed_at, old_figures)
+            assert kept.is_pending
+            jobs.enqueue("localvision.jobs.summaries.sweep_stale_summaries")
+            run_worker(app)
+            done = db.session.get(ProjectSummary, project_id)
+            assert not done.is_pending and done.figures["partners"] == 2
+            redis.flushdb()
+            db.session.remove()
+            db.engine.dispose()
+        engine.dispose()

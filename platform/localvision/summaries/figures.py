@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, func, select, text
 
 from localvision.domain import contribution, evenness
 from localvision.extensions import db
@@ -47,60 +47,56 @@ def _agreed(project_id: int) -> Any:
 
 def project_figures(project_id: int, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Room for the hash aggregates of a large project, for this transaction only.
+        db.session.execute(text("SET LOCAL work_mem = '32MB'"))
     partners = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.sector, ProjectPartner.joined_at)
         .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
         .where(ProjectPartner.project_id == project_id)
-        .order_by(Organisation.name)
     ).all()
     organisations = {row.id: _blank_entry(row.id, row.name, row.sector, is_partner=True) for row in partners}
+    # Figures of organisations that are no longer partners, keyed by id until their names are loaded.
+    former: dict[int, dict[str, Any]] = {}
 
-    def organisation(org_id: int, name: str, sector: Sector) -> dict[str, Any]:
-        # Former partners keep their contributions and positions on the record.
-        if org_id not in organisations:
-            organisations[org_id] = _blank_entry(org_id, name, sector, is_partner=False)
-        return organisations[org_id]
+    def organisation(org_id: int) -> dict[str, Any]:
+        return organisations.get(org_id) or former.setdefault(org_id, {})
 
     disclosed = Decision.is_commercially_sensitive.is_(False)
     kind_sums = [func.sum(case((Contribution.kind == kind, Contribution.amount), else_=ZERO)).label(kind.value)
                  for kind in KINDS]
     disclosed_sums = [
-        func.sum(case(((Contribution.kind == kind) & disclosed, Contribution.amount), else_=ZERO)).label(f"disclosed_{kind.value}")
+        func.sum(case(((Contribution.kind == kind) & disclosed, Contribution.amount), else_=ZERO))
+        .label(f"disclosed_{kind.value}")
         for kind in KINDS
     ]
     for row in db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.sector, *kind_sums, *disclosed_sums,
+        select(Contribution.organisation_id, *kind_sums, *disclosed_sums,
                func.count(distinct(Contribution.decision_id)).label("decisions"))
-        .select_from(Contribution)
         .join(Decision, Decision.id == Contribution.decision_id)
-        .join(Organisation, Organisation.id == Contribution.organisation_id)
         .where(_agreed(project_id))
-        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+        .group_by(Contribution.organisation_id)
     ):
-        entry = organisation(row.id, row.name, row.sector)
-        entry["amounts"] = {kind.value: getattr(row, kind.value) or ZERO for kind in KINDS}
-        entry["disclosed_amounts"] = {kind.value: getattr(row, f"disclosed_{kind.value}") or ZERO for kind in KINDS}
-        entry["decisions_cofunded"] = row.decisions
+        organisation(row.organisation_id).update(
+            amounts={kind.value: getattr(row, kind.value) or ZERO for kind in KINDS},
+            disclosed_amounts={kind.value: getattr(row, f"disclosed_{kind.value}") or ZERO for kind in KINDS},
+            decisions_cofunded=row.decisions,
+        )
 
-    for row in db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.sector, func.count(Decision.id).label("proposed"))
-        .select_from(Decision)
-        .join(Organisation, Organisation.id == Decision.proposing_organisation_id)
+    for org_id, proposed in db.session.execute(
+        select(Decision.proposing_organisation_id, func.count())
         .where(Decision.project_id == project_id)
-        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+        .group_by(Decision.proposing_organisation_id)
     ):
-        organisation(row.id, row.name, row.sector)["decisions_proposed"] = row.proposed
+        organisation(org_id)["decisions_proposed"] = proposed
 
-    for row in db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.sector,
-               func.count(distinct(Position.decision_id)).label("responded"))
-        .select_from(Position)
+    for org_id, responded in db.session.execute(
+        select(Position.organisation_id, func.count(distinct(Position.decision_id)))
         .join(Decision, Decision.id == Position.decision_id)
-        .join(Organisation, Organisation.id == Position.organisation_id)
         .where(Decision.project_id == project_id, Decision.status != DecisionStatus.WITHDRAWN)
-        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+        .group_by(Position.organisation_id)
     ):
-        organisation(row.id, row.name, row.sector)["positions_recorded"] = row.responded
+        organisation(org_id)["positions_recorded"] = responded
 
     # A partner could respond to every decision not withdrawn, except those closed before it joined.
     decisions_counted = db.session.scalar(
@@ -121,38 +117,49 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
 
     overdue = (Action.status == ActionStatus.OPEN) & (Action.due_on < today)
     for row in db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.sector, func.count(Action.id).label("owned"),
+        select(User.organisation_id, func.count(Action.id).label("owned"),
                func.sum(case((Action.status == ActionStatus.DONE, 1), else_=0)).label("done"),
                func.sum(case((overdue, 1), else_=0)).label("overdue"))
         .select_from(Action)
         .join(Decision, Decision.id == Action.decision_id)
         .join(User, User.id == Action.owner_id)
-        .join(Organisation, Organisation.id == User.organisation_id)
         .where(Decision.project_id == project_id)
-        .group_by(Organisation.id, Organisation.name, Organisation.sector)
+        .group_by(User.organisation_id)
     ):
-        entry = organisation(row.id, row.name, row.sector)
-        entry.update(actions_owned=row.owned, actions_done=row.done or 0, actions_overdue=row.overdue or 0)
+        organisation(row.organisation_id).update(actions_owned=row.owned, actions_done=row.done or 0,
+                                                 actions_overdue=row.overdue or 0)
 
+    if former:
+        for row in db.session.execute(select(Organisation.id, Organisation.name, Organisation.sector)
+                                      .where(Organisation.id.in_(former))):
+            organisations[row.id] = {**_blank_entry(row.id, row.name, row.sector, is_partner=False), **former[row.id]}
+
+    groups = _sector_set_groups(_agreed(project_id))
+    agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
+    return _assemble(organisations, groups, agreed_decisions)
+
+
+def _sector_set_groups(decisions_counted: Any) -> list[contribution.SectorSetGroup]:
+    """Agreed decisions grouped by the set of sectors that funded them, with their value."""
+    bit = _sector_bit()
+    # bit_or needs no sort; SQLite lacks it, and the sum of distinct powers of two is the same number.
+    mask = func.bit_or(bit) if db.session.get_bind().dialect.name == "postgresql" else func.sum(distinct(bit))
     per_decision = (
-        select(func.sum(distinct(_sector_bit())).label("mask"), func.sum(Contribution.amount).label("amount"))
+        select(mask.label("mask"), func.sum(Contribution.amount).label("amount"))
         .select_from(Contribution)
         .join(Decision, Decision.id == Contribution.decision_id)
         .join(Organisation, Organisation.id == Contribution.organisation_id)
-        .where(_agreed(project_id))
+        .where(decisions_counted)
         .group_by(Contribution.decision_id)
         .subquery()
     )
-    groups = [
+    return [
         contribution.SectorSetGroup(mask=int(row.mask), decisions=row.decisions, amount=row.amount or ZERO)
         for row in db.session.execute(
             select(per_decision.c.mask, func.count().label("decisions"), func.sum(per_decision.c.amount).label("amount"))
             .group_by(per_decision.c.mask)
         )
     ]
-    agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
-
-    return _assemble(organisations, groups, agreed_decisions)
 
 
 def _blank_entry(org_id: int, name: str, sector: Sector, is_partner: bool) -> dict[str, Any]:
@@ -254,19 +261,8 @@ def platform_figures() -> dict[str, Any]:
         .where(published, Decision.status == DecisionStatus.AGREED)
         .group_by(Contribution.kind)
     ).all())
-    per_decision = (
-        select(func.sum(distinct(_sector_bit())).label("mask"))
-        .select_from(Contribution)
-        .join(Decision, Decision.id == Contribution.decision_id)
-        .join(Project, Project.id == Decision.project_id)
-        .join(Organisation, Organisation.id == Contribution.organisation_id)
-        .where(published, Decision.status == DecisionStatus.AGREED)
-        .group_by(Contribution.decision_id)
-        .subquery()
-    )
-    groups = [contribution.SectorSetGroup(mask=int(mask), decisions=count, amount=ZERO)
-              for mask, count in db.session.execute(
-                  select(per_decision.c.mask, func.count()).group_by(per_decision.c.mask))]
+    groups = _sector_set_groups(Decision.project_id.in_(select(Project.id).where(published))
+                                & (Decision.status == DecisionStatus.AGREED))
     agreed = db.session.scalar(
         select(func.count(Decision.id)).join(Project, Project.id == Decision.project_id)
         .where(published, Decision.status == DecisionStatus.AGREED)

@@ -1,0 +1,257 @@
+"""How long the contribution summary job takes on a very large partnership, against the
+lower bound of one SQL query, and how it scales from one worker to two.
+
+Run with `make bench-summary`. It creates a database of its own on the PostgreSQL server
+of BENCH_DATABASE_URL (else TEST_DATABASE_URL), fills it with COPY, runs the real job in
+real RQ workers (separate processes, as in production) and drops the database at the end.
+The last line printed is the ratio of the job's time to the lower bound's.
+"""
+from __future__ import annotations
+
+import io
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "platform"))
+
+from localvision import create_app  # noqa: E402
+from localvision.extensions import db  # noqa: E402
+from localvision.jobs import get_queue  # noqa: E402
+from localvision.models import Sector  # noqa: E402
+from localvision.models.decisions import ContributionKind, DecisionStatus, Stance  # noqa: E402
+
+ORGANISATIONS = 200
+DECISIONS = 20_000
+CONTRIBUTIONS_PER_DECISION = 10
+POSITIONS_PER_DECISION = 10
+ACTIONS_PER_DECISION = 2
+SMALL_PROJECTS = 200
+JOB_RUNS = 7
+STATUSES = [DecisionStatus.AGREED] * 14 + [DecisionStatus.NOT_AGREED, DecisionStatus.OPEN, DecisionStatus.OPEN,
+                                            DecisionStatus.DEFERRED, DecisionStatus.WITHDRAWN, DecisionStatus.NOT_AGREED]
+WORKER = ("from localvision import create_app; from localvision.jobs.worker import build_worker; "
+          "build_worker(create_app()).work(burst=True)")
+
+LOWER_BOUND = text(
+    "SELECT c.organisation_id, SUM(c.amount) FROM contributions c JOIN decisions d ON d.id = c.decision_id "
+    "WHERE d.project_id = :project_id GROUP BY c.organisation_id"
+)
+
+
+def server_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        sys.exit("Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server, "
+                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    return url
+
+
+def copy_rows(connection, table: str, columns: list[str], rows) -> None:
+    """Stream rows into a table with COPY: the only way to load a million rows in seconds."""
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(r"\N" if value is None else str(value) for value in row) + "\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        while chunk := buffer.read(1 << 20):
+            copy.write(chunk)
+
+
+def next_id(connection, table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def fill_project(connection, project_id: int, organisation_ids: list[int], user_of: dict[int, int], decisions: int,
+                 rng: random.Random) -> None:
+    """Decisions with contributions, positions and actions for one project."""
+    first = next_id(connection, "decisions")
+    start = date(2023, 1, 1)
+    decision_rows, closed = [], {}
+    for number in range(decisions):
+        status = rng.choice(STATUSES)
+        opens = start + timedelta(days=number % 1000)
+        closed_at = None if status == DecisionStatus.OPEN else datetime.combine(opens + timedelta(days=21),
+                                                                                datetime.min.time(), timezone.utc)
+        proposer_org = rng.choice(organisation_ids)
+        decision_rows.append((first + number, project_id, f"Decision {number}", "", "pooled_budget", user_of[proposer_org],
+                              proposer_org, opens, opens + timedelta(days=21), status.value,
+                              "t" if rng.random() < 0.1 else "f", closed_at))
+        closed[first + number] = closed_at
+    copy_rows(connection, "decisions", ["id", "project_id", "title", "rationale", "category", "proposer_id",
+                                        "proposing_organisation_id", "opens_on", "closes_on", "status",
+                                        "is_commercially_sensitive", "closed_at"], decision_rows)
+    kinds = list(ContributionKind)
+    stances = list(Stance)
+
+    def contributions():
+        for decision_id in closed:
+            for org in rng.sample(organisation_ids, min(CONTRIBUTIONS_PER_DECISION, len(organisation_ids))):
+                kind = rng.choice(kinds)
+                if kind == ContributionKind.STAFF_TIME:
+                    hours, rate = Decimal(rng.randint(1, 400)), Decimal(rng.randint(2000, 9000)) / 100
+                    amount = (hours * rate).quantize(Decimal("0.01"))
+                else:
+                    hours = rate = None
+                    amount = Decimal(rng.randint(10_000, 10_000_000)) / 100
+                yield decision_id, org, kind.value, amount, hours, rate, "", user_of[org]
+
+    copy_rows(connection, "contributions", ["decision_id", "organisation_id", "kind", "amount", "hours", "hourly_cost",
+                                            "description", "recorded_by_id"], contributions())
+
+    def positions():
+        for decision_id in closed:
+            for org in rng.sample(organisation_ids, min(POSITIONS_PER_DECISION, len(organisation_ids))):
+                yield decision_id, org, rng.choice(stances).value, "Reasons", user_of[org]
+
+    copy_rows(connection, "positions", ["decision_id", "organisation_id", "stance", "reasons", "recorded_by_id"],
+              positions())
+
+    def actions():
+        for decision_id in closed:
+            for _ in range(ACTIONS_PER_DECISION):
+                owner = user_of[rng.choice(organisation_ids)]
+                yield (decision_id, "Follow up", owner, date(2024, 1, 1) + timedelta(days=rng.randint(0, 1500)),
+                       rng.choice(["open", "done", "dropped"]), owner)
+
+    copy_rows(connection, "actions", ["decision_id", "title", "owner_id", "due_on", "status", "created_by_id"],
+              actions())
+
+
+def build(database_url: str) -> tuple[int, list[int]]:
+    """The large project and the small ones; returns their ids."""
+    rng = random.Random(2026)
+    engine = create_engine(database_url)
+    raw = engine.raw_connection()
+    connection = raw.driver_connection
+    sectors = list(Sector)
+    copy_rows(connection, "organisations", ["id", "name", "sector"],
+              ((n + 1, f"Organisation {n:03d}", sectors[n % len(sectors)].value) for n in range(ORGANISATIONS)))
+    copy_rows(connection, "users", ["id", "email", "name", "password_hash", "organisation_id"],
+              ((n + 1, f"person{n}@bench.example", f"Person {n}", "not-for-signing-in", n + 1)
+               for n in range(ORGANISATIONS)))
+    organisation_ids = list(range(1, ORGANISATIONS + 1))
+    user_of = {org: org for org in organisation_ids}
+    copy_rows(connection, "projects", ["id", "slug", "title", "place", "theme", "summary", "phase", "is_published",
+                                       "decision_rule"],
+              ((n, f"project-{n}", f"Project {n}", "Benchmark", "Scale", "", "deliver", "f" if n == 1 else "t", "consensus")
+               for n in range(1, SMALL_PROJECTS + 2)))
+    copy_rows(connection, "project_partners", ["project_id", "organisation_id", "role", "joined_at"],
+              ((1, org, "partner", "2022-01-01") for org in organisation_ids))
+    fill_project(connection, 1, organisation_ids, user_of, DECISIONS, rng)
+    small_projects = list(range(2, SMALL_PROJECTS + 2))
+    for project_id in small_projects:
+        partners = rng.sample(organisation_ids, 12)
+        copy_rows(connection, "project_partners", ["project_id", "organisation_id", "role", "joined_at"],
+                  ((project_id, org, "partner", "2022-01-01") for org in partners))
+        fill_project(connection, project_id, partners, user_of, 40, rng)
+    with connection.cursor() as cursor:
+        for table in ("organisations", "users", "projects", "decisions"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    connection.commit()
+    with connection.cursor() as cursor:
+        connection.autocommit = True
+        cursor.execute("VACUUM ANALYZE")
+    raw.close()
+    engine.dispose()
+    return 1, small_projects
+
+
+def run_workers(app, count: int, environment: dict) -> None:
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER], env=environment, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for _ in range(count)]
+    for worker in workers:
+        if worker.wait() != 0:
+            sys.exit("a worker failed; run it by hand to see why")
+
+
+def job_seconds(jobs) -> list[float]:
+    for job in jobs:
+        job.refresh()
+        if job.get_status() != "finished":
+            sys.exit(f"job {job.id} ended {job.get_status()}: {job.latest_result().exc_string if job.latest_result() else ''}")
+    return [(job.ended_at - job.started_at).total_seconds() for job in jobs]
+
+
+def main() -> None:
+    admin_url = server_url()
+    name = f"localvision_bench_summary_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    instance = Path(tempfile.mkdtemp(prefix="bench-summary-"))
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
+                          "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "")}, instance_path=instance)
+        with app.app_context():
+            db.create_all()
+            db.session.remove()
+            started = time.perf_counter()
+            large, small = build(database_url)
+            print(f"built 1 project of {ORGANISATIONS} partners, {DECISIONS:,} decisions, "
+                  f"{DECISIONS * CONTRIBUTIONS_PER_DECISION:,} contributions, {DECISIONS * POSITIONS_PER_DECISION:,} "
+                  f"positions, and {SMALL_PROJECTS} small projects in {time.perf_counter() - started:.1f} s")
+            queue = get_queue()
+            queue.connection.flushdb()
+            environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=app.config["REDIS_URL"],
+                               SECRET_KEY="bench", PYTHONPATH=str(ROOT / "platform"))
+
+            jobs = [queue.enqueue("localvision.jobs.summaries.recompute_project_summary", large, job_timeout=600)
+                    for _ in range(JOB_RUNS)]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            run_workers(app, 1, environment)
+            peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+            job_time = statistics.median(job_seconds(jobs))
+
+            lower_bound_times = []
+            with db.engine.connect() as connection:
+                for _ in range(JOB_RUNS):
+                    started = time.perf_counter()
+                    connection.execute(LOWER_BOUND, {"project_id": large}).all()
+                    lower_bound_times.append(time.perf_counter() - started)
+            lower_bound = statistics.median(lower_bound_times)
+
+            elapsed = {}
+            for count in (1, 2):
+                queue.connection.flushdb()
+                small_jobs = [queue.enqueue("localvision.jobs.summaries.recompute_project_summary", project_id)
+                              for project_id in small]
+                run_workers(app, count, environment)
+                job_seconds(small_jobs)
+                elapsed[count] = (max(job.ended_at for job in small_jobs)
+                                  - min(job.started_at for job in small_jobs)).total_seconds()
+            queue.connection.flushdb()
+            db.session.remove()
+            db.engine.dispose()
+
+        print(f"summary job, large project (median of {JOB_RUNS}): {job_time * 1000:.0f} ms")
+        print(f"lower bound, one query summing contributions by organisation (median of {JOB_RUNS}): "
+              f"{lower_bound * 1000:.0f} ms")
+        print(f"worker peak memory: {peak_mb:.0f} MB")
+        print(f"{SMALL_PROJECTS} small projects: one worker {elapsed[1]:.2f} s, two workers {elapsed[2]:.2f} s, "
+              f"speed-up {elapsed[1] / elapsed[2]:.2f}")
+        print(f"ratio job / lower bound: {job_time / lower_bound:.2f}")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

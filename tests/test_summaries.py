@@ -26,6 +26,8 @@ from localvision.models.decisions import (
     Stance,
 )
 from localvision.models.summaries import PlatformSummary, ProjectSummary
+from localvision.models.vision import Stance as VisionStance
+from localvision.models.vision import VisionPosition, VisionVersion
 from localvision.redis_connection import get_redis
 from localvision.summaries import freshness
 
@@ -115,6 +117,25 @@ def build_partnership(published: bool = True):
     action(d2, "E", PAST)  # overdue
     action(d3, "D", FUTURE)
     action(d3, "E", FUTURE, ActionStatus.DROPPED)
+
+    def vision_version(number):
+        version = VisionVersion(project=project, number=number, text=f"Vision {number}", author=people["A"],
+                                organisation=orgs["A"])
+        db.session.add(version)
+        return version
+
+    def endorse(version, org, stance):
+        db.session.add(VisionPosition(version=version, organisation=orgs[org], stance=stance,
+                                      comment="Our comment", recorded_by=people[org]))
+
+    first, latest = vision_version(1), vision_version(2)
+    for org in "ABCDEF":
+        endorse(first, org, VisionStance.ENDORSE)  # an older version: no longer counts
+    for org in "ABC":
+        endorse(latest, org, VisionStance.ENDORSE)
+    endorse(latest, "D", VisionStance.ENDORSE_WITH_RESERVATIONS)
+    endorse(latest, "E", VisionStance.ENDORSE)
+    endorse(latest, "E", VisionStance.OBJECT)  # E changed its mind; F has not responded
     db.session.flush()
     return project, orgs, people
 
@@ -181,6 +202,8 @@ def test_every_figure_of_a_hand_built_partnership(app, session, redis):
         ("nhs", "police"): (1, "24000.00"),
     }
 
+    assert figures["vision"] == {"has_vision": True, "agreed": False, "endorsing": 4,
+                                 "endorsing_share": pytest.approx(4 / 6)}
     assert (figures["partners"], figures["contributing_partners"]) == (6, 5)
     assert figures["contributing_partner_share"] == pytest.approx(5 / 6)
     evenness = figures["evenness"]

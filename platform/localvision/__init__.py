@@ -110,8 +110,8 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.main import blueprint as main
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
-    from localvision.web.vision import blueprint as vision
     from localvision.web.summaries import blueprint as summaries
+    from localvision.web.vision import blueprint as vision
     from localvision.web.your_work import blueprint as your_work
 
     app.register_blueprint(main)

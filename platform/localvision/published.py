@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from localvision.extensions import db
-from localvision.models import AuditEvent, Organisation, Phase, Project, ProjectPartner, Sector
+from localvision.models import AuditEvent, Organisation, Phase, Project, ProjectPartner, ProjectSummary, Sector
 
 SEARCHED_COLUMNS = (Project.title, Project.place, Project.theme, Project.summary)
 
@@ -80,17 +80,24 @@ def partners_with_organisations(project: Project) -> list[ProjectPartner]:
     )
 
 
-def published_project_version(slug: str) -> int | None:
+def published_project_version(slug: str) -> str | None:
     """The data version of a published project, in one query; None when there is no
-    published project of that slug."""
+    published project of that slug. A new contribution summary counts as new data."""
     project_id = select(Project.id).where(Project.slug == slug, Project.is_published.is_(True)).scalar_subquery()
     newest_event = (
         select(func.coalesce(func.max(AuditEvent.id), 0))
         .where(or_(AuditEvent.project_id == project_id, AuditEvent.project_id.is_(None)))
         .scalar_subquery()
     )
-    row = db.session.execute(select(project_id.label("id"), newest_event.label("version"))).one()
-    return None if row.id is None else row.version
+    summary_computed = (
+        select(func.coalesce(func.max(ProjectSummary.changes_computed), -1))
+        .where(ProjectSummary.project_id == project_id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(project_id.label("id"), newest_event.label("version"), summary_computed.label("summary"))
+    ).one()
+    return None if row.id is None else f"{row.version}:{row.summary}"
 
 
 def data_version(project_id: int | None = None) -> int:

@@ -2,22 +2,28 @@
 recomputed (``freshness``). The RQ jobs that run them live in ``localvision.jobs.summaries``."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask
 from sqlalchemy import inspect, select
 
-from localvision.models import Project, ProjectPartner
+from localvision.models import Project, ProjectPartner, VisionPosition, VisionVersion
 from localvision.models.actions import Action
 from localvision.models.decisions import Contribution, Decision, Position
 from localvision.summaries import freshness
 
 
-def _project_of_decision_part(row: Any) -> int | None:
-    decision = row.__dict__.get("decision")
-    if decision is not None:
-        return decision.project_id
-    return inspect(row).session.connection().scalar(select(Decision.project_id).where(Decision.id == row.decision_id))
+def _project_via(parent: str, parent_model: type, foreign_key: str) -> Callable[[Any], int | None]:
+    """The project of a row that hangs off a decision or a vision version."""
+
+    def project_of(row: Any) -> int | None:
+        loaded = row.__dict__.get(parent)
+        if loaded is not None:
+            return loaded.project_id
+        return inspect(row).session.connection().scalar(
+            select(parent_model.project_id).where(parent_model.id == getattr(row, foreign_key)))
+
+    return project_of
 
 
 def init_app(app: Flask) -> None:
@@ -25,5 +31,7 @@ def init_app(app: Flask) -> None:
     freshness.watch(ProjectPartner, lambda partner: partner.project_id)
     freshness.watch(Decision, lambda decision: decision.project_id)
     for model in (Contribution, Position, Action):
-        freshness.watch(model, _project_of_decision_part)
+        freshness.watch(model, _project_via("decision", Decision, "decision_id"))
+    freshness.watch(VisionVersion, lambda version: version.project_id)
+    freshness.watch(VisionPosition, _project_via("version", VisionVersion, "version_id"))
     freshness.install()

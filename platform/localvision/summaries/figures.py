@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import case, distinct, func, select, text
 
-from localvision.domain import contribution, evenness
+from localvision.domain import contribution, evenness, vision
 from localvision.extensions import db
-from localvision.models import Organisation, Project, ProjectPartner, Sector, User
+from localvision.models import Organisation, Project, ProjectPartner, Sector, User, VisionPosition, VisionVersion
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.decisions import Contribution, ContributionKind, Decision, DecisionStatus, Position
 
@@ -136,7 +136,27 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
 
     groups = _sector_set_groups(_agreed(project_id))
     agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
-    return _assemble(organisations, groups, agreed_decisions)
+    return {**_assemble(organisations, groups, agreed_decisions),
+            "vision": _vision_figures(project_id, [row.id for row in partners])}
+
+
+def _vision_figures(project_id: int, partner_ids: list[int]) -> dict[str, Any]:
+    """Whether the partners agree the latest version, and the share of them endorsing it."""
+    latest = db.session.scalar(select(VisionVersion.id).where(VisionVersion.project_id == project_id)
+                               .order_by(VisionVersion.number.desc()).limit(1))
+    if latest is None:
+        return {"has_vision": False, "agreed": False, "endorsing": 0, "endorsing_share": None}
+    history = [
+        vision.RecordedPosition(organisation_id=row.organisation_id, endorses=row.stance.endorses,
+                                recorded_at=row.recorded_at)
+        for row in db.session.execute(select(VisionPosition.organisation_id, VisionPosition.stance,
+                                             VisionPosition.recorded_at)
+                                      .where(VisionPosition.version_id == latest).order_by(VisionPosition.id))
+    ]
+    where_partners_stand = vision.agreement(partner_ids, history)
+    return {"has_vision": True, "agreed": where_partners_stand.agreed,
+            "endorsing": len(where_partners_stand.endorsing),
+            "endorsing_share": contribution.share(len(where_partners_stand.endorsing), len(partner_ids))}
 
 
 def _sector_set_groups(decisions_counted: Any) -> list[contribution.SectorSetGroup]:

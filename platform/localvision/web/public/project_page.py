@@ -13,6 +13,7 @@ from localvision.access import ProjectContext
 from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Project
 from localvision.published import open_data_licence, partners_with_organisations
+from localvision.web.summaries.routes import summary_state
 from localvision.web.vision.state import agreed_vision
 
 
@@ -43,4 +44,5 @@ def render_public_project(context: ProjectContext) -> str:
         agreed_vision=agreed_vision(project),
         downloads=downloads(project) if project.is_published else [],
         licence=open_data_licence(),
+        **summary_state(project.id),
     )

@@ -32,7 +32,7 @@ from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
 from localvision.jobs import get_queue  # noqa: E402
 from localvision.models import Sector  # noqa: E402
-from localvision.models.decisions import ContributionKind, DecisionStatus, Stance  # noqa: E402
+from localvision.models.decisions import ContributionKind, DecisionStatus, DecisionStance  # noqa: E402
 
 ORGANISATIONS = 200
 DECISIONS = 20_000
@@ -97,7 +97,7 @@ def fill_project(connection, project_id: int, organisation_ids: list[int], user_
                                         "proposing_organisation_id", "opens_on", "closes_on", "status",
                                         "is_commercially_sensitive", "closed_at"], decision_rows)
     kinds = list(ContributionKind)
-    stances = list(Stance)
+    stances = list(DecisionStance)
 
     def contributions():
         for decision_id in closed:

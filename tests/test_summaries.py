@@ -23,7 +23,7 @@ from localvision.models.decisions import (
     DecisionCategory,
     DecisionStatus,
     Position,
-    Stance,
+    DecisionStance,
 )
 from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.models.vision import Stance as VisionStance
@@ -96,17 +96,17 @@ def build_partnership(published: bool = True):
                                 recorded_by=people[org]))
 
     for org in "ABCE":
-        position(d1, org, Stance.SUPPORT)
-    position(d1, "D", Stance.STAND_ASIDE)
-    position(d2, "E", Stance.SUPPORT)
-    position(d2, "F", Stance.OBJECT)
-    position(d2, "F", Stance.SUPPORT)  # a change: still one decision responded to
-    position(d3, "A", Stance.SUPPORT)
-    position(d3, "D", Stance.SUPPORT)
-    position(d3, "B", Stance.SUPPORT_WITH_CONCERNS)
-    position(d4, "B", Stance.OBJECT)
-    position(d4, "D", Stance.SUPPORT)
-    position(d5, "C", Stance.SUPPORT)
+        position(d1, org, DecisionStance.SUPPORT)
+    position(d1, "D", DecisionStance.STAND_ASIDE)
+    position(d2, "E", DecisionStance.SUPPORT)
+    position(d2, "F", DecisionStance.OBJECT)
+    position(d2, "F", DecisionStance.SUPPORT)  # a change: still one decision responded to
+    position(d3, "A", DecisionStance.SUPPORT)
+    position(d3, "D", DecisionStance.SUPPORT)
+    position(d3, "B", DecisionStance.SUPPORT_WITH_CONCERNS)
+    position(d4, "B", DecisionStance.OBJECT)
+    position(d4, "D", DecisionStance.SUPPORT)
+    position(d5, "C", DecisionStance.SUPPORT)
 
     def action(made, owner, due, status=ActionStatus.OPEN):
         db.session.add(Action(decision=made, title="Follow up", owner=people[owner], due_on=due, status=status,

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app localvision
 
-.PHONY: run test assets install install-test migrate-check clean bench-public
+.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary
 
 run: install assets
 	$(FLASK) db upgrade
@@ -53,6 +53,11 @@ static/dist/govuk/govuk-frontend.min.js: node_modules/.installed
 bench-public: install assets
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/public.py
+
+# Times the summary job on a very large synthetic partnership in PostgreSQL.
+bench-summary: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+bench-summary: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/summary.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist

@@ -400,3 +400,18 @@ def test_a_decision_of_another_project_is_not_found_here(client_for, session, te
     other = factories.decision(factories.project(lead=other_lead), other_lead)
     session.commit()
     assert client_for(team.lead).get(team.url(other)).status_code == 404
+
+
+def test_the_project_pages_show_the_decisions_in_brief(client_for, session, team):
+    agreed = factories.decision(team.project, team.lead, title="Outreach team", status=DecisionStatus.AGREED)
+    factories.contribution(agreed, team.lead, "1000.00")
+    secret = factories.decision(team.project, team.officer, title="Taxi marshals", status=DecisionStatus.AGREED, sensitive=True)
+    factories.contribution(secret, team.officer, "250.25")
+    factories.contribution(factories.decision(team.project, team.nurse, title="Recovery space"), team.nurse, "99.00")
+    session.commit()
+    for visitor in (client_for(), client_for(team.nurse)):
+        page = visitor.get(f"/projects/{team.project.slug}").get_data(as_text=True)
+        assert "3 decisions: 1 open for positions, 2 agreed." in " ".join(page.split())
+        assert "Partners have committed £1,250.25 to agreed decisions." in page
+        assert "Taxi marshals" in page and team.url() in page
+    assert team.url(tail="/decisions.csv") in client_for().get(f"/projects/{team.project.slug}").get_data(as_text=True)

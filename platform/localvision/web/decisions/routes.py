@@ -40,12 +40,16 @@ from localvision.web.decisions.forms import (
     ReviewForm,
     WithdrawForm,
 )
+from localvision.web.decisions.summary import decision_summary
 
 DECISION_FIELDS = (
     "title", "rationale", "category", "recipient_name", "recipient_charity_number", "recipient_company_number",
     "opens_on", "closes_on", "is_commercially_sensitive",
 )
 CLOSING_FIELDS = ("status", "outcome_reason", "closed_at")
+
+# Project overview pages, the public's and the members', show the decisions in brief.
+blueprint.add_app_template_global(decision_summary, "decision_summary")
 
 
 def today() -> date:

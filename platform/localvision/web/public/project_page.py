@@ -29,6 +29,7 @@ def downloads(project: Project) -> list[Download]:
         Download("Project and partners", url_for("api.project", slug=project.slug), "JSON"),
         Download("Partner organisations", url_for("api.partners", slug=project.slug), "JSON"),
         Download("Agreed shared vision", url_for("api.vision", slug=project.slug), "JSON"),
+        Download("Joint decisions", url_for("decisions.download", slug=project.slug), "CSV"),
     ]
 
 

@@ -128,3 +128,14 @@ def test_the_log_downloads_as_csv_with_formulas_neutralised(client_for, session)
     assert len(rows) == 1
     assert rows[0]["Title"] == "'=HYPERLINK(\"http://evil.example\")"
     assert rows[0]["Total (£)"] == "1500.25" and rows[0]["Cash (£)"] == "1500.25" and rows[0]["Object"] == "1"
+
+
+def test_your_work_lists_the_latest_vision_wording_awaiting_the_organisations_position(client_for, session):
+    team = Partnership(session)
+    factories.vision_version(team.project, team.lead)
+    latest = factories.vision_version(team.project, team.worker, text="Safer, healthier nights for everyone")
+    factories.vision_position(latest, team.officer)
+    session.commit()
+    assert "Version 2 of the shared vision" in client_for(team.nurse).get("/your-work").get_data(as_text=True)
+    police_page = client_for(team.officer).get("/your-work").get_data(as_text=True)
+    assert "Vision wording awaiting your organisation&#39;s position (0)" in police_page

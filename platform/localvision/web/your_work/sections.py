@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
+from localvision.web.vision.state import current_position_rows, latest_version
 from localvision.models import (
     Action,
     ActionStatus,
@@ -56,9 +57,9 @@ def _memberships(person: User) -> list[ProjectMembership]:
     ))
 
 
-def _speaking_project_ids(person: User) -> list[int]:
+def _speaking_projects(person: User) -> list[Project]:
     """Projects where this person may record their organisation's position."""
-    project_ids = []
+    projects = []
     for membership in _memberships(person):
         project = membership.project
         if not any(p.organisation_id == person.organisation_id for p in project.partners):
@@ -66,13 +67,13 @@ def _speaking_project_ids(person: User) -> list[int]:
         has_representatives = any(m.is_representative for m in project.memberships
                                   if m.user.organisation_id == person.organisation_id)
         if may_speak_for_organisation(membership.is_representative, has_representatives):
-            project_ids.append(project.id)
-    return project_ids
+            projects.append(project)
+    return projects
 
 
 def decisions_awaiting_position(person: User, today: date) -> WorkSection:
     decisions = db.session.scalars(
-        select(Decision).where(Decision.project_id.in_(_speaking_project_ids(person)),
+        select(Decision).where(Decision.project_id.in_([project.id for project in _speaking_projects(person)]),
                                Decision.status == DecisionStatus.OPEN)
         .options(selectinload(Decision.positions), selectinload(Decision.project))
         .order_by(Decision.closes_on, Decision.id)
@@ -86,6 +87,17 @@ def decisions_awaiting_position(person: User, today: date) -> WorkSection:
     ]
     return WorkSection("positions", "Decisions awaiting your organisation's position",
                        "No open decision is waiting for your organisation's position.", items)
+
+
+def vision_versions_awaiting_endorsement(person: User, today: date) -> WorkSection:
+    items = []
+    for project in _speaking_projects(person):
+        version = latest_version(project)
+        if version is not None and person.organisation_id not in current_position_rows(version):
+            items.append(WorkItem(f"Version {version.number} of the shared vision", url_for("vision.show", slug=project.slug),
+                                  project, f"Proposed by {version.author.name}, {version.organisation.name}"))
+    return WorkSection("vision", "Vision wording awaiting your organisation's position",
+                       "No vision wording is waiting for your organisation's position.", items)
 
 
 def actions_owned(person: User, today: date) -> WorkSection:
@@ -123,6 +135,7 @@ def decisions_due_for_review(person: User, today: date) -> WorkSection:
 
 SECTIONS: list[Callable[[User, date], WorkSection]] = [
     decisions_awaiting_position,
+    vision_versions_awaiting_endorsement,
     actions_owned,
     decisions_due_for_review,
 ]

@@ -415,3 +415,34 @@ def test_the_project_pages_show_the_decisions_in_brief(client_for, session, team
         assert "Partners have committed £1,250.25 to agreed decisions." in page
         assert "Taxi marshals" in page and team.url() in page
     assert team.url(tail="/decisions.csv") in client_for().get(f"/projects/{team.project.slug}").get_data(as_text=True)
+
+
+def test_a_partner_removed_while_open_keeps_its_record_but_no_longer_counts(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    for person in (team.lead, team.nurse, team.worker):
+        factories.position(decision, person, DecisionStance.SUPPORT)
+    factories.position(decision, team.officer, DecisionStance.OBJECT, "Not our priority")
+    session.commit()
+    lead = client_for(team.lead)
+    police = next(p for p in team.project.partners if p.organisation_id == team.police.id)
+    lead.post(f"/projects/{team.project.slug}/partners/{police.id}/remove")
+    page = lead.get(team.url(decision)).get_data(as_text=True)
+    assert "Police</th>" not in page and "Devon and Cornwall Police" in page and "no longer a partner" in page
+    assert "Not our priority" in page
+    close(lead, team, decision)
+    session.refresh(decision)
+    assert decision.status == DecisionStatus.AGREED
+
+
+def test_a_partner_added_while_open_is_waited_for(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    for person in (team.lead, team.nurse, team.officer, team.worker):
+        factories.position(decision, person, DecisionStance.SUPPORT)
+    university = factories.organisation("University of Plymouth", Sector.UNIVERSITY_AND_RESEARCH)
+    session.commit()
+    lead = client_for(team.lead)
+    lead.post(f"/projects/{team.project.slug}/partners", data={"add-organisation_id": str(university.id), "add-role": "partner"})
+    page = close(lead, team, decision).get_data(as_text=True)
+    assert "The rule cannot decide yet. Waiting for 1 partner to record a position" in page
+    session.refresh(decision)
+    assert decision.is_open

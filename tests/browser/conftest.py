@@ -35,7 +35,7 @@ def live_database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def live_server(live_database_url, tmp_path_factory):
+def live_app(live_database_url, tmp_path_factory):
     instance_path = tmp_path_factory.mktemp("live-instance")
     settings = {**settings_for_tests(instance_path), "SQLALCHEMY_DATABASE_URI": live_database_url,
                 "WTF_CSRF_ENABLED": True, "TESTING": False,
@@ -46,14 +46,19 @@ def live_server(live_database_url, tmp_path_factory):
         db.create_all()
         load_demo()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from localvision.models.decisions import (
     DecisionStatus,
     Position,
 )
+from localvision.models.indicators import Direction, Frequency, Indicator, Measurement, MeasurementRevision, Unit
+from localvision.models.measurement_imports import ImportStatus, MeasurementImport
 from localvision.models.organisations import Organisation, Sector
 from localvision.models.projects import (
     DecisionRule,
@@ -37,7 +39,14 @@ __all__ = [
     "DecisionRule",
     "DecisionStance",
     "DecisionStatus",
+    "Direction",
+    "Frequency",
+    "ImportStatus",
+    "Indicator",
     "Invitation",
+    "Measurement",
+    "MeasurementImport",
+    "MeasurementRevision",
     "Organisation",
     "PartnerRole",
     "Phase",
@@ -50,6 +59,7 @@ __all__ = [
     "ProjectSummary",
     "Sector",
     "Stance",
+    "Unit",
     "User",
     "VisionComment",
     "VisionPosition",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint, false, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
@@ -51,6 +51,9 @@ class Project(Base):
     decision_rule: Mapped[DecisionRule] = enum_column(DecisionRule, default=DecisionRule.CONSENSUS)
     # Demonstration projects carry a banner so nobody mistakes them for a real record.
     is_demo: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    # How far behind its trajectory an indicator may fall, as a percentage of the
+    # baseline-to-target gap, and still count as "at risk" rather than "off track".
+    indicator_tolerance_percent: Mapped[int] = mapped_column(Integer, server_default=text("10"), default=10)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -34,7 +34,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Front-end packages are copied from node_modules and compiled, never committed.
-assets: static/dist/app.css static/dist/htmx.min.js static/dist/govuk/govuk-frontend.min.js
+assets: static/dist/app.css static/dist/htmx.min.js static/dist/govuk/govuk-frontend.min.js static/dist/chart.umd.min.js
 
 static/dist/app.css: static/scss/app.scss node_modules/.installed
 	mkdir -p static/dist
@@ -47,6 +47,10 @@ static/dist/htmx.min.js: node_modules/.installed
 static/dist/govuk/govuk-frontend.min.js: node_modules/.installed
 	mkdir -p static/dist/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+static/dist/chart.umd.min.js: node_modules/.installed
+	mkdir -p static/dist
+	cp node_modules/chart.js/dist/chart.umd.min.js $@
 
 # Serves the app with gunicorn on PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL)
 # and measures it with wrk, a Debian package.

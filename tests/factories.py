@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from localvision.extensions import db
+from localvision.measurement_import import create_import
 from localvision.models import (
     Action,
     Contribution,
@@ -18,6 +19,11 @@ from localvision.models import (
     DecisionCategory,
     DecisionStance,
     DecisionStatus,
+    Direction,
+    Frequency,
+    Indicator,
+    Measurement,
+    MeasurementImport,
     Organisation,
     PartnerRole,
     Phase,
@@ -28,6 +34,7 @@ from localvision.models import (
     Position,
     Sector,
     Stance,
+    Unit,
     User,
     VisionPosition,
     VisionVersion,
@@ -156,3 +163,35 @@ def action(item: Decision, owner: User, *, due_in_days: int = 7, title: str | No
     db.session.add(added)
     db.session.flush()
     return added
+
+
+def indicator(proj: Project, *, owner: Organisation | None = None, name: str | None = None,
+              higher_is_better: bool = False, baseline: tuple[str, str] | None = ("2024-01-01", "100"),
+              target: tuple[str, str] | None = ("2025-01-01", "80")) -> Indicator:
+    """An indicator; baseline and target are (ISO date, value) pairs."""
+    made = Indicator(
+        project=proj,
+        name=name or f"Indicator {next(_sequence)}",
+        unit=Unit.COUNT,
+        direction=Direction.HIGHER_IS_BETTER if higher_is_better else Direction.LOWER_IS_BETTER,
+        frequency=Frequency.MONTHLY,
+        owner_organisation_id=(owner or proj.partners[0].organisation).id,
+        baseline_date=date.fromisoformat(baseline[0]) if baseline else None,
+        baseline_value=Decimal(baseline[1]) if baseline else None,
+        target_date=date.fromisoformat(target[0]) if target else None,
+        target_value=Decimal(target[1]) if target else None,
+    )
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def measurement(ind: Indicator, *, period: str = "2024-04-01", value: str = "90", entered_by: User | None = None) -> Measurement:
+    made = Measurement(indicator=ind, period=date.fromisoformat(period), value=Decimal(value), entered_by=entered_by)
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def measurement_import(proj: Project, uploader: User, content: str, filename: str = "measurements.csv") -> MeasurementImport:
+    return create_import(proj, uploader, filename, content)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import factories
 from localvision.extensions import db
 from localvision.invitations import create_invitation
-from localvision.models import Decision, Sector
+from localvision.models import Decision, Indicator, MeasurementImport, Sector
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
 
@@ -58,6 +58,17 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "vision.comment": (PROJECT_MEMBER, "POST"),
     "vision.compare": (PROJECT_MEMBER, "GET"),
     "summaries.show": (PROJECT_VIEWER, "GET"),
+    "indicators.index": (PROJECT_VIEWER, "GET"),
+    "indicators.show": (PROJECT_VIEWER, "GET"),
+    "indicators.create": (PROJECT_MEMBER, "GET"),
+    # The world's indicators belong to the lead's organisation, not the member's.
+    "indicators.edit": (PROJECT_LEAD, "GET"),
+    "indicators.add_measurement": (PROJECT_MEMBER, "POST"),
+    "indicators.correct_measurement": (PROJECT_MEMBER, "GET"),
+    "indicators.tolerance": (PROJECT_LEAD, "POST"),
+    "indicators.upload": (PROJECT_MEMBER, "GET"),
+    "indicators.import_preview": (PROJECT_MEMBER, "GET"),
+    "indicators.confirm_import": (PROJECT_MEMBER, "POST"),
     "admin.status": (ADMIN, "GET"),
     "admin.round_trip": (ADMIN, "POST"),
     "admin.round_trip_result": (ADMIN, "GET"),
@@ -96,7 +107,9 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEA
                "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
                "admin.invitations": ADMIN, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
                "decisions.amend": PROJECT_MEMBER, "decisions.withdraw": PROJECT_MEMBER, "decisions.close": PROJECT_LEAD,
-               "decisions.drop_action": PROJECT_MEMBER}
+               "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
+               "indicators.edit": PROJECT_LEAD, "indicators.correct_measurement": PROJECT_MEMBER,
+               "indicators.upload": PROJECT_MEMBER}
 
 ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
 
@@ -165,6 +178,9 @@ def world(session: Session, app) -> World:
         decision = factories.decision(project, users["member"])
         factories.contribution(decision, users["member"], "500.00")
         factories.action(decision, users["member"])
+        indicator = factories.indicator(project, owner=lead_org)
+        factories.measurement(indicator, value="12")
+        factories.measurement_import(project, users["lead"], f"indicator,period,value\n{indicator.name},2024-05-01,13\n")
     with app.test_request_context():
         link = create_invitation("invitee@example.org", member_org, users["lead"])
     # Releases the session's savepoint: the requests below reuse this session.
@@ -175,7 +191,11 @@ def world(session: Session, app) -> World:
 def url_arguments(project, world: World) -> dict:
     member_org_id = world.users["member"].organisation_id
     decision = db.session.scalar(select(Decision).where(Decision.project_id == project.id))
+    indicator = db.session.scalar(select(Indicator).where(Indicator.project_id == project.id))
     return {
+        "indicator_id": indicator.id,
+        "measurement_id": indicator.measurements[0].id,
+        "import_id": db.session.scalar(select(MeasurementImport.id).where(MeasurementImport.project_id == project.id)),
         "slug": project.slug,
         "partner_id": next(p.id for p in project.partners if p.organisation_id == member_org_id),
         "membership_id": next(m.id for m in project.memberships if m.user_id == world.users["member"].id),

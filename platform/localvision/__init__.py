@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.api import blueprint as api
     from localvision.web.auth import blueprint as auth
     from localvision.web.decisions import blueprint as decisions
+    from localvision.web.indicators import blueprint as indicators
     from localvision.web.main import blueprint as main
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
@@ -124,3 +125,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vision)
     app.register_blueprint(decisions)
     app.register_blueprint(your_work)
+    app.register_blueprint(indicators)

@@ -1,7 +1,7 @@
 """Outcome indicators, measurements and CSV imports
 
-Revision ID: 0004_indicators
-Revises: 0003_decisions
+Revision ID: 0005_indicators
+Revises: 0004_summaries
 Create Date: 2026-11-23 11:17:01.053768
 
 """
@@ -12,8 +12,8 @@ from localvision.models.base import ExactDecimal
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_indicators'
-down_revision = '0003_decisions'
+revision = '0005_indicators'
+down_revision = '0004_summaries'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,164 @@
+import io
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+import factories
+from localvision.jobs.worker import build_worker
+from localvision.measurement_import import BACKGROUND_FROM_ROWS
+from localvision.models import AuditEvent, ImportStatus, Measurement, MeasurementImport, MeasurementRevision, Sector
+
+
+@pytest.fixture
+def wirral(session):
+    council = factories.organisation("Wirral Council", Sector.LOCAL_AUTHORITY)
+    food_bank = factories.organisation("Birkenhead Food Bank", Sector.VOLUNTARY_AND_COMMUNITY)
+    lead = factories.user(council)
+    volunteer = factories.user(food_bank)
+    project = factories.project(lead=lead, partners=(food_bank,), members=(volunteer,))
+    parcels = factories.indicator(project, name="Food bank parcels", baseline=("2013-01-01", "9000"),
+                                  target=("2014-01-01", "8000"))
+    cafes = factories.indicator(project, name="Community cafes open", higher_is_better=True, baseline=None, target=None)
+    session.commit()
+    return {"project": project, "lead": lead, "volunteer": volunteer, "parcels": parcels, "cafes": cafes}
+
+
+GOOD_FILE = (
+    "indicator,period,value,note,source\n"
+    "Food bank parcels,2013-02-01,9400,,Food bank records\n"
+    "Food bank parcels,2013-03-01,10500,,\n"
+    "Food bank parcels,2013-05-01,\"13,000\",Over 13000,\n"
+    "Community cafes open,2013-05-01,4,,\n"
+)
+BAD_FILE = (
+    "indicator,period,value\n"
+    "Food bank parcels,2013-02-01,9400\n"
+    "Food bank parcel,2013-03-01,10500\n"
+    "Food bank parcels,2013-02-01,9450\n"
+    "Community cafes open,May 2013,4\n"
+    "Community cafes open,2013-06-01,four\n"
+)
+
+
+def upload(client, project, text, filename="measurements.csv"):
+    data = text.encode() if isinstance(text, str) else text
+    return client.post(f"/projects/{project.slug}/indicators/import",
+                       data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_preview_lists_every_problem_by_line_and_saves_nothing(client_for, session, wirral):
+    client = client_for(wirral["volunteer"])
+    response = upload(client, wirral["project"], BAD_FILE)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The file has 4 problems: nothing has been saved" in page
+    problems = re.findall(r"<li>(Line \d+: [^<]+)</li>", page)
+    assert problems == [
+        "Line 3: There is no indicator called “Food bank parcel” in this project",
+        "Line 4: Food bank parcels already has a value for 1 February 2013 on line 2",
+        "Line 5: “May 2013” is not a date: write it like 2024-03-31, 31/03/2024 or 2024-03",
+        "Line 6: “four” is not a number",
+    ]
+    measurement_import = session.scalar(select(MeasurementImport))
+    assert client.post(f"{response.headers['Location']}/confirm").status_code == 302
+    assert count(session, Measurement) == 0
+    assert session.get(MeasurementImport, measurement_import.id).status == ImportStatus.HAS_PROBLEMS
+
+
+def test_confirming_a_clean_file_saves_every_row(client_for, session, wirral):
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], GOOD_FILE).headers["Location"]
+    preview = client.get(preview_url).get_data(as_text=True)
+    assert "4 rows and no problems" in preview and "4 new values, 0 corrections, 0 unchanged rows" in preview
+    assert count(session, Measurement) == 0  # the preview saves nothing
+
+    done = client.post(f"{preview_url}/confirm")
+    assert done.status_code == 302 and done.headers["Location"].endswith("/indicators")
+    values = session.execute(select(Measurement.period, Measurement.value, Measurement.note, Measurement.source)
+                             .where(Measurement.indicator_id == wirral["parcels"].id).order_by(Measurement.period)).all()
+    assert values == [(date(2013, 2, 1), Decimal(9400), "", "Food bank records"), (date(2013, 3, 1), Decimal(10500), "", ""),
+                      (date(2013, 5, 1), Decimal(13000), "Over 13000", "")]
+    assert session.scalar(select(Measurement.entered_by_id).limit(1)) == wirral["volunteer"].id
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "imported"))
+    assert event.after["new"] == 4 and event.project_id == wirral["project"].id
+    page = client.get(f"/projects/{wirral['project'].slug}/indicators").get_data(as_text=True)
+    assert "13,000 for 1 May 2013, +4,000 (+44.4%) since the baseline" in page
+
+
+def test_importing_the_same_file_again_changes_nothing(client_for, session, wirral):
+    client = client_for(wirral["volunteer"])
+    client.post(f"{upload(client, wirral['project'], GOOD_FILE).headers['Location']}/confirm")
+    before = [count(session, model) for model in (Measurement, MeasurementRevision, AuditEvent)]
+    saved = session.execute(select(Measurement.id, Measurement.value, Measurement.entered_at)).all()
+
+    preview_url = upload(client, wirral["project"], GOOD_FILE).headers["Location"]
+    assert "0 new values, 0 corrections, 4 unchanged rows" in client.get(preview_url).get_data(as_text=True)
+    client.post(f"{preview_url}/confirm")
+    assert [count(session, model) for model in (Measurement, MeasurementRevision, AuditEvent)] == before
+    assert session.execute(select(Measurement.id, Measurement.value, Measurement.entered_at)).all() == saved
+
+
+def test_a_changed_value_in_a_file_is_a_correction_that_keeps_the_earlier_value(client_for, session, wirral):
+    client = client_for(wirral["volunteer"])
+    client.post(f"{upload(client, wirral['project'], GOOD_FILE).headers['Location']}/confirm")
+    corrected = GOOD_FILE.replace("10500", "10600")
+    preview_url = upload(client_for(wirral["lead"]), wirral["project"], corrected).headers["Location"]
+    lead = client_for(wirral["lead"])
+    assert "0 new values, 1 correction, 3 unchanged rows" in lead.get(preview_url).get_data(as_text=True)
+    lead.post(f"{preview_url}/confirm")
+    revision = session.scalar(select(MeasurementRevision))
+    assert revision.value == Decimal(10500) and revision.replaced_by_id == wirral["lead"].id
+    assert revision.measurement.value == Decimal(10600)
+    page = lead.get(f"/projects/{wirral['project'].slug}/indicators/{wirral['parcels'].id}").get_data(as_text=True)
+    assert "Corrections" in page and "10,500" in page
+
+
+def test_nothing_is_saved_when_the_file_no_longer_fits_at_confirmation(client_for, session, wirral):
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], GOOD_FILE).headers["Location"]
+    # Between preview and confirmation someone renames an indicator the file names.
+    wirral["cafes"].name = "Community cafes"
+    session.commit()
+    client.post(f"{preview_url}/confirm")
+    assert count(session, Measurement) == 0
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "Nothing was imported" in page
+    assert "Line 5: There is no indicator called “Community cafes open” in this project" in page
+
+
+def test_a_file_that_is_not_utf8_text_is_refused_next_to_the_field(client_for, session, wirral):
+    response = upload(client_for(wirral["volunteer"]), wirral["project"], "indicator,period,value\nCafés,2013,1\n".encode("latin-1"))
+    assert response.status_code == 200
+    assert "The file must be a CSV file saved as UTF-8 text" in response.get_data(as_text=True)
+    assert count(session, MeasurementImport) == 0
+
+
+def test_a_large_file_is_imported_by_a_job_with_a_progress_bar(app, client_for, session, redis, wirral):
+    start = date(2000, 1, 1)
+    rows = [f"Food bank parcels,{(start + timedelta(days=day)).isoformat()},{9000 + day}"
+            for day in range(BACKGROUND_FROM_ROWS + 10)]
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], "indicator,period,value\n" + "\n".join(rows) + "\n").headers["Location"]
+    assert client.post(f"{preview_url}/confirm").headers["Location"].endswith(preview_url)
+
+    waiting = client.get(preview_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<progress" in waiting and 'hx-trigger="load delay:1s"' in waiting
+    assert f"Saving 0 of {len(rows):,} rows" in waiting
+    assert count(session, Measurement) == 0
+
+    build_worker(app, in_process=True).work(burst=True)
+
+    session.expire_all()
+    assert count(session, Measurement) == len(rows)
+    finished = client.get(preview_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Imported" in finished and f"{len(rows):,} new values" in finished
+    # Confirming again does not queue a second import.
+    client.post(f"{preview_url}/confirm")
+    assert count(session, Measurement) == len(rows)

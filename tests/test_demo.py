@@ -8,6 +8,7 @@ from localvision.models import (
     Decision,
     DecisionStance,
     DecisionStatus,
+    Indicator,
     Organisation,
     Project,
     ProjectMembership,
@@ -79,3 +80,19 @@ def test_plymouth_has_joint_funding_decisions_from_every_sector_with_actions(app
     assert sum(1 for a in actions if a.is_overdue(date.today())) == 1
     others = session.scalars(select(Project).where(Project.id != plymouth.id)).all()
     assert all(1 <= session.scalar(select(func.count(Decision.id)).where(Decision.project_id == p.id)) <= 2 for p in others)
+
+
+def test_every_demo_project_has_indicators_with_two_to_three_years_of_monthly_figures(app, client, session):
+    load_demo()
+    for spec in PROJECTS:
+        project = session.scalar(select(Project).where(Project.slug == spec.slug))
+        indicators = session.scalars(select(Indicator).where(Indicator.project_id == project.id)).all()
+        assert len(indicators) >= 2, spec.slug
+        for indicator in indicators:
+            periods = [measurement.period for measurement in indicator.measurements]
+            assert 24 <= len(periods) <= 36 and len({(p.year, p.month) for p in periods}) == len(periods)
+    wirral = session.scalar(select(Indicator).where(Indicator.name == "Food bank parcels given out in Birkenhead"))
+    assert wirral.baseline_value == 9000 and wirral.measurements[4].value > 13000
+    cornwall = session.scalar(select(Project).where(Project.slug == "food-and-wellbeing-cornwall"))
+    page = client.get(f"/projects/{cornwall.slug}").get_data(as_text=True)
+    assert "Households using food banks" in page and "Community cafes open" in page

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from localvision.demo_indicators import load_demo_indicators
 from localvision.demo_vision import load_vision_demo
 from localvision.demo_decisions import load_decisions
 from localvision.extensions import db
@@ -305,6 +306,7 @@ def load_demo() -> bool:
             db.session.add(ProjectMembership(project=project, user=users[key], role=role))
     load_vision_demo(users)
     load_decisions(users)
+    load_demo_indicators()
     db.session.commit()
     return True
 

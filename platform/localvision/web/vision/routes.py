@@ -12,7 +12,13 @@ from localvision.extensions import db
 from localvision.models import Project, Stance, VisionComment, VisionPosition, VisionVersion
 from localvision.web.vision import blueprint
 from localvision.web.vision.forms import CommentForm, PositionForm, VersionForm
-from localvision.web.vision.state import current_position_rows, latest_version, versions_of, vision_state
+from localvision.web.vision.state import (
+    VisionState,
+    current_position_rows,
+    latest_version,
+    versions_of,
+    vision_state,
+)
 
 
 def _version(project: Project, number: int) -> VisionVersion:
@@ -39,7 +45,7 @@ def _representatives(context: ProjectContext) -> list[str]:
     )
 
 
-def _position_form(state, form: PositionForm | None = None) -> PositionForm:
+def _position_form(state: VisionState, form: PositionForm | None = None) -> PositionForm:
     form = form or PositionForm(formdata=None)
     if state.latest is not None:
         form.version_number.data = state.latest.number
@@ -88,8 +94,7 @@ def record_position(slug: str):
     latest = latest_version(project)
     if form.version_number.data != latest.number:
         form.version_number.errors = ["A new version was proposed while you were reading. Read it, then record your position on it."]
-        return _render_endorsements(context, _position_form(vision_state(project), form),
-                                    status=200 if request.htmx else 409)
+        return _render_endorsements(context, form, status=200 if request.htmx else 409)
     stance = Stance(form.stance.data)
     previous = current_position_rows(latest).get(current_user.organisation_id)
     position = VisionPosition(version=latest, organisation_id=current_user.organisation_id, stance=stance,

@@ -151,7 +151,7 @@ def contribution(item: Decision, person: User, amount: str, kind: ContributionKi
 
 def position(item: Decision, person: User, stance: DecisionStance, reasons: str = "") -> Position:
     recorded = Position(decision=item, organisation=person.organisation, stance=stance, reasons=reasons,
-                        recorded_by=person)
+                        recorded_by=person, replaces=item.current_positions().get(person.organisation_id))
     db.session.add(recorded)
     db.session.flush()
     return recorded

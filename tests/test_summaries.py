@@ -91,9 +91,13 @@ def build_partnership(published: bool = True):
     give(d4, "B", CASH, "50000.00")  # not agreed: never put in
     give(d5, "C", CASH, "1000.00")  # still open
 
+    latest_positions = {}
+
     def position(made, org, stance):
-        db.session.add(Position(decision=made, organisation=orgs[org], stance=stance, reasons="Recorded reasons",
-                                recorded_by=people[org]))
+        latest_positions[made, org] = Position(decision=made, organisation=orgs[org], stance=stance,
+                                               reasons="Recorded reasons", recorded_by=people[org],
+                                               replaces=latest_positions.get((made, org)))
+        db.session.add(latest_positions[made, org])
 
     for org in "ABCE":
         position(d1, org, DecisionStance.SUPPORT)

@@ -260,10 +260,15 @@ def load_decisions(users: dict[str, User]) -> None:
             decision.contributions.append(Contribution(
                 organisation=users[item.person].organisation, kind=item.kind, amount=amount, hours=hours,
                 hourly_cost=hourly_cost, description=item.description, recorded_by=users[item.person]))
+        latest_positions: dict[int, Position] = {}
         for index, (person, stance, reasons) in enumerate(spec.positions):
-            decision.positions.append(Position(
-                organisation=users[person].organisation, stance=stance, reasons=reasons, recorded_by=users[person],
-                recorded_at=_at(opens_on + timedelta(days=min(index, spec.open_for_days, spec.opened_days_ago)))))
+            organisation = users[person].organisation
+            position = Position(
+                organisation=organisation, stance=stance, reasons=reasons, recorded_by=users[person],
+                replaces=latest_positions.get(organisation.id),
+                recorded_at=_at(opens_on + timedelta(days=min(index, spec.open_for_days, spec.opened_days_ago))))
+            decision.positions.append(position)
+            latest_positions[organisation.id] = position
         for item in spec.actions:
             decision.actions.append(Action(
                 title=item.title, owner=users[item.owner], due_on=today + timedelta(days=item.due_in_days),

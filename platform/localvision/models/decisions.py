@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -150,10 +151,17 @@ class Contribution(Base):
 
 
 class Position(Base):
-    """One organisation's stance at one moment. A change adds a row: the history stays."""
+    """One organisation's stance at one moment. A change adds a row that replaces the
+    previous one: the history stays, and each organisation's first position on a decision
+    is the one that replaces nothing."""
 
     __tablename__ = "positions"
-    __table_args__ = (Index("ix_positions_decision_id_organisation_id", "decision_id", "organisation_id"),)
+    __table_args__ = (
+        Index("ix_positions_decision_id_organisation_id", "decision_id", "organisation_id"),
+        # One first position per organisation and decision: counting them counts responses.
+        Index("uq_positions_first_response", "decision_id", "organisation_id", unique=True,
+              postgresql_where=text("replaces_id IS NULL"), sqlite_where=text("replaces_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
@@ -162,7 +170,9 @@ class Position(Base):
     reasons: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = created_at_column()
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"))
 
     decision: Mapped[Decision] = relationship(back_populates="positions")
+    replaces: Mapped["Position | None"] = relationship(remote_side=[id])
     organisation: Mapped["Organisation"] = relationship(lazy="selectin")
     recorded_by: Mapped["User"] = relationship(lazy="selectin")

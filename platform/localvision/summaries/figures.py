@@ -90,10 +90,12 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
     ):
         organisation(org_id)["decisions_proposed"] = proposed
 
+    # An organisation's first position on a decision is the one replacing none: one per decision responded to.
     for org_id, responded in db.session.execute(
-        select(Position.organisation_id, func.count(distinct(Position.decision_id)))
+        select(Position.organisation_id, func.count())
         .join(Decision, Decision.id == Position.decision_id)
-        .where(Decision.project_id == project_id, Decision.status != DecisionStatus.WITHDRAWN)
+        .where(Decision.project_id == project_id, Decision.status != DecisionStatus.WITHDRAWN,
+               Position.replaces_id.is_(None))
         .group_by(Position.organisation_id)
     ):
         organisation(org_id)["positions_recorded"] = responded

@@ -477,7 +477,7 @@ def record_position(slug: str, decision_id: int):
         return _respond(context, decision, fragment, None, position_form=form, failed_form=form)
     previous = decision.current_positions().get(organisation.id)
     position = Position(decision=decision, organisation=organisation, stance=DecisionStance(form.stance.data),
-                        reasons=(form.reasons.data or "").strip(), recorded_by=current_user)
+                        reasons=(form.reasons.data or "").strip(), recorded_by=current_user, replaces=previous)
     db.session.add(position)
     audit.record("position recorded", position, actor=current_user, project=context.project,
                  label=f"{organisation.name}: {position.stance.label.lower()} on {decision.title}",

@@ -1,7 +1,7 @@
 """Each position names the one it replaces
 
-Revision ID: 0005_position_history
-Revises: 0004_summaries
+Revision ID: 0006_position_history
+Revises: 0005_indicators
 Create Date: 2026-11-23 12:05:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_position_history'
-down_revision = '0004_summaries'
+revision = '0006_position_history'
+down_revision = '0005_indicators'
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 import factories
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import ProjectPartner, Sector
+from localvision.models import Direction, Frequency, Indicator, Measurement, ProjectPartner, Sector, Unit
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.decisions import (
     Contribution,
@@ -132,6 +132,21 @@ def build_partnership(published: bool = True):
         db.session.add(VisionPosition(version=version, organisation=orgs[org], stance=stance,
                                       comment="Our comment", recorded_by=people[org]))
 
+    def indicator(name, direction, baseline, target, latest_value):
+        measured = Indicator(project=project, name=name, unit=Unit.COUNT, direction=direction,
+                             baseline_value=Decimal(baseline), baseline_date=date(2025, 1, 1),
+                             target_value=Decimal(target), target_date=date(2027, 1, 1),
+                             frequency=Frequency.MONTHLY, owner_organisation=orgs["C"])
+        db.session.add(measured)
+        db.session.add(Measurement(indicator=measured, period=date(2025, 7, 1), value=Decimal(baseline)))
+        db.session.add(Measurement(indicator=measured, period=date(2026, 1, 1), value=Decimal(latest_value)))
+        return measured
+
+    # On 1 January 2026 each trajectory is half way; the tolerance is 10% of the gap.
+    indicator("Food parcels given", Direction.LOWER_IS_BETTER, "9000", "7000", "7900")  # ahead of 8000: on track
+    indicator("Residents volunteering", Direction.HIGHER_IS_BETTER, "50", "70", "59")  # 1 behind 60, within 2: at risk
+    indicator("Households in work", Direction.HIGHER_IS_BETTER, "100", "200", "120")  # 30 behind 150: off track
+
     first, latest = vision_version(1), vision_version(2)
     for org in "ABCDEF":
         endorse(first, org, VisionStance.ENDORSE)  # an older version: no longer counts
@@ -208,6 +223,7 @@ def test_every_figure_of_a_hand_built_partnership(app, session, redis):
 
     assert figures["vision"] == {"has_vision": True, "agreed": False, "endorsing": 4,
                                  "endorsing_share": pytest.approx(4 / 6)}
+    assert figures["indicators"] == {"total": 3, "on_track": 1, "at_risk": 1, "off_track": 1, "no_data": 0}
     assert (figures["partners"], figures["contributing_partners"]) == (6, 5)
     assert figures["contributing_partner_share"] == pytest.approx(5 / 6)
     evenness = figures["evenness"]

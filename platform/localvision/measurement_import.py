@@ -26,6 +26,7 @@ from localvision.models import (
     Project,
     User,
 )
+from localvision.summaries import freshness
 
 # Files this long are imported by a background job while the page shows progress.
 BACKGROUND_FROM_ROWS = 2000
@@ -163,6 +164,7 @@ def apply_import(measurement_import: MeasurementImport, user: User, report: Prog
             report(done, total)
     measurement_import.status = ImportStatus.IMPORTED
     if total:
+        freshness.note_bulk_change(db.session, measurement_import.project_id)
         audit.record("imported", measurement_import, actor=user, project=measurement_import.project,
                      label=f"{measurement_import.filename}: {planned_summary(measurement_import)}",
                      after={"file": measurement_import.filename, "rows": measurement_import.row_count,

@@ -7,14 +7,14 @@ from typing import Any, Callable
 from flask import Flask
 from sqlalchemy import inspect, select
 
-from localvision.models import Project, ProjectPartner, VisionPosition, VisionVersion
+from localvision.models import Indicator, Measurement, Project, ProjectPartner, VisionPosition, VisionVersion
 from localvision.models.actions import Action
 from localvision.models.decisions import Contribution, Decision, Position
 from localvision.summaries import freshness
 
 
 def _project_via(parent: str, parent_model: type, foreign_key: str) -> Callable[[Any], int | None]:
-    """The project of a row that hangs off a decision or a vision version."""
+    """The project of a row that hangs off a decision, an indicator or a vision version."""
 
     def project_of(row: Any) -> int | None:
         loaded = row.__dict__.get(parent)
@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
     freshness.watch(Decision, lambda decision: decision.project_id)
     for model in (Contribution, Position, Action):
         freshness.watch(model, _project_via("decision", Decision, "decision_id"))
+    freshness.watch(Indicator, lambda indicator: indicator.project_id)
+    freshness.watch(Measurement, _project_via("indicator", Indicator, "indicator_id"))
     freshness.watch(VisionVersion, lambda version: version.project_id)
     freshness.watch(VisionPosition, _project_via("version", VisionVersion, "version_id"))
     freshness.install()

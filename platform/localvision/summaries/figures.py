@@ -9,13 +9,15 @@ agreed were never put in.
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, distinct, func, select, text
 
-from localvision.domain import contribution, evenness, vision
+from localvision import indicator_progress
+from localvision.domain import contribution, evenness, progress, vision
 from localvision.extensions import db
 from localvision.models import Organisation, Project, ProjectPartner, Sector, User, VisionPosition, VisionVersion
 from localvision.models.actions import Action, ActionStatus
@@ -139,7 +141,16 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
     groups = _sector_set_groups(_agreed(project_id))
     agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
     return {**_assemble(organisations, groups, agreed_decisions),
-            "vision": _vision_figures(project_id, [row.id for row in partners])}
+            "vision": _vision_figures(project_id, [row.id for row in partners]),
+            "indicators": _indicator_figures(project_id)}
+
+
+def _indicator_figures(project_id: int) -> dict[str, Any]:
+    """How many indicators are on track, at risk, off track or without data."""
+    project = db.session.get(Project, project_id)
+    statuses = Counter(summary.progress.status for summary in indicator_progress.summaries(project))
+    return {"total": sum(statuses.values()),
+            **{status.name.lower(): statuses.get(status, 0) for status in progress.Status}}
 
 
 def _vision_figures(project_id: int, partner_ids: list[int]) -> dict[str, Any]:

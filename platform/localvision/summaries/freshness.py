@@ -76,6 +76,13 @@ def _mark_changed_projects(session: Session, flush_context: Any) -> None:
         session.info.setdefault("summary_projects", set()).update(project_ids)
 
 
+def note_bulk_change(session: Session, project_id: int) -> None:
+    """For writes that bypass the ORM (bulk inserts): mark the summary stale now and queue
+    its recompute after the commit, as a flush of ORM objects would."""
+    mark_stale(session.connection(), [project_id])
+    session.info.setdefault("summary_projects", set()).add(project_id)
+
+
 def mark_stale(connection: Connection, project_ids: Iterable[int]) -> None:
     """Add one to each project's change counter, creating its summary row if need be."""
     dialect_insert = insert_for(connection.dialect.name)

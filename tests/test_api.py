@@ -2,7 +2,7 @@
 import pytest
 
 import factories
-from localvision.models import Sector, Stance
+from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Sector, Stance
 
 
 @pytest.fixture
@@ -111,3 +111,52 @@ def test_only_the_agreed_vision_is_published(client, session):
     document = client.get(f"/api/v1/projects/{project.slug}").get_data(as_text=True)
     assert "A draft nobody has endorsed yet." not in document and "Funding is tight" not in document
     assert '"version":1' in document
+
+
+@pytest.fixture
+def decisions(session):
+    council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
+    trust = factories.organisation("Plymouth NHS Trust", Sector.NHS)
+    lead, doctor = factories.user(council), factories.user(trust)
+    project = factories.project(lead=lead, published=True, partners=(trust,), members=(doctor,))
+    agreed = factories.decision(project, lead, title="Night outreach", status=DecisionStatus.AGREED)
+    factories.contribution(agreed, lead, "12000.50")
+    factories.contribution(agreed, doctor, "3000.00", ContributionKind.STAFF_TIME)
+    factories.position(agreed, lead, DecisionStance.SUPPORT)
+    factories.position(agreed, doctor, DecisionStance.OBJECT, reasons="Too late at night")
+    factories.position(agreed, doctor, DecisionStance.SUPPORT_WITH_CONCERNS, reasons="Staff safety")
+    secret = factories.decision(project, lead, title="Security contract", sensitive=True)
+    secret.rationale = "Supplier quoted a confidential rate"
+    factories.contribution(secret, lead, "777777.77")
+    factories.contribution(secret, doctor, "1000.00")
+    session.commit()
+    return project
+
+
+def test_decisions_come_with_contributions_and_current_positions(client, decisions):
+    body = client.get(f"/api/v1/projects/{decisions.slug}/decisions?status=agreed").get_json()
+    assert body["meta"]["total"] == 1
+    agreed = body["data"][0]
+    assert agreed["title"] == "Night outreach" and agreed["status"] == "agreed"
+    assert agreed["total"] == "15000.50" and agreed["by_kind"] == {"cash": "12000.50", "staff_time": "3000.00",
+                                                                   "in_kind": "0.00"}
+    assert [(c["name"], c["kind"], c["amount"]) for c in agreed["contributions"]] == [
+        ("Plymouth City Council", "cash", "12000.50"), ("Plymouth NHS Trust", "staff_time", "3000.00")]
+    assert [(p["name"], p["stance"], p["reasons"]) for p in agreed["positions"]] == [
+        ("Plymouth City Council", "support", ""), ("Plymouth NHS Trust", "support_with_concerns", "Staff safety")]
+
+
+def test_commercially_sensitive_details_stay_with_the_partnership(client, decisions):
+    response = client.get(f"/api/v1/projects/{decisions.slug}/decisions")
+    sensitive = next(d for d in response.get_json()["data"] if d["title"] == "Security contract")
+    assert sensitive["commercially_sensitive"] is True and sensitive["total"] == "778777.77"
+    assert sensitive["rationale"] is None and sensitive["by_kind"] is None and sensitive["contributions"] is None
+    text = response.get_data(as_text=True)
+    assert "confidential rate" not in text and "777777.77" not in text
+
+
+def test_decision_pages_are_bounded(client, decisions):
+    assert client.get(f"/api/v1/projects/{decisions.slug}/decisions?per_page=1&page=2").get_json()["meta"] == {
+        "page": 2, "per_page": 1, "total": 2, "pages": 2}
+    response = client.get(f"/api/v1/projects/{decisions.slug}/decisions?status=maybe")
+    assert response.status_code == 400 and "status must be one of" in response.get_json()["message"]

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
 import factories
-from localvision.models import Sector, Stance
+from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Sector, Stance
 
 
 def test_the_document_is_valid_openapi(client):
@@ -26,6 +26,12 @@ def api_schema(app, client, session):
     agreed = factories.vision_version(project, lead)
     factories.vision_position(agreed, lead)
     factories.vision_position(agreed, doctor, Stance.ENDORSE_WITH_RESERVATIONS)
+    outreach = factories.decision(project, lead, title="Night outreach", status=DecisionStatus.AGREED)
+    outreach.recipient_name = "Harbour Street Outreach"
+    factories.contribution(outreach, lead, "12000.50")
+    factories.contribution(outreach, doctor, "800.00", ContributionKind.STAFF_TIME)
+    factories.position(outreach, doctor, DecisionStance.SUPPORT_WITH_CONCERNS, reasons="Staff safety")
+    factories.contribution(factories.decision(project, doctor, sensitive=True), doctor, "99.99")
     factories.project(lead=lead)
     session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import factories
 from localvision.extensions import db
 from localvision.invitations import create_invitation
-from localvision.models import Decision, Indicator, MeasurementImport, Sector
+from localvision.models import Decision, DecisionStatus, Indicator, MeasurementImport, Sector
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
 
@@ -99,6 +99,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "decisions.actions": (PROJECT_MEMBER, "GET"),
     "your_work.index": (SIGNED_IN, "GET"),
     "api.vision": (PUBLISHED_ONLY, "GET"),
+    "api.decisions": (PUBLISHED_ONLY, "GET"),
+    "open_data.contributions": (PROJECT_VIEWER, "GET"),
+    "open_data.threesixtygiving": (PROJECT_VIEWER, "GET"),
 }
 
 # Writes that people of a project may make but outsiders may not: the same route tried
@@ -181,6 +184,10 @@ def world(session: Session, app) -> World:
         indicator = factories.indicator(project, owner=lead_org)
         factories.measurement(indicator, value="12")
         factories.measurement_import(project, users["lead"], f"indicator,period,value\n{indicator.name},2024-05-01,13\n")
+        # An agreed grant, so that the 360Giving file has something to publish.
+        grant = factories.decision(project, users["lead"], status=DecisionStatus.AGREED)
+        grant.recipient_name = "Harbour Street Outreach"
+        factories.contribution(grant, users["lead"], "2500.00")
     with app.test_request_context():
         link = create_invitation("invitee@example.org", member_org, users["lead"])
     # Releases the session's savepoint: the requests below reuse this session.
@@ -190,7 +197,7 @@ def world(session: Session, app) -> World:
 
 def url_arguments(project, world: World) -> dict:
     member_org_id = world.users["member"].organisation_id
-    decision = db.session.scalar(select(Decision).where(Decision.project_id == project.id))
+    decision = db.session.scalar(select(Decision).where(Decision.project_id == project.id).order_by(Decision.id))
     indicator = db.session.scalar(select(Indicator).where(Indicator.project_id == project.id))
     return {
         "indicator_id": indicator.id,

@@ -105,6 +105,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from localvision.web.admin import blueprint as admin
     from localvision.web.api import blueprint as api
+    from localvision.web.open_data import blueprint as open_data
     from localvision.web.auth import blueprint as auth
     from localvision.web.decisions import blueprint as decisions
     from localvision.web.indicators import blueprint as indicators
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(public)
     app.register_blueprint(api)
+    app.register_blueprint(open_data)
     app.register_blueprint(vision)
     app.register_blueprint(decisions)
     app.register_blueprint(your_work)

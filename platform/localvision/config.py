@@ -90,6 +90,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         ),
         # Rendered public responses each worker keeps for anonymous visitors (0: none).
         "RENDERED_RESPONSES_KEPT": int(env.get("RENDERED_RESPONSES_KEPT", "200")),
+        # Who publishes the open data, and the prefix of its 360Giving identifiers.
+        "OPEN_DATA_PUBLISHER": env.get("OPEN_DATA_PUBLISHER", "Local Vision"),
+        "THREESIXTYGIVING_PREFIX": env.get("THREESIXTYGIVING_PREFIX", "360G-localvision"),
         # Identifies the code and templates in ETags; computed from the files when unset.
         "RELEASE": env.get("RELEASE", ""),
     }

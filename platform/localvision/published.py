@@ -9,10 +9,22 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from localvision.extensions import db
-from localvision.models import AuditEvent, Organisation, Phase, Project, ProjectPartner, ProjectSummary, Sector
+from localvision.models import (
+    AuditEvent,
+    Contribution,
+    ContributionKind,
+    Decision,
+    DecisionStatus,
+    Organisation,
+    Phase,
+    Project,
+    ProjectPartner,
+    ProjectSummary,
+    Sector,
+)
 
 SEARCHED_COLUMNS = (Project.title, Project.place, Project.theme, Project.summary)
 
@@ -108,3 +120,66 @@ def data_version(project_id: int | None = None) -> int:
     if project_id is not None:
         query = query.where(or_(AuditEvent.project_id == project_id, AuditEvent.project_id.is_(None)))
     return db.session.scalar(query)
+
+
+def details_public(decision: Decision, is_member: bool) -> bool:
+    """Whether a decision's rationale and each organisation's contribution may be shown:
+    commercially sensitive details are for the people of the project only."""
+    return is_member or not decision.is_commercially_sensitive
+
+
+def project_decisions(project: Project, statuses: tuple[DecisionStatus, ...] = ()) -> Select[tuple[Decision]]:
+    """A project's decisions, newest first, with their contributions and positions."""
+    query = (
+        select(Decision)
+        .where(Decision.project_id == project.id)
+        .options(selectinload(Decision.contributions), selectinload(Decision.positions))
+        .order_by(Decision.opens_on.desc(), Decision.id.desc())
+    )
+    if statuses:
+        query = query.where(Decision.status.in_(statuses))
+    return query
+
+
+def project_contributions(project: Project, is_member: bool) -> list[Contribution]:
+    """Every contribution to the project's decisions whose details the viewer may see."""
+    query = (
+        select(Contribution)
+        .join(Contribution.decision)
+        .options(contains_eager(Contribution.decision))
+        .where(Decision.project_id == project.id)
+        .order_by(Decision.id, Contribution.id)
+    )
+    if not is_member:
+        query = query.where(Decision.is_commercially_sensitive.is_(False))
+    return list(db.session.scalars(query))
+
+
+def _is_public_grant(project: Project) -> tuple:
+    """Agreed decisions that fund a named recipient with cash and whose amounts are
+    public: the grants a 360Giving file reports."""
+    return (
+        Decision.project_id == project.id,
+        Decision.status == DecisionStatus.AGREED,
+        Decision.recipient_name.is_not(None),
+        Decision.recipient_name != "",
+        Decision.is_commercially_sensitive.is_(False),
+        select(Contribution.id)
+        .where(Contribution.decision_id == Decision.id, Contribution.kind == ContributionKind.CASH)
+        .exists(),
+    )
+
+
+def agreed_grants(project: Project) -> list[Decision]:
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(*_is_public_grant(project))
+            .options(selectinload(Decision.contributions))
+            .order_by(Decision.id)
+        )
+    )
+
+
+def has_agreed_grants(project: Project) -> bool:
+    return db.session.scalar(select(select(Decision.id).where(*_is_public_grant(project)).exists()))

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any
 
 from flask import url_for
 
-from localvision.models import Project, ProjectPartner
-from localvision.published import open_data_licence
+from localvision.domain.decisions import totals
+from localvision.models import Decision, Organisation, Project, ProjectPartner
+from localvision.published import details_public, open_data_licence
 from localvision.web.vision.state import AgreedVision
 from localvision.domain.partner_groups import partners_by_sector
 
@@ -76,3 +78,50 @@ def project_document(project: Project, project_partners: list[ProjectPartner],
                      agreed: AgreedVision | None) -> dict[str, Any]:
     return {**project_summary(project), "partners": partners(project_partners), "vision": vision(agreed),
             "licence": open_data_licence()}
+
+
+def money(amount: Decimal | None) -> str | None:
+    """Pounds as an exact decimal string: JSON numbers would pass through floats."""
+    return None if amount is None else f"{amount:.2f}"
+
+
+def _organisation(organisation: Organisation) -> dict[str, Any]:
+    return {"organisation_id": organisation.id, "name": organisation.name, "sector": organisation.sector.value}
+
+
+def decision(decision: Decision) -> dict[str, Any]:
+    """A decision as the public may see it: for a commercially sensitive one, its rationale
+    and each organisation's contribution are left out and only the total is given."""
+    shown = details_public(decision, is_member=False)
+    money_in = totals((c.organisation_id, c.kind, c.amount) for c in decision.contributions)
+    recipient = None
+    if decision.recipient_name:
+        recipient = {"name": decision.recipient_name, "charity_number": decision.recipient_charity_number,
+                     "company_number": decision.recipient_company_number}
+    return {
+        "id": decision.id,
+        "title": decision.title,
+        "category": decision.category.value,
+        "status": decision.status.value,
+        "proposed_by": _organisation(decision.proposing_organisation),
+        "opens_on": decision.opens_on.isoformat(),
+        "closes_on": decision.closes_on.isoformat(),
+        "closed_at": _timestamp(decision.closed_at),
+        "amends": decision.amends_id,
+        "recipient": recipient,
+        "commercially_sensitive": decision.is_commercially_sensitive,
+        "rationale": decision.rationale if shown else None,
+        "total": money(money_in.total),
+        "by_kind": {kind.value: money(amount) for kind, amount in money_in.by_kind.items()} if shown else None,
+        "contributions": [
+            {**_organisation(c.organisation), "kind": c.kind.value, "amount": money(c.amount), "hours": money(c.hours),
+             "hourly_cost": money(c.hourly_cost), "description": c.description}
+            for c in decision.contributions
+        ] if shown else None,
+        "positions": [
+            {**_organisation(p.organisation), "stance": p.stance.value, "reasons": p.reasons,
+             "recorded_at": _timestamp(p.recorded_at)}
+            for p in sorted(decision.current_positions().values(), key=lambda p: p.organisation.name)
+        ],
+        "links": {"html": url_for("decisions.show", slug=decision.project.slug, decision_id=decision.id, _external=True)},
+    }

@@ -6,7 +6,17 @@ from typing import Any
 
 from flask import current_app
 
-from localvision.models import DecisionRule, PartnerRole, Phase, Sector, Stance
+from localvision.models import (
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    PartnerRole,
+    Phase,
+    Sector,
+    Stance,
+)
 
 PREFIX = "/api/v1"
 
@@ -46,12 +56,18 @@ SLUG = {
 }
 
 
-def _list_parameters() -> list[dict[str, Any]]:
+def _paging_parameters(items: str) -> list[dict[str, Any]]:
     return [
         {"name": "page", "in": "query", "required": False, "description": "Page number, from 1",
          "schema": {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}},
-        {"name": "per_page", "in": "query", "required": False, "description": "Projects per page",
+        {"name": "per_page", "in": "query", "required": False, "description": f"{items} per page",
          "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+    ]
+
+
+def _list_parameters() -> list[dict[str, Any]]:
+    return [
+        *_paging_parameters("Projects"),
         {"name": "q", "in": "query", "required": False,
          "description": "Words that must each appear in the title, place, theme or summary",
          "schema": {"type": "string", "maxLength": 200}},
@@ -67,9 +83,124 @@ def _list_parameters() -> list[dict[str, Any]]:
     ]
 
 
+def _page_of(schema: str) -> dict[str, Any]:
+    url = {"type": "string", "format": "uri"}
+    return {
+        "type": "object",
+        "required": ["data", "meta", "links", "licence"],
+        "properties": {
+            "data": {"type": "array", "items": _ref(schema)},
+            "meta": {
+                "type": "object",
+                "required": ["page", "per_page", "total", "pages"],
+                "properties": {
+                    "page": {"type": "integer", "minimum": 1},
+                    "per_page": {"type": "integer", "minimum": 1},
+                    "total": {"type": "integer", "minimum": 0},
+                    "pages": {"type": "integer", "minimum": 0},
+                },
+            },
+            "links": {
+                "type": "object",
+                "required": ["self", "first", "last", "prev", "next"],
+                "properties": {
+                    "self": url,
+                    "first": url,
+                    "last": url,
+                    "prev": {"type": ["string", "null"], "format": "uri"},
+                    "next": {"type": ["string", "null"], "format": "uri"},
+                },
+            },
+            "licence": _ref("Licence"),
+        },
+    }
+
+
+MONEY = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": "Pounds, exact to the penny"}
+OPTIONAL_MONEY = {**MONEY, "type": ["string", "null"]}
+DATE = {"type": "string", "format": "date"}
+OPTIONAL_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _decision_schemas() -> dict[str, Any]:
+    organisation = {
+        "organisation_id": {"type": "integer"},
+        "name": {"type": "string"},
+        "sector": {"type": "string", "enum": [sector.value for sector in Sector]},
+    }
+    return {
+        "Decision": {
+            "type": "object",
+            "description": "A joint decision. For a commercially sensitive one, rationale, by_kind and "
+                           "contributions are null: only its total is public.",
+            "required": ["id", "title", "category", "status", "proposed_by", "opens_on", "closes_on", "closed_at",
+                         "amends", "recipient", "commercially_sensitive", "rationale", "total", "by_kind",
+                         "contributions", "positions", "links"],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "category": {"type": "string", "enum": [category.value for category in DecisionCategory]},
+                "status": {"type": "string", "enum": [status.value for status in DecisionStatus]},
+                "proposed_by": {"type": "object", "required": list(organisation), "properties": organisation},
+                "opens_on": DATE,
+                "closes_on": DATE,
+                "closed_at": OPTIONAL_TIMESTAMP,
+                "amends": {"type": ["integer", "null"], "description": "The decision this one amends"},
+                "recipient": {
+                    "type": ["object", "null"],
+                    "required": ["name", "charity_number", "company_number"],
+                    "properties": {"name": {"type": "string"}, "charity_number": {"type": ["string", "null"]},
+                                   "company_number": {"type": ["string", "null"]}},
+                },
+                "commercially_sensitive": {"type": "boolean"},
+                "rationale": {"type": ["string", "null"]},
+                "total": MONEY,
+                "by_kind": {
+                    "type": ["object", "null"],
+                    "required": [kind.value for kind in ContributionKind],
+                    "properties": {kind.value: MONEY for kind in ContributionKind},
+                },
+                "contributions": {
+                    "type": ["array", "null"],
+                    "items": {
+                        "type": "object",
+                        "required": [*organisation, "kind", "amount", "hours", "hourly_cost", "description"],
+                        "properties": {
+                            **organisation,
+                            "kind": {"type": "string", "enum": [kind.value for kind in ContributionKind]},
+                            "amount": MONEY,
+                            "hours": OPTIONAL_MONEY,
+                            "hourly_cost": OPTIONAL_MONEY,
+                            "description": {"type": "string"},
+                        },
+                    },
+                },
+                "positions": {
+                    "type": "array",
+                    "description": "Each organisation's current position",
+                    "items": {
+                        "type": "object",
+                        "required": [*organisation, "stance", "reasons", "recorded_at"],
+                        "properties": {
+                            **organisation,
+                            "stance": {"type": "string", "enum": [stance.value for stance in DecisionStance]},
+                            "reasons": {"type": "string"},
+                            "recorded_at": {"type": "string", "format": "date-time"},
+                        },
+                    },
+                },
+                "links": {"type": "object", "required": ["html"],
+                          "properties": {"html": {"type": "string", "format": "uri"}}},
+            },
+        },
+        "DecisionList": _page_of("Decision"),
+    }
+
+
 def _schemas() -> dict[str, Any]:
     url = {"type": "string", "format": "uri"}
     return {
+        **_decision_schemas(),
         "Error": {
             "type": "object",
             "required": ["error", "message"],
@@ -154,35 +285,7 @@ def _schemas() -> dict[str, Any]:
                 },
             ]
         },
-        "ProjectList": {
-            "type": "object",
-            "required": ["data", "meta", "links", "licence"],
-            "properties": {
-                "data": {"type": "array", "items": _ref("ProjectSummary")},
-                "meta": {
-                    "type": "object",
-                    "required": ["page", "per_page", "total", "pages"],
-                    "properties": {
-                        "page": {"type": "integer", "minimum": 1},
-                        "per_page": {"type": "integer", "minimum": 1},
-                        "total": {"type": "integer", "minimum": 0},
-                        "pages": {"type": "integer", "minimum": 0},
-                    },
-                },
-                "links": {
-                    "type": "object",
-                    "required": ["self", "first", "last", "prev", "next"],
-                    "properties": {
-                        "self": url,
-                        "first": url,
-                        "last": url,
-                        "prev": {"type": ["string", "null"], "format": "uri"},
-                        "next": {"type": ["string", "null"], "format": "uri"},
-                    },
-                },
-                "licence": _ref("Licence"),
-            },
-        },
+        "ProjectList": _page_of("ProjectSummary"),
         "PartnerList": {
             "type": "object",
             "required": ["data", "licence"],
@@ -255,6 +358,27 @@ def openapi_document() -> dict[str, Any]:
                                                                       "PartnerList", "listPartners"),
             f"{PREFIX}/projects/{{slug}}/vision": _project_operation("The shared vision the partners agreed",
                                                                     "VisionDocument", "getVision"),
+            f"{PREFIX}/projects/{{slug}}/decisions": {
+                "get": {
+                    "operationId": "listDecisions",
+                    "summary": "A project's joint decisions with contributions and positions, newest first",
+                    "parameters": [
+                        SLUG,
+                        *_paging_parameters("Decisions"),
+                        {"name": "status", "in": "query", "required": False, "explode": True, "style": "form",
+                         "description": "Keep decisions with one of these statuses",
+                         "schema": {"type": "array",
+                                    "items": {"type": "string", "enum": [status.value for status in DecisionStatus]}}},
+                        IF_NONE_MATCH,
+                    ],
+                    "responses": {
+                        "200": _json(_ref("DecisionList"), "A page of decisions"),
+                        "304": NOT_MODIFIED,
+                        "400": _error("A parameter has a value outside its bounds"),
+                        "404": _error("No published project has that slug"),
+                    },
+                }
+            },
         },
         "components": {"schemas": _schemas()},
     }

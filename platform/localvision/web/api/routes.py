@@ -3,15 +3,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import abort, jsonify, request, url_for
+from flask import Response, abort, jsonify, request, url_for
+from flask_sqlalchemy.pagination import Pagination
 from localvision.extensions import csrf, db
 from localvision.http_caching import revalidated
-from localvision.models import Phase, Project, Sector
+from localvision.models import DecisionStatus, Phase, Project, Sector
+from localvision.models.base import LabelledEnum
 from localvision.published import (
     ProjectFilters,
     data_version,
     open_data_licence,
     partners_with_organisations,
+    project_decisions,
     published_project,
     published_project_version,
     published_projects,
@@ -40,7 +43,7 @@ def _bounded_number(name: str, default: int, highest: int) -> int:
     return int(raw)
 
 
-def _known_values(name: str, kind: type[Sector] | type[Phase]) -> tuple:
+def _known_values(name: str, kind: type[LabelledEnum]) -> tuple:
     values = request.args.getlist(name)
     known = {member.value: member for member in kind}
     unknown = [value for value in values if value not in known]
@@ -100,22 +103,18 @@ def openapi():
     return jsonify(openapi_document())
 
 
-@blueprint.route("/projects")
-@revalidated(_list_version)
-def projects():
-    asked = _list_request()
-    page, per_page = asked.page, asked.per_page
-    results = db.paginate(published_projects(asked.filters), page=page, per_page=per_page, error_out=False)
+def _page_of(items: list[dict], results: Pagination, page: int, per_page: int, **url_arguments: str) -> Response:
+    """A page of a list with its bounds and links; links keep the list's filters."""
 
     def page_link(number: int | None) -> str | None:
         if number is None:
             return None
         arguments = {key: values for key, values in request.args.lists() if key not in ("page", "per_page")}
-        return url_for("api.projects", **arguments, page=number, per_page=per_page, _external=True)
+        return url_for(request.endpoint, **url_arguments, **arguments, page=number, per_page=per_page, _external=True)
 
     last_page = max(results.pages, 1)
     return jsonify(
-        data=[documents.project_summary(project) for project in results.items],
+        data=items,
         meta={"page": page, "per_page": per_page, "total": results.total, "pages": results.pages},
         links={
             "self": page_link(page),
@@ -126,6 +125,15 @@ def projects():
         },
         licence=open_data_licence(),
     )
+
+
+@blueprint.route("/projects")
+@revalidated(_list_version)
+def projects():
+    asked = _list_request()
+    results = db.paginate(published_projects(asked.filters), page=asked.page, per_page=asked.per_page, error_out=False)
+    return _page_of([documents.project_summary(project) for project in results.items], results, asked.page,
+                    asked.per_page)
 
 
 def _published_or_404(slug: str) -> Project:
@@ -154,3 +162,23 @@ def partners(slug: str):
 def vision(slug: str):
     project = _published_or_404(slug)
     return jsonify(data=documents.vision(agreed_vision(project)), licence=open_data_licence())
+
+
+def _decisions_version(slug: str) -> int | None:
+    # Parameters are checked before any 304, as for the list of projects.
+    _decisions_request()
+    return published_project_version(slug)
+
+
+def _decisions_request() -> tuple[int, int, tuple[DecisionStatus, ...]]:
+    return (_bounded_number("page", 1, PAGE_MAX), _bounded_number("per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX),
+            _known_values("status", DecisionStatus))
+
+
+@blueprint.route("/projects/<slug>/decisions")
+@revalidated(_decisions_version)
+def decisions(slug: str):
+    page, per_page, statuses = _decisions_request()
+    project = _published_or_404(slug)
+    results = db.paginate(project_decisions(project, statuses), page=page, per_page=per_page, error_out=False)
+    return _page_of([documents.decision(decision) for decision in results.items], results, page, per_page, slug=slug)

@@ -12,7 +12,7 @@ from flask import render_template, url_for
 from localvision.access import ProjectContext
 from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Project
-from localvision.published import open_data_licence, partners_with_organisations
+from localvision.published import has_agreed_grants, open_data_licence, partners_with_organisations
 from localvision.web.summaries.routes import summary_state
 from localvision.web.vision.state import agreed_vision
 
@@ -25,12 +25,20 @@ class Download:
 
 
 def downloads(project: Project) -> list[Download]:
-    return [
+    available = [
         Download("Project and partners", url_for("api.project", slug=project.slug), "JSON"),
         Download("Partner organisations", url_for("api.partners", slug=project.slug), "JSON"),
         Download("Agreed shared vision", url_for("api.vision", slug=project.slug), "JSON"),
         Download("Joint decisions", url_for("decisions.download", slug=project.slug), "CSV"),
+        Download("Joint decisions with contributions and positions", url_for("api.decisions", slug=project.slug),
+                 "JSON"),
+        Download("Contributions to decisions", url_for("open_data.contributions", slug=project.slug), "CSV"),
     ]
+    # The 360Giving standard has no empty package: it is offered once there is a grant.
+    if has_agreed_grants(project):
+        available.append(Download("Agreed grants to named recipients",
+                                  url_for("open_data.threesixtygiving", slug=project.slug), "360Giving JSON"))
+    return available
 
 
 def render_public_project(context: ProjectContext) -> str:

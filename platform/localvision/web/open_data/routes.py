@@ -1,0 +1,45 @@
+"""Downloads of a project's data: CSV files and a 360Giving data package."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, jsonify
+
+from localvision.access import Access, project_context
+from localvision.csv_safety import csv_text
+from localvision.http_caching import revalidated
+from localvision.published import agreed_grants, project_contributions, published_project_version
+from localvision.web.open_data import blueprint
+from localvision.web.open_data.threesixtygiving import data_package
+
+
+def _csv(rows: str, filename: str) -> Response:
+    return Response(rows, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.route("/contributions.csv")
+@revalidated(published_project_version)
+def contributions(slug: str):
+    """Every contribution to the project's decisions; the public does not see those of
+    commercially sensitive decisions, whose amounts are the partnership's alone."""
+    context = project_context(slug, Access.VIEWER)
+    header = ["Decision", "Decision title", "Decision status", "Organisation", "Sector", "Kind", "Value (£)",
+              "Hours", "Hourly cost (£)", "Description", "Recorded on"]
+    rows = [
+        [c.decision_id, c.decision.title, c.decision.status.label, c.organisation.name, c.organisation.sector.label,
+         c.kind.label, c.amount, c.hours or "", c.hourly_cost or "", c.description, c.recorded_at.date().isoformat()]
+        for c in project_contributions(context.project, context.is_member)
+    ]
+    return _csv(csv_text(header, rows), f"{slug}-contributions.csv")
+
+
+@blueprint.route("/360giving.json")
+@revalidated(published_project_version)
+def threesixtygiving(slug: str):
+    context = project_context(slug, Access.VIEWER)
+    grants = agreed_grants(context.project)
+    if not grants:
+        abort(404, description="This project has no agreed decision giving cash to a named recipient yet")
+    response = jsonify(data_package(context.project, grants, date.today()))
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-360giving.json"'
+    return response

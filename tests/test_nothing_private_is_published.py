@@ -1,0 +1,95 @@
+"""Nothing private reaches the public: a private project, a commercially sensitive
+decision's details and drafts of the vision appear on no page, feed or download that a
+visitor without a place in the project can open."""
+import pytest
+from flask import url_for
+
+import factories
+from localvision.extensions import db
+from localvision.models import DecisionStatus, Sector, Stance
+
+SECRETS = {
+    "private project": "Undisclosed merger talks",
+    "private summary": "Nobody outside may read this summary",
+    "private decision": "Private pilot funding",
+    "confidential rationale": "Supplier quoted a confidential rate",
+    "confidential amount": "777777.77",
+    "draft vision": "A draft wording still under discussion",
+    "private vision": "The private partnership's own vision",
+}
+
+
+@pytest.fixture
+def partnerships(session):
+    council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
+    trust = factories.organisation("Plymouth NHS Trust", Sector.NHS)
+    lead, doctor = factories.user(council), factories.user(trust)
+    published = factories.project(lead=lead, published=True, title="Safer nights", partners=(trust,), members=(doctor,))
+    agreed = factories.vision_version(published, lead, text="A city centre that is safe at night.")
+    factories.vision_position(agreed, lead)
+    factories.vision_position(agreed, doctor)
+    factories.vision_version(published, doctor, text=SECRETS["draft vision"])
+    grant = factories.decision(published, lead, title="Night outreach", status=DecisionStatus.AGREED)
+    grant.recipient_name = "Harbour Street Outreach"
+    factories.contribution(grant, lead, "1200.00")
+    confidential = factories.decision(published, lead, title="Security contract", status=DecisionStatus.AGREED,
+                                      sensitive=True)
+    confidential.rationale, confidential.recipient_name = SECRETS["confidential rationale"], "Guarding Ltd"
+    factories.contribution(confidential, lead, SECRETS["confidential amount"])
+    factories.contribution(confidential, doctor, "1000.00")
+
+    private = factories.project(lead=lead, title=SECRETS["private project"], partners=(trust,), members=(doctor,))
+    private.summary = SECRETS["private summary"]
+    version = factories.vision_version(private, lead, text=SECRETS["private vision"])
+    factories.vision_position(version, lead, Stance.ENDORSE)
+    private_decision = factories.decision(private, lead, title=SECRETS["private decision"],
+                                          status=DecisionStatus.AGREED)
+    private_decision.recipient_name = "Harbour Street Outreach"
+    factories.contribution(private_decision, lead, "5000.00")
+    session.commit()
+    return {"published": published, "private": private, "outsider": factories.user(council),
+            "decisions": [grant.id, confidential.id, private_decision.id]}
+
+
+def every_get_url(app, partnerships) -> list[str]:
+    """Each GET route, with every project, decision and version number there is."""
+    values = {"slug": [partnerships["published"].slug, partnerships["private"].slug],
+              "decision_id": partnerships["decisions"], "number": [1, 2], "filename": ["images/favicon.svg"],
+              "token": ["not-a-real-invitation"], "job_id": ["no-such-job"], "partner_id": [1], "membership_id": [1],
+              "contribution_id": [1], "action_id": [1]}
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods:
+                continue
+            unknown = rule.arguments - values.keys()
+            assert not unknown, f"{rule.endpoint} needs {unknown}: give this test values for it"
+            combinations = [{}]
+            for argument in sorted(rule.arguments):
+                combinations = [{**c, argument: v} for c in combinations for v in values[argument]]
+            urls += [url_for(rule.endpoint, **arguments) for arguments in combinations]
+    return urls
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "outsider"])
+def test_no_private_record_appears_anywhere_public(app, client_for, partnerships, visitor):
+    client = client_for(partnerships["outsider"] if visitor == "outsider" else None)
+    urls = every_get_url(app, partnerships) + ["/projects?q=merger", "/api/v1/projects?q=merger"]
+    leaks = []
+    for url in urls:
+        db.session.remove()
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        response.close()
+        leaks += [f"{url}: {name}" for name, secret in SECRETS.items() if secret in body]
+    assert leaks == []
+    assert len(urls) > 40
+
+
+def test_people_of_the_project_do_see_it(client_for, partnerships):
+    """The secrets above are real words on real pages: their absence is not a typo."""
+    member = partnerships["private"].memberships[0].user
+    assert SECRETS["private project"] in client_for(member).get(f"/projects/{partnerships['private'].slug}").get_data(
+        as_text=True)
+    csv = client_for(member).get(f"/projects/{partnerships['published'].slug}/contributions.csv").get_data(as_text=True)
+    assert SECRETS["confidential amount"] in csv

@@ -195,3 +195,15 @@ def measurement(ind: Indicator, *, period: str = "2024-04-01", value: str = "90"
 
 def measurement_import(proj: Project, uploader: User, content: str, filename: str = "measurements.csv") -> MeasurementImport:
     return create_import(proj, uploader, filename, content)
+
+
+def council_and_trust() -> tuple[User, User]:
+    """A person of Plymouth City Council and one of Plymouth NHS Trust, for two-partner projects."""
+    return (user(organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)),
+            user(organisation("Plymouth NHS Trust", Sector.NHS)))
+
+
+def two_partner_project(lead: User, member: User, **details) -> Project:
+    """A published project of the lead's and the member's organisations, unless told otherwise."""
+    details.setdefault("published", True)
+    return project(lead=lead, partners=(member.organisation,), members=(member,), **details)

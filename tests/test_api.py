@@ -115,10 +115,8 @@ def test_only_the_agreed_vision_is_published(client, session):
 
 @pytest.fixture
 def decisions(session):
-    council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-    trust = factories.organisation("Plymouth NHS Trust", Sector.NHS)
-    lead, doctor = factories.user(council), factories.user(trust)
-    project = factories.project(lead=lead, published=True, partners=(trust,), members=(doctor,))
+    lead, doctor = factories.council_and_trust()
+    project = factories.two_partner_project(lead, doctor)
     agreed = factories.decision(project, lead, title="Night outreach", status=DecisionStatus.AGREED)
     factories.contribution(agreed, lead, "12000.50")
     factories.contribution(agreed, doctor, "3000.00", ContributionKind.STAFF_TIME)

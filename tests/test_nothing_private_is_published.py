@@ -6,7 +6,7 @@ from flask import url_for
 
 import factories
 from localvision.extensions import db
-from localvision.models import DecisionStatus, Sector, Stance
+from localvision.models import DecisionStatus, Stance
 
 SECRETS = {
     "private project": "Undisclosed merger talks",
@@ -21,10 +21,8 @@ SECRETS = {
 
 @pytest.fixture
 def partnerships(session):
-    council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-    trust = factories.organisation("Plymouth NHS Trust", Sector.NHS)
-    lead, doctor = factories.user(council), factories.user(trust)
-    published = factories.project(lead=lead, published=True, title="Safer nights", partners=(trust,), members=(doctor,))
+    lead, doctor = factories.council_and_trust()
+    published = factories.two_partner_project(lead, doctor, title="Safer nights")
     agreed = factories.vision_version(published, lead, text="A city centre that is safe at night.")
     factories.vision_position(agreed, lead)
     factories.vision_position(agreed, doctor)
@@ -38,7 +36,7 @@ def partnerships(session):
     factories.contribution(confidential, lead, SECRETS["confidential amount"])
     factories.contribution(confidential, doctor, "1000.00")
 
-    private = factories.project(lead=lead, title=SECRETS["private project"], partners=(trust,), members=(doctor,))
+    private = factories.two_partner_project(lead, doctor, title=SECRETS["private project"], published=False)
     private.summary = SECRETS["private summary"]
     version = factories.vision_version(private, lead, text=SECRETS["private vision"])
     factories.vision_position(version, lead, Stance.ENDORSE)
@@ -47,7 +45,7 @@ def partnerships(session):
     private_decision.recipient_name = "Harbour Street Outreach"
     factories.contribution(private_decision, lead, "5000.00")
     session.commit()
-    return {"published": published, "private": private, "outsider": factories.user(council),
+    return {"published": published, "private": private, "outsider": factories.user(lead.organisation),
             "decisions": [grant.id, confidential.id, private_decision.id]}
 
 

@@ -3,7 +3,6 @@ validates against the standard's schemas, offline."""
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -12,17 +11,15 @@ from referencing.jsonschema import DRAFT202012
 
 import factories
 from localvision import PROJECT_ROOT
-from localvision.models import ContributionKind, DecisionStatus, Sector
+from localvision.models import ContributionKind, DecisionStatus
 
 STANDARD = PROJECT_ROOT.parent / "shared" / "standards" / "360giving"
 
 
 @pytest.fixture
 def partnership(session):
-    council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-    trust = factories.organisation("Plymouth NHS Trust", Sector.NHS)
-    lead, doctor = factories.user(council), factories.user(trust)
-    project = factories.project(lead=lead, published=True, partners=(trust,), members=(doctor,))
+    lead, doctor = factories.council_and_trust()
+    project = factories.two_partner_project(lead, doctor)
     outreach = factories.decision(project, lead, title="Night outreach", status=DecisionStatus.AGREED)
     outreach.recipient_name, outreach.recipient_charity_number = "Harbour Street Outreach", "1234567"
     factories.contribution(outreach, lead, "12000.50")

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
 import factories
-from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Sector, Stance
+from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Stance
 
 
 def test_the_document_is_valid_openapi(client):
@@ -18,10 +18,8 @@ def test_the_document_is_valid_openapi(client):
 def api_schema(app, client, session):
     """A published project under the slug the document gives as its example, so that
     full documents are checked as well as errors, and a private one beside it."""
-    council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-    trust = factories.organisation("Plymouth NHS Trust", Sector.NHS)
-    lead, doctor = factories.user(council), factories.user(trust)
-    project = factories.project(lead=lead, published=True, partners=(trust,), members=(doctor,))
+    lead, doctor = factories.council_and_trust()
+    project = factories.two_partner_project(lead, doctor)
     project.slug = "street-drinking-plymouth"
     agreed = factories.vision_version(project, lead)
     factories.vision_position(agreed, lead)

@@ -16,6 +16,9 @@ SECRETS = {
     "confidential amount": "777777.77",
     "draft vision": "A draft wording still under discussion",
     "private vision": "The private partnership's own vision",
+    "private indicator": "Savings from the merger",
+    "unconfirmed import": "424242",
+    "unconfirmed import, formatted": "424,242",
 }
 
 
@@ -36,6 +39,11 @@ def partnerships(session):
     factories.contribution(confidential, lead, SECRETS["confidential amount"])
     factories.contribution(confidential, doctor, "1000.00")
 
+    indicator = factories.indicator(published, name="Street drinking incidents")
+    public_measurement = factories.measurement(indicator, value="90")
+    pending = factories.measurement_import(
+        published, lead, f"indicator,period,value\n{indicator.name},2024-05-01,{SECRETS['unconfirmed import']}\n")
+
     private = factories.two_partner_project(lead, doctor, title=SECRETS["private project"], published=False)
     private.summary = SECRETS["private summary"]
     version = factories.vision_version(private, lead, text=SECRETS["private vision"])
@@ -44,9 +52,13 @@ def partnerships(session):
                                           status=DecisionStatus.AGREED)
     private_decision.recipient_name = "Harbour Street Outreach"
     factories.contribution(private_decision, lead, "5000.00")
+    private_indicator = factories.indicator(private, name=SECRETS["private indicator"])
+    private_measurement = factories.measurement(private_indicator, value="12")
     session.commit()
     return {"published": published, "private": private, "outsider": factories.user(lead.organisation),
-            "decisions": [grant.id, confidential.id, private_decision.id]}
+            "decisions": [grant.id, confidential.id, private_decision.id],
+            "indicators": [indicator.id, private_indicator.id],
+            "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id]}
 
 
 def every_get_url(app, partnerships) -> list[str]:
@@ -54,7 +66,8 @@ def every_get_url(app, partnerships) -> list[str]:
     values = {"slug": [partnerships["published"].slug, partnerships["private"].slug],
               "decision_id": partnerships["decisions"], "number": [1, 2], "filename": ["images/favicon.svg"],
               "token": ["not-a-real-invitation"], "job_id": ["no-such-job"], "partner_id": [1], "membership_id": [1],
-              "contribution_id": [1], "action_id": [1]}
+              "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
+              "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"]}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():

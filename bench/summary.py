@@ -40,6 +40,8 @@ CONTRIBUTIONS_PER_DECISION = 10
 POSITIONS_PER_DECISION = 10
 ACTIONS_PER_DECISION = 2
 SMALL_PROJECTS = 200
+INDICATORS = 50
+MEASUREMENTS_PER_INDICATOR = 2000
 JOB_RUNS = 7
 STATUSES = [DecisionStatus.AGREED] * 14 + [DecisionStatus.NOT_AGREED, DecisionStatus.OPEN, DecisionStatus.OPEN,
                                             DecisionStatus.DEFERRED, DecisionStatus.WITHDRAWN, DecisionStatus.NOT_AGREED]
@@ -133,6 +135,30 @@ def fill_project(connection, project_id: int, organisation_ids: list[int], user_
               actions())
 
 
+def add_indicators(connection, project_id: int, organisation_ids: list[int], rng: random.Random) -> None:
+    """Indicators with a long monthly series each, and a third of the decisions aimed at one."""
+    first = next_id(connection, "indicators")
+    copy_rows(connection, "indicators", ["id", "project_id", "name", "description", "unit", "decimal_places",
+                                         "direction", "baseline_value", "baseline_date", "target_value", "target_date",
+                                         "source", "frequency", "owner_organisation_id"],
+              ((first + n, project_id, f"Indicator {n}", "", "count", 0, rng.choice(["higher", "lower"]),
+                1000, date(1860, 1, 1), 1500, date(2030, 1, 1), "", "monthly", rng.choice(organisation_ids))
+               for n in range(INDICATORS)))
+
+    def measurements():
+        for indicator_id in range(first, first + INDICATORS):
+            for month in range(MEASUREMENTS_PER_INDICATOR):
+                yield indicator_id, date(1860 + month // 12, month % 12 + 1, 1), rng.randint(900, 1600), "", ""
+
+    copy_rows(connection, "measurements", ["indicator_id", "period", "value", "note", "source"], measurements())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM decisions WHERE project_id = %s", (project_id,))
+        decision_ids = [row[0] for row in cursor.fetchall()]
+    copy_rows(connection, "decision_indicators", ["decision_id", "indicator_id"],
+              ((decision_id, rng.randrange(first, first + INDICATORS))
+               for decision_id in rng.sample(decision_ids, len(decision_ids) // 3)))
+
+
 def build(database_url: str) -> tuple[int, list[int]]:
     """The large project and the small ones; returns their ids."""
     rng = random.Random(2026)
@@ -154,6 +180,7 @@ def build(database_url: str) -> tuple[int, list[int]]:
     copy_rows(connection, "project_partners", ["project_id", "organisation_id", "role", "joined_at"],
               ((1, org, "partner", "2022-01-01") for org in organisation_ids))
     fill_project(connection, 1, organisation_ids, user_of, DECISIONS, rng)
+    add_indicators(connection, 1, organisation_ids, rng)
     small_projects = list(range(2, SMALL_PROJECTS + 2))
     for project_id in small_projects:
         partners = rng.sample(organisation_ids, 12)
@@ -161,7 +188,7 @@ def build(database_url: str) -> tuple[int, list[int]]:
                   ((project_id, org, "partner", "2022-01-01") for org in partners))
         fill_project(connection, project_id, partners, user_of, 40, rng)
     with connection.cursor() as cursor:
-        for table in ("organisations", "users", "projects", "decisions"):
+        for table in ("organisations", "users", "projects", "decisions", "indicators"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
     connection.commit()
     with connection.cursor() as cursor:
@@ -206,7 +233,8 @@ def main() -> None:
             large, small = build(database_url)
             print(f"built 1 project of {ORGANISATIONS} partners, {DECISIONS:,} decisions, "
                   f"{DECISIONS * CONTRIBUTIONS_PER_DECISION:,} contributions, {DECISIONS * POSITIONS_PER_DECISION:,} "
-                  f"positions, and {SMALL_PROJECTS} small projects in {time.perf_counter() - started:.1f} s")
+                  f"positions, {INDICATORS} indicators of {MEASUREMENTS_PER_INDICATOR:,} measurements, "
+                  f"and {SMALL_PROJECTS} small projects in {time.perf_counter() - started:.1f} s")
             queue = get_queue()
             queue.connection.flushdb()
             environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=app.config["REDIS_URL"],

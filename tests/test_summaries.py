@@ -247,3 +247,21 @@ def test_the_platform_summary_covers_published_projects_only(app, session, redis
         "nhs": 2, "local_authority": 1, "police": 1, "voluntary_and_community": 2}
     assert figures["totals"]["total"] == "43200.50"
     assert (figures["agreed_decisions"], figures["cross_sector_decisions"]) == (3, 2)
+
+
+def test_the_summary_page_breaks_down_sensitive_amounts_only_for_people_of_the_project(app, client_for, session, redis):
+    project, _, people = build_partnership(published=True)
+    session.commit()
+    run_worker(app)
+
+    outsider_page = client_for(None).get(f"/projects/{project.slug}/summary").get_data(as_text=True)
+    member_page = client_for(people["B"]).get(f"/projects/{project.slug}/summary").get_data(as_text=True)
+    for page in (outsider_page, member_page):
+        assert "£43,200.50" in page  # totals include the commercially sensitive decision
+        assert "3 of 3" not in page and "2 of 3 agreed decisions" in page
+    outsider_row = outsider_page.split("A Hospitals Trust")[1].split("</tr>")[0]
+    member_row = member_page.split("A Hospitals Trust")[1].split("</tr>")[0]
+    assert "£10,000" in outsider_row and "£30,000" not in outsider_row
+    assert "£30,000" in member_row
+    assert "£24,000 of the total comes from commercially sensitive decisions" in outsider_page
+    assert "commercially sensitive decisions" not in member_page

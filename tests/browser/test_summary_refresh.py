@@ -42,8 +42,11 @@ def test_the_summary_section_refreshes_itself_once_a_worker_has_computed_it(page
     expect(section).to_contain_text("Computed less than a minute ago", timeout=60_000)
     expect(section).to_contain_text("Put in by partners")
     assert page.url == project_page  # refreshed in place, not reloaded
+    assert_accessible()
 
     section.get_by_role("link", name="See the whole contribution summary").click()
     expect(page.get_by_role("heading", name="Across boundaries")).to_be_visible()
+    expect(page.get_by_role("img", name="Bar chart of cash, staff time and in-kind contributions by sector. "
+                                        "The table below gives the same figures.")).to_be_visible()
     expect(page.get_by_role("table", name="Agreed decisions each pair of sectors funded together, and those decisions' value")).to_be_visible()
     assert_accessible()

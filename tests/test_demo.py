@@ -93,6 +93,7 @@ def test_every_demo_project_has_indicators_with_two_to_three_years_of_monthly_fi
             assert 24 <= len(periods) <= 36 and len({(p.year, p.month) for p in periods}) == len(periods)
     wirral = session.scalar(select(Indicator).where(Indicator.name == "Food bank parcels given out in Birkenhead"))
     assert wirral.baseline_value == 9000 and wirral.measurements[4].value > 13000
+    assert [decision.title for decision in wirral.decisions] == ["A second food bank distribution point in Birkenhead"]
     cornwall = session.scalar(select(Project).where(Project.slug == "food-and-wellbeing-cornwall"))
     page = client.get(f"/projects/{cornwall.slug}").get_data(as_text=True)
     assert "Households using food banks" in page and "Community cafes open" in page

@@ -223,3 +223,36 @@ def test_an_indicator_of_another_project_is_not_found(client_for, session, partn
     session.commit()
     response = client_for(partnership["lead"]).get(f"/projects/{partnership['project'].slug}/indicators/{indicator.id}")
     assert response.status_code == 404
+
+
+def test_decisions_linked_to_an_indicator_show_the_funding_aimed_at_it(client_for, session, partnership):
+    from localvision.models import DecisionIndicator, DecisionStatus
+
+    project = partnership["project"]
+    indicator = factories.indicator(project, name="Food parcels", owner=partnership["food_bank"])
+    pantry = factories.decision(project, partnership["lead"], title="Fund a community pantry", status=DecisionStatus.AGREED)
+    factories.contribution(pantry, partnership["lead"], "12000.00")
+    factories.contribution(pantry, partnership["volunteer"], "3000.50")
+    cafe = factories.decision(project, partnership["volunteer"], title="Open a community cafe")
+    factories.contribution(cafe, partnership["volunteer"], "4000.00")
+    elsewhere = factories.decision(factories.project(lead=partnership["lead"]), partnership["lead"])
+    session.commit()
+    url = f"/projects/{project.slug}/indicators/{indicator.id}"
+
+    assert client_for(partnership["nurse"]).post(f"{url}/decisions", data={"decision_ids": [pantry.id]}).status_code == 403
+    refused = client_for(partnership["volunteer"]).post(f"{url}/decisions", data={"decision_ids": [elsewhere.id]})
+    assert refused.status_code == 400 and "is not a valid choice" in refused.get_data(as_text=True)
+
+    client = client_for(partnership["volunteer"])
+    assert client.post(f"{url}/decisions", data={"decision_ids": [pantry.id, cafe.id]}).status_code == 302
+    page = client_for(partnership["nurse"]).get(url).get_data(as_text=True)
+    assert "£15,000.50 committed in agreed decisions; £4,000 more proposed in decisions still open" in page
+    assert "Fund a community pantry" in page and "Open a community cafe" in page
+    decision_page = client.get(f"/projects/{project.slug}/decisions/{pantry.id}").get_data(as_text=True)
+    assert "Outcome indicators it aims to move" in decision_page and "Food parcels" in decision_page.split("aims to move")[1]
+
+    client.post(f"{url}/decisions", data={"decision_ids": [cafe.id]})
+    assert session.scalars(select(DecisionIndicator.decision_id)).all() == [cafe.id]
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "DecisionIndicator")
+                              .order_by(AuditEvent.id)).all()
+    assert actions == ["linked", "linked", "unlinked"]

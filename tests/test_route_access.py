@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "indicators.upload": (PROJECT_MEMBER, "GET"),
     "indicators.import_preview": (PROJECT_MEMBER, "GET"),
     "indicators.confirm_import": (PROJECT_MEMBER, "POST"),
+    "indicators.link_decisions": (PROJECT_LEAD, "POST"),
     "admin.status": (ADMIN, "GET"),
     "admin.round_trip": (ADMIN, "POST"),
     "admin.round_trip_result": (ADMIN, "GET"),

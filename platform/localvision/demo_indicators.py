@@ -14,6 +14,8 @@ from sqlalchemy import insert, select
 
 from localvision.extensions import db
 from localvision.models import (
+    Decision,
+    DecisionIndicator,
     Direction,
     Frequency,
     Indicator,
@@ -109,6 +111,21 @@ INDICATORS = [
                   "Trust waiting list", ("50", "44", "37", "34"), "1.5"),
 ]
 
+# Which demonstration decisions aim to move which indicators: (decision, indicator).
+DECISION_LINKS = [
+    ("Fund a night-time street outreach team for a year", "People reached by night-time outreach who enter treatment"),
+    ("Fund a night-time street outreach team for a year", "Alcohol-related A&E attendances, 10pm to 4am"),
+    ("Pilot an alcohol recovery space on Friday and Saturday nights", "Alcohol-related A&E attendances, 10pm to 4am"),
+    ("Extend street-cleaning hours in the city centre", "Street-cleaning call-outs for drinking litter"),
+    ("Pool a budget for a multi-agency alcohol liaison post", "Alcohol-related A&E attendances, 10pm to 4am"),
+    ("Fund three community cafes using surplus food", "Community cafes open"),
+    ("Fund three community cafes using surplus food", "Households using food banks"),
+    ("A second food bank distribution point in Birkenhead", "Food bank parcels given out in Birkenhead"),
+    ("Carers' breaks in the Better Care Fund plan", "Pooled budget spent on prevention"),
+    ("Co-design workshops with carers and Healthwatch", "Carers who feel listened to"),
+]
+
+
 def month(index: int) -> date:
     months = FIRST_MONTH.month - 1 + index
     return date(FIRST_MONTH.year + months // 12, months % 12 + 1, 1)
@@ -130,6 +147,7 @@ def monthly_values(spec: DemoIndicator) -> list[Decimal]:
 
 
 def load_demo_indicators() -> None:
+    """Add the demonstration indicators, after the decisions they are linked to (the caller commits)."""
     projects = {project.slug: project for project in db.session.scalars(select(Project))}
     organisations = {organisation.name: organisation for organisation in db.session.scalars(select(Organisation))}
     for spec in INDICATORS:
@@ -149,3 +167,9 @@ def load_demo_indicators() -> None:
              "entered_by_id": entered_by}
             for index, value in enumerate(monthly_values(spec))
         ])
+
+    db.session.flush()
+    decisions = {decision.title: decision.id for decision in db.session.scalars(select(Decision))}
+    indicators = {indicator.name: indicator.id for indicator in db.session.scalars(select(Indicator))}
+    db.session.add_all(DecisionIndicator(decision_id=decisions[decision], indicator_id=indicators[indicator])
+                       for decision, indicator in DECISION_LINKS)

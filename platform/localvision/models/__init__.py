@@ -12,7 +12,15 @@ from localvision.models.decisions import (
     DecisionStatus,
     Position,
 )
-from localvision.models.indicators import Direction, Frequency, Indicator, Measurement, MeasurementRevision, Unit
+from localvision.models.indicators import (
+    DecisionIndicator,
+    Direction,
+    Frequency,
+    Indicator,
+    Measurement,
+    MeasurementRevision,
+    Unit,
+)
 from localvision.models.measurement_imports import ImportStatus, MeasurementImport
 from localvision.models.organisations import Organisation, Sector
 from localvision.models.projects import (
@@ -36,6 +44,7 @@ __all__ = [
     "ContributionKind",
     "Decision",
     "DecisionCategory",
+    "DecisionIndicator",
     "DecisionRule",
     "DecisionStance",
     "DecisionStatus",

@@ -12,6 +12,7 @@ from localvision.models.base import Base, ExactDecimal, LabelledEnum, created_at
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
+    from localvision.models.decisions import Decision
     from localvision.models.organisations import Organisation
     from localvision.models.projects import Project
 
@@ -69,6 +70,8 @@ class Indicator(Base):
     measurements: Mapped[list["Measurement"]] = relationship(
         back_populates="indicator", order_by="Measurement.period", cascade="all, delete-orphan"
     )
+    # The joint decisions that aim to move this indicator.
+    decisions: Mapped[list["Decision"]] = relationship(secondary="decision_indicators", order_by="Decision.opens_on")
 
     def __repr__(self) -> str:
         return f"<Indicator {self.name!r}>"
@@ -116,3 +119,15 @@ class MeasurementRevision(Base):
     entered_by: Mapped["User | None"] = relationship(foreign_keys=[entered_by_id])
     replaced_by: Mapped["User | None"] = relationship(foreign_keys=[replaced_by_id])
 
+
+
+class DecisionIndicator(Base):
+    """A joint decision linked to an outcome indicator it aims to move."""
+
+    __tablename__ = "decision_indicators"
+    __table_args__ = (UniqueConstraint("decision_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
+    linked_at: Mapped[datetime] = created_at_column()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -13,7 +14,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from localvision.domain.measurement_csv import MAX_DECIMAL_PLACES, NOTE_LIMIT, SOURCE_LIMIT, parse_period, parse_value
@@ -153,3 +162,9 @@ class ToleranceForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField("CSV file", widget=GovFileInput(), validators=[FileRequired(message="Choose a CSV file")])
     submit = SubmitField("Check the file", widget=GovSubmitInput())
+
+
+class DecisionLinksForm(FlaskForm):
+    decision_ids = SelectMultipleField("Joint decisions that aim to move this indicator", widget=GovCheckboxesInput(),
+                                       coerce=int, description="Select all that apply")
+    submit = SubmitField("Save linked decisions", widget=GovSubmitInput())

@@ -15,10 +15,13 @@ from localvision.access import Access, ProjectContext, project_context
 from localvision.domain.measurement_csv import format_period, indicator_key
 from localvision.domain.progress import Point, trajectory_value
 from localvision.extensions import db
+from localvision.indicator_decisions import funding_aimed_at, indicators_aimed_at
 from localvision.indicator_progress import goal_of, progress_of, summaries
 from localvision.jobs.measurement_import import job_id_for
 from localvision.measurement_import import apply_import, create_import, planned_summary, runs_in_background
 from localvision.models import (
+    Decision,
+    DecisionIndicator,
     Direction,
     Frequency,
     ImportStatus,
@@ -33,6 +36,7 @@ from localvision.redis_connection import get_redis
 from localvision.web.indicators import blueprint
 from localvision.web.indicators.forms import (
     CorrectionForm,
+    DecisionLinksForm,
     ImportForm,
     IndicatorForm,
     MeasurementForm,
@@ -61,8 +65,8 @@ def format_indicator_value(value: Decimal | None, indicator: Indicator, signed: 
     return f"{sign}{number}{UNIT_SUFFIXES.get(indicator.unit, '')}"
 
 
-@blueprint.app_template_filter("percent")
-def format_percent(value: Decimal | None, signed: bool = False) -> str:
+@blueprint.app_template_filter("indicator_percent")
+def format_indicator_percent(value: Decimal | None, signed: bool = False) -> str:
     if value is None:
         return ""
     return f"{value:{'+' if signed else ''},.1f}%"
@@ -71,6 +75,11 @@ def format_percent(value: Decimal | None, signed: bool = False) -> str:
 @blueprint.app_template_global("indicator_summaries")
 def indicator_summaries(project: Project):  # type: ignore[no-untyped-def]
     return summaries(project)
+
+
+@blueprint.app_template_global("indicators_aimed_at")
+def decision_indicator_summaries(decision: Decision):  # type: ignore[no-untyped-def]
+    return indicators_aimed_at(decision)
 
 
 def may_edit(context: ProjectContext, indicator: Indicator) -> bool:
@@ -238,7 +247,19 @@ def chart_data(indicator: Indicator, measurements: list[Measurement]) -> dict:
     }
 
 
-def _show_page(context: ProjectContext, indicator: Indicator, form: MeasurementForm, status: int = 200):
+def _links_form(context: ProjectContext, indicator: Indicator, formdata: bool = False) -> DecisionLinksForm:
+    form = DecisionLinksForm() if formdata else DecisionLinksForm(formdata=None)
+    decisions = db.session.scalars(select(Decision).where(Decision.project_id == context.project.id)
+                                   .order_by(Decision.opens_on.desc(), Decision.id.desc())).all()
+    form.decision_ids.choices = [(decision.id, f"{decision.title} ({decision.status.label.lower()})")
+                                 for decision in decisions]
+    if not formdata:
+        form.decision_ids.data = [decision.id for decision in indicator.decisions]
+    return form
+
+
+def _show_page(context: ProjectContext, indicator: Indicator, form: MeasurementForm, status: int = 200,
+               links_form: DecisionLinksForm | None = None):
     measurements = db.session.scalars(
         select(Measurement).where(Measurement.indicator_id == indicator.id).order_by(Measurement.period)
         .options(selectinload(Measurement.entered_by),
@@ -246,6 +267,7 @@ def _show_page(context: ProjectContext, indicator: Indicator, form: MeasurementF
                  selectinload(Measurement.revisions).selectinload(MeasurementRevision.replaced_by))
     ).all()
     points = [Point(m.period, m.value) for m in measurements]
+    editable = may_edit(context, indicator)
     goal = goal_of(indicator)
     expected = {}
     if goal.baseline is not None and goal.target is not None:
@@ -253,8 +275,9 @@ def _show_page(context: ProjectContext, indicator: Indicator, form: MeasurementF
     return render_template(
         "indicators/show.html", context=context, project=context.project, indicator=indicator,
         measurements=measurements, expected=expected, progress=progress_of(indicator, points),
-        chart=chart_data(indicator, measurements), form=form, may_edit=may_edit(context, indicator),
-        corrected=[m for m in measurements if m.revisions],
+        chart=chart_data(indicator, measurements), form=form, may_edit=editable,
+        corrected=[m for m in measurements if m.revisions], funding=funding_aimed_at(indicator),
+        links_form=links_form or (_links_form(context, indicator) if editable else None),
     ), status
 
 
@@ -325,6 +348,37 @@ def correct_measurement(slug: str, indicator_id: int, measurement_id: int):
         return redirect(url_for("indicators.show", slug=slug, indicator_id=indicator.id) + "#measurements")
     return render_template("indicators/correct.html", context=context, project=context.project, indicator=indicator,
                            measurement=measurement, form=form)
+
+
+@blueprint.route("/<int:indicator_id>/decisions", methods=["POST"])
+@login_required
+def link_decisions(slug: str, indicator_id: int):
+    context = project_context(slug, Access.MEMBER)
+    indicator = _indicator(context.project, indicator_id)
+    if not may_edit(context, indicator):
+        abort(403)
+    form = _links_form(context, indicator, formdata=True)
+    if not form.validate_on_submit():
+        return _show_page(context, indicator, MeasurementForm(formdata=None), status=400, links_form=form)
+    linked = {decision.id: decision for decision in indicator.decisions}
+    chosen = set(form.decision_ids.data or [])
+    titles = dict(form.decision_ids.choices)
+    for decision_id in sorted(chosen - linked.keys()):
+        link = DecisionIndicator(decision_id=decision_id, indicator_id=indicator.id)
+        db.session.add(link)
+        audit.record("linked", link, actor=current_user, project=context.project,
+                     label=f"{titles[decision_id]} aims to move {indicator.name}",
+                     after={"decision_id": decision_id, "indicator": indicator.name})
+    for decision_id in sorted(linked.keys() - chosen):
+        link = db.session.scalar(select(DecisionIndicator).where(DecisionIndicator.decision_id == decision_id,
+                                                                 DecisionIndicator.indicator_id == indicator.id))
+        audit.record("unlinked", link, actor=current_user, project=context.project,
+                     label=f"{linked[decision_id].title} no longer linked to {indicator.name}",
+                     before={"decision_id": decision_id, "indicator": indicator.name})
+        db.session.delete(link)
+    db.session.commit()
+    flash("Linked decisions saved", "success")
+    return redirect(url_for("indicators.show", slug=slug, indicator_id=indicator.id) + "#decisions")
 
 
 # CSV import -----------------------------------------------------------------------

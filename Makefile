@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app localvision
 
-.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary
+.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-import
 
 run: install assets
 	$(FLASK) db upgrade
@@ -62,6 +62,11 @@ bench-public: install assets
 bench-summary: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench-summary: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/summary.py
+
+# Times checking and importing 100,000 measurements through the real job on PostgreSQL.
+bench-import: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+bench-import: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/import_measurements.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist

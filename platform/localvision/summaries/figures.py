@@ -19,7 +19,16 @@ from sqlalchemy import case, distinct, func, select, text
 from localvision import indicator_progress
 from localvision.domain import contribution, evenness, progress, vision
 from localvision.extensions import db
-from localvision.models import Organisation, Project, ProjectPartner, Sector, User, VisionPosition, VisionVersion
+from localvision.models import (
+    DecisionIndicator,
+    Organisation,
+    Project,
+    ProjectPartner,
+    Sector,
+    User,
+    VisionPosition,
+    VisionVersion,
+)
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.decisions import Contribution, ContributionKind, Decision, DecisionStatus, Position
 
@@ -142,15 +151,42 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
     agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
     return {**_assemble(organisations, groups, agreed_decisions),
             "vision": _vision_figures(project_id, [row.id for row in partners]),
-            "indicators": _indicator_figures(project_id)}
+            "indicators": _indicator_figures(project_id, agreed_decisions)}
 
 
-def _indicator_figures(project_id: int) -> dict[str, Any]:
-    """How many indicators are on track, at risk, off track or without data."""
+def _indicator_figures(project_id: int, agreed_decisions: int) -> dict[str, Any]:
+    """How many indicators are on track, at risk, off track or without data; how many
+    agreed decisions aim at one; and the money and decisions aimed at each."""
     project = db.session.get(Project, project_id)
-    statuses = Counter(summary.progress.status for summary in indicator_progress.summaries(project))
-    return {"total": sum(statuses.values()),
-            **{status.name.lower(): statuses.get(status, 0) for status in progress.Status}}
+    progress_by_indicator = indicator_progress.summaries(project)
+    statuses = Counter(summary.progress.status for summary in progress_by_indicator)
+    linked = (
+        select(DecisionIndicator.decision_id, DecisionIndicator.indicator_id)
+        .join(Decision, Decision.id == DecisionIndicator.decision_id)
+        .where(_agreed(project_id))
+        .subquery()
+    )
+    linked_decisions = db.session.scalar(select(func.count(distinct(linked.c.decision_id)))) or 0
+    decisions_aimed = dict(db.session.execute(
+        select(linked.c.indicator_id, func.count()).group_by(linked.c.indicator_id)).all())
+    funding_aimed = dict(db.session.execute(
+        select(linked.c.indicator_id, func.sum(Contribution.amount))
+        .join(Contribution, Contribution.decision_id == linked.c.decision_id)
+        .group_by(linked.c.indicator_id)
+    ).all())
+    return {
+        "total": sum(statuses.values()),
+        **{status.name.lower(): statuses.get(status, 0) for status in progress.Status},
+        "linked_decisions": linked_decisions,
+        "linked_decision_share": contribution.share(linked_decisions, agreed_decisions),
+        "aimed_at": [
+            {"id": summary.indicator.id, "name": summary.indicator.name,
+             "status": summary.progress.status.name.lower(),
+             "decisions": decisions_aimed.get(summary.indicator.id, 0),
+             "amount": _money(funding_aimed.get(summary.indicator.id))}
+            for summary in progress_by_indicator
+        ],
+    }
 
 
 def _vision_figures(project_id: int, partner_ids: list[int]) -> dict[str, Any]:

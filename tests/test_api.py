@@ -158,3 +158,17 @@ def test_decision_pages_are_bounded(client, decisions):
         "page": 2, "per_page": 1, "total": 2, "pages": 2}
     response = client.get(f"/api/v1/projects/{decisions.slug}/decisions?status=maybe")
     assert response.status_code == 400 and "status must be one of" in response.get_json()["message"]
+
+
+def test_indicators_come_with_their_measurements(client, session):
+    lead, doctor = factories.council_and_trust()
+    project = factories.two_partner_project(lead, doctor)
+    indicator = factories.indicator(project, name="A&E attendances after midnight")
+    for period, value in (("2024-02-01", "97.5"), ("2024-01-01", "100")):
+        factories.measurement(indicator, period=period, value=value)
+    session.commit()
+    [body] = client.get(f"/api/v1/projects/{project.slug}/indicators").get_json()["data"]
+    assert body["name"] == "A&E attendances after midnight" and body["direction"] == "lower"
+    assert body["baseline"] == {"value": "100", "date": "2024-01-01"} and body["target"] == {"value": "80",
+                                                                                         "date": "2025-01-01"}
+    assert [(m["period"], m["value"]) for m in body["measurements"]] == [("2024-01-01", "100"), ("2024-02-01", "97.5")]

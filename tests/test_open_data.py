@@ -105,3 +105,13 @@ def test_without_grants_there_is_no_package(client, session):
     session.commit()
     response = client.get(f"/projects/{project.slug}/360giving.json")
     assert response.status_code == 404 and "no agreed decision giving cash" in response.get_data(as_text=True)
+
+
+def test_measurements_csv_lists_every_indicators_values(client, partnership, session):
+    indicator = factories.indicator(partnership, name="+Street drinking incidents")
+    factories.measurement(indicator, period="2024-01-01", value="41")
+    factories.measurement(indicator, period="2024-02-01", value="38.5")
+    session.commit()
+    measured = rows(client.get(f"/projects/{partnership.slug}/measurements.csv"))
+    assert [(r["Indicator"], r["Period"], r["Value"]) for r in measured] == [
+        ("'+Street drinking incidents", "2024-01-01", "41"), ("'+Street drinking incidents", "2024-02-01", "38.5")]

@@ -30,6 +30,7 @@ def api_schema(app, client, session):
     factories.contribution(outreach, doctor, "800.00", ContributionKind.STAFF_TIME)
     factories.position(outreach, doctor, DecisionStance.SUPPORT_WITH_CONCERNS, reasons="Staff safety")
     factories.contribution(factories.decision(project, doctor, sensitive=True), doctor, "99.99")
+    factories.measurement(factories.indicator(project, baseline=None), period="2024-03-01", value="-2.75")
     factories.project(lead=lead)
     session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

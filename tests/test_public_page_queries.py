@@ -1,12 +1,14 @@
 """The public project page runs a fixed, small number of SQL statements whatever the
-project's size."""
+project's size: partners, vision, decisions and indicators alike."""
 import contextlib
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import event
 
 import factories
 from localvision.extensions import db
-from localvision.models import Sector
+from localvision.models import DecisionStance, DecisionStatus, Measurement, Sector
 
 STATEMENTS_ALLOWED = 15
 
@@ -28,8 +30,9 @@ def counted_statements():
         event.remove(engine, "before_cursor_execute", count)
 
 
-def build_project(partner_count: int):
-    """A published project whose every partner has endorsed the second of two versions."""
+def build_project(partner_count: int, decision_count: int, indicator_count: int, months: int):
+    """A published project whose every partner endorsed the second of two versions of the
+    vision, with agreed and open decisions and monthly measured indicators."""
     sectors = list(Sector)
     lead = factories.user()
     partners = tuple(factories.organisation(sector=sectors[n % len(sectors)]) for n in range(partner_count - 1))
@@ -40,6 +43,16 @@ def build_project(partner_count: int):
     for person in people:
         factories.vision_position(first, person)
         factories.vision_position(agreed, person)
+    for number in range(decision_count):
+        status = DecisionStatus.AGREED if number % 2 else DecisionStatus.OPEN
+        decision = factories.decision(project, people[number % len(people)], status=status)
+        factories.contribution(decision, people[number % len(people)], "1000.00")
+        factories.position(decision, people[(number + 1) % len(people)], DecisionStance.SUPPORT)
+    for number in range(indicator_count):
+        indicator = factories.indicator(project, name=f"Indicator {number:02d}")
+        db.session.add_all([Measurement(indicator=indicator, period=date(2020 + month // 12, month % 12 + 1, 1),
+                                        value=Decimal(100 - month)) for month in range(months)])
+    db.session.flush()
     return project
 
 
@@ -53,11 +66,12 @@ def statements_for_page(client, slug: str) -> list[str]:
 
 
 def test_page_statements_do_not_grow_with_the_project(client, session):
-    small = build_project(partner_count=2)
-    large = build_project(partner_count=100)
+    small = build_project(partner_count=2, decision_count=1, indicator_count=1, months=1)
+    large = build_project(partner_count=100, decision_count=60, indicator_count=30, months=60)
     session.commit()
     assert len(large.partners) == 100
-    assert "A city centre that is safe at night." in client.get(f"/projects/{large.slug}").get_data(as_text=True)
+    page = client.get(f"/projects/{large.slug}").get_data(as_text=True)
+    assert "A city centre that is safe at night." in page and "Indicator 29" in page and "60 decisions" in page
     small_count = len(statements_for_page(client, small.slug))
     large_statements = statements_for_page(client, large.slug)
     assert len(large_statements) == small_count, "\n".join(large_statements)

@@ -101,6 +101,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "your_work.index": (SIGNED_IN, "GET"),
     "api.vision": (PUBLISHED_ONLY, "GET"),
     "api.decisions": (PUBLISHED_ONLY, "GET"),
+    "api.indicators": (PUBLISHED_ONLY, "GET"),
+    "open_data.measurements": (PROJECT_VIEWER, "GET"),
     "open_data.contributions": (PROJECT_VIEWER, "GET"),
     "open_data.threesixtygiving": (PROJECT_VIEWER, "GET"),
 }

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from localvision.extensions import db
 from localvision.models import (
@@ -18,6 +19,7 @@ from localvision.models import (
     ContributionKind,
     Decision,
     DecisionStatus,
+    Indicator,
     Organisation,
     Phase,
     Project,
@@ -81,8 +83,9 @@ def published_project(slug: str) -> Project | None:
 
 
 def partners_with_organisations(project: Project) -> list[ProjectPartner]:
-    """A project's partners and their organisations in one query, whatever their number."""
-    return list(
+    """A project's partners and their organisations in one query, whatever their number.
+    They also become ``project.partners``, so later readers of it run no query."""
+    partners = list(
         db.session.scalars(
             select(ProjectPartner)
             .join(ProjectPartner.organisation)
@@ -90,6 +93,8 @@ def partners_with_organisations(project: Project) -> list[ProjectPartner]:
             .where(ProjectPartner.project_id == project.id)
         )
     )
+    set_committed_value(project, "partners", partners)
+    return partners
 
 
 def published_project_version(slug: str) -> str | None:
@@ -183,3 +188,15 @@ def agreed_grants(project: Project) -> list[Decision]:
 
 def has_agreed_grants(project: Project) -> bool:
     return db.session.scalar(select(select(Decision.id).where(*_is_public_grant(project)).exists()))
+
+
+def project_indicators(project: Project) -> list[Indicator]:
+    """A project's outcome indicators by name, each with its measurements by period."""
+    return list(
+        db.session.scalars(
+            select(Indicator)
+            .where(Indicator.project_id == project.id)
+            .options(selectinload(Indicator.measurements))
+            .order_by(Indicator.name)
+        )
+    )

@@ -1,5 +1,8 @@
 """The main tasks done with a keyboard alone: every control is reached with Tab and
 worked with Space and Enter, never with a mouse."""
+import re
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
@@ -7,7 +10,17 @@ from sqlalchemy import select
 from localvision import create_app
 from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 from localvision.extensions import db
-from localvision.models import PartnerRole, Project, ProjectMembership, ProjectPartner, ProjectRole, User, VisionVersion
+from localvision.models import (
+    Decision,
+    DecisionCategory,
+    PartnerRole,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    ProjectRole,
+    User,
+    VisionVersion,
+)
 from support import settings_for_tests
 
 pytestmark = pytest.mark.browser
@@ -35,8 +48,8 @@ def sign_in_with_keyboard(page: Page, live_server: str, key: str) -> None:
 
 @pytest.fixture
 def two_partner_project(live_server, live_database_url, tmp_path, request):
-    """A published project of Wirral Public Health (lead) and Birkenhead Food Bank whose
-    first wording of a vision the food bank has not yet endorsed."""
+    """A published project of Wirral Public Health (lead) and Birkenhead Food Bank, with a
+    first wording of a vision and an open decision the food bank has not yet answered."""
     app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": live_database_url}, instance_path=tmp_path)
     slug = f"keyboard-{request.node.name.replace('_', '-')}"
     with app.app_context():
@@ -52,11 +65,35 @@ def two_partner_project(live_server, live_database_url, tmp_path, request):
             ProjectMembership(project=project, user=member, role=ProjectRole.MEMBER),
             VisionVersion(project=project, number=1, text="Food hubs within a short walk of every home.",
                           change_note="First wording", author=lead, organisation=lead.organisation),
+            Decision(project=project, title="Fund a second food hub", rationale="Demand doubled in a year.",
+                     category=DecisionCategory.GRANT, proposer=lead, proposing_organisation=lead.organisation,
+                     opens_on=date.today(), closes_on=date.today() + timedelta(days=14)),
         ])
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return slug
+
+
+def test_a_partner_objects_to_a_decision_with_the_keyboard_alone(page, live_server, two_partner_project):
+    sign_in_with_keyboard(page, live_server, "foodbank")
+    page.goto(f"{live_server}/projects/{two_partner_project}")
+    decision = page.get_by_role("link", name="Fund a second food hub")
+    tab_to(page, decision)
+    page.keyboard.press("Enter")
+    first_choice = page.get_by_label("Support", exact=True)
+    tab_to(page, first_choice)
+    # Arrow keys move through a radio group and choose as they go.
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Object", exact=True)).to_be_checked()
+    tab_to(page, page.get_by_label("Reasons"))
+    page.keyboard.type("We cannot staff a second hub this year.")
+    tab_to(page, page.get_by_role("button", name="Record position"))
+    page.keyboard.press("Enter")
+    row = page.locator("#positions").get_by_role("row", name=re.compile("Birkenhead Food Bank"))
+    expect(row).to_contain_text("Object")
+    expect(row).to_contain_text("We cannot staff a second hub this year.")
 
 
 def test_a_partner_endorses_the_vision_with_the_keyboard_alone(page, live_server, two_partner_project):

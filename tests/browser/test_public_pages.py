@@ -11,8 +11,17 @@ PLYMOUTH = PROJECTS[0].slug
 
 def test_public_pages_pass_wcag_22_aa(page, live_server, assert_accessible):
     for path in ("/projects", "/projects?q=food&sector=nhs&phase=deliver", "/projects?sector=unknown",
-                 "/accessibility", f"/projects/{PLYMOUTH}"):
+                 "/accessibility", f"/projects/{PLYMOUTH}", f"/projects/{PLYMOUTH}/decisions",
+                 f"/projects/{PLYMOUTH}/indicators"):
         page.goto(live_server + path)
+        assert_accessible()
+
+
+def test_a_visitors_decision_and_indicator_pages_pass_wcag_22_aa(page, live_server, assert_accessible):
+    for listing in (f"/projects/{PLYMOUTH}/decisions", f"/projects/{PLYMOUTH}/indicators"):
+        page.goto(live_server + listing)
+        page.locator(f"main a[href^='{listing}/']").first.click()
+        page.wait_for_url(re.compile(re.escape(live_server + listing) + r"/\d+$"))
         assert_accessible()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 
 from localvision.domain.decisions import totals
-from localvision.models import Decision, Organisation, Project, ProjectPartner
+from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner
 from localvision.published import details_public, open_data_licence
 from localvision.web.vision.state import AgreedVision
 from localvision.domain.partner_groups import partners_by_sector
@@ -124,4 +124,33 @@ def decision(decision: Decision) -> dict[str, Any]:
             for p in sorted(decision.current_positions().values(), key=lambda p: p.organisation.name)
         ],
         "links": {"html": url_for("decisions.show", slug=decision.project.slug, decision_id=decision.id, _external=True)},
+    }
+
+
+def measured(value: Decimal | None) -> str | None:
+    """A measured value exactly as stored, without trailing zeros or exponents."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def indicator(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "id": indicator.id,
+        "name": indicator.name,
+        "description": indicator.description,
+        "unit": indicator.unit.value,
+        "decimal_places": indicator.decimal_places,
+        "direction": indicator.direction.value,
+        "frequency": indicator.frequency.value,
+        "source": indicator.source,
+        "owner": _organisation(indicator.owner_organisation),
+        "baseline": {"value": measured(indicator.baseline_value),
+                     "date": indicator.baseline_date.isoformat() if indicator.baseline_date else None},
+        "target": {"value": measured(indicator.target_value),
+                   "date": indicator.target_date.isoformat() if indicator.target_date else None},
+        "measurements": [
+            {"period": m.period.isoformat(), "value": measured(m.value), "source": m.source, "note": m.note}
+            for m in indicator.measurements
+        ],
+        "links": {"html": url_for("indicators.show", slug=indicator.project.slug, indicator_id=indicator.id,
+                                  _external=True)},
     }

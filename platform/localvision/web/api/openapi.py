@@ -12,10 +12,13 @@ from localvision.models import (
     DecisionRule,
     DecisionStance,
     DecisionStatus,
+    Direction,
+    Frequency,
     PartnerRole,
     Phase,
     Sector,
     Stance,
+    Unit,
 )
 
 PREFIX = "/api/v1"
@@ -197,10 +200,61 @@ def _decision_schemas() -> dict[str, Any]:
     }
 
 
+def _indicator_schemas() -> dict[str, Any]:
+    value = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
+             "description": "A decimal number, exactly as measured"}
+    optional_value = {**value, "type": ["string", "null"]}
+    dated = {"type": "object", "required": ["value", "date"],
+             "properties": {"value": optional_value, "date": {"type": ["string", "null"], "format": "date"}}}
+    return {
+        "Indicator": {
+            "type": "object",
+            "required": ["id", "name", "description", "unit", "decimal_places", "direction", "frequency", "source",
+                         "owner", "baseline", "target", "measurements", "links"],
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "description": {"type": "string"},
+                "unit": {"type": "string", "enum": [unit.value for unit in Unit]},
+                "decimal_places": {"type": "integer", "minimum": 0},
+                "direction": {"type": "string", "enum": [direction.value for direction in Direction]},
+                "frequency": {"type": "string", "enum": [frequency.value for frequency in Frequency]},
+                "source": {"type": "string"},
+                "owner": {
+                    "type": "object",
+                    "required": ["organisation_id", "name", "sector"],
+                    "properties": {"organisation_id": {"type": "integer"}, "name": {"type": "string"},
+                                   "sector": {"type": "string", "enum": [sector.value for sector in Sector]}},
+                },
+                "baseline": dated,
+                "target": dated,
+                "measurements": {
+                    "type": "array",
+                    "description": "Current values, oldest period first",
+                    "items": {
+                        "type": "object",
+                        "required": ["period", "value", "source", "note"],
+                        "properties": {"period": DATE, "value": value, "source": {"type": "string"},
+                                       "note": {"type": "string"}},
+                    },
+                },
+                "links": {"type": "object", "required": ["html"],
+                          "properties": {"html": {"type": "string", "format": "uri"}}},
+            },
+        },
+        "IndicatorList": {
+            "type": "object",
+            "required": ["data", "licence"],
+            "properties": {"data": {"type": "array", "items": _ref("Indicator")}, "licence": _ref("Licence")},
+        },
+    }
+
+
 def _schemas() -> dict[str, Any]:
     url = {"type": "string", "format": "uri"}
     return {
         **_decision_schemas(),
+        **_indicator_schemas(),
         "Error": {
             "type": "object",
             "required": ["error", "message"],
@@ -358,6 +412,8 @@ def openapi_document() -> dict[str, Any]:
                                                                       "PartnerList", "listPartners"),
             f"{PREFIX}/projects/{{slug}}/vision": _project_operation("The shared vision the partners agreed",
                                                                     "VisionDocument", "getVision"),
+            f"{PREFIX}/projects/{{slug}}/indicators": _project_operation(
+                "A project's outcome indicators with their measurements", "IndicatorList", "listIndicators"),
             f"{PREFIX}/projects/{{slug}}/decisions": {
                 "get": {
                     "operationId": "listDecisions",

@@ -15,6 +15,7 @@ from localvision.published import (
     open_data_licence,
     partners_with_organisations,
     project_decisions,
+    project_indicators,
     published_project,
     published_project_version,
     published_projects,
@@ -182,3 +183,10 @@ def decisions(slug: str):
     project = _published_or_404(slug)
     results = db.paginate(project_decisions(project, statuses), page=page, per_page=per_page, error_out=False)
     return _page_of([documents.decision(decision) for decision in results.items], results, page, per_page, slug=slug)
+
+
+@blueprint.route("/projects/<slug>/indicators")
+@revalidated(published_project_version)
+def indicators(slug: str):
+    project = _published_or_404(slug)
+    return jsonify(data=[documents.indicator(item) for item in project_indicators(project)], licence=open_data_licence())

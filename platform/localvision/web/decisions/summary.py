@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from localvision.extensions import db
 from localvision.models import Contribution, Decision, DecisionStatus, Project
@@ -31,8 +32,10 @@ def decision_summary(project: Project, latest: int = 5) -> DecisionSummary:
         select(func.coalesce(func.sum(Contribution.amount), 0)).join(Contribution.decision)
         .where(Decision.project_id == project.id, Decision.status == DecisionStatus.AGREED)
     )
+    # The overview shows titles and statuses only: proposers are not loaded with them.
     recent = db.session.scalars(
         select(Decision).where(Decision.project_id == project.id)
+        .options(lazyload(Decision.proposer), lazyload(Decision.proposing_organisation))
         .order_by(Decision.opens_on.desc(), Decision.id.desc()).limit(latest)
     ).all()
     return DecisionSummary({status: counts.get(status, 0) for status in DecisionStatus},

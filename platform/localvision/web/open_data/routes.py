@@ -8,7 +8,8 @@ from flask import Response, abort, jsonify
 from localvision.access import Access, project_context
 from localvision.csv_safety import csv_text
 from localvision.http_caching import revalidated
-from localvision.published import agreed_grants, project_contributions, published_project_version
+from localvision.published import agreed_grants, project_contributions, project_indicators, published_project_version
+from localvision.web.api.documents import measured
 from localvision.web.open_data import blueprint
 from localvision.web.open_data.threesixtygiving import data_package
 
@@ -31,6 +32,20 @@ def contributions(slug: str):
         for c in project_contributions(context.project, context.is_member)
     ]
     return _csv(csv_text(header, rows), f"{slug}-contributions.csv")
+
+
+@blueprint.route("/measurements.csv")
+@revalidated(published_project_version)
+def measurements(slug: str):
+    context = project_context(slug, Access.VIEWER)
+    header = ["Indicator", "Unit", "Higher or lower is better", "Period", "Value", "Source", "Note"]
+    rows = [
+        [indicator.name, indicator.unit.label, indicator.direction.label, m.period.isoformat(), measured(m.value),
+         m.source, m.note]
+        for indicator in project_indicators(context.project)
+        for m in indicator.measurements
+    ]
+    return _csv(csv_text(header, rows), f"{slug}-measurements.csv")
 
 
 @blueprint.route("/360giving.json")

@@ -33,6 +33,8 @@ def downloads(project: Project) -> list[Download]:
         Download("Joint decisions with contributions and positions", url_for("api.decisions", slug=project.slug),
                  "JSON"),
         Download("Contributions to decisions", url_for("open_data.contributions", slug=project.slug), "CSV"),
+        Download("Outcome indicators with their measurements", url_for("api.indicators", slug=project.slug), "JSON"),
+        Download("Measurements of outcome indicators", url_for("open_data.measurements", slug=project.slug), "CSV"),
     ]
     # The 360Giving standard has no empty package: it is offered once there is a grant.
     if has_agreed_grants(project):

@@ -1,3 +1,5 @@
+import html
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -159,9 +161,11 @@ def test_indicator_page_has_chart_data_and_a_full_table(client_for, session, par
         factories.measurement(indicator, period=f"2024-0{month}-01", value=value)
     session.commit()
     page = client_for(partnership["lead"]).get(f"/projects/{project.slug}/indicators/{indicator.id}").get_data(as_text=True)
-    chart = re.search(r"data-indicator-chart='([^']+)'", page).group(1)
-    assert '"baseline": 100.0' in chart and '"target": 80.0' in chart
-    assert '"measurements": [null, 98.0, 97.0, 99.0, null]' in chart
+    chart = json.loads(html.unescape(re.search(r"data-indicator-chart='([^']+)'", page).group(1)))
+    # Days since 1 January 1970: 1 January 2024 is day 19723, 31 December 2024 day 20088.
+    assert chart["measurements"] == [{"x": 19754, "y": 98.0}, {"x": 19783, "y": 97.0}, {"x": 19814, "y": 99.0}]
+    assert chart["baseline"] == [{"x": 19723, "y": 100.0}, {"x": 20088, "y": 100.0}]
+    assert chart["trajectory"] == [{"x": 19723, "y": 100.0}, {"x": 20088, "y": 80.0}]
     assert "dist/chart.umd.min.js" in page and "js/indicator-chart.js" in page
     table = page.split('<table class="govuk-table app-measurements-table">')[1].split("</table>")[0]
     assert table.count("<tr") == 4 and "1 April 2024" in table

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -47,8 +47,13 @@ INDICATOR_FIELDS = ("name", "description", "unit", "decimal_places", "direction"
                     "target_value", "target_date", "source", "frequency", "owner_organisation_id")
 MEASUREMENT_FIELDS = ("period", "value", "note", "source")
 
+EPOCH = date(1970, 1, 1)
 UNIT_SUFFIXES = {Unit.RATE_PER_1000: " per 1,000", Unit.RATE_PER_100000: " per 100,000", Unit.DAYS: " days",
                  Unit.MINUTES: " minutes", Unit.PERCENTAGE: "%"}
+
+
+def day_number(period: date) -> int:
+    return (period - EPOCH).days
 
 
 @blueprint.app_template_filter("indicator_value")
@@ -224,25 +229,28 @@ def edit(slug: str, indicator_id: int):
 
 
 def chart_data(indicator: Indicator, measurements: list[Measurement]) -> dict:
-    """What the chart script draws: the same figures as the table, as plain numbers."""
+    """What the chart script draws: the same figures as the table, as plain numbers, on a
+    time axis counted in days since 1 January 1970 so that uneven gaps stay uneven."""
     goal = goal_of(indicator)
-    periods = sorted({m.period for m in measurements}
-                     | {point.period for point in (goal.baseline, goal.target) if point is not None})
-    by_period = {m.period: m.value for m in measurements}
+    ends = [point for point in (goal.baseline, goal.target) if point is not None]
+    days = [day_number(m.period) for m in measurements] + [day_number(point.period) for point in ends]
+    first, last = min(days), max(days)
 
-    def plain(value: Decimal | None) -> float | None:
-        return None if value is None else float(value)
+    def level(value: Decimal | None) -> list[dict]:
+        return [] if value is None else [{"x": first, "y": float(value)}, {"x": last, "y": float(value)}]
 
     trajectory = []
     if goal.baseline is not None and goal.target is not None:
-        trajectory = [plain(trajectory_value(goal.baseline, goal.target, period)) for period in periods]
+        trajectory = [{"x": day_number(point.period), "y": float(point.value)} for point in ends]
+        if last > trajectory[-1]["x"]:
+            trajectory.append({"x": last, "y": float(goal.target.value)})
     return {
-        "name": indicator.name,
-        "labels": [format_period(period) for period in periods],
-        "measurements": [plain(by_period.get(period)) for period in periods],
+        "from": first,
+        "to": last,
+        "measurements": [{"x": day_number(m.period), "y": float(m.value)} for m in measurements],
         "trajectory": trajectory,
-        "baseline": plain(indicator.baseline_value),
-        "target": plain(indicator.target_value),
+        "baseline": level(indicator.baseline_value),
+        "target": level(indicator.target_value),
         "decimalPlaces": indicator.decimal_places,
     }
 

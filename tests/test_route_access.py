@@ -102,6 +102,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "api.vision": (PUBLISHED_ONLY, "GET"),
     "api.decisions": (PUBLISHED_ONLY, "GET"),
     "api.indicators": (PUBLISHED_ONLY, "GET"),
+    "api.summary": (PUBLISHED_ONLY, "GET"),
     "open_data.measurements": (PROJECT_VIEWER, "GET"),
     "open_data.contributions": (PROJECT_VIEWER, "GET"),
     "open_data.threesixtygiving": (PROJECT_VIEWER, "GET"),

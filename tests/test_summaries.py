@@ -278,3 +278,20 @@ def test_the_summary_page_breaks_down_sensitive_amounts_only_for_people_of_the_p
     assert "£30,000" in member_row
     assert "£24,000 of the total comes from commercially sensitive decisions" in outsider_page
     assert "commercially sensitive decisions" not in member_page
+
+
+def test_the_open_data_api_gives_the_public_figures(app, client_for, session, redis):
+    project, _, _ = build_partnership(published=True)
+    session.commit()
+    client = client_for(None)
+    waiting = client.get(f"/api/v1/projects/{project.slug}/summary").json["data"]
+    assert waiting == {"computed_at": None, "pending": True, "figures": None}
+
+    run_worker(app)
+    data = client.get(f"/api/v1/projects/{project.slug}/summary").json["data"]
+    assert data["pending"] is False and data["computed_at"]
+    figures = data["figures"]
+    assert figures["totals"]["total"] == "43200.50" and figures["undisclosed_total"] == "24000.00"
+    by_org = {entry["name"]: entry for entry in figures["organisations"]}
+    assert by_org["A Hospitals Trust"]["amounts"]["total"] == "10000.00"  # the sensitive £20,000 is not broken down
+    assert "disclosed_amounts" not in by_org["A Hospitals Trust"]

@@ -313,6 +313,18 @@ def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contributio
     }
 
 
+def for_the_public(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures as people outside the project see them: commercially sensitive
+    decisions count in totals but are not broken down by organisation or sector."""
+
+    def disclosed(entry: dict[str, Any]) -> dict[str, Any]:
+        shown = {key: value for key, value in entry.items() if key != "disclosed_amounts"}
+        return {**shown, "amounts": entry["disclosed_amounts"]}
+
+    return {**figures, "organisations": [disclosed(entry) for entry in figures["organisations"]],
+            "sectors": [disclosed(entry) for entry in figures["sectors"]]}
+
+
 def platform_figures() -> dict[str, Any]:
     """Across published projects: partners by sector, pooled totals and the cross-boundary share."""
     published = Project.is_published.is_(True)

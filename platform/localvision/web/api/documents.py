@@ -8,8 +8,9 @@ from typing import Any
 from flask import url_for
 
 from localvision.domain.decisions import totals
-from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner
+from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
 from localvision.published import details_public, open_data_licence
+from localvision.summaries.figures import for_the_public
 from localvision.web.vision.state import AgreedVision
 from localvision.domain.partner_groups import partners_by_sector
 
@@ -153,4 +154,14 @@ def indicator(indicator: Indicator) -> dict[str, Any]:
         ],
         "links": {"html": url_for("indicators.show", slug=indicator.project.slug, indicator_id=indicator.id,
                                   _external=True)},
+    }
+
+
+def contribution_summary(summary: ProjectSummary | None) -> dict[str, Any]:
+    """The latest snapshot as the public sees it, with when it was computed and whether
+    a newer one is on its way."""
+    return {
+        "computed_at": _timestamp(summary.computed_at) if summary else None,
+        "pending": summary is None or summary.is_pending,
+        "figures": for_the_public(summary.figures) if summary and summary.figures else None,
     }

@@ -250,11 +250,119 @@ def _indicator_schemas() -> dict[str, Any]:
     }
 
 
+def _summary_schemas() -> dict[str, Any]:
+    pounds = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": "Pounds, exact to the penny"}
+    share = {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+             "description": "A fraction from 0 to 1; null when there is nothing to take a share of"}
+    sector = {"type": "string", "enum": [sector.value for sector in Sector]}
+    amounts = {
+        "type": "object",
+        "required": ["cash", "staff_time", "in_kind", "total", "share"],
+        "properties": {"cash": pounds, "staff_time": pounds, "in_kind": pounds, "total": pounds, "share": share},
+    }
+    counts = {name: {"type": "integer", "minimum": 0}
+              for name in ("decisions_cofunded", "decisions_proposed", "actions_owned", "actions_done",
+                           "actions_overdue")}
+    figures = {
+        "type": "object",
+        "description": "Contributions count once their decision is agreed. Commercially sensitive decisions count "
+                       "in totals (see undisclosed_total) but are not broken down by organisation or sector.",
+        "required": ["totals", "undisclosed_total", "organisations", "sectors", "agreed_decisions",
+                     "cross_sector_decisions", "cross_sector_share", "sector_pairs", "evenness", "partners",
+                     "contributing_partners", "contributing_partner_share", "vision", "indicators"],
+        "properties": {
+            "totals": amounts,
+            "undisclosed_total": pounds,
+            "organisations": {"type": "array", "items": {
+                "type": "object",
+                "required": ["id", "name", "sector", "is_partner", "amounts", "positions_recorded", "could_respond",
+                             "response_share", *counts],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "sector": sector,
+                               "is_partner": {"type": "boolean"}, "amounts": amounts,
+                               "positions_recorded": {"type": "integer", "minimum": 0},
+                               "could_respond": {"type": "integer", "minimum": 0}, "response_share": share,
+                               **counts},
+            }},
+            "sectors": {"type": "array", "items": {
+                "type": "object",
+                "required": ["sector", "label", "organisations", "partners", "amounts", *counts],
+                "properties": {"sector": sector, "label": {"type": "string"},
+                               "organisations": {"type": "integer", "minimum": 0},
+                               "partners": {"type": "integer", "minimum": 0}, "amounts": amounts, **counts},
+            }},
+            "agreed_decisions": {"type": "integer", "minimum": 0},
+            "cross_sector_decisions": {"type": "integer", "minimum": 0,
+                                       "description": "Agreed decisions funded by two or more sectors"},
+            "cross_sector_share": share,
+            "sector_pairs": {"type": "array", "items": {
+                "type": "object",
+                "required": ["sectors", "decisions", "amount"],
+                "properties": {"sectors": {"type": "array", "items": sector, "minItems": 2, "maxItems": 2},
+                               "decisions": {"type": "integer", "minimum": 1},
+                               "amount": {**pounds, "description": "The whole value of those decisions"}},
+            }},
+            "evenness": {
+                "type": "object",
+                "required": ["measure", "contributions_by_organisation", "contributions_by_sector",
+                             "proposals_by_organisation", "proposals_by_sector"],
+                "properties": {"measure": {"type": "string"},
+                               **{name: {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+                                  for name in ("contributions_by_organisation", "contributions_by_sector",
+                                               "proposals_by_organisation", "proposals_by_sector")}},
+            },
+            "partners": {"type": "integer", "minimum": 0},
+            "contributing_partners": {"type": "integer", "minimum": 0},
+            "contributing_partner_share": share,
+            "vision": {
+                "type": "object",
+                "required": ["has_vision", "agreed", "endorsing", "endorsing_share"],
+                "properties": {"has_vision": {"type": "boolean"}, "agreed": {"type": "boolean"},
+                               "endorsing": {"type": "integer", "minimum": 0}, "endorsing_share": share},
+            },
+            "indicators": {
+                "type": "object",
+                "required": ["total", "on_track", "at_risk", "off_track", "no_data", "linked_decisions",
+                             "linked_decision_share", "aimed_at"],
+                "properties": {
+                    **{name: {"type": "integer", "minimum": 0}
+                       for name in ("total", "on_track", "at_risk", "off_track", "no_data", "linked_decisions")},
+                    "linked_decision_share": share,
+                    "aimed_at": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["id", "name", "status", "decisions", "amount"],
+                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                       "status": {"type": "string",
+                                                  "enum": ["on_track", "at_risk", "off_track", "no_data"]},
+                                       "decisions": {"type": "integer", "minimum": 0}, "amount": pounds},
+                    }},
+                },
+            },
+        },
+    }
+    return {
+        "ContributionSummary": {
+            "type": "object",
+            "required": ["computed_at", "pending", "figures"],
+            "properties": {
+                "computed_at": {"type": ["string", "null"], "format": "date-time"},
+                "pending": {"type": "boolean", "description": "A recompute is waiting: newer changes are not in yet"},
+                "figures": {"oneOf": [{"type": "null"}, figures]},
+            },
+        },
+        "ContributionSummaryDocument": {
+            "type": "object",
+            "required": ["data", "licence"],
+            "properties": {"data": _ref("ContributionSummary"), "licence": _ref("Licence")},
+        },
+    }
+
+
 def _schemas() -> dict[str, Any]:
     url = {"type": "string", "format": "uri"}
     return {
         **_decision_schemas(),
         **_indicator_schemas(),
+        **_summary_schemas(),
         "Error": {
             "type": "object",
             "required": ["error", "message"],
@@ -412,6 +520,9 @@ def openapi_document() -> dict[str, Any]:
                                                                       "PartnerList", "listPartners"),
             f"{PREFIX}/projects/{{slug}}/vision": _project_operation("The shared vision the partners agreed",
                                                                     "VisionDocument", "getVision"),
+            f"{PREFIX}/projects/{{slug}}/summary": _project_operation(
+                "A project's cross-boundary contribution summary, as last computed", "ContributionSummaryDocument",
+                "getContributionSummary"),
             f"{PREFIX}/projects/{{slug}}/indicators": _project_operation(
                 "A project's outcome indicators with their measurements", "IndicatorList", "listIndicators"),
             f"{PREFIX}/projects/{{slug}}/decisions": {

@@ -7,7 +7,7 @@ from flask import Response, abort, jsonify, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from localvision.extensions import csrf, db
 from localvision.http_caching import revalidated
-from localvision.models import DecisionStatus, Phase, Project, Sector
+from localvision.models import DecisionStatus, Phase, Project, ProjectSummary, Sector
 from localvision.models.base import LabelledEnum
 from localvision.published import (
     ProjectFilters,
@@ -183,6 +183,14 @@ def decisions(slug: str):
     project = _published_or_404(slug)
     results = db.paginate(project_decisions(project, statuses), page=page, per_page=per_page, error_out=False)
     return _page_of([documents.decision(decision) for decision in results.items], results, page, per_page, slug=slug)
+
+
+@blueprint.route("/projects/<slug>/summary")
+@revalidated(published_project_version)
+def summary(slug: str):
+    project = _published_or_404(slug)
+    return jsonify(data=documents.contribution_summary(db.session.get(ProjectSummary, project.id)),
+                   licence=open_data_licence())
 
 
 @blueprint.route("/projects/<slug>/indicators")

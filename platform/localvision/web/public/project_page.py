@@ -35,6 +35,7 @@ def downloads(project: Project) -> list[Download]:
         Download("Contributions to decisions", url_for("open_data.contributions", slug=project.slug), "CSV"),
         Download("Outcome indicators with their measurements", url_for("api.indicators", slug=project.slug), "JSON"),
         Download("Measurements of outcome indicators", url_for("open_data.measurements", slug=project.slug), "CSV"),
+        Download("Contribution summary", url_for("api.summary", slug=project.slug), "JSON"),
     ]
     # The 360Giving standard has no empty package: it is offered once there is a grant.
     if has_agreed_grants(project):

@@ -246,7 +246,7 @@ def test_every_figure_of_a_hand_built_partnership(app, session, redis):
     assert evenness["proposals_by_sector"] == pytest.approx(shannon([1, 1, 1, 2]))
 
 
-def test_the_platform_summary_covers_published_projects_only(app, session, redis):
+def test_the_platform_summary_covers_published_projects_only(app, client_for, session, redis):
     build_partnership(published=True)
     private_lead = factories.user()
     factories.project(lead=private_lead, published=False)
@@ -260,6 +260,10 @@ def test_the_platform_summary_covers_published_projects_only(app, session, redis
         "nhs": 2, "local_authority": 1, "police": 1, "voluntary_and_community": 2}
     assert figures["totals"]["total"] == "43200.50"
     assert (figures["agreed_decisions"], figures["cross_sector_decisions"]) == (3, 2)
+
+    home = client_for(None).get("/").get_data(as_text=True)
+    shown = home.split("Across all published partnerships")[1]
+    assert "£43,200.50" in shown and "2 of 3 (67%)" in shown
 
 
 def test_the_summary_page_breaks_down_sensitive_amounts_only_for_people_of_the_project(app, client_for, session, redis):

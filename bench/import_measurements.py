@@ -99,7 +99,7 @@ def import_by_job(app, measurement_import: MeasurementImport, user: User) -> flo
     started = time.perf_counter()
     jobs.enqueue("localvision.jobs.measurement_import.import_measurements", measurement_import.id, user.id,
                  job_id=measurement_import.job_id, job_timeout=600)
-    build_worker(app, in_process=True).work(burst=True)
+    build_worker(app).work(burst=True)
     elapsed = time.perf_counter() - started
     db.session.expire_all()
     if db.session.get(MeasurementImport, measurement_import.id).status != ImportStatus.IMPORTED:

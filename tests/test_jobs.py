@@ -16,7 +16,7 @@ def test_a_worker_answers_the_administrators_round_trip(app, client_for, session
     assert "Waiting" in waiting and 'hx-trigger="load delay:1s"' in waiting
     job_id = re.search(r"/admin/round-trip/([\w-]+)", waiting).group(1)
 
-    worker = build_worker(app, in_process=True)
+    worker = build_worker(app)
     worker.work(burst=True)
 
     answered = client.get(f"/admin/round-trip/{job_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -36,9 +36,9 @@ def test_status_page_shows_workers_queues_and_failed_jobs(app, client_for, sessi
     with app.app_context():
         jobs.enqueue("localvision.jobs.health.round_trip")  # missing its argument: it fails
         jobs.enqueue("localvision.jobs.health.round_trip", "2026-11-23T09:00:00+00:00")
-    failing_worker = build_worker(app, in_process=True)
+    failing_worker = build_worker(app)
     failing_worker.work(burst=True, max_jobs=1)
-    live_worker = build_worker(app, in_process=True)
+    live_worker = build_worker(app)
     live_worker.register_birth()
     try:
         page = client_for(admin).get("/admin/").get_data(as_text=True)

@@ -153,7 +153,7 @@ def test_a_large_file_is_imported_by_a_job_with_a_progress_bar(app, client_for, 
     assert f"Saving 0 of {len(rows):,} rows" in waiting
     assert count(session, Measurement) == 0
 
-    build_worker(app, in_process=True).work(burst=True)
+    build_worker(app).work(burst=True)
 
     session.expire_all()
     assert count(session, Measurement) == len(rows)

@@ -34,7 +34,7 @@ def api_schema(app, client, session):
     factories.measurement(factories.indicator(project, baseline=None), period="2024-03-01", value="-2.75")
     factories.project(lead=lead)
     session.commit()
-    build_worker(app, in_process=True).work(burst=True)  # the contribution summary, as a worker computes it
+    build_worker(app).work(burst=True)  # the contribution summary, as a worker computes it
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 

@@ -40,7 +40,7 @@ def moment(month: int, day: int, year: int = 2026) -> datetime:
 
 
 def run_worker(app) -> None:
-    build_worker(app, in_process=True).work(burst=True)
+    build_worker(app).work(burst=True)
     db.session.expire_all()
 
 

@@ -27,7 +27,7 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
 
 def run_worker(app) -> None:
-    build_worker(app, in_process=True).work(burst=True)
+    build_worker(app).work(burst=True)
     db.session.expire_all()
 
 
@@ -64,7 +64,7 @@ def test_a_change_during_a_recompute_queues_another(app, session, redis):
     lead = factories.user()
     project = factories.project(lead=lead)
     session.commit()
-    worker = build_worker(app, in_process=True)
+    worker = build_worker(app)
     worker.work(burst=True, max_jobs=1)  # the job has started and finished: its queued mark is gone
     add_partner(project)
     assert queued_functions(redis).count("localvision.jobs.summaries.recompute_project_summary") == 1
@@ -182,7 +182,7 @@ def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_ag
                     time.sleep(0.1)
                 else:
                     pytest.fail("the recompute never reached the snapshot")
-            # The worker and its work horse (which RQ puts in a process group of its own) die mid-job.
+            # The worker dies mid-job, with any process it started.
             for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
                 process.send_signal(signal.SIGKILL)
             worker.wait()

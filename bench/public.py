@@ -1,5 +1,6 @@
-"""Throughput and latency of the public project page, its API document and a minimal
-endpoint, served by gunicorn in the production configuration on PostgreSQL.
+"""Throughput and latency of the public project page of a large partnership (see
+large_project.py), its API document and a minimal endpoint, served by gunicorn in the
+production configuration on PostgreSQL.
 
 Run with `make bench-public`. The database server comes from BENCH_DATABASE_URL (else
 TEST_DATABASE_URL); a database of its own is created there for the run and dropped after.
@@ -102,7 +103,7 @@ def main() -> None:
     }
     server = None
     try:
-        slug = build_large_project(database_url, instance)
+        slug = build_large_project(database_url, instance, environment["REDIS_URL"])
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),

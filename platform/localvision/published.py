@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -97,10 +97,10 @@ def partners_with_organisations(project: Project) -> list[ProjectPartner]:
     return partners
 
 
-def published_project_version(slug: str) -> str | None:
-    """The data version of a published project, in one query; None when there is no
-    published project of that slug. A new contribution summary counts as new data."""
-    project_id = select(Project.id).where(Project.slug == slug, Project.is_published.is_(True)).scalar_subquery()
+def _project_version_statement() -> Select:
+    project_id = (
+        select(Project.id).where(Project.slug == bindparam("slug"), Project.is_published.is_(True)).scalar_subquery()
+    )
     newest_event = (
         select(func.coalesce(func.max(AuditEvent.id), 0))
         .where(or_(AuditEvent.project_id == project_id, AuditEvent.project_id.is_(None)))
@@ -111,9 +111,18 @@ def published_project_version(slug: str) -> str | None:
         .where(ProjectSummary.project_id == project_id)
         .scalar_subquery()
     )
-    row = db.session.execute(
-        select(project_id.label("id"), newest_event.label("version"), summary_computed.label("summary"))
-    ).one()
+    return select(project_id.label("id"), newest_event.label("version"), summary_computed.label("summary"))
+
+
+# Built once: every anonymous request for a project asks it first, and building it anew
+# each time cost more than running it.
+PROJECT_VERSION = _project_version_statement()
+
+
+def published_project_version(slug: str) -> str | None:
+    """The data version of a published project, in one query; None when there is no
+    published project of that slug. A new contribution summary counts as new data."""
+    row = db.session.execute(PROJECT_VERSION, {"slug": slug}).one()
     return None if row.id is None else f"{row.version}:{row.summary}"
 
 

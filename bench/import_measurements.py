@@ -13,16 +13,17 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app, jobs  # noqa: E402
 from localvision.extensions import db  # noqa: E402
@@ -48,14 +49,6 @@ from localvision.models import (  # noqa: E402
 INDICATORS = 50
 PERIODS = 2000  # daily figures per indicator: 50 x 2,000 = 100,000 rows
 TIME_LIMIT_SECONDS = 60
-
-
-def server_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if not url or not url.startswith("postgresql"):
-        sys.exit("Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server, "
-                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    return url
 
 
 def csv_file(names: list[str]) -> str:
@@ -108,14 +101,8 @@ def import_by_job(app, measurement_import: MeasurementImport, user: User) -> flo
 
 
 def main() -> None:
-    admin_url = server_url()
-    name = f"localvision_bench_import_{uuid.uuid4().hex[:8]}"
-    admin_engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL") or ""
-    try:
+    with scratch_database("import") as database_url:
         with tempfile.TemporaryDirectory() as instance:
             app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url}, instance_path=instance)
             with app.app_context():
@@ -139,10 +126,6 @@ def main() -> None:
                       f"{again.unchanged_count:,} unchanged rows, {'nothing changed' if unchanged else 'CHANGED'}")
                 db.session.remove()
                 db.engine.dispose()
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
     total = check_seconds + import_seconds
     print(f"Checked and imported {rows:,} rows in {total:.1f} s (limit {TIME_LIMIT_SECONDS} s)")
     if total >= TIME_LIMIT_SECONDS or not unchanged:

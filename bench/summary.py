@@ -17,16 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
@@ -52,14 +53,6 @@ LOWER_BOUND = text(
     "SELECT c.organisation_id, SUM(c.amount) FROM contributions c JOIN decisions d ON d.id = c.decision_id "
     "WHERE d.project_id = :project_id GROUP BY c.organisation_id"
 )
-
-
-def server_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if not url or not url.startswith("postgresql"):
-        sys.exit("Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server, "
-                 "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    return url
 
 
 def copy_rows(connection, table: str, columns: list[str], rows) -> None:
@@ -216,14 +209,8 @@ def job_seconds(jobs) -> list[float]:
 
 
 def main() -> None:
-    admin_url = server_url()
-    name = f"localvision_bench_summary_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     instance = Path(tempfile.mkdtemp(prefix="bench-summary-"))
-    try:
+    with scratch_database("summary") as database_url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                           "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "")}, instance_path=instance)
         with app.app_context():
@@ -275,10 +262,6 @@ def main() -> None:
         print(f"{SMALL_PROJECTS} small projects: one worker {elapsed[1]:.2f} s, two workers {elapsed[2]:.2f} s, "
               f"speed-up {elapsed[1] / elapsed[2]:.2f}")
         print(f"ratio job / lower bound: {job_time / lower_bound:.2f}")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -7,14 +7,11 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from redis import Redis
-from rq import Queue
-from sqlalchemy import select
 
 import factories
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import DecisionIndicator, Direction, Frequency, Indicator, Measurement, ProjectPartner, Sector, Unit
+from localvision.models import DecisionIndicator, Direction, Frequency, Indicator, Measurement, Sector, Unit
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.decisions import (
     Contribution,
@@ -28,8 +25,6 @@ from localvision.models.decisions import (
 from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.models.vision import Stance as VisionStance
 from localvision.models.vision import VisionPosition, VisionVersion
-from localvision.redis_connection import get_redis
-from localvision.summaries import freshness
 
 CASH, STAFF, IN_KIND = ContributionKind.CASH, ContributionKind.STAFF_TIME, ContributionKind.IN_KIND
 PAST, FUTURE = date(2025, 6, 1), date(2099, 1, 1)

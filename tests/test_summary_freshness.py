@@ -12,7 +12,7 @@ import psutil
 import pytest
 from redis import Redis
 from rq import Queue
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
 import factories
 from localvision import PROJECT_ROOT, create_app, jobs

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from localvision.demo_decisions import load_decisions
 from localvision.demo_indicators import load_demo_indicators
 from localvision.demo_vision import load_vision_demo
-from localvision.demo_decisions import load_decisions
 from localvision.extensions import db
 from localvision.models import (
     DecisionRule,

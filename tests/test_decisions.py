@@ -446,3 +446,29 @@ def test_a_partner_added_while_open_is_waited_for(client_for, session, team):
     assert "The rule cannot decide yet. Waiting for 1 partner to record a position" in page
     session.refresh(decision)
     assert decision.is_open
+
+
+def test_a_lead_reopens_a_deferred_decision_with_a_new_closing_date(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    factories.position(decision, team.nurse, DecisionStance.OBJECT, "Wait for the evaluation")
+    session.commit()
+    lead = client_for(team.lead)
+    close(lead, team, decision, outcome="deferred", reason="Wait for the evaluation")
+    session.refresh(decision)
+    assert decision.status == DecisionStatus.DEFERRED
+    assert client_for(team.worker).get(team.url(decision, "/reopen")).status_code == 403
+    page = lead.post(team.url(decision, "/reopen"), data={"closes_on": day_month_year(date.today() - timedelta(days=1))}).get_data(as_text=True)
+    assert "The new closing date must be today or later" in page
+    new_closing = date.today() + timedelta(days=10)
+    lead.post(team.url(decision, "/reopen"), data={"closes_on": day_month_year(new_closing)})
+    session.refresh(decision)
+    assert (decision.status, decision.closes_on, decision.closed_at) == (DecisionStatus.OPEN, new_closing, None)
+    reopened = session.scalar(select(AuditEvent).where(AuditEvent.action == "reopened"))
+    assert reopened.before["status"] == "deferred" and reopened.before["outcome_reason"] == "Wait for the evaluation"
+    assert "Wait for the evaluation" in client_for().get(team.url(decision)).get_data(as_text=True)
+
+
+def test_an_open_decision_past_its_closing_date_says_so(client_for, session, team):
+    decision = factories.decision(team.project, team.worker, closes_in_days=-1)
+    session.commit()
+    assert "The closing date has passed" in client_for(team.nurse).get(team.url(decision)).get_data(as_text=True)

@@ -90,6 +90,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "decisions.amend": (PROJECT_MEMBER, "GET"),
     "decisions.withdraw": (PROJECT_MEMBER, "GET"),
     "decisions.close": (PROJECT_LEAD, "GET"),
+    "decisions.reopen": (PROJECT_LEAD, "GET"),
     "decisions.review": (PROJECT_MEMBER, "POST"),
     "decisions.record_position": (PROJECT_MEMBER, "POST"),
     "decisions.add_contribution": (PROJECT_MEMBER, "POST"),
@@ -114,6 +115,7 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEA
                "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
                "admin.invitations": ADMIN, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
                "decisions.amend": PROJECT_MEMBER, "decisions.withdraw": PROJECT_MEMBER, "decisions.close": PROJECT_LEAD,
+               "decisions.reopen": PROJECT_LEAD,
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
                "indicators.edit": PROJECT_LEAD, "indicators.correct_measurement": PROJECT_MEMBER,
                "indicators.upload": PROJECT_MEMBER}

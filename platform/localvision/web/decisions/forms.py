@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -131,6 +132,15 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField("Why is it being withdrawn?", widget=GovTextArea(),
                            validators=[DataRequired(message="Give the reason for withdrawing"), _length(5000, "Reason")])
     submit = SubmitField("Withdraw decision", widget=GovSubmitInput())
+
+
+class ReopenForm(FlaskForm):
+    closes_on = DayMonthYearField("New closing date for positions", required_message="Enter the new closing date")
+    submit = SubmitField("Reopen decision", widget=GovSubmitInput())
+
+    def validate_closes_on(self, field: DayMonthYearField) -> None:
+        if field.data and field.data < date.today():
+            raise ValidationError("The new closing date must be today or later")
 
 
 class ReviewForm(FlaskForm):

@@ -37,6 +37,7 @@ from localvision.web.decisions.forms import (
     DropActionForm,
     LogFilterForm,
     PositionForm,
+    ReopenForm,
     ReviewForm,
     WithdrawForm,
 )
@@ -407,6 +408,30 @@ def close(slug: str, decision_id: int):
             return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
     return render_template("decisions/close.html", context=context, project=context.project, decision=decision,
                            form=form, ruling=ruling, position_rows=_position_rows(decision))
+
+
+@blueprint.route("/<int:decision_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(slug: str, decision_id: int):
+    """A deferred decision comes back for positions, with a new closing date."""
+    context = project_context(slug, Access.LEAD)
+    decision = _decision(context, decision_id)
+    if decision.status != DecisionStatus.DEFERRED:
+        flash("Only a deferred decision is reopened.", "error")
+        return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        fields = ("status", "closes_on", "outcome_reason", "closed_at")
+        before = audit.snapshot(decision, fields)
+        decision.status = DecisionStatus.OPEN
+        decision.closes_on = form.closes_on.data
+        decision.outcome_reason = decision.closed_by = decision.closed_at = None
+        audit.record("reopened", decision, actor=current_user, project=context.project, label=decision.title,
+                     before=before, after=audit.snapshot(decision, fields))
+        db.session.commit()
+        flash(f"Decision reopened: positions close on {decision.closes_on:%-d %B %Y}", "success")
+        return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
+    return render_template("decisions/reopen.html", context=context, project=context.project, decision=decision, form=form)
 
 
 @blueprint.route("/<int:decision_id>/review", methods=["POST"])

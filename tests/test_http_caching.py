@@ -19,7 +19,12 @@ def project(session):
     return project
 
 
-@pytest.mark.parametrize("url", PUBLIC_URLS)
+DOWNLOADS = ("/api/v1/projects/{slug}/vision", "/api/v1/projects/{slug}/decisions",
+             "/api/v1/projects/{slug}/indicators", "/projects/{slug}/contributions.csv",
+             "/projects/{slug}/measurements.csv")
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS + DOWNLOADS)
 def test_an_anonymous_visitor_revalidates_with_the_etag(client, project, url):
     url = url.format(slug=project.slug)
     first = client.get(url)

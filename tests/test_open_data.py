@@ -5,13 +5,15 @@ import io
 import json
 
 import pytest
+from sqlalchemy import select
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 import factories
 from localvision import PROJECT_ROOT
-from localvision.models import ContributionKind, DecisionStatus
+from localvision.demo import load_demo
+from localvision.models import ContributionKind, DecisionStatus, Project
 
 STANDARD = PROJECT_ROOT.parent / "shared" / "standards" / "360giving"
 
@@ -115,3 +117,17 @@ def test_measurements_csv_lists_every_indicators_values(client, partnership, ses
     measured = rows(client.get(f"/projects/{partnership.slug}/measurements.csv"))
     assert [(r["Indicator"], r["Period"], r["Value"]) for r in measured] == [
         ("'+Street drinking incidents", "2024-01-01", "41"), ("'+Street drinking incidents", "2024-02-01", "38.5")]
+
+
+def test_the_demo_partnerships_grants_are_valid_360giving(client, session):
+    load_demo()
+    validator = standard_validator()
+    checked = 0
+    for slug in session.scalars(select(Project.slug).where(Project.is_published.is_(True))):
+        response = client.get(f"/projects/{slug}/360giving.json")
+        if response.status_code == 404:
+            continue
+        errors = [f"{slug} {list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(response.get_json())]
+        assert errors == []
+        checked += 1
+    assert checked >= 1

@@ -8,7 +8,6 @@ from localvision.models import (
     PartnerRole,
     Project,
     ProjectMembership,
-    ProjectPartner,
     ProjectRole,
     Sector,
 )

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 import factories
 from localvision.models import (
     AuditEvent,
-    Organisation,
     Project,
     ProjectMembership,
     Sector,

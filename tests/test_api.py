@@ -61,6 +61,7 @@ def test_project_document_has_partners_and_licence(client, projects):
         ("Birkenhead Food Bank", "voluntary_and_community", "partner"),
     ]
     assert body["links"]["html"].endswith(f"/projects/{project.slug}")
+    assert body["links"]["decisions"].endswith(f"/api/v1/projects/{project.slug}/decisions")
     partners = client.get(f"/api/v1/projects/{project.slug}/partners").get_json()
     assert partners["data"] == body["partners"]
 

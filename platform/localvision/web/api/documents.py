@@ -30,6 +30,8 @@ def project_summary(project: Project) -> dict[str, Any]:
             "html": url_for("projects.show", slug=project.slug, _external=True),
             "partners": url_for("api.partners", slug=project.slug, _external=True),
             "vision": url_for("api.vision", slug=project.slug, _external=True),
+            "decisions": url_for("api.decisions", slug=project.slug, _external=True),
+            "indicators": url_for("api.indicators", slug=project.slug, _external=True),
         },
     }
 

@@ -389,8 +389,9 @@ def _schemas() -> dict[str, Any]:
                                      "description": "Illustrative data, not a real partnership's record"},
                 "links": {
                     "type": "object",
-                    "required": ["self", "html", "partners", "vision"],
-                    "properties": {"self": url, "html": url, "partners": url, "vision": url},
+                    "required": ["self", "html", "partners", "vision", "decisions", "indicators"],
+                    "properties": {"self": url, "html": url, "partners": url, "vision": url, "decisions": url,
+                                   "indicators": url},
                 },
             },
         },

@@ -18,11 +18,7 @@ def licence() -> schemas.Licence:
 
 
 def project_summary(project: Project) -> schemas.ProjectSummary:
-    return schemas.ProjectSummary(**_project_fields(project))
-
-
-def _project_fields(project: Project) -> dict:
-    return dict(
+    return schemas.ProjectSummary(
         slug=project.slug,
         title=project.title,
         place=project.place,
@@ -69,7 +65,7 @@ def vision(agreed: AgreedVision | None) -> schemas.Vision | None:
 
 def project_document(project: Project, project_partners: list[ProjectPartner],
                      agreed: AgreedVision | None) -> schemas.Project:
-    return schemas.Project(**_project_fields(project), partners=partners(project_partners), vision=vision(agreed),
+    return schemas.Project(**dict(project_summary(project)), partners=partners(project_partners), vision=vision(agreed),
                            licence=licence())
 
 

@@ -68,8 +68,9 @@ def _operation(operation: Operation, refs: dict[type[BaseModel], dict[str, str]]
 
 
 def openapi_document() -> dict[str, Any]:
-    responses = {Error, *(operation.response for operation in OPERATIONS)}
-    requests = {model for operation in OPERATIONS for model in (operation.address, operation.query) if model}
+    # dict.fromkeys: each model once, in the order the routes declare them
+    responses = dict.fromkeys([Error, *(operation.response for operation in OPERATIONS)])
+    requests = dict.fromkeys(model for operation in OPERATIONS for model in (operation.address, operation.query) if model)
     references, definitions = models_json_schema(
         [(model, "serialization") for model in responses] + [(model, "validation") for model in requests],
         ref_template=REF_TEMPLATE, schema_generator=_OpenAPISchema)

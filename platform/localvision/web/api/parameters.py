@@ -46,7 +46,7 @@ def _at_most(longest: int) -> Callable[[str], str]:
     return check
 
 
-# The constraints come first so they describe the type; the validators before them give the message.
+# Constraints first, so they describe the type; the validator after them runs first and words the 400.
 PageNumber = Annotated[int, Field(ge=1, le=PAGE_MAX, description="Page number, from 1"),
                        BeforeValidator(_whole_number(PAGE_MAX))]
 PerPage = Annotated[int, Field(ge=1, le=PER_PAGE_MAX, description="Results per page"),
@@ -54,8 +54,14 @@ PerPage = Annotated[int, Field(ge=1, le=PER_PAGE_MAX, description="Results per p
 Words = Annotated[str, Field(max_length=WORDS_MAX), BeforeValidator(_at_most(WORDS_MAX))]
 
 
-class ProjectAddress(BaseModel):
-    not_found: ClassVar[str] = "There is no published project with that slug"
+class Address(BaseModel):
+    """The variable parts of a path; `not_found` is what a 404 for it means."""
+
+    not_found: ClassVar[str]
+
+
+class ProjectAddress(Address):
+    not_found = "There is no published project with that slug"
     slug: str = Field(max_length=SLUG_MAX, description="The project's stable identifier, as in its web address",
                       examples=["street-drinking-plymouth"])
 

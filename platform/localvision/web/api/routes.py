@@ -42,8 +42,8 @@ def openapi():
     return jsonify(openapi_document())
 
 
-def _page_links(results: Pagination, paging: Paging, **url_arguments: str) -> schemas.PageLinks:
-    """Links to the pages of a list; they keep the list's filters."""
+def _page(results: Pagination, paging: Paging, **url_arguments: str) -> dict:
+    """A page's bounds, its links (which keep the list's filters) and the licence."""
 
     def page_link(number: int | None) -> str | None:
         if number is None:
@@ -53,17 +53,17 @@ def _page_links(results: Pagination, paging: Paging, **url_arguments: str) -> sc
                        _external=True)
 
     page, last_page = paging.page, max(results.pages, 1)
-    return schemas.PageLinks(
-        self=page_link(page),
-        first=page_link(1),
-        last=page_link(last_page),
-        prev=page_link(page - 1 if 1 < page <= last_page + 1 else None),
-        next=page_link(page + 1 if page < last_page else None),
+    return dict(
+        meta=schemas.PageMeta(page=page, per_page=paging.per_page, total=results.total, pages=results.pages),
+        links=schemas.PageLinks(
+            self=page_link(page),
+            first=page_link(1),
+            last=page_link(last_page),
+            prev=page_link(page - 1 if 1 < page <= last_page + 1 else None),
+            next=page_link(page + 1 if page < last_page else None),
+        ),
+        licence=documents.licence(),
     )
-
-
-def _page_meta(results: Pagination, paging: Paging) -> schemas.PageMeta:
-    return schemas.PageMeta(page=paging.page, per_page=paging.per_page, total=results.total, pages=results.pages)
 
 
 @operation("/projects", "listProjects", "Published projects, a page at a time", schemas.ProjectList,
@@ -72,8 +72,7 @@ def projects(query: ProjectQuery) -> schemas.ProjectList:
     results = db.paginate(published_projects(query.filters()), page=query.page, per_page=query.per_page,
                           error_out=False)
     return schemas.ProjectList(data=[documents.project_summary(project) for project in results.items],
-                               meta=_page_meta(results, query), links=_page_links(results, query),
-                               licence=documents.licence())
+                               **_page(results, query))
 
 
 def _published_or_404(slug: str) -> Project:
@@ -113,8 +112,7 @@ def decisions(slug: str, query: DecisionQuery) -> schemas.DecisionList:
     results = db.paginate(project_decisions(project, tuple(query.status)), page=query.page, per_page=query.per_page,
                           error_out=False)
     return schemas.DecisionList(data=[documents.decision(decision) for decision in results.items],
-                                meta=_page_meta(results, query), links=_page_links(results, query, slug=slug),
-                                licence=documents.licence())
+                                **_page(results, query, slug=slug))
 
 
 @operation("/projects/<slug>/summary", "getContributionSummary",

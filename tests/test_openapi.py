@@ -2,6 +2,7 @@
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import factories
@@ -15,13 +16,16 @@ def test_the_document_is_valid_openapi(client):
     assert document["openapi"].startswith("3.")
 
 
+EXAMPLE_SLUG = "street-drinking-plymouth"
+
+
 @pytest.fixture
-def api_schema(app, client, session):
+def partnership(app, session):
     """A published project under the slug the document gives as its example, so that
     full documents are checked as well as errors, and a private one beside it."""
     lead, doctor = factories.council_and_trust()
     project = factories.two_partner_project(lead, doctor)
-    project.slug = "street-drinking-plymouth"
+    project.slug = EXAMPLE_SLUG
     agreed = factories.vision_version(project, lead)
     factories.vision_position(agreed, lead)
     factories.vision_position(agreed, doctor, Stance.ENDORSE_WITH_RESERVATIONS)
@@ -35,6 +39,11 @@ def api_schema(app, client, session):
     factories.project(lead=lead)
     session.commit()
     build_worker(app).work(burst=True)  # the contribution summary, as a worker computes it
+    return project
+
+
+@pytest.fixture
+def api_schema(app, partnership):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
@@ -46,3 +55,42 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_the_api_honours_its_document(case, app):
     response = case.call(app=app)
     case.validate_response(response)
+
+
+def _checked_against(document: dict, declared: dict, body: object) -> list[str]:
+    """What is wrong with a body, measured by the schema the document declares for it."""
+    schema = {**declared, "components": document["components"]}
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(body)]
+
+
+def test_every_operation_answers_with_the_documents_it_declares(client, partnership):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert len(document["paths"]) == 8
+    for path, item in document["paths"].items():
+        declared = {status: response["content"]["application/json"]["schema"]
+                    for status, response in item["get"]["responses"].items() if "content" in response}
+        url = path.replace("{slug}", EXAMPLE_SLUG)
+        found = client.get(url)
+        assert found.status_code == 200, url
+        assert _checked_against(document, declared["200"], found.get_json()) == [], url
+        if "400" in declared:
+            refused = client.get(f"{url}?per_page=0")
+            assert refused.status_code == 400
+            assert _checked_against(document, declared["400"], refused.get_json()) == []
+        if "404" in declared:
+            missing = client.get(path.replace("{slug}", "no-such-partnership"))
+            assert missing.status_code == 404
+            assert _checked_against(document, declared["404"], missing.get_json()) == []
+    refused = client.post("/api/v1/projects")
+    assert refused.status_code == 405
+    assert _checked_against(document, {"$ref": "#/components/schemas/Error"}, refused.get_json()) == []
+
+
+def test_the_documents_show_every_kind_of_value(client, partnership):
+    """The check above means something only if the bodies hold sensitive and open decisions,
+    an agreed vision and computed figures."""
+    decisions = client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/decisions").get_json()["data"]
+    assert {decision["contributions"] is None for decision in decisions} == {True, False}
+    assert client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/vision").get_json()["data"]["endorsements"]
+    assert client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/summary").get_json()["data"]["figures"]["totals"]

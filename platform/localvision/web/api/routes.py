@@ -1,18 +1,12 @@
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from flask import Response, abort, jsonify, request, url_for
+from flask import abort, jsonify, request, url_for
 from flask_sqlalchemy.pagination import Pagination
+
 from localvision.extensions import csrf, db
-from localvision.http_caching import revalidated
-from localvision.models import DecisionStatus, Phase, Project, ProjectSummary, Sector
-from localvision.models.base import LabelledEnum
+from localvision.models import Project, ProjectSummary
 from localvision.published import (
-    ProjectFilters,
     data_version,
-    open_data_licence,
     partners_with_organisations,
     project_decisions,
     project_indicators,
@@ -20,82 +14,26 @@ from localvision.published import (
     published_project_version,
     published_projects,
 )
-from localvision.web.api import blueprint, documents
+from localvision.web.api import blueprint, documents, schemas
 from localvision.web.api.openapi import openapi_document
+from localvision.web.api.operations import operation
+from localvision.web.api.parameters import DecisionQuery, Paging, ProjectAddress, ProjectQuery
 from localvision.web.vision.state import agreed_vision
-
-PER_PAGE_DEFAULT = 20
-PER_PAGE_MAX = 100
-# Far beyond any real directory, and small enough for every database's OFFSET.
-PAGE_MAX = 10_000
-WORDS_MAX = 200
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 # A read-only API takes no form posts, so there is no token to check.
 csrf.exempt(blueprint)
 
 
-def _bounded_number(name: str, default: int, highest: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not WHOLE_NUMBER.fullmatch(raw) or not 1 <= int(raw) <= highest:
-        abort(400, description=f"{name} must be a whole number from 1 to {highest:,}")
-    return int(raw)
-
-
-def _known_values(name: str, kind: type[LabelledEnum]) -> tuple:
-    values = request.args.getlist(name)
-    known = {member.value: member for member in kind}
-    unknown = [value for value in values if value not in known]
-    if unknown:
-        abort(400, description=f"{name} must be one of: {', '.join(known)}")
-    return tuple(known[value] for value in values)
-
-
-def _bounded_text(name: str) -> str:
-    value = request.args.get(name, "")
-    if len(value) > WORDS_MAX:
-        abort(400, description=f"{name} must be {WORDS_MAX} characters or fewer")
-    return value
-
-
-@dataclass(frozen=True)
-class ListRequest:
-    page: int
-    per_page: int
-    filters: ProjectFilters
-
-
-def _list_request() -> ListRequest:
-    return ListRequest(
-        page=_bounded_number("page", 1, PAGE_MAX),
-        per_page=_bounded_number("per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX),
-        filters=ProjectFilters(
-            words=_bounded_text("q"),
-            sectors=_known_values("sector", Sector),
-            phases=_known_values("phase", Phase),
-            place=_bounded_text("place"),
-        ),
-    )
-
-
-def _list_version() -> int:
-    # Parameters are checked before any 304: a bad one gets its 400 whatever is cached.
-    _list_request()
-    return data_version()
-
-
-@blueprint.route("/")
-def index():
-    return jsonify(
+@operation("/", "index", "Where to start: links to the resources", schemas.Index)
+def index() -> schemas.Index:
+    return schemas.Index(
         name="Local Vision open data",
         version="1",
         links={
             "projects": url_for("api.projects", _external=True),
             "openapi": url_for("api.openapi", _external=True),
         },
-        licence=open_data_licence(),
+        licence=documents.licence(),
     )
 
 
@@ -104,97 +42,92 @@ def openapi():
     return jsonify(openapi_document())
 
 
-def _page_of(items: list[dict], results: Pagination, page: int, per_page: int, **url_arguments: str) -> Response:
-    """A page of a list with its bounds and links; links keep the list's filters."""
+def _page(results: Pagination, paging: Paging, **url_arguments: str) -> dict:
+    """A page's bounds, its links (which keep the list's filters) and the licence."""
 
     def page_link(number: int | None) -> str | None:
         if number is None:
             return None
         arguments = {key: values for key, values in request.args.lists() if key not in ("page", "per_page")}
-        return url_for(request.endpoint, **url_arguments, **arguments, page=number, per_page=per_page, _external=True)
+        return url_for(request.endpoint, **url_arguments, **arguments, page=number, per_page=paging.per_page,
+                       _external=True)
 
-    last_page = max(results.pages, 1)
-    return jsonify(
-        data=items,
-        meta={"page": page, "per_page": per_page, "total": results.total, "pages": results.pages},
-        links={
-            "self": page_link(page),
-            "first": page_link(1),
-            "last": page_link(last_page),
-            "prev": page_link(page - 1 if 1 < page <= last_page + 1 else None),
-            "next": page_link(page + 1 if page < last_page else None),
-        },
-        licence=open_data_licence(),
+    page, last_page = paging.page, max(results.pages, 1)
+    return dict(
+        meta=schemas.PageMeta(page=page, per_page=paging.per_page, total=results.total, pages=results.pages),
+        links=schemas.PageLinks(
+            self=page_link(page),
+            first=page_link(1),
+            last=page_link(last_page),
+            prev=page_link(page - 1 if 1 < page <= last_page + 1 else None),
+            next=page_link(page + 1 if page < last_page else None),
+        ),
+        licence=documents.licence(),
     )
 
 
-@blueprint.route("/projects")
-@revalidated(_list_version)
-def projects():
-    asked = _list_request()
-    results = db.paginate(published_projects(asked.filters), page=asked.page, per_page=asked.per_page, error_out=False)
-    return _page_of([documents.project_summary(project) for project in results.items], results, asked.page,
-                    asked.per_page)
+@operation("/projects", "listProjects", "Published projects, a page at a time", schemas.ProjectList,
+           query=ProjectQuery, version_of=data_version)
+def projects(query: ProjectQuery) -> schemas.ProjectList:
+    results = db.paginate(published_projects(query.filters()), page=query.page, per_page=query.per_page,
+                          error_out=False)
+    return schemas.ProjectList(data=[documents.project_summary(project) for project in results.items],
+                               **_page(results, query))
 
 
 def _published_or_404(slug: str) -> Project:
     project = published_project(slug)
     if project is None:
-        abort(404, description="There is no published project with that slug")
+        abort(404, description=ProjectAddress.not_found)
     return project
 
 
-@blueprint.route("/projects/<slug>")
-@revalidated(published_project_version)
-def project(slug: str):
+@operation("/projects/<slug>", "getProject", "One published project with its partners", schemas.Project,
+           address=ProjectAddress, version_of=published_project_version)
+def project(slug: str) -> schemas.Project:
     project = _published_or_404(slug)
-    return jsonify(documents.project_document(project, partners_with_organisations(project), agreed_vision(project)))
+    return documents.project_document(project, partners_with_organisations(project), agreed_vision(project))
 
 
-@blueprint.route("/projects/<slug>/partners")
-@revalidated(published_project_version)
-def partners(slug: str):
+@operation("/projects/<slug>/partners", "listPartners", "The partner organisations of a project",
+           schemas.PartnerList, address=ProjectAddress, version_of=published_project_version)
+def partners(slug: str) -> schemas.PartnerList:
     project = _published_or_404(slug)
-    return jsonify(data=documents.partners(partners_with_organisations(project)), licence=open_data_licence())
+    return schemas.PartnerList(data=documents.partners(partners_with_organisations(project)),
+                               licence=documents.licence())
 
 
-@blueprint.route("/projects/<slug>/vision")
-@revalidated(published_project_version)
-def vision(slug: str):
+@operation("/projects/<slug>/vision", "getVision", "The shared vision the partners agreed", schemas.VisionDocument,
+           address=ProjectAddress, version_of=published_project_version)
+def vision(slug: str) -> schemas.VisionDocument:
     project = _published_or_404(slug)
-    return jsonify(data=documents.vision(agreed_vision(project)), licence=open_data_licence())
+    return schemas.VisionDocument(data=documents.vision(agreed_vision(project)), licence=documents.licence())
 
 
-def _decisions_version(slug: str) -> int | None:
-    # Parameters are checked before any 304, as for the list of projects.
-    _decisions_request()
-    return published_project_version(slug)
-
-
-def _decisions_request() -> tuple[int, int, tuple[DecisionStatus, ...]]:
-    return (_bounded_number("page", 1, PAGE_MAX), _bounded_number("per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX),
-            _known_values("status", DecisionStatus))
-
-
-@blueprint.route("/projects/<slug>/decisions")
-@revalidated(_decisions_version)
-def decisions(slug: str):
-    page, per_page, statuses = _decisions_request()
+@operation("/projects/<slug>/decisions", "listDecisions",
+           "A project's joint decisions with contributions and positions, newest first", schemas.DecisionList,
+           address=ProjectAddress, query=DecisionQuery, version_of=published_project_version)
+def decisions(slug: str, query: DecisionQuery) -> schemas.DecisionList:
     project = _published_or_404(slug)
-    results = db.paginate(project_decisions(project, statuses), page=page, per_page=per_page, error_out=False)
-    return _page_of([documents.decision(decision) for decision in results.items], results, page, per_page, slug=slug)
+    results = db.paginate(project_decisions(project, tuple(query.status)), page=query.page, per_page=query.per_page,
+                          error_out=False)
+    return schemas.DecisionList(data=[documents.decision(decision) for decision in results.items],
+                                **_page(results, query, slug=slug))
 
 
-@blueprint.route("/projects/<slug>/summary")
-@revalidated(published_project_version)
-def summary(slug: str):
+@operation("/projects/<slug>/summary", "getContributionSummary",
+           "A project's cross-boundary contribution summary, as last computed", schemas.ContributionSummaryDocument,
+           address=ProjectAddress, version_of=published_project_version)
+def summary(slug: str) -> schemas.ContributionSummaryDocument:
     project = _published_or_404(slug)
-    return jsonify(data=documents.contribution_summary(db.session.get(ProjectSummary, project.id)),
-                   licence=open_data_licence())
+    return schemas.ContributionSummaryDocument(
+        data=documents.contribution_summary(db.session.get(ProjectSummary, project.id)), licence=documents.licence())
 
 
-@blueprint.route("/projects/<slug>/indicators")
-@revalidated(published_project_version)
-def indicators(slug: str):
+@operation("/projects/<slug>/indicators", "listIndicators",
+           "A project's outcome indicators with their measurements", schemas.IndicatorList,
+           address=ProjectAddress, version_of=published_project_version)
+def indicators(slug: str) -> schemas.IndicatorList:
     project = _published_or_404(slug)
-    return jsonify(data=[documents.indicator(item) for item in project_indicators(project)], licence=open_data_licence())
+    return schemas.IndicatorList(data=[documents.indicator(item) for item in project_indicators(project)],
+                                 licence=documents.licence())

@@ -1,0 +1,379 @@
+"""The documents of the open data API, each declared once as a typed model.
+
+Pydantic (v2) because one model gives both halves of the contract: the JSON a route sends
+(`model_dump(mode="json")`) and the JSON Schema 2020-12 that OpenAPI 3.1 components are
+(`models_json_schema`), with no plugin between them (marshmallow needs apispec, which
+speaks OpenAPI 3.0's `nullable` rather than 3.1's null type).
+
+Every document forbids unknown fields, so a builder that adds a field without declaring
+it fails at once rather than publishing something undocumented.
+"""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from localvision.models import (
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    Direction,
+    Frequency,
+    PartnerRole,
+    Phase,
+    Sector,
+    Stance,
+    Unit,
+)
+
+def _utc_isoformat(value: datetime) -> str:
+    if value.tzinfo is None:  # SQLite hands back naive UTC datetimes
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat()
+
+
+def measured(value: Decimal) -> str:
+    """A measured value exactly as stored, without trailing zeros or exponents."""
+    return format(value.normalize(), "f")
+
+
+def _endorses(stance: Stance) -> Stance:
+    if not stance.endorses:
+        raise ValueError("only endorsements are published")
+    return stance
+
+
+# Pounds as an exact decimal string: JSON numbers would pass through floats.
+Money = Annotated[Decimal, PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
+                  WithJsonSchema({"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": "Pounds, exact to the penny"})]
+Measured = Annotated[Decimal, PlainSerializer(measured, return_type=str),
+                     WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
+                                     "description": "A decimal number, exactly as measured"})]
+Timestamp = Annotated[datetime, PlainSerializer(_utc_isoformat, return_type=str),
+                      WithJsonSchema({"type": "string", "format": "date-time"})]
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+Count = Annotated[int, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Share = Annotated[Fraction | None,
+                  Field(description="A fraction from 0 to 1; null when there is nothing to take a share of")]
+EndorsingStance = Annotated[Stance, AfterValidator(_endorses),
+                            WithJsonSchema({"type": "string", "enum": [stance.value for stance in Stance if stance.endorses]})]
+
+
+def _open_to_additions(schema: dict[str, Any]) -> None:
+    # Unknown fields are refused when a document is built, but a later release may add
+    # some: the published schema does not ask clients to reject them.
+    del schema["additionalProperties"]
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_open_to_additions)
+
+
+class Error(Document):
+    """What every error (400, 404, 405) answers with."""
+
+    error: str
+    message: str
+
+
+class Licence(Document):
+    name: str
+    url: Url
+
+
+class Index(Document):
+    name: str
+    version: str
+    links: dict[str, Url]
+    licence: Licence
+
+
+class ProjectLinks(Document):
+    self: Url
+    html: Url
+    partners: Url
+    vision: Url
+    decisions: Url
+    indicators: Url
+
+
+class ProjectSummary(Document):
+    slug: str
+    title: str
+    place: str
+    theme: str
+    summary: str
+    phase: Phase
+    decision_rule: DecisionRule
+    is_demonstration: bool = Field(description="Illustrative data, not a real partnership's record")
+    links: ProjectLinks
+
+
+class Partner(Document):
+    organisation_id: int
+    name: str
+    sector: Sector
+    sector_label: str
+    role: PartnerRole
+    website: str | None
+
+
+class Endorsement(Document):
+    organisation_id: int
+    name: str
+    stance: EndorsingStance
+
+
+class Vision(Document):
+    """The version of the shared vision every partner endorses; null until they agree one"""
+
+    version: int = Field(ge=1)
+    text: str = Field(description="Markdown")
+    agreed_since: Timestamp | None
+    endorsements: list[Endorsement]
+
+
+class Project(ProjectSummary):
+    partners: list[Partner]
+    vision: Vision | None
+    licence: Licence
+
+
+class PartnerList(Document):
+    data: list[Partner]
+    licence: Licence
+
+
+class VisionDocument(Document):
+    data: Vision | None
+    licence: Licence
+
+
+class PageMeta(Document):
+    page: int = Field(ge=1)
+    per_page: int = Field(ge=1)
+    total: Count
+    pages: Count
+
+
+class PageLinks(Document):
+    self: Url
+    first: Url
+    last: Url
+    prev: Url | None
+    next: Url | None
+
+
+class Page(Document):
+    meta: PageMeta
+    links: PageLinks
+    licence: Licence
+
+
+class ProjectList(Page):
+    data: list[ProjectSummary]
+
+
+class Organisation(Document):
+    organisation_id: int
+    name: str
+    sector: Sector
+
+
+class Recipient(Document):
+    name: str
+    charity_number: str | None
+    company_number: str | None
+
+
+# A new kind of contribution fails to build here until it is added: it cannot slip out undocumented.
+class MoneyByKind(Document):
+    cash: Money
+    staff_time: Money
+    in_kind: Money
+
+
+class Contribution(Organisation):
+    kind: ContributionKind
+    amount: Money
+    hours: Money | None
+    hourly_cost: Money | None
+    description: str
+
+
+class Position(Organisation):
+    stance: DecisionStance
+    reasons: str
+    recorded_at: Timestamp
+
+
+class HtmlLink(Document):
+    html: Url
+
+
+class Decision(Document):
+    """A joint decision. For a commercially sensitive one, rationale, by_kind and contributions
+    are null: only its total is public."""
+
+    id: int
+    title: str
+    category: DecisionCategory
+    status: DecisionStatus
+    proposed_by: Organisation
+    opens_on: date
+    closes_on: date
+    closed_at: Timestamp | None
+    amends: int | None = Field(description="The decision this one amends")
+    recipient: Recipient | None
+    commercially_sensitive: bool
+    rationale: str | None
+    total: Money
+    by_kind: MoneyByKind | None
+    contributions: list[Contribution] | None
+    positions: list[Position] = Field(description="Each organisation's current position")
+    links: HtmlLink
+
+
+class DecisionList(Page):
+    data: list[Decision]
+
+
+class Dated(Document):
+    value: Measured | None
+    date: date | None
+
+
+class Measurement(Document):
+    period: date
+    value: Measured
+    source: str
+    note: str
+
+
+class Indicator(Document):
+    id: int
+    name: str
+    description: str
+    unit: Unit
+    decimal_places: Count
+    direction: Direction
+    frequency: Frequency
+    source: str
+    owner: Organisation
+    baseline: Dated
+    target: Dated
+    measurements: list[Measurement] = Field(description="Current values, oldest period first")
+    links: HtmlLink
+
+
+class IndicatorList(Document):
+    data: list[Indicator]
+    licence: Licence
+
+
+class Amounts(MoneyByKind):
+    total: Money
+    share: Share
+
+
+class ActivityCounts(Document):
+    decisions_cofunded: Count
+    decisions_proposed: Count
+    actions_owned: Count
+    actions_done: Count
+    actions_overdue: Count
+
+
+class OrganisationFigures(ActivityCounts):
+    id: int
+    name: str
+    sector: Sector
+    is_partner: bool
+    amounts: Amounts
+    positions_recorded: Count
+    could_respond: Count
+    response_share: Share
+
+
+class SectorFigures(ActivityCounts):
+    sector: Sector
+    label: str
+    organisations: Count
+    partners: Count
+    amounts: Amounts
+
+
+class SectorPair(Document):
+    sectors: list[Sector] = Field(min_length=2, max_length=2)
+    decisions: int = Field(ge=1)
+    amount: Money = Field(description="The whole value of those decisions")
+
+
+class EvennessFigures(Document):
+    measure: str
+    contributions_by_organisation: Fraction | None
+    contributions_by_sector: Fraction | None
+    proposals_by_organisation: Fraction | None
+    proposals_by_sector: Fraction | None
+
+
+class VisionFigures(Document):
+    has_vision: bool
+    agreed: bool
+    endorsing: Count
+    endorsing_share: Share
+
+
+class IndicatorAim(Document):
+    id: int
+    name: str
+    status: Literal["on_track", "at_risk", "off_track", "no_data"]
+    decisions: Count
+    amount: Money
+
+
+class IndicatorFigures(Document):
+    total: Count
+    on_track: Count
+    at_risk: Count
+    off_track: Count
+    no_data: Count
+    linked_decisions: Count
+    linked_decision_share: Share
+    aimed_at: list[IndicatorAim]
+
+
+class SummaryFigures(Document):
+    """Contributions count once their decision is agreed. Commercially sensitive decisions count
+    in totals (see undisclosed_total) but are not broken down by organisation or sector."""
+
+    totals: Amounts
+    undisclosed_total: Money
+    organisations: list[OrganisationFigures]
+    sectors: list[SectorFigures]
+    agreed_decisions: Count
+    funded_decisions: Count = Field(description="Agreed decisions with at least one contribution")
+    cross_sector_decisions: Count = Field(description="Agreed decisions funded by two or more sectors")
+    cross_sector_share: Share
+    sector_pairs: list[SectorPair]
+    evenness: EvennessFigures
+    partners: Count
+    contributing_partners: Count
+    contributing_partner_share: Share
+    vision: VisionFigures
+    indicators: IndicatorFigures
+
+
+class ContributionSummary(Document):
+    computed_at: Timestamp | None
+    pending: bool = Field(description="A recompute is waiting: newer changes are not in yet")
+    figures: SummaryFigures | None
+
+
+class ContributionSummaryDocument(Document):
+    data: ContributionSummary
+    licence: Licence

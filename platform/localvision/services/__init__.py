@@ -14,9 +14,11 @@ from __future__ import annotations
 class ServiceError(Exception):
     """A use case that could not go ahead; ``message`` says why, for the person acting."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        # The form field the message belongs beside, when it is about one.
+        self.field = field
 
 
 class NotPermitted(ServiceError):

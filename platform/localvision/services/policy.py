@@ -29,6 +29,7 @@ class ProjectContext:
     project: Project
     access: Access
     membership: ProjectMembership | None
+    actor: User | None  # None for an anonymous visitor
 
     @property
     def is_member(self) -> bool:
@@ -38,9 +39,6 @@ class ProjectContext:
     def is_lead(self) -> bool:
         return self.access >= Access.LEAD
 
-    @property
-    def user(self) -> User | None:
-        return self.membership.user if self.membership is not None else None
 
 
 def membership_of(user: User, project: Project) -> ProjectMembership | None:
@@ -63,7 +61,8 @@ def access_level(user: User, project: Project, membership: ProjectMembership | N
 
 def context_for(user: User, project: Project) -> ProjectContext:
     membership = membership_of(user, project)
-    return ProjectContext(project=project, access=access_level(user, project, membership), membership=membership)
+    return ProjectContext(project=project, access=access_level(user, project, membership), membership=membership,
+                          actor=user if user.is_authenticated else None)
 
 
 def speaks_for_organisation(membership: ProjectMembership | None) -> bool:

@@ -45,10 +45,27 @@ def test_migrations_downgrade_to_nothing(migrated_app):
 @pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="the trigger is PostgreSQL's")
 def test_the_database_refuses_to_rewrite_the_audit_trail(migrated_app):
     with db.engine.begin() as connection:
-        connection.execute(text("INSERT INTO audit_events (action, object_type, object_label) VALUES ('created', 'Project', 'x')"))
+        connection.execute(text("INSERT INTO audit_events (kind, action, object_type, object_label) VALUES ('project.created', 'created', 'Project', 'x')"))
     with pytest.raises(Exception, match="audit events cannot be changed or deleted"):
         with db.engine.begin() as connection:
             connection.execute(text("UPDATE audit_events SET action = 'deleted'"))
     with pytest.raises(Exception, match="audit events cannot be changed or deleted"):
         with db.engine.begin() as connection:
             connection.execute(text("DELETE FROM audit_events"))
+
+
+def test_events_recorded_before_they_had_kinds_are_given_theirs(empty_database_url, tmp_path):
+    app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}, instance_path=tmp_path)
+    with app.app_context():
+        upgrade(revision="0007_decision_indicators")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO audit_events (action, object_type, object_label) VALUES "
+                "('closed', 'Decision', 'a'), ('position recorded', 'VisionPosition', 'b'), ('archived', 'Widget', 'c')"
+            ))
+        upgrade()
+        with db.engine.connect() as connection:
+            kinds = connection.execute(text("SELECT kind FROM audit_events ORDER BY id")).scalars().all()
+        assert kinds == ["decision.closed", "vision.position_recorded", "widget.archived"]
+        db.session.remove()
+        db.engine.dispose()

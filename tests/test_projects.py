@@ -218,7 +218,7 @@ def test_partners_read_the_audit_trail_outsiders_do_not(client_for, session):
 def test_audit_events_cannot_be_rewritten(session):
     lead = factories.user()
     project = factories.project(lead=lead)
-    event = AuditEvent(project_id=project.id, actor_id=lead.id, action="created", object_type="Project", object_id=project.id)
+    event = AuditEvent(project_id=project.id, actor_id=lead.id, kind="project.created", action="created", object_type="Project", object_id=project.id)
     session.add(event)
     session.flush()
     event.action = "deleted"
@@ -237,7 +237,7 @@ def test_refusing_to_remove_a_lead_partner_explains_why_in_place(client_for, ses
 
 
 def test_named_representatives_alone_speak_for_their_organisation(client_for, session):
-    from localvision.access import speaks_for_organisation
+    from localvision.services.policy import speaks_for_organisation
 
     lead = factories.user()
     nhs = factories.organisation("Plymouth NHS Trust", Sector.NHS)

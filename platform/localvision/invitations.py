@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app, url_for
 
-from localvision import audit
+from localvision.services import events
+from localvision.services.events import EventKind
 from localvision.extensions import db
 from localvision.models import Invitation, Organisation, Project, ProjectRole, User
 from localvision.models.accounts import hash_invitation_token
@@ -32,8 +33,7 @@ def create_invitation(
     )
     db.session.add(invitation)
     if project is not None:
-        audit.record(
-            "invited",
+        events.record(EventKind.INVITATION_SENT,
             invitation,
             actor=invited_by,
             project=project,

@@ -14,7 +14,8 @@ from typing import Callable, Iterator, Sequence
 
 from sqlalchemy import insert, select, update
 
-from localvision import audit
+from localvision.services import events
+from localvision.services.events import EventKind
 from localvision.domain.measurement_csv import MeasurementRow, ParsedFile, indicator_key, parse_measurements
 from localvision.extensions import db
 from localvision.models import (
@@ -165,7 +166,7 @@ def apply_import(measurement_import: MeasurementImport, user: User, report: Prog
     measurement_import.status = ImportStatus.IMPORTED
     if total:
         freshness.note_bulk_change(db.session, measurement_import.project_id)
-        audit.record("imported", measurement_import, actor=user, project=measurement_import.project,
+        events.record(EventKind.MEASUREMENTS_IMPORTED, measurement_import, actor=user, project=measurement_import.project,
                      label=f"{measurement_import.filename}: {planned_summary(measurement_import)}",
                      after={"file": measurement_import.filename, "rows": measurement_import.row_count,
                             "new": measurement_import.new_count, "corrected": measurement_import.corrected_count,

@@ -136,12 +136,6 @@ def data_version(project_id: int | None = None) -> int:
     return db.session.scalar(query)
 
 
-def details_public(decision: Decision, is_member: bool) -> bool:
-    """Whether a decision's rationale and each organisation's contribution may be shown:
-    commercially sensitive details are for the people of the project only."""
-    return is_member or not decision.is_commercially_sensitive
-
-
 def project_decisions(project: Project, statuses: tuple[DecisionStatus, ...] = ()) -> Select[tuple[Decision]]:
     """A project's decisions, newest first, with their contributions and positions."""
     query = (

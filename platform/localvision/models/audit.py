@@ -10,7 +10,9 @@ from localvision.models.base import Base, created_at_column
 
 
 class AuditEvent(Base):
-    """One change to project data. Rows are only ever added, never changed or removed."""
+    """One change to project data, for people (the audit trail) and for programs (the
+    domain event: ``kind`` and ``payload``). Rows are only ever added, never changed or
+    removed."""
 
     __tablename__ = "audit_events"
 
@@ -19,12 +21,14 @@ class AuditEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     occurred_at: Mapped[datetime] = created_at_column()
+    kind: Mapped[str] = mapped_column(String(60))
     action: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(60))
     object_id: Mapped[int | None]
     object_label: Mapped[str] = mapped_column(String(300), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     actor = relationship("User")
     actor_organisation = relationship("Organisation")

@@ -10,7 +10,9 @@ from rq.registry import FailedJobRegistry
 from rq.worker import Worker
 from sqlalchemy import func, select, text
 
-from localvision import audit, jobs
+from localvision import jobs
+from localvision.services import events
+from localvision.services.events import EventKind
 from localvision.extensions import db
 from localvision.invitations import create_invitation
 from localvision.models import Organisation, PartnerRole, Project, ProjectPartner, ProjectRole, Sector, User
@@ -132,7 +134,7 @@ def invitations():
             if project is not None and organisation.id not in {p.organisation_id for p in project.partners}:
                 partner = ProjectPartner(project=project, organisation=organisation, role=PartnerRole.LEAD_PARTNER)
                 db.session.add(partner)
-                audit.record("added", partner, actor=current_user, project=project,
+                events.record(EventKind.PARTNER_ADDED, partner, actor=current_user, project=project,
                              label=f"{organisation.name} joined as lead partner",
                              after={"organisation": organisation.name, "role": PartnerRole.LEAD_PARTNER.value})
             link = create_invitation(email, organisation, current_user, project, ProjectRole.LEAD if project else None)

@@ -6,7 +6,8 @@ from flask import url_for
 from localvision.domain.decisions import totals
 from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
-from localvision.published import details_public, open_data_licence
+from localvision.published import open_data_licence
+from localvision.services.policy import decision_details_public
 from localvision.summaries.figures import for_the_public
 from localvision.web.api import schemas
 from localvision.web.api.schemas import measured  # noqa: F401  (the measurements CSV formats values alike)
@@ -76,7 +77,7 @@ def _organisation(organisation: Organisation) -> dict:
 def decision(decision: Decision) -> schemas.Decision:
     """A decision as the public may see it: for a commercially sensitive one, its rationale
     and each organisation's contribution are left out and only the total is given."""
-    shown = details_public(decision, is_member=False)
+    shown = decision_details_public(decision, is_member=False)
     money_in = totals((c.organisation_id, c.kind, c.amount) for c in decision.contributions)
     recipient = None
     if decision.recipient_name:

@@ -7,7 +7,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from localvision import audit
+from localvision.services import events
+from localvision.services.events import EventKind
 from localvision.extensions import db, limiter
 from localvision.models import Invitation, ProjectMembership, User
 from localvision.models.accounts import hash_invitation_token
@@ -88,8 +89,7 @@ def accept_invitation(token: str):
         if project is not None and invitation.organisation_id in {p.organisation_id for p in project.partners}:
             membership = ProjectMembership(project=project, user=user, role=invitation.project_role)
             db.session.add(membership)
-            audit.record(
-                "joined",
+            events.record(EventKind.MEMBER_JOINED,
                 membership,
                 actor=user,
                 project=project,

@@ -8,8 +8,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from localvision import audit
-from localvision.access import Access, ProjectContext, project_context, speaks_for_organisation
+from localvision.services import events
+from localvision.services.events import EventKind
+from localvision.services.policy import Access, ProjectContext, speaks_for_organisation
+from localvision.web.context import project_context
 from localvision.csv_safety import csv_text
 from localvision.domain.decisions import Outcome, Totals, outcome, totals
 from localvision.extensions import db
@@ -270,10 +272,10 @@ def _propose(context: ProjectContext, form: DecisionForm, amends: Decision | Non
                             status=DecisionStatus.OPEN, amends=amends)
         _fill(decision, form)
         db.session.add(decision)
-        after = audit.snapshot(decision, DECISION_FIELDS)
+        after = events.snapshot(decision, DECISION_FIELDS)
         if amends is not None:
             after["amends"] = amends.id
-        audit.record("amendment proposed" if amends else "proposed", decision, actor=current_user,
+        events.record(EventKind.AMENDMENT_PROPOSED if amends else EventKind.DECISION_PROPOSED, decision, actor=current_user,
                      project=context.project, label=decision.title, after=after)
         db.session.commit()
         flash("Decision proposed. Partners can now record their positions and contributions.", "success")
@@ -316,11 +318,11 @@ def edit(slug: str, decision_id: int):
     if request.method == "GET":
         form.category.data = decision.category.value
     if form.validate_on_submit():
-        before = audit.snapshot(decision, DECISION_FIELDS)
+        before = events.snapshot(decision, DECISION_FIELDS)
         _fill(decision, form)
-        old, new = audit.changed_fields(before, audit.snapshot(decision, DECISION_FIELDS))
+        old, new = events.changed_fields(before, events.snapshot(decision, DECISION_FIELDS))
         if new:
-            audit.record("updated", decision, actor=current_user, project=context.project, label=decision.title,
+            events.record(EventKind.DECISION_UPDATED, decision, actor=current_user, project=context.project, label=decision.title,
                          before=old, after=new)
         db.session.commit()
         flash("Decision saved", "success")
@@ -358,7 +360,7 @@ def withdraw(slug: str, decision_id: int):
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
     form = WithdrawForm()
     if form.validate_on_submit():
-        _finish(context, decision, DecisionStatus.WITHDRAWN, form.reason.data.strip(), "withdrawn")
+        _finish(context, decision, DecisionStatus.WITHDRAWN, form.reason.data.strip(), EventKind.DECISION_WITHDRAWN)
         flash("Decision withdrawn. It stays on the record.", "success")
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
     return render_template("decisions/reason.html", context=context, project=context.project, decision=decision, form=form,
@@ -366,15 +368,15 @@ def withdraw(slug: str, decision_id: int):
                            intro="A withdrawn decision stays on the record with its positions and contributions, marked withdrawn.")
 
 
-def _finish(context: ProjectContext, decision: Decision, status: DecisionStatus, reason: str, action: str) -> None:
-    before = audit.snapshot(decision, CLOSING_FIELDS)
+def _finish(context: ProjectContext, decision: Decision, status: DecisionStatus, reason: str, kind: EventKind) -> None:
+    before = events.snapshot(decision, CLOSING_FIELDS)
     decision.status = status
     decision.outcome_reason = reason
     decision.closed_by = current_user
     decision.closed_at = datetime.now(timezone.utc)
-    after = audit.snapshot(decision, CLOSING_FIELDS)
+    after = events.snapshot(decision, CLOSING_FIELDS)
     after["positions"] = {p.organisation.name: p.stance.value for p in decision.current_positions().values()}
-    audit.record(action, decision, actor=current_user, project=context.project, label=decision.title,
+    events.record(kind, decision, actor=current_user, project=context.project, label=decision.title,
                  before=before, after=after)
     db.session.commit()
 
@@ -398,12 +400,12 @@ def close(slug: str, decision_id: int):
         if form.outcome.data == CloseForm.APPLY_RULE:
             if ruling.is_decided:
                 reason = "\n\n".join(filter(None, [ruling.explanation, form.reason.data.strip()]))
-                _finish(context, decision, ruling.status, reason, "closed")
+                _finish(context, decision, ruling.status, reason, EventKind.DECISION_CLOSED)
                 flash(f"Decision closed: {ruling.status.label.lower()}. {ruling.explanation}", "success")
                 return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
             form.outcome.errors.append(f"The rule cannot decide yet. {ruling.explanation}")
         else:
-            _finish(context, decision, DecisionStatus(form.outcome.data), form.reason.data.strip(), "closed")
+            _finish(context, decision, DecisionStatus(form.outcome.data), form.reason.data.strip(), EventKind.DECISION_CLOSED)
             flash(f"Decision closed: {decision.status.label.lower()}.", "success")
             return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
     return render_template("decisions/close.html", context=context, project=context.project, decision=decision,
@@ -422,12 +424,12 @@ def reopen(slug: str, decision_id: int):
     form = ReopenForm()
     if form.validate_on_submit():
         fields = ("status", "closes_on", "outcome_reason", "closed_at")
-        before = audit.snapshot(decision, fields)
+        before = events.snapshot(decision, fields)
         decision.status = DecisionStatus.OPEN
         decision.closes_on = form.closes_on.data
         decision.outcome_reason = decision.closed_by = decision.closed_at = None
-        audit.record("reopened", decision, actor=current_user, project=context.project, label=decision.title,
-                     before=before, after=audit.snapshot(decision, fields))
+        events.record(EventKind.DECISION_REOPENED, decision, actor=current_user, project=context.project, label=decision.title,
+                     before=before, after=events.snapshot(decision, fields))
         db.session.commit()
         flash(f"Decision reopened: positions close on {decision.closes_on:%-d %B %Y}", "success")
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
@@ -446,10 +448,10 @@ def review(slug: str, decision_id: int):
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
     form = ReviewForm(prefix="review")
     if form.validate_on_submit():
-        before = audit.snapshot(decision, ("review_on",))
+        before = events.snapshot(decision, ("review_on",))
         decision.review_on = form.review_on.data
-        audit.record("review date set", decision, actor=current_user, project=context.project, label=decision.title,
-                     before=before, after=audit.snapshot(decision, ("review_on",)))
+        events.record(EventKind.REVIEW_DATE_SET, decision, actor=current_user, project=context.project, label=decision.title,
+                     before=before, after=events.snapshot(decision, ("review_on",)))
         db.session.commit()
         flash(f"Review date set for {decision.review_on:%-d %B %Y}", "success")
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
@@ -504,10 +506,10 @@ def record_position(slug: str, decision_id: int):
     position = Position(decision=decision, organisation=organisation, stance=DecisionStance(form.stance.data),
                         reasons=(form.reasons.data or "").strip(), recorded_by=current_user, replaces=previous)
     db.session.add(position)
-    audit.record("position recorded", position, actor=current_user, project=context.project,
+    events.record(EventKind.POSITION_RECORDED, position, actor=current_user, project=context.project,
                  label=f"{organisation.name}: {position.stance.label.lower()} on {decision.title}",
-                 before=audit.snapshot(previous, ("stance", "reasons")) if previous else None,
-                 after={**audit.snapshot(position, ("stance", "reasons")), "decision": decision.id})
+                 before=events.snapshot(previous, ("stance", "reasons")) if previous else None,
+                 after={**events.snapshot(position, ("stance", "reasons")), "decision": decision.id})
     db.session.commit()
     db.session.refresh(decision)
     return _respond(context, decision, fragment, f"{organisation.name}'s position recorded: {position.stance.label.lower()}")
@@ -534,9 +536,9 @@ def add_contribution(slug: str, decision_id: int):
         description=(form.description.data or "").strip(), recorded_by=current_user,
     )
     db.session.add(contribution)
-    audit.record("contribution added", contribution, actor=current_user, project=context.project,
+    events.record(EventKind.CONTRIBUTION_ADDED, contribution, actor=current_user, project=context.project,
                  label=f"{organisation.name}: £{contribution.amount:,} {kind.label.lower()} to {decision.title}",
-                 after={**audit.snapshot(contribution, ("kind", "amount", "hours", "hourly_cost", "description")),
+                 after={**events.snapshot(contribution, ("kind", "amount", "hours", "hourly_cost", "description")),
                         "decision": decision.id})
     db.session.commit()
     db.session.refresh(decision)
@@ -556,9 +558,9 @@ def remove_contribution(slug: str, decision_id: int, contribution_id: int):
         return _refusal(context, decision, "You can remove only your own organisation's contributions.", fragment)
     if not decision.is_open:
         return _refusal(context, decision, f"This decision is {decision.status.label.lower()}: contributions are fixed.", fragment)
-    audit.record("contribution removed", contribution, actor=current_user, project=context.project,
+    events.record(EventKind.CONTRIBUTION_REMOVED, contribution, actor=current_user, project=context.project,
                  label=f"{contribution.organisation.name}: £{contribution.amount:,} {contribution.kind.label.lower()} removed from {decision.title}",
-                 before={**audit.snapshot(contribution, ("kind", "amount", "hours", "hourly_cost", "description")),
+                 before={**events.snapshot(contribution, ("kind", "amount", "hours", "hourly_cost", "description")),
                          "decision": decision.id})
     db.session.delete(contribution)
     db.session.commit()
@@ -587,8 +589,8 @@ def add_action(slug: str, decision_id: int):
                     due_on=form.due_on.data, created_by=current_user)
     db.session.add(action)
     db.session.flush()
-    audit.record("action added", action, actor=current_user, project=context.project, label=action.title,
-                 after={**audit.snapshot(action, ("title", "due_on")), "owner": action.owner.name, "decision": decision.id})
+    events.record(EventKind.ACTION_ADDED, action, actor=current_user, project=context.project, label=action.title,
+                 after={**events.snapshot(action, ("title", "due_on")), "owner": action.owner.name, "decision": decision.id})
     db.session.commit()
     flash(f"Action added for {action.owner.name}", "success")
     return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id, _anchor="actions"))
@@ -611,7 +613,7 @@ def action_done(slug: str, decision_id: int, action_id: int):
     if action.status == ActionStatus.OPEN:
         action.status = ActionStatus.DONE
         action.finished_at = datetime.now(timezone.utc)
-        audit.record("action done", action, actor=current_user, project=context.project, label=action.title,
+        events.record(EventKind.ACTION_DONE, action, actor=current_user, project=context.project, label=action.title,
                      before={"status": ActionStatus.OPEN.value}, after={"status": ActionStatus.DONE.value})
         db.session.commit()
         flash(f"Action marked done: {action.title}", "success")
@@ -630,7 +632,7 @@ def drop_action(slug: str, decision_id: int, action_id: int):
         action.status = ActionStatus.DROPPED
         action.dropped_reason = form.reason.data.strip()
         action.finished_at = datetime.now(timezone.utc)
-        audit.record("action dropped", action, actor=current_user, project=context.project, label=action.title,
+        events.record(EventKind.ACTION_DROPPED, action, actor=current_user, project=context.project, label=action.title,
                      before={"status": ActionStatus.OPEN.value},
                      after={"status": ActionStatus.DROPPED.value, "dropped_reason": action.dropped_reason})
         db.session.commit()

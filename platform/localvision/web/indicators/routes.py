@@ -10,8 +10,11 @@ from rq.job import Job
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision import audit, jobs
-from localvision.access import Access, ProjectContext, project_context
+from localvision import jobs
+from localvision.services import events
+from localvision.services.events import EventKind
+from localvision.services.policy import Access, ProjectContext
+from localvision.web.context import project_context
 from localvision.domain.measurement_csv import format_period, indicator_key
 from localvision.domain.progress import Point, trajectory_value
 from localvision.extensions import db
@@ -121,7 +124,7 @@ def tolerance(slug: str):
         return render_template("indicators/index.html", context=context, project=project,
                                summaries=summaries(project), tolerance_form=form), 400
     if form.tolerance.data != project.indicator_tolerance_percent:
-        audit.record("updated", project, actor=current_user, project=project, label=project.title,
+        events.record(EventKind.INDICATOR_UPDATED, project, actor=current_user, project=project, label=project.title,
                      before={"indicator_tolerance_percent": project.indicator_tolerance_percent},
                      after={"indicator_tolerance_percent": form.tolerance.data})
         project.indicator_tolerance_percent = form.tolerance.data
@@ -173,7 +176,7 @@ def _save_indicator(form: IndicatorForm, context: ProjectContext, indicator: Ind
         db.session.add(indicator)
         before = {}
     else:
-        before = audit.snapshot(indicator, INDICATOR_FIELDS)
+        before = events.snapshot(indicator, INDICATOR_FIELDS)
     indicator.name = name
     indicator.description = form.description.data.strip()
     indicator.unit = Unit(form.unit.data)
@@ -186,13 +189,13 @@ def _save_indicator(form: IndicatorForm, context: ProjectContext, indicator: Ind
     indicator.source = form.source.data.strip()
     indicator.frequency = Frequency(form.frequency.data)
     indicator.owner_organisation_id = form.owner_organisation_id.data
-    after = audit.snapshot(indicator, INDICATOR_FIELDS)
+    after = events.snapshot(indicator, INDICATOR_FIELDS)
     if creating:
-        audit.record("created", indicator, actor=current_user, project=context.project, label=name, after=after)
+        events.record(EventKind.INDICATOR_CREATED, indicator, actor=current_user, project=context.project, label=name, after=after)
     else:
-        old, new = audit.changed_fields(before, after)
+        old, new = events.changed_fields(before, after)
         if new:
-            audit.record("updated", indicator, actor=current_user, project=context.project, label=name,
+            events.record(EventKind.INDICATOR_UPDATED, indicator, actor=current_user, project=context.project, label=name,
                          before=old, after=new)
     db.session.commit()
     return indicator
@@ -313,9 +316,9 @@ def add_measurement(slug: str, indicator_id: int):
                                       note=form.note.data.strip(), source=form.source.data.strip(),
                                       entered_by=current_user)
             db.session.add(measurement)
-            audit.record("added", measurement, actor=current_user, project=context.project,
+            events.record(EventKind.MEASUREMENT_ADDED, measurement, actor=current_user, project=context.project,
                          label=f"{indicator.name}, {format_period(measurement.period)}",
-                         after=audit.snapshot(measurement, MEASUREMENT_FIELDS))
+                         after=events.snapshot(measurement, MEASUREMENT_FIELDS))
             db.session.commit()
             flash(f"{format_indicator_value(measurement.value, indicator)} added for "
                   f"{format_period(measurement.period)}", "success")
@@ -335,7 +338,7 @@ def correct_measurement(slug: str, indicator_id: int, measurement_id: int):
     if request.method == "GET":
         form.value.set_number(measurement.value)
     if form.validate_on_submit():
-        before = audit.snapshot(measurement, MEASUREMENT_FIELDS)
+        before = events.snapshot(measurement, MEASUREMENT_FIELDS)
         value, note, source = form.value.number, form.note.data.strip(), form.source.data.strip()
         if (value, note, source) == (measurement.value, measurement.note, measurement.source):
             flash("Nothing changed: the value, note and source are as they were", "info")
@@ -347,8 +350,8 @@ def correct_measurement(slug: str, indicator_id: int, measurement_id: int):
             measurement.value, measurement.note, measurement.source = value, note, source
             measurement.entered_by = current_user
             measurement.entered_at = datetime.now(timezone.utc)
-            old, new = audit.changed_fields(before, audit.snapshot(measurement, MEASUREMENT_FIELDS))
-            audit.record("corrected", measurement, actor=current_user, project=context.project,
+            old, new = events.changed_fields(before, events.snapshot(measurement, MEASUREMENT_FIELDS))
+            events.record(EventKind.MEASUREMENT_CORRECTED, measurement, actor=current_user, project=context.project,
                          label=f"{indicator.name}, {format_period(measurement.period)}", before=old, after=new)
             db.session.commit()
             flash(f"Value for {format_period(measurement.period)} corrected; the earlier value is kept in its history",
@@ -374,13 +377,13 @@ def link_decisions(slug: str, indicator_id: int):
     for decision_id in sorted(chosen - linked.keys()):
         link = DecisionIndicator(decision_id=decision_id, indicator_id=indicator.id)
         db.session.add(link)
-        audit.record("linked", link, actor=current_user, project=context.project,
+        events.record(EventKind.INDICATOR_LINKED, link, actor=current_user, project=context.project,
                      label=f"{titles[decision_id]} aims to move {indicator.name}",
                      after={"decision_id": decision_id, "indicator": indicator.name})
     for decision_id in sorted(linked.keys() - chosen):
         link = db.session.scalar(select(DecisionIndicator).where(DecisionIndicator.decision_id == decision_id,
                                                                  DecisionIndicator.indicator_id == indicator.id))
-        audit.record("unlinked", link, actor=current_user, project=context.project,
+        events.record(EventKind.INDICATOR_UNLINKED, link, actor=current_user, project=context.project,
                      label=f"{linked[decision_id].title} no longer linked to {indicator.name}",
                      before={"decision_id": decision_id, "indicator": indicator.name})
         db.session.delete(link)

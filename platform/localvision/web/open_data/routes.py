@@ -5,7 +5,8 @@ from datetime import date
 
 from flask import Response, abort, jsonify
 
-from localvision.access import Access, project_context
+from localvision.services.policy import Access
+from localvision.web.context import project_context
 from localvision.csv_safety import csv_text
 from localvision.http_caching import revalidated
 from localvision.published import agreed_grants, project_contributions, project_indicators, published_project_version

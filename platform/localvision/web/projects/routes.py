@@ -5,8 +5,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from localvision import audit
-from localvision.access import Access, ProjectContext, project_context
+from localvision.services import events
+from localvision.services.events import EventKind
+from localvision.services.policy import Access, ProjectContext
+from localvision.web.context import project_context
 from localvision.domain.slugs import unique_slug
 from localvision.extensions import db
 from localvision.invitations import create_invitation
@@ -60,8 +62,8 @@ def create():
         db.session.add(project)
         db.session.add(ProjectPartner(project=project, organisation=current_user.organisation, role=PartnerRole.LEAD_PARTNER))
         db.session.add(ProjectMembership(project=project, user=current_user, role=ProjectRole.LEAD))
-        audit.record("created", project, actor=current_user, project=project, label=project.title,
-                     after=audit.snapshot(project, PROJECT_FIELDS))
+        events.record(EventKind.PROJECT_CREATED, project, actor=current_user, project=project, label=project.title,
+                     after=events.snapshot(project, PROJECT_FIELDS))
         db.session.commit()
         flash("Project created. Add the partner organisations next.", "success")
         return redirect(url_for("projects.partners", slug=project.slug))
@@ -94,16 +96,16 @@ def edit(slug: str):
         form.phase.data = project.phase.value
         form.decision_rule.data = project.decision_rule.value
     if form.validate_on_submit():
-        before = audit.snapshot(project, PROJECT_FIELDS)
+        before = events.snapshot(project, PROJECT_FIELDS)
         project.title = form.title.data.strip()
         project.place = form.place.data.strip()
         project.theme = form.theme.data.strip()
         project.summary = form.summary.data.strip()
         project.phase = Phase(form.phase.data)
         project.decision_rule = DecisionRule(form.decision_rule.data)
-        old, new = audit.changed_fields(before, audit.snapshot(project, PROJECT_FIELDS))
+        old, new = events.changed_fields(before, events.snapshot(project, PROJECT_FIELDS))
         if new:
-            audit.record("updated", project, actor=current_user, project=project, label=project.title, before=old, after=new)
+            events.record(EventKind.PROJECT_UPDATED, project, actor=current_user, project=project, label=project.title, before=old, after=new)
         db.session.commit()
         flash("Project saved", "success")
         return redirect(url_for("projects.show", slug=project.slug))
@@ -117,7 +119,7 @@ def publication(slug: str):
     publish = request.form.get("publish") == "1"
     if publish != project.is_published:
         project.is_published = publish
-        audit.record("published" if publish else "unpublished", project, actor=current_user, project=project,
+        events.record(EventKind.PROJECT_PUBLISHED if publish else EventKind.PROJECT_UNPUBLISHED, project, actor=current_user, project=project,
                      label=project.title, before={"is_published": not publish}, after={"is_published": publish})
         db.session.commit()
     flash("The project is now public" if publish else "The project is now private", "success")
@@ -151,7 +153,7 @@ def _render_partners(context: ProjectContext, add_form: AddPartnerForm, new_form
 def _add_partner(context: ProjectContext, organisation: Organisation, role: PartnerRole) -> ProjectPartner:
     partner = ProjectPartner(project=context.project, organisation=organisation, role=role)
     db.session.add(partner)
-    audit.record("added", partner, actor=current_user, project=context.project,
+    events.record(EventKind.PARTNER_ADDED, partner, actor=current_user, project=context.project,
                  label=f"{organisation.name} joined as {role.label.lower()}",
                  after={"organisation": organisation.name, "sector": organisation.sector.value, "role": role.value})
     return partner
@@ -213,11 +215,11 @@ def remove_partner(slug: str, partner_id: int):
             return _render_partners(context, add_form, new_form)
         return redirect(url_for("projects.partners", slug=slug))
     for membership in leaving:
-        audit.record("removed", membership, actor=current_user, project=project,
+        events.record(EventKind.MEMBER_REMOVED, membership, actor=current_user, project=project,
                      label=f"{membership.user.name} left with {partner.organisation.name}",
                      before={"user": membership.user.email, "role": membership.role.value})
         db.session.delete(membership)
-    audit.record("removed", partner, actor=current_user, project=project,
+    events.record(EventKind.PARTNER_REMOVED, partner, actor=current_user, project=project,
                  label=f"{partner.organisation.name} left the partnership",
                  before={"organisation": partner.organisation.name, "role": partner.role.value})
     db.session.delete(partner)
@@ -260,7 +262,7 @@ def people(slug: str):
         role = ProjectRole(form.role.data)
         membership = ProjectMembership(project=project, user=person, role=role)
         db.session.add(membership)
-        audit.record("added", membership, actor=current_user, project=project,
+        events.record(EventKind.MEMBER_ADDED, membership, actor=current_user, project=project,
                      label=f"{person.name} ({person.organisation.name}) joined as {role.label.lower()}",
                      after={"user": person.email, "organisation": person.organisation.name, "role": role.value})
         db.session.commit()
@@ -293,7 +295,7 @@ def change_role(slug: str, membership_id: int):
     if _leads_after(project, membership, role) == 0:
         flash("A project needs at least one project lead. Make someone else the lead first.", "error")
     elif role != membership.role:
-        audit.record("role changed", membership, actor=current_user, project=project,
+        events.record(EventKind.MEMBER_ROLE_CHANGED, membership, actor=current_user, project=project,
                      label=f"{membership.user.name} is now {role.label.lower()}",
                      before={"role": membership.role.value}, after={"role": role.value})
         membership.role = role
@@ -313,7 +315,7 @@ def representative(slug: str, membership_id: int):
         if named != membership.is_representative:
             membership.is_representative = named
             organisation = membership.user.organisation.name
-            audit.record("representative named" if named else "representative removed", membership,
+            events.record(EventKind.REPRESENTATIVE_NAMED if named else EventKind.REPRESENTATIVE_REMOVED, membership,
                          actor=current_user, project=project,
                          label=f"{membership.user.name} {'now speaks' if named else 'no longer speaks only'} for {organisation}",
                          before={"is_representative": not named}, after={"is_representative": named})
@@ -334,7 +336,7 @@ def remove_person(slug: str, membership_id: int):
     if _leads_after(project, membership, None) == 0:
         flash("A project needs at least one project lead. Make someone else the lead first.", "error")
         return redirect(url_for("projects.people", slug=slug))
-    audit.record("removed", membership, actor=current_user, project=project,
+    events.record(EventKind.MEMBER_REMOVED, membership, actor=current_user, project=project,
                  label=f"{membership.user.name} left the project",
                  before={"user": membership.user.email, "role": membership.role.value})
     db.session.delete(membership)
@@ -371,7 +373,7 @@ def invite(slug: str):
 def audit_trail(slug: str):
     context = project_context(slug, Access.MEMBER)
     page = request.args.get("page", 1, type=int)
-    events = db.paginate(
+    trail = db.paginate(
         select(AuditEvent)
         .where(AuditEvent.project_id == context.project.id)
         .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.actor_organisation))
@@ -380,4 +382,4 @@ def audit_trail(slug: str):
         per_page=50,
         error_out=False,
     )
-    return render_template("projects/audit.html", context=context, project=context.project, events=events)
+    return render_template("projects/audit.html", context=context, project=context.project, events=trail)

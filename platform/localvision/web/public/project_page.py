@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import render_template, url_for
 
-from localvision.access import ProjectContext
+from localvision.services.policy import ProjectContext
 from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Project
 from localvision.published import has_agreed_grants, open_data_licence, partners_with_organisations

@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import render_template, request
 
-from localvision.access import Access, project_context
+from localvision.services.policy import Access
+from localvision.web.context import project_context
 from localvision.extensions import db
 from localvision.models import Sector
 from localvision.models.summaries import ProjectSummary

@@ -5,8 +5,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from localvision import audit
-from localvision.access import Access, ProjectContext, project_context, speaks_for_organisation
+from localvision.services import events
+from localvision.services.events import EventKind
+from localvision.services.policy import Access, ProjectContext, speaks_for_organisation
+from localvision.web.context import project_context
 from localvision.domain.vision import word_diff
 from localvision.extensions import db
 from localvision.models import Project, Stance, VisionComment, VisionPosition, VisionVersion
@@ -101,10 +103,10 @@ def record_position(slug: str):
                               comment=(form.comment.data or "").strip(), recorded_by=current_user)
     db.session.add(position)
     organisation = current_user.organisation.name
-    audit.record("position recorded", position, actor=current_user, project=project,
+    events.record(EventKind.VISION_POSITION_RECORDED, position, actor=current_user, project=project,
                  label=f"{organisation}: {stance.label.lower()} version {latest.number} of the vision",
-                 before=audit.snapshot(previous, POSITION_FIELDS) if previous else None,
-                 after={"version": latest.number, **audit.snapshot(position, POSITION_FIELDS)})
+                 before=events.snapshot(previous, POSITION_FIELDS) if previous else None,
+                 after={"version": latest.number, **events.snapshot(position, POSITION_FIELDS)})
     db.session.commit()
     if request.htmx:
         return _render_endorsements(context, recorded=position)
@@ -164,7 +166,7 @@ def propose(slug: str):
                 # Someone saved the same next number a moment earlier: theirs stands, this becomes a conflict.
                 db.session.rollback()
                 return _render_conflict(context, form, latest_version(project))
-            audit.record("proposed", version, actor=current_user, project=project,
+            events.record(EventKind.VISION_PROPOSED, version, actor=current_user, project=project,
                          label=f"Version {version.number} of the vision: {version.change_note}",
                          after={"number": version.number, "based_on": latest.number if latest else None,
                                 "change_note": version.change_note, "text": version.text})
@@ -214,7 +216,7 @@ def comment(slug: str, number: int):
     remark = VisionComment(version=version, author=current_user, organisation_id=current_user.organisation_id,
                            text=form.text.data.strip())
     db.session.add(remark)
-    audit.record("commented", remark, actor=current_user, project=context.project,
+    events.record(EventKind.VISION_COMMENTED, remark, actor=current_user, project=context.project,
                  label=f"Comment on version {version.number} of the vision", after={"text": remark.text})
     db.session.commit()
     flash("Your comment is added", "success")

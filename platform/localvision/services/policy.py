@@ -1,4 +1,4 @@
-"""Who may do what with a project.
+"""Who may do what with a project: the one place permission rules are written.
 
 Levels rise from nothing to project lead. A private project does not exist for anyone
 below ``VIEWER``: they get a 404, so its name is not revealed either.
@@ -8,13 +8,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import select
 
 from localvision.domain.representation import may_speak_for_organisation
-from localvision.extensions import db, login_manager
-from localvision.models import Project, ProjectMembership, ProjectRole, User
+from localvision.extensions import db
+from localvision.models import Decision, Organisation, Project, ProjectMembership, ProjectRole, User
 
 
 class Access(enum.IntEnum):
@@ -26,9 +24,12 @@ class Access(enum.IntEnum):
 
 @dataclass(frozen=True)
 class ProjectContext:
+    """A person (or an anonymous visitor) standing before one project."""
+
     project: Project
     access: Access
     membership: ProjectMembership | None
+    actor: User | None  # None for an anonymous visitor
 
     @property
     def is_member(self) -> bool:
@@ -37,6 +38,7 @@ class ProjectContext:
     @property
     def is_lead(self) -> bool:
         return self.access >= Access.LEAD
+
 
 
 def membership_of(user: User, project: Project) -> ProjectMembership | None:
@@ -57,20 +59,10 @@ def access_level(user: User, project: Project, membership: ProjectMembership | N
     return Access.NONE
 
 
-def project_context(slug: str, need: Access = Access.VIEWER) -> ProjectContext:
-    """Load a project for the current user, or stop the request with the right answer."""
-    project = db.session.scalar(select(Project).where(Project.slug == slug))
-    if project is None:
-        abort(404)
-    membership = membership_of(current_user, project)
-    access = access_level(current_user, project, membership)
-    if access == Access.NONE:
-        abort(404)
-    if access < need:
-        if not current_user.is_authenticated:
-            abort(login_manager.unauthorized())
-        abort(403)
-    return ProjectContext(project=project, access=access, membership=membership)
+def context_for(user: User, project: Project) -> ProjectContext:
+    membership = membership_of(user, project)
+    return ProjectContext(project=project, access=access_level(user, project, membership), membership=membership,
+                          actor=user if user.is_authenticated else None)
 
 
 def speaks_for_organisation(membership: ProjectMembership | None) -> bool:
@@ -84,3 +76,30 @@ def speaks_for_organisation(membership: ProjectMembership | None) -> bool:
         if other.user.organisation_id == organisation_id
     )
     return may_speak_for_organisation(membership.is_representative, has_representatives)
+
+
+def partner_organisation(context: ProjectContext) -> Organisation | None:
+    """The organisation this person acts for here, if it is a partner of the project."""
+    if context.membership is None:
+        return None
+    organisation = context.membership.user.organisation
+    if any(partner.organisation_id == organisation.id for partner in context.project.partners):
+        return organisation
+    return None
+
+
+def may_record_position(context: ProjectContext) -> bool:
+    """Positions on decisions and on vision wording are recorded by a partner's own
+    people, and only by its named representatives where it has any."""
+    return partner_organisation(context) is not None and speaks_for_organisation(context.membership)
+
+
+def may_manage_decision(context: ProjectContext, decision: Decision) -> bool:
+    """The proposer and the project leads may edit, withdraw and set a review date."""
+    return context.is_lead or (context.is_member and decision.proposer_id == context.membership.user_id)
+
+
+def decision_details_public(decision: Decision, is_member: bool) -> bool:
+    """Whether a decision's rationale and each organisation's contribution may be shown:
+    commercially sensitive details are for the people of the project only."""
+    return is_member or not decision.is_commercially_sensitive

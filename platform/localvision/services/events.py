@@ -1,0 +1,112 @@
+"""Recording a change: one row that is both the audit trail's entry and the domain event.
+
+The row is added in the transaction of the change it describes, so it exists exactly
+when the change does (a transactional outbox). Readers that act on changes, such as
+notifications and digests, read these rows in id order; the audit trail shows them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from typing import Any, Iterable
+
+from localvision.extensions import db
+from localvision.models import AuditEvent, Project, User
+from localvision.models.base import LabelledEnum
+
+
+class EventKind(LabelledEnum):
+    """What happened, for programs; the label is the audit trail's words for people."""
+
+    PROJECT_CREATED = "project.created", "created"
+    PROJECT_UPDATED = "project.updated", "updated"
+    PROJECT_PUBLISHED = "project.published", "published"
+    PROJECT_UNPUBLISHED = "project.unpublished", "unpublished"
+    PARTNER_ADDED = "partner.added", "added"
+    PARTNER_REMOVED = "partner.removed", "removed"
+    MEMBER_ADDED = "member.added", "added"
+    MEMBER_JOINED = "member.joined", "joined"
+    MEMBER_REMOVED = "member.removed", "removed"
+    MEMBER_ROLE_CHANGED = "member.role_changed", "role changed"
+    REPRESENTATIVE_NAMED = "member.representative_named", "representative named"
+    REPRESENTATIVE_REMOVED = "member.representative_removed", "representative removed"
+    INVITATION_SENT = "invitation.sent", "invited"
+    DECISION_PROPOSED = "decision.proposed", "proposed"
+    AMENDMENT_PROPOSED = "decision.amendment_proposed", "amendment proposed"
+    DECISION_UPDATED = "decision.updated", "updated"
+    DECISION_WITHDRAWN = "decision.withdrawn", "withdrawn"
+    DECISION_CLOSED = "decision.closed", "closed"
+    DECISION_REOPENED = "decision.reopened", "reopened"
+    REVIEW_DATE_SET = "decision.review_date_set", "review date set"
+    POSITION_RECORDED = "decision.position_recorded", "position recorded"
+    CONTRIBUTION_ADDED = "decision.contribution_added", "contribution added"
+    CONTRIBUTION_REMOVED = "decision.contribution_removed", "contribution removed"
+    ACTION_ADDED = "action.added", "action added"
+    ACTION_DONE = "action.done", "action done"
+    ACTION_DROPPED = "action.dropped", "action dropped"
+    VISION_PROPOSED = "vision.proposed", "proposed"
+    VISION_POSITION_RECORDED = "vision.position_recorded", "position recorded"
+    VISION_COMMENTED = "vision.commented", "commented"
+    INDICATOR_CREATED = "indicator.created", "created"
+    INDICATOR_UPDATED = "indicator.updated", "updated"
+    INDICATOR_LINKED = "indicator.linked", "linked"
+    INDICATOR_UNLINKED = "indicator.unlinked", "unlinked"
+    MEASUREMENT_ADDED = "measurement.added", "added"
+    MEASUREMENT_CORRECTED = "measurement.corrected", "corrected"
+    MEASUREMENTS_IMPORTED = "measurement.imported", "imported"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of an object as JSON-ready values, for before/after."""
+    return {field: _jsonable(getattr(obj, field)) for field in fields}
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keep only the fields whose value changed, so the trail shows what moved."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def record(
+    kind: EventKind,
+    obj: Any,
+    *,
+    actor: User | None,
+    project: Project | None,
+    label: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add the event to the session; it commits with the change it describes.
+
+    ``payload`` carries the ids a reader needs to act on the event (the decision a
+    position is on, the organisation it is for), as JSON-ready values."""
+    if obj.id is None:
+        db.session.flush()
+    event = AuditEvent(
+        kind=kind.value,
+        project_id=project.id if project is not None else None,
+        actor_id=actor.id if actor is not None else None,
+        actor_organisation_id=actor.organisation_id if actor is not None else None,
+        action=kind.label,
+        object_type=type(obj).__name__,
+        object_id=obj.id,
+        object_label=label[:300],
+        before=before,
+        after=after,
+        payload={key: _jsonable(value) for key, value in (payload or {}).items()} or None,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,26 @@
+"""The project a request is about, and what the person asking may do with it."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from localvision.extensions import db, login_manager
+from localvision.models import Project
+from localvision.services.policy import Access, ProjectContext, context_for
+
+
+def project_context(slug: str, need: Access = Access.VIEWER) -> ProjectContext:
+    """Load a project for the current user, or stop the request with the right answer:
+    404 when they may not know it exists, sign-in or 403 when they may not do more."""
+    project = db.session.scalar(select(Project).where(Project.slug == slug))
+    if project is None:
+        abort(404)
+    context = context_for(current_user, project)
+    if context.access == Access.NONE:
+        abort(404)
+    if context.access < need:
+        if not current_user.is_authenticated:
+            abort(login_manager.unauthorized())
+        abort(403)
+    return context

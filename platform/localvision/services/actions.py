@@ -12,7 +12,7 @@ from localvision.services.policy import ProjectContext
 
 def add_action(context: ProjectContext, decision: Decision, title: str, owner_id: int, due_on: date) -> Action:
     """An action with exactly one owner, who must be a person of the project."""
-    if not context.is_member:
+    if not policy.may_add_action(context):
         raise NotPermitted("Only the people of the project can add actions.")
     if not title.strip():
         raise Refused("Enter the action", field="title")

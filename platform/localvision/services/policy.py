@@ -109,6 +109,11 @@ def may_remove_contribution(context: ProjectContext, contribution: Contribution)
     return context.is_member and contribution.organisation_id == context.actor.organisation_id
 
 
+def may_add_action(context: ProjectContext) -> bool:
+    """Any person of the project may give a decision a follow-up action."""
+    return context.is_member
+
+
 def may_change_action(context: ProjectContext, action: Action) -> bool:
     """An action is marked done or dropped by its owner or a project lead."""
     return context.is_lead or (context.is_member and action.owner_id == context.actor.id)

@@ -3,6 +3,7 @@ the values a decision's page shows, and the answers after a change or a refusal.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -10,7 +11,7 @@ from flask_wtf import FlaskForm
 from localvision.extensions import db
 from localvision.models import Action, ContributionKind, Decision, Project
 from localvision.queries import decisions as queries
-from localvision.services import ServiceError, policy
+from localvision.services import NotPermitted, Refused, ServiceError, policy
 from localvision.services.policy import ProjectContext
 from localvision.web.decisions.forms import (
     ActionForm,
@@ -61,6 +62,24 @@ def beside_field(form: FlaskForm, refusal: ServiceError) -> bool:
     return True
 
 
+def change_through_form(context: ProjectContext, decision: Decision, form: FlaskForm, *, check: Callable[[], Any],
+                        change: Callable[[], Any], message: Callable[[Any], str], anchor: str | None = None):
+    """A change made on a page of its own: refuse before the form is shown, make the
+    change once the form is valid, then say so on the decision's page. None when the
+    form is to be shown, empty or with its errors."""
+    try:
+        check()
+        if form.validate_on_submit():
+            flash(message(change()), "success")
+            return to_decision(context, decision, anchor)
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    except Refused as refusal:
+        if not beside_field(form, refusal):
+            return refused(context, decision, refusal, anchor)
+    return None
+
+
 def filter_form(project: Project) -> LogFilterForm:
     form = LogFilterForm(request.args)
     form.organisation.choices = [("", "Any organisation")] + [
@@ -102,7 +121,7 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
     values["position_form"] = forms.get("position_form") or PositionForm(prefix="position", formdata=None)
     values["contribution_form"] = forms.get("contribution_form") or ContributionForm(prefix="contribution", formdata=None)
     values["review_form"] = forms.get("review_form") or ReviewForm(prefix="review", formdata=None)
-    if context.is_member:
+    if policy.may_add_action(context):
         values["action_form"] = forms.get("action_form") or action_form(context, formdata=False)
     values["form"] = forms.get("failed_form")
     return values

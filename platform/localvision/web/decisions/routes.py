@@ -25,6 +25,7 @@ from localvision.web.decisions.forms import (
 from localvision.web.decisions.pages import (
     action_form,
     beside_field,
+    change_through_form,
     filter_form,
     in_place,
     load_action,
@@ -105,19 +106,12 @@ def edit(slug: str, decision_id: int):
     form = DecisionForm(obj=decision)
     if request.method == "GET":
         form.category.data = decision.category.value
-    try:
-        services.check_edit(context, decision)
-        if form.validate_on_submit():
-            services.update_decision(context, decision, form.details())
-            flash("Decision saved", "success")
-            return to_decision(context, decision)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal)
-    return render_template("decisions/form.html", context=context, project=context.project, form=form,
-                           decision=decision, amends=None)
+    return change_through_form(
+        context, decision, form, check=lambda: services.check_edit(context, decision),
+        change=lambda: services.update_decision(context, decision, form.details()),
+        message=lambda _: "Decision saved",
+    ) or render_template("decisions/form.html", context=context, project=context.project, form=form,
+                         decision=decision, amends=None)
 
 
 @blueprint.route("/<int:decision_id>/amend", methods=["GET", "POST"])
@@ -140,18 +134,11 @@ def withdraw(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
     form = WithdrawForm()
-    try:
-        services.check_withdrawal(context, decision)
-        if form.validate_on_submit():
-            services.withdraw_decision(context, decision, form.reason.data)
-            flash("Decision withdrawn. It stays on the record.", "success")
-            return to_decision(context, decision)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal)
-    return render_template("decisions/reason.html", context=context, project=context.project, decision=decision, form=form,
+    return change_through_form(
+        context, decision, form, check=lambda: services.check_withdrawal(context, decision),
+        change=lambda: services.withdraw_decision(context, decision, form.reason.data),
+        message=lambda _: "Decision withdrawn. It stays on the record.",
+    ) or render_template("decisions/reason.html", context=context, project=context.project, decision=decision, form=form,
                            heading="Withdraw the decision", caption=decision.title,
                            intro="A withdrawn decision stays on the record with its positions and contributions, marked withdrawn.")
 
@@ -165,21 +152,14 @@ def close(slug: str, decision_id: int):
     decision = load_decision(context, decision_id)
     form = CloseForm()
     form.outcome.choices = services.closing_choices(context.project)
-    try:
-        services.check_closing(context, decision)
-        if form.validate_on_submit():
-            result = services.close_decision(context, decision, form.outcome.data, form.reason.data or "")
-            flash(" ".join(filter(None, [f"Decision closed: {result.status.label.lower()}.", result.explanation])),
-                  "success")
-            return to_decision(context, decision)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal)
-    return render_template("decisions/close.html", context=context, project=context.project, decision=decision,
-                           form=form, ruling=queries.rule_outcome(decision, today()),
-                           position_rows=queries.position_rows(decision))
+    return change_through_form(
+        context, decision, form, check=lambda: services.check_closing(context, decision),
+        change=lambda: services.close_decision(context, decision, form.outcome.data, form.reason.data or ""),
+        message=lambda result: " ".join(filter(None, [f"Decision closed: {result.status.label.lower()}.",
+                                                      result.explanation])),
+    ) or render_template("decisions/close.html", context=context, project=context.project, decision=decision,
+                         form=form, ruling=queries.rule_outcome(decision, today()),
+                         position_rows=queries.position_rows(decision))
 
 
 @blueprint.route("/<int:decision_id>/reopen", methods=["GET", "POST"])
@@ -189,18 +169,11 @@ def reopen(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
     form = ReopenForm()
-    try:
-        services.check_reopening(context, decision)
-        if form.validate_on_submit():
-            services.reopen_decision(context, decision, form.closes_on.data)
-            flash(f"Decision reopened: positions close on {decision.closes_on:%-d %B %Y}", "success")
-            return to_decision(context, decision)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal)
-    return render_template("decisions/reopen.html", context=context, project=context.project, decision=decision, form=form)
+    return change_through_form(
+        context, decision, form, check=lambda: services.check_reopening(context, decision),
+        change=lambda: services.reopen_decision(context, decision, form.closes_on.data),
+        message=lambda reopened: f"Decision reopened: positions close on {reopened.closes_on:%-d %B %Y}",
+    ) or render_template("decisions/reopen.html", context=context, project=context.project, decision=decision, form=form)
 
 
 @blueprint.route("/<int:decision_id>/review", methods=["POST"])
@@ -209,18 +182,11 @@ def review(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
     form = ReviewForm(prefix="review")
-    try:
-        services.check_review_date(context, decision)
-        if form.validate_on_submit():
-            services.set_review_date(context, decision, form.review_on.data)
-            flash(f"Review date set for {decision.review_on:%-d %B %Y}", "success")
-            return to_decision(context, decision)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal)
-    return show_page(context, decision, review_form=form, failed_form=form)
+    return change_through_form(
+        context, decision, form, check=lambda: services.check_review_date(context, decision),
+        change=lambda: services.set_review_date(context, decision, form.review_on.data),
+        message=lambda reviewed: f"Review date set for {reviewed.review_on:%-d %B %Y}",
+    ) or show_page(context, decision, review_form=form, failed_form=form)
 
 
 # Positions and contributions: in place with htmx, or as plain forms -------------------
@@ -321,18 +287,11 @@ def drop_action(slug: str, decision_id: int, action_id: int):
     decision = load_decision(context, decision_id)
     action = load_action(decision, action_id)
     form = DropActionForm()
-    try:
-        action_services.check_change(context, action, "drop it")
-        if form.validate_on_submit():
-            action_services.drop_action(context, action, form.reason.data)
-            flash(f"Action dropped: {action.title}", "success")
-            return to_decision(context, decision, "actions")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal, "actions")
-    return render_template("decisions/reason.html", context=context, project=context.project, decision=decision, form=form,
+    return change_through_form(
+        context, decision, form, check=lambda: action_services.check_change(context, action, "drop it"),
+        change=lambda: action_services.drop_action(context, action, form.reason.data),
+        message=lambda dropped: f"Action dropped: {dropped.title}", anchor="actions",
+    ) or render_template("decisions/reason.html", context=context, project=context.project, decision=decision, form=form,
                            heading="Drop the action", caption=decision.title,
                            intro=f"{action.title}, owned by {action.owner.name}, due {action.due_on:%-d %B %Y}.")
 

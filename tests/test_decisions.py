@@ -390,6 +390,7 @@ def test_commercially_sensitive_details_stay_inside_the_project(client_for, sess
 def test_the_log_does_not_tell_outsiders_who_funds_a_commercially_sensitive_decision(client_for, session, team):
     secret = factories.decision(team.project, team.lead, title="Contract with a security firm", sensitive=True)
     factories.contribution(secret, team.nurse, "12000.00")
+    factories.position(secret, team.officer, DecisionStance.OBJECT, "Too costly")
     public = factories.decision(team.project, team.lead, title="Night-time outreach")
     factories.contribution(public, team.nurse, "500.00")
     session.commit()
@@ -404,8 +405,9 @@ def test_the_log_does_not_tell_outsiders_who_funds_a_commercially_sensitive_deci
     for visitor in (client_for(), client_for(team.outsider)):
         for query in by_hospital:
             assert listed(visitor, query) == ({public.title}, {public.title}), query
-        # The proposing organisation is on the decision's public page, so it still finds it.
+        # Its proposer and the positions taken are on its public page, so they still find it.
         assert secret.title in listed(visitor, f"organisation={team.council.id}")[0]
+        assert secret.title in listed(visitor, f"organisation={team.police.id}")[0]
     for query in by_hospital:
         assert listed(client_for(team.officer), query) == ({secret.title, public.title},) * 2, query
 

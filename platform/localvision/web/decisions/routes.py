@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, render_template, request
 from flask_login import login_required
 
-from localvision.models import ContributionKind, DecisionStance
+from localvision.models import ContributionKind, Decision, DecisionStance
 from localvision.queries import decisions as queries
 from localvision.services import NotPermitted, Refused
 from localvision.services import actions as action_services
@@ -65,7 +65,7 @@ def download(slug: str):
 
 # Proposing, editing, amending, withdrawing ---------------------------------------------
 
-def _propose(context: ProjectContext, form: DecisionForm, amends=None):
+def _propose(context: ProjectContext, form: DecisionForm, amends: Decision | None = None):
     try:
         services.check_proposal(context, amends)
         if form.validate_on_submit():

@@ -42,6 +42,8 @@ def test_the_owner_marks_done_and_a_drop_needs_a_reason(client_for, session):
     session.commit()
     assert client_for(team.officer).post(team.url(decision, f"/actions/{first.id}/done")).status_code == 403
     client_for(team.worker).post(team.url(decision, f"/actions/{first.id}/done"))
+    again = client_for(team.worker).post(team.url(decision, f"/actions/{first.id}/done"), follow_redirects=True)
+    assert "This action is already done." in again.get_data(as_text=True)
     page = client_for(team.worker).post(team.url(decision, f"/actions/{second.id}/drop"), data={"reason": ""}).get_data(as_text=True)
     assert "Give the reason for dropping the action" in page
     client_for(team.lead).post(team.url(decision, f"/actions/{second.id}/drop"), data={"reason": "Covered by the council's contract"})

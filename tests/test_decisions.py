@@ -387,6 +387,31 @@ def test_commercially_sensitive_details_stay_inside_the_project(client_for, sess
     assert "<strong>outreach</strong>" in page and "£12,000.00" in page and "£3,000.50" in page
 
 
+def test_the_log_does_not_tell_outsiders_who_funds_a_commercially_sensitive_decision(client_for, session, team):
+    secret = factories.decision(team.project, team.lead, title="Contract with a security firm", sensitive=True)
+    factories.contribution(secret, team.nurse, "12000.00")
+    factories.position(secret, team.officer, DecisionStance.OBJECT, "Too costly")
+    public = factories.decision(team.project, team.lead, title="Night-time outreach")
+    factories.contribution(public, team.nurse, "500.00")
+    session.commit()
+    by_hospital = (f"organisation={team.nhs.id}", "sector=nhs")
+
+    def listed(visitor, query):
+        log = visitor.get(team.url(tail=f"?{query}")).get_data(as_text=True)
+        rows = visitor.get(team.url(tail=f"/decisions.csv?{query}")).get_data(as_text=True)
+        return {title for title in (secret.title, public.title) if title in log}, \
+            {title for title in (secret.title, public.title) if title in rows}
+
+    for visitor in (client_for(), client_for(team.outsider)):
+        for query in by_hospital:
+            assert listed(visitor, query) == ({public.title}, {public.title}), query
+        # Its proposer and the positions taken are on its public page, so they still find it.
+        assert secret.title in listed(visitor, f"organisation={team.council.id}")[0]
+        assert secret.title in listed(visitor, f"organisation={team.police.id}")[0]
+    for query in by_hospital:
+        assert listed(client_for(team.officer), query) == ({secret.title, public.title},) * 2, query
+
+
 def test_private_projects_decisions_are_hidden_from_outsiders(client_for, session):
     team = Partnership(session, published=False)
     decision = factories.decision(team.project, team.lead)

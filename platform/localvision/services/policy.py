@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
-from localvision.models import Decision, Organisation, Project, ProjectMembership, ProjectRole, User
+from localvision.models import Action, Contribution, Decision, Organisation, Project, ProjectMembership, ProjectRole, User
 
 
 class Access(enum.IntEnum):
@@ -97,6 +97,26 @@ def may_record_position(context: ProjectContext) -> bool:
 def may_manage_decision(context: ProjectContext, decision: Decision) -> bool:
     """The proposer and the project leads may edit, withdraw and set a review date."""
     return context.is_lead or (context.is_member and decision.proposer_id == context.membership.user_id)
+
+
+def may_close_decision(context: ProjectContext) -> bool:
+    """Closing a decision, deferring it and reopening a deferred one are for the project leads."""
+    return context.is_lead
+
+
+def may_remove_contribution(context: ProjectContext, contribution: Contribution) -> bool:
+    """A contribution is taken back only by the people of the organisation that made it."""
+    return context.is_member and contribution.organisation_id == context.actor.organisation_id
+
+
+def may_add_action(context: ProjectContext) -> bool:
+    """Any person of the project may give a decision a follow-up action."""
+    return context.is_member
+
+
+def may_change_action(context: ProjectContext, action: Action) -> bool:
+    """An action is marked done or dropped by its owner or a project lead."""
+    return context.is_lead or (context.is_member and action.owner_id == context.actor.id)
 
 
 def decision_details_public(decision: Decision, is_member: bool) -> bool:

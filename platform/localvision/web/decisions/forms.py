@@ -15,9 +15,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from localvision.domain.decisions import staff_time_value
 from localvision.models import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
 from localvision.models.decisions import MAXIMUM_CONTRIBUTION
+from localvision.queries.decisions import LogFilters
+from localvision.services.decisions import APPLY_RULE, DecisionDetails
 from localvision.web.fields import DayMonthYearField, ExactDecimalField
 
 PENNY = Decimal("0.01")
@@ -65,6 +66,15 @@ class DecisionForm(FlaskForm):
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError("The closing date must be on or after the opening date")
 
+    def details(self) -> DecisionDetails:
+        return DecisionDetails(
+            title=self.title.data, rationale=self.rationale.data, category=DecisionCategory(self.category.data),
+            opens_on=self.opens_on.data, closes_on=self.closes_on.data,
+            recipient_name=self.recipient_name.data or "", recipient_charity_number=self.recipient_charity_number.data or "",
+            recipient_company_number=self.recipient_company_number.data or "",
+            is_commercially_sensitive=bool(self.is_commercially_sensitive.data),
+        )
+
 
 class PositionForm(FlaskForm):
     stance = RadioField("Your organisation's position", widget=GovRadioInput(), choices=DecisionStance.choices(),
@@ -110,21 +120,14 @@ class ContributionForm(FlaskForm):
         if field.data is None:
             raise ValidationError("Enter the hourly cost that values the staff time")
 
-    def value(self) -> Decimal:
-        if self.kind.data == ContributionKind.STAFF_TIME.value:
-            return staff_time_value(self.hours.data, self.hourly_cost.data)
-        return self.amount.data
-
 
 class CloseForm(FlaskForm):
     outcome = RadioField("Outcome", widget=GovRadioInput(), validators=[DataRequired(message="Choose an outcome")])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])
     submit = SubmitField("Close decision", widget=GovSubmitInput())
 
-    APPLY_RULE = "apply_rule"
-
     def validate_reason(self, field: TextAreaField) -> None:
-        if self.outcome.data != self.APPLY_RULE and not (field.data or "").strip():
+        if self.outcome.data != APPLY_RULE and not (field.data or "").strip():
             raise ValidationError("Give the reason for this outcome")
 
 
@@ -175,3 +178,14 @@ class LogFilterForm(FlaskForm):
     opened_from = DateField("Opened on or after", widget=GovTextInput(), validators=[Optional()])
     opened_to = DateField("Opened on or before", widget=GovTextInput(), validators=[Optional()])
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+    def filters(self) -> LogFilters:
+        """The filters as values; a filter with a mistake in it narrows nothing."""
+        def valid(field):
+            return field.data if field.data and not field.errors else None
+        return LogFilters(
+            status=DecisionStatus(valid(self.status)) if valid(self.status) else None,
+            organisation_id=int(valid(self.organisation)) if valid(self.organisation) else None,
+            sector=Sector(valid(self.sector)) if valid(self.sector) else None,
+            opened_from=valid(self.opened_from), opened_to=valid(self.opened_to),
+        )

@@ -1,0 +1,206 @@
+"""Reads of joint decisions and their actions: the log, its download, a decision's page
+and the project's actions. What a visitor may see follows `services.policy`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload, selectinload
+
+from localvision.domain.decisions import Outcome, Totals, outcome, totals
+from localvision.extensions import db
+from localvision.models import (
+    Action,
+    ActionStatus,
+    Contribution,
+    ContributionKind,
+    Decision,
+    DecisionStance,
+    DecisionStatus,
+    Organisation,
+    Position,
+    Project,
+    Sector,
+)
+from localvision.published import project_decisions
+from localvision.services.policy import ProjectContext, decision_details_public
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    """What the decision log is narrowed to; empty values narrow nothing."""
+
+    status: DecisionStatus | None = None
+    organisation_id: int | None = None
+    sector: Sector | None = None
+    opened_from: date | None = None
+    opened_to: date | None = None
+
+
+def details_hidden(context: ProjectContext, decision: Decision) -> bool:
+    return not decision_details_public(decision, context.is_member)
+
+
+def _involving(organisation_ids, is_member: bool):
+    """An organisation is involved in a decision it proposed, funded or took a position
+    on. Who funded a commercially sensitive decision is for the people of the project
+    only, as on its page; its proposer and positions are public there, so they match."""
+    funded = Decision.id.in_(select(Contribution.decision_id).where(Contribution.organisation_id.in_(organisation_ids)))
+    if not is_member:
+        funded = and_(Decision.is_commercially_sensitive.is_(False), funded)
+    return or_(
+        Decision.proposing_organisation_id.in_(organisation_ids),
+        funded,
+        Decision.id.in_(select(Position.decision_id).where(Position.organisation_id.in_(organisation_ids))),
+    )
+
+
+def decision_log(context: ProjectContext, filters: LogFilters) -> list[Decision]:
+    """The project's decisions, newest first, narrowed by the filters."""
+    query = project_decisions(context.project, (filters.status,) if filters.status else ())
+    organisation_ids = None
+    if filters.organisation_id is not None:
+        organisation_ids = select(Organisation.id).where(Organisation.id == filters.organisation_id)
+    elif filters.sector is not None:
+        organisation_ids = select(Organisation.id).where(Organisation.sector == filters.sector)
+    if organisation_ids is not None:
+        query = query.where(_involving(organisation_ids, context.is_member))
+    if filters.opened_from:
+        query = query.where(Decision.opens_on >= filters.opened_from)
+    if filters.opened_to:
+        query = query.where(Decision.opens_on <= filters.opened_to)
+    return list(db.session.scalars(query))
+
+
+def decision_totals(decision: Decision) -> Totals:
+    return totals((c.organisation_id, c.kind, c.amount) for c in decision.contributions)
+
+
+def rule_outcome(decision: Decision, today: date) -> Outcome:
+    """What the project's decision rule says of the decision's current positions today."""
+    project = decision.project
+    stances = {org: position.stance for org, position in decision.current_positions().items()}
+    return outcome(project.decision_rule, [p.organisation_id for p in project.partners], stances,
+                   decision.closes_on, today)
+
+
+# The download ----------------------------------------------------------------------------
+
+LOG_CSV_HEADER = [
+    "Decision", "Title", "Category", "Status", "Proposed by", "Proposing organisation", "Sector",
+    "Opens on", "Closes on", "Total (£)", "Cash (£)", "Staff time (£)", "In-kind (£)", "Recipient",
+    "Charity number", "Company number", "Support", "Support with concerns", "Stand aside", "Object",
+    "Amends decision", "Review on", "Commercially sensitive", "Rationale",
+]
+
+
+def log_csv_rows(context: ProjectContext, decisions: list[Decision]) -> list[list]:
+    """One row per decision, under LOG_CSV_HEADER; hidden details are left blank."""
+    rows = []
+    for decision in decisions:
+        money = decision_totals(decision)
+        stances = [position.stance for position in decision.current_positions().values()]
+        hidden = details_hidden(context, decision)
+        rows.append([
+            decision.id, decision.title, decision.category.label, decision.status.label, decision.proposer.name,
+            decision.proposing_organisation.name, decision.proposing_organisation.sector.label,
+            decision.opens_on.isoformat(), decision.closes_on.isoformat(), money.total,
+            *("" if hidden else money.by_kind[kind] for kind in ContributionKind),
+            decision.recipient_name or "", decision.recipient_charity_number or "", decision.recipient_company_number or "",
+            *(stances.count(stance) for stance in DecisionStance),
+            decision.amends_id or "", decision.review_on.isoformat() if decision.review_on else "",
+            "yes" if decision.is_commercially_sensitive else "no",
+            "(commercially sensitive)" if hidden else decision.rationale,
+        ])
+    return rows
+
+
+# A decision's page -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PositionRow:
+    organisation: Organisation
+    current: Position | None
+    earlier: list[Position]
+    is_partner: bool
+
+
+def position_rows(decision: Decision) -> list[PositionRow]:
+    """Every partner, with or without a position, then former partners who took one."""
+    history: dict[int, list[Position]] = {}
+    for position in sorted(decision.positions, key=lambda p: p.id):
+        history.setdefault(position.organisation_id, []).append(position)
+    partners = sorted(decision.project.partners, key=lambda p: p.organisation.name)
+    rows = [PositionRow(p.organisation, history.get(p.organisation_id, [None])[-1],
+                        history.get(p.organisation_id, [])[:-1][::-1], True) for p in partners]
+    partner_ids = {p.organisation_id for p in partners}
+    for organisation_id, positions in history.items():
+        if organisation_id not in partner_ids:
+            rows.append(PositionRow(positions[-1].organisation, positions[-1], positions[:-1][::-1], False))
+    return rows
+
+
+def contribution_rows(decision: Decision) -> list[tuple[Organisation, list[Contribution]]]:
+    """Each contributing organisation, by name, with its contributions."""
+    grouped: dict[int, list[Contribution]] = {}
+    for contribution in decision.contributions:
+        grouped.setdefault(contribution.organisation_id, []).append(contribution)
+    rows = [(contributions[0].organisation, contributions) for contributions in grouped.values()]
+    return sorted(rows, key=lambda row: row[0].name)
+
+
+# Actions ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionList:
+    overdue: list[Action]
+    upcoming: list[Action]
+    finished: list[Action]
+
+
+def project_actions(project: Project, today: date) -> ActionList:
+    """Every action on the project's decisions by due date: open ones split by whether
+    they are overdue, then those done or dropped."""
+    every = db.session.scalars(
+        select(Action).join(Action.decision).where(Decision.project_id == project.id)
+        .options(selectinload(Action.decision)).order_by(Action.due_on, Action.id)
+    ).all()
+    still_open = [a for a in every if a.status == ActionStatus.OPEN]
+    return ActionList(overdue=[a for a in still_open if a.is_overdue(today)],
+                      upcoming=[a for a in still_open if not a.is_overdue(today)],
+                      finished=[a for a in every if a.status != ActionStatus.OPEN])
+
+
+# The project's overview pages ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    counts: dict[DecisionStatus, int]
+    agreed_total: Decimal
+    latest: list[Decision]
+
+    @property
+    def total_count(self) -> int:
+        return sum(self.counts.values())
+
+
+def decision_summary(project: Project, latest: int = 5) -> DecisionSummary:
+    """Counts by status, the money committed to agreed decisions (commercially sensitive
+    ones included: their total is public), and the most recent decisions."""
+    counts = dict(db.session.execute(
+        select(Decision.status, func.count(Decision.id)).where(Decision.project_id == project.id).group_by(Decision.status)
+    ).all())
+    agreed_total = db.session.scalar(
+        select(func.coalesce(func.sum(Contribution.amount), 0)).join(Contribution.decision)
+        .where(Decision.project_id == project.id, Decision.status == DecisionStatus.AGREED)
+    )
+    # The overview shows titles and statuses only: proposers are not loaded with them.
+    recent = db.session.scalars(
+        select(Decision).where(Decision.project_id == project.id)
+        .options(lazyload(Decision.proposer), lazyload(Decision.proposing_organisation))
+        .order_by(Decision.opens_on.desc(), Decision.id.desc()).limit(latest)
+    ).all()
+    return DecisionSummary({status: counts.get(status, 0) for status in DecisionStatus},
+                           Decimal(agreed_total).quantize(Decimal("0.01")), list(recent))

@@ -1,0 +1,323 @@
+"""Joint decisions: proposing, amending, editing, withdrawing, closing, reopening, review
+dates, and each partner organisation's position and contributions.
+
+Each ``check_…`` function raises the refusal its use case would, so a page can refuse
+before showing a form; the use case itself checks again before it writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from localvision.domain.decisions import Outcome, staff_time_value
+from localvision.extensions import db
+from localvision.models import (
+    Contribution,
+    ContributionKind,
+    Decision,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    Organisation,
+    Project,
+    Position,
+)
+from localvision.queries.decisions import rule_outcome
+from localvision.services import NotPermitted, Refused, events, policy
+from localvision.services.events import EventKind
+from localvision.services.policy import ProjectContext
+
+DECISION_FIELDS = (
+    "title", "rationale", "category", "recipient_name", "recipient_charity_number", "recipient_company_number",
+    "opens_on", "closes_on", "is_commercially_sensitive",
+)
+CLOSING_FIELDS = ("status", "outcome_reason", "closed_at")
+CONTRIBUTION_FIELDS = ("kind", "amount", "hours", "hourly_cost", "description")
+# The closing choice that lets the project's decision rule give the outcome.
+APPLY_RULE = "apply_rule"
+MANAGERS = "Only the person who proposed this decision and the project leads can"
+
+
+@dataclass(frozen=True)
+class DecisionDetails:
+    """What a proposer writes about a decision; text is trimmed when it is saved."""
+
+    title: str
+    rationale: str
+    category: DecisionCategory
+    opens_on: date
+    closes_on: date
+    recipient_name: str = ""
+    recipient_charity_number: str = ""
+    recipient_company_number: str = ""
+    is_commercially_sensitive: bool = False
+
+
+def _fill(decision: Decision, details: DecisionDetails) -> None:
+    if details.closes_on < details.opens_on:
+        raise Refused("The closing date must be on or after the opening date", field="closes_on")
+    decision.title = details.title.strip()
+    decision.rationale = details.rationale.strip()
+    decision.category = details.category
+    decision.recipient_name = details.recipient_name.strip() or None
+    decision.recipient_charity_number = details.recipient_charity_number.strip() or None
+    decision.recipient_company_number = details.recipient_company_number.strip().upper() or None
+    decision.opens_on = details.opens_on
+    decision.closes_on = details.closes_on
+    decision.is_commercially_sensitive = details.is_commercially_sensitive
+
+
+def _require_member(context: ProjectContext) -> None:
+    if not context.is_member:
+        raise NotPermitted("Only the people of the project can act on its decisions.")
+
+
+# Proposing, amending, editing, withdrawing ------------------------------------------------
+
+def check_proposal(context: ProjectContext, amends: Decision | None = None) -> Organisation:
+    """The organisation the proposal is made for."""
+    _require_member(context)
+    if amends is not None and amends.status != DecisionStatus.AGREED:
+        raise Refused("Only an agreed decision is amended. An open decision can be edited.")
+    organisation = policy.partner_organisation(context)
+    if organisation is None:
+        raise Refused("Your organisation is not a partner of this project, so you cannot propose decisions here")
+    return organisation
+
+
+def propose_decision(context: ProjectContext, details: DecisionDetails, amends: Decision | None = None) -> Decision:
+    """A new decision, open for positions; an amendment of an agreed one leaves it on the record."""
+    organisation = check_proposal(context, amends)
+    decision = Decision(project=context.project, proposer=context.actor, proposing_organisation=organisation,
+                        status=DecisionStatus.OPEN, amends=amends)
+    _fill(decision, details)
+    db.session.add(decision)
+    db.session.flush()
+    after = events.snapshot(decision, DECISION_FIELDS)
+    if amends is not None:
+        after["amends"] = amends.id
+    events.record(EventKind.AMENDMENT_PROPOSED if amends else EventKind.DECISION_PROPOSED, decision,
+                  actor=context.actor, project=context.project, label=decision.title, after=after,
+                  payload={"decision_id": decision.id, "organisation_id": organisation.id,
+                           "amends_id": amends.id if amends else None})
+    db.session.commit()
+    return decision
+
+
+def check_edit(context: ProjectContext, decision: Decision) -> None:
+    if not policy.may_manage_decision(context, decision):
+        raise NotPermitted(f"{MANAGERS} edit it.")
+    if decision.status == DecisionStatus.AGREED:
+        raise Refused("An agreed decision cannot be edited. Propose an amendment instead: both stay on the record.")
+    if not decision.is_open:
+        raise Refused(f"This decision is {decision.status.label.lower()}, so it can no longer be edited.")
+
+
+def update_decision(context: ProjectContext, decision: Decision, details: DecisionDetails) -> Decision:
+    """Change an open decision's wording or dates; the trail keeps what changed."""
+    check_edit(context, decision)
+    before = events.snapshot(decision, DECISION_FIELDS)
+    _fill(decision, details)
+    old, new = events.changed_fields(before, events.snapshot(decision, DECISION_FIELDS))
+    if new:
+        events.record(EventKind.DECISION_UPDATED, decision, actor=context.actor, project=context.project,
+                      label=decision.title, before=old, after=new,
+                      payload={"decision_id": decision.id, "changed": sorted(new)})
+    db.session.commit()
+    return decision
+
+
+def check_withdrawal(context: ProjectContext, decision: Decision) -> None:
+    if not policy.may_manage_decision(context, decision):
+        raise NotPermitted(f"{MANAGERS} withdraw it.")
+    if not decision.is_open:
+        raise Refused("Only an open decision can be withdrawn.")
+
+
+def withdraw_decision(context: ProjectContext, decision: Decision, reason: str) -> Decision:
+    check_withdrawal(context, decision)
+    if not reason.strip():
+        raise Refused("Give the reason for withdrawing", field="reason")
+    _finish(context, decision, DecisionStatus.WITHDRAWN, reason.strip(), EventKind.DECISION_WITHDRAWN)
+    return decision
+
+
+# Closing, reopening, reviewing -------------------------------------------------------------
+
+def closing_choices(project: Project) -> list[tuple[str, str]]:
+    """Where the lead decides they choose the outcome; otherwise they apply the rule or defer."""
+    if project.decision_rule == DecisionRule.LEAD_DECIDES:
+        return [(s.value, s.label) for s in (DecisionStatus.AGREED, DecisionStatus.NOT_AGREED, DecisionStatus.DEFERRED)]
+    return [(APPLY_RULE, "Apply the decision rule"), (DecisionStatus.DEFERRED.value, "Defer it")]
+
+
+def check_closing(context: ProjectContext, decision: Decision) -> None:
+    if not policy.may_close_decision(context):
+        raise NotPermitted("Only the project leads can close a decision.")
+    if not decision.is_open:
+        raise Refused(f"This decision is already {decision.status.label.lower()}.")
+
+
+def close_decision(context: ProjectContext, decision: Decision, choice: str, reason: str) -> Outcome:
+    """Close an open decision by its rule, by the lead's choice where the lead decides, or
+    defer it. The outcome's explanation is the rule's, or empty for a chosen outcome."""
+    check_closing(context, decision)
+    if choice not in dict(closing_choices(context.project)):
+        raise Refused("Choose an outcome", field="outcome")
+    reason = reason.strip()
+    if choice == APPLY_RULE:
+        result = rule_outcome(decision, date.today())
+        if not result.is_decided:
+            raise Refused(f"The rule cannot decide yet. {result.explanation}", field="outcome")
+        reason = "\n\n".join(filter(None, [result.explanation, reason]))
+    else:
+        if not reason:
+            raise Refused("Give the reason for this outcome", field="reason")
+        result = Outcome(DecisionStatus(choice), "")
+    _finish(context, decision, result.status, reason, EventKind.DECISION_CLOSED)
+    return result
+
+
+def _finish(context: ProjectContext, decision: Decision, status: DecisionStatus, reason: str, kind: EventKind) -> None:
+    before = events.snapshot(decision, CLOSING_FIELDS)
+    decision.status = status
+    decision.outcome_reason = reason
+    decision.closed_by = context.actor
+    decision.closed_at = datetime.now(timezone.utc)
+    after = events.snapshot(decision, CLOSING_FIELDS)
+    after["positions"] = {p.organisation.name: p.stance.value for p in decision.current_positions().values()}
+    events.record(kind, decision, actor=context.actor, project=context.project, label=decision.title,
+                  before=before, after=after, payload={"decision_id": decision.id, "status": status})
+    db.session.commit()
+
+
+def check_reopening(context: ProjectContext, decision: Decision) -> None:
+    if not policy.may_close_decision(context):
+        raise NotPermitted("Only the project leads can reopen a decision.")
+    if decision.status != DecisionStatus.DEFERRED:
+        raise Refused("Only a deferred decision is reopened.")
+
+
+def reopen_decision(context: ProjectContext, decision: Decision, closes_on: date) -> Decision:
+    """A deferred decision comes back for positions, with a new closing date."""
+    check_reopening(context, decision)
+    if closes_on < date.today():
+        raise Refused("The new closing date must be today or later", field="closes_on")
+    fields = ("status", "closes_on", "outcome_reason", "closed_at")
+    before = events.snapshot(decision, fields)
+    decision.status = DecisionStatus.OPEN
+    decision.closes_on = closes_on
+    decision.outcome_reason = decision.closed_by = decision.closed_at = None
+    events.record(EventKind.DECISION_REOPENED, decision, actor=context.actor, project=context.project,
+                  label=decision.title, before=before, after=events.snapshot(decision, fields),
+                  payload={"decision_id": decision.id, "closes_on": closes_on})
+    db.session.commit()
+    return decision
+
+
+def check_review_date(context: ProjectContext, decision: Decision) -> None:
+    if not policy.may_manage_decision(context, decision):
+        raise NotPermitted(f"{MANAGERS} set its review date.")
+    if decision.status != DecisionStatus.AGREED:
+        raise Refused("A review date is set once a decision is agreed.")
+
+
+def set_review_date(context: ProjectContext, decision: Decision, review_on: date) -> Decision:
+    """When an agreed decision is to be looked at again."""
+    check_review_date(context, decision)
+    before = events.snapshot(decision, ("review_on",))
+    decision.review_on = review_on
+    events.record(EventKind.REVIEW_DATE_SET, decision, actor=context.actor, project=context.project,
+                  label=decision.title, before=before, after=events.snapshot(decision, ("review_on",)),
+                  payload={"decision_id": decision.id, "review_on": review_on})
+    db.session.commit()
+    return decision
+
+
+# Positions and contributions ----------------------------------------------------------------
+
+def _acting_organisation(context: ProjectContext, decision: Decision, once_closed: str) -> Organisation:
+    """The organisation this person acts for on the decision, or why they cannot."""
+    _require_member(context)
+    organisation = policy.partner_organisation(context)
+    if organisation is None:
+        raise Refused("Your organisation is not a partner of this project.")
+    if not decision.is_open:
+        raise Refused(f"This decision is {decision.status.label.lower()}: {once_closed}.")
+    return organisation
+
+
+def check_position(context: ProjectContext, decision: Decision) -> Organisation:
+    """The organisation whose position this person records."""
+    organisation = _acting_organisation(context, decision, "positions are closed")
+    if not policy.may_record_position(context):
+        raise Refused(f"Only the named representatives of {organisation.name} record its position.")
+    return organisation
+
+
+def record_position(context: ProjectContext, decision: Decision, stance: DecisionStance, reasons: str) -> Position:
+    """The organisation's position; an earlier one stays on the record, replaced."""
+    organisation = check_position(context, decision)
+    reasons = reasons.strip()
+    if stance in (DecisionStance.SUPPORT_WITH_CONCERNS, DecisionStance.OBJECT) and not reasons:
+        raise Refused("Give your reasons: they are required with concerns or an objection", field="reasons")
+    previous = decision.current_positions().get(organisation.id)
+    position = Position(decision=decision, organisation=organisation, stance=stance, reasons=reasons,
+                        recorded_by=context.actor, replaces=previous)
+    db.session.add(position)
+    events.record(EventKind.POSITION_RECORDED, position, actor=context.actor, project=context.project,
+                  label=f"{organisation.name}: {stance.label.lower()} on {decision.title}",
+                  before=events.snapshot(previous, ("stance", "reasons")) if previous else None,
+                  after={**events.snapshot(position, ("stance", "reasons")), "decision": decision.id},
+                  payload={"decision_id": decision.id, "organisation_id": organisation.id, "stance": stance,
+                           "replaces_id": previous.id if previous else None})
+    db.session.commit()
+    return position
+
+
+def check_contribution(context: ProjectContext, decision: Decision) -> Organisation:
+    """The organisation this person contributes for."""
+    return _acting_organisation(context, decision, "contributions are fixed")
+
+
+def add_contribution(context: ProjectContext, decision: Decision, kind: ContributionKind, *,
+                     amount: Decimal | None = None, hours: Decimal | None = None,
+                     hourly_cost: Decimal | None = None, description: str = "") -> Contribution:
+    """Cash or in-kind support at its value, or staff time valued as hours times their cost."""
+    organisation = check_contribution(context, decision)
+    if kind == ContributionKind.STAFF_TIME:
+        if hours is None or hourly_cost is None:
+            raise Refused("Enter the hours of staff time and what an hour costs", field="hours")
+        amount = staff_time_value(hours, hourly_cost)
+    else:
+        hours = hourly_cost = None
+    if amount is None or amount <= 0:
+        raise Refused("Enter the value in pounds", field="amount")
+    contribution = Contribution(decision=decision, organisation=organisation, kind=kind, amount=amount, hours=hours,
+                                hourly_cost=hourly_cost, description=description.strip(), recorded_by=context.actor)
+    db.session.add(contribution)
+    events.record(EventKind.CONTRIBUTION_ADDED, contribution, actor=context.actor, project=context.project,
+                  label=f"{organisation.name}: £{amount:,} {kind.label.lower()} to {decision.title}",
+                  after={**events.snapshot(contribution, CONTRIBUTION_FIELDS), "decision": decision.id},
+                  payload={"decision_id": decision.id, "organisation_id": organisation.id, "kind": kind,
+                           "amount": amount})
+    db.session.commit()
+    return contribution
+
+
+def remove_contribution(context: ProjectContext, decision: Decision, contribution: Contribution) -> None:
+    """Take back a contribution while the decision is open."""
+    if not policy.may_remove_contribution(context, contribution):
+        raise Refused("You can remove only your own organisation's contributions.")
+    if not decision.is_open:
+        raise Refused(f"This decision is {decision.status.label.lower()}: contributions are fixed.")
+    events.record(EventKind.CONTRIBUTION_REMOVED, contribution, actor=context.actor, project=context.project,
+                  label=f"{contribution.organisation.name}: £{contribution.amount:,} "
+                        f"{contribution.kind.label.lower()} removed from {decision.title}",
+                  before={**events.snapshot(contribution, CONTRIBUTION_FIELDS), "decision": decision.id},
+                  payload={"decision_id": decision.id, "organisation_id": contribution.organisation_id,
+                           "contribution_id": contribution.id})
+    db.session.delete(contribution)
+    db.session.commit()

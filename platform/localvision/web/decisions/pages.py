@@ -1,0 +1,147 @@
+"""What the decision pages are built from: the loaded decision and action, the forms and
+the values a decision's page shows, and the answers after a change or a refusal."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from localvision.extensions import db
+from localvision.models import Action, ContributionKind, Decision, Project
+from localvision.queries import decisions as queries
+from localvision.services import NotPermitted, Refused, ServiceError, policy
+from localvision.services.policy import ProjectContext
+from localvision.web.decisions.forms import (
+    ActionForm,
+    ContributionForm,
+    LogFilterForm,
+    PositionForm,
+    ReviewForm,
+)
+
+
+def today() -> date:
+    return date.today()
+
+
+def load_decision(context: ProjectContext, decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.project_id != context.project.id:
+        abort(404)
+    return decision
+
+
+def load_action(decision: Decision, action_id: int) -> Action:
+    action = next((a for a in decision.actions if a.id == action_id), None)
+    if action is None:
+        abort(404)
+    return action
+
+
+def to_decision(context: ProjectContext, decision: Decision, anchor: str | None = None):
+    return redirect(url_for("decisions.show", slug=context.project.slug, decision_id=decision.id, _anchor=anchor))
+
+
+def to_log(context: ProjectContext):
+    return redirect(url_for("decisions.index", slug=context.project.slug))
+
+
+def refused(context: ProjectContext, decision: Decision, refusal: ServiceError, anchor: str | None = None):
+    """Back to the decision's page, saying why not."""
+    flash(refusal.message, "error")
+    return to_decision(context, decision, anchor)
+
+
+def beside_field(form: FlaskForm, refusal: ServiceError) -> bool:
+    """Show the refusal beside the form field it concerns, if it concerns one."""
+    if refusal.field is None or refusal.field not in form:
+        return False
+    form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
+    return True
+
+
+def change_through_form(context: ProjectContext, decision: Decision, form: FlaskForm, *, check: Callable[[], Any],
+                        change: Callable[[], Any], message: Callable[[Any], str], anchor: str | None = None):
+    """A change made on a page of its own: refuse before the form is shown, make the
+    change once the form is valid, then say so on the decision's page. None when the
+    form is to be shown, empty or with its errors."""
+    try:
+        check()
+        if form.validate_on_submit():
+            flash(message(change()), "success")
+            return to_decision(context, decision, anchor)
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    except Refused as refusal:
+        if not beside_field(form, refusal):
+            return refused(context, decision, refusal, anchor)
+    return None
+
+
+def filter_form(project: Project) -> LogFilterForm:
+    form = LogFilterForm(request.args)
+    form.organisation.choices = [("", "Any organisation")] + [
+        (str(p.organisation_id), p.organisation.name) for p in sorted(project.partners, key=lambda p: p.organisation.name)
+    ]
+    form.validate()
+    for field in (form.status, form.organisation, form.sector):
+        if field.errors:
+            field.data = ""
+    return form
+
+
+def action_form(context: ProjectContext, formdata: bool = True) -> ActionForm:
+    form = ActionForm(prefix="action") if formdata else ActionForm(prefix="action", formdata=None)
+    memberships = sorted(context.project.memberships, key=lambda m: m.user.name)
+    form.owner_id.choices = [(0, "Choose a person")] + [
+        (m.user_id, f"{m.user.name}, {m.user.organisation.name}") for m in memberships
+    ]
+    return form
+
+
+def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
+    """A decision's page: what the visitor may see of it and what they may do with it."""
+    values = dict(
+        context=context,
+        project=context.project,
+        decision=decision,
+        details_hidden=queries.details_hidden(context, decision),
+        totals=queries.decision_totals(decision),
+        contribution_rows=queries.contribution_rows(decision),
+        position_rows=queries.position_rows(decision),
+        own_organisation=policy.partner_organisation(context),
+        may_record_position=policy.may_record_position(context),
+        may_manage=policy.may_manage_decision(context, decision),
+        rule_outcome=queries.rule_outcome(decision, today()) if decision.is_open else None,
+        today=today(),
+        ContributionKind=ContributionKind,
+    )
+    values["position_form"] = forms.get("position_form") or PositionForm(prefix="position", formdata=None)
+    values["contribution_form"] = forms.get("contribution_form") or ContributionForm(prefix="contribution", formdata=None)
+    values["review_form"] = forms.get("review_form") or ReviewForm(prefix="review", formdata=None)
+    if policy.may_add_action(context):
+        values["action_form"] = forms.get("action_form") or action_form(context, formdata=False)
+    values["form"] = forms.get("failed_form")
+    return values
+
+
+def show_page(context: ProjectContext, decision: Decision, **forms):
+    return render_template("decisions/show.html", **page_values(context, decision, **forms))
+
+
+def in_place(context: ProjectContext, decision: Decision, fragment: str, message: str | None, **forms):
+    """After a position or contribution: the fragment for htmx, the page otherwise."""
+    if request.htmx:
+        return render_template(fragment, **page_values(context, decision, **forms), saved_message=message)
+    if message:
+        flash(message, "success")
+        return to_decision(context, decision, "positions" if "position" in fragment else "contributions")
+    return show_page(context, decision, **forms)
+
+
+def refused_in_place(context: ProjectContext, decision: Decision, refusal: ServiceError, fragment: str):
+    if request.htmx:
+        return render_template(fragment, **page_values(context, decision), refusal=refusal.message)
+    return refused(context, decision, refusal)

@@ -12,7 +12,7 @@ from localvision.models import Decision, Indicator, Organisation, Project, Proje
 from localvision.published import open_data_licence
 from localvision.services.policy import decision_details_public
 from localvision.summaries.figures import for_the_public
-from localvision.web.vision.state import AgreedVision
+from localvision.queries.vision import AgreedVision
 from localvision.domain.partner_groups import partners_by_sector
 
 

@@ -22,7 +22,7 @@ from localvision.published import (
 )
 from localvision.web.api import blueprint, documents
 from localvision.web.api.openapi import openapi_document
-from localvision.web.vision.state import agreed_vision
+from localvision.queries.vision import agreed_vision
 
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100

@@ -106,6 +106,11 @@ def measurement_of(indicator: Indicator, measurement_id: int) -> Measurement | N
     return measurement if measurement is not None and measurement.indicator_id == indicator.id else None
 
 
+def decision_label(decision: Decision) -> str:
+    """A decision as the list of decisions to link, and the audit trail of links, name it."""
+    return f"{decision.title} ({decision.status.label.lower()})"
+
+
 def decisions_to_link(project: Project) -> list[Decision]:
     """The decisions a lead may say aim at an indicator: all of the project's, newest first."""
     return list(db.session.scalars(select(Decision).where(Decision.project_id == project.id)

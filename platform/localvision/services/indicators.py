@@ -11,6 +11,8 @@ from sqlalchemy import select
 from localvision.domain.measurement_csv import indicator_key
 from localvision.extensions import db
 from localvision.models import Decision, DecisionIndicator, Direction, Frequency, Indicator, Project, Unit
+from localvision.models.indicators import at_stored_scale
+from localvision.queries.indicators import decision_label
 from localvision.services import NotPermitted, Refused, events, policy
 from localvision.services.events import EventKind
 from localvision.services.policy import ProjectContext
@@ -45,6 +47,10 @@ def _name_taken(project: Project, name: str, indicator: Indicator | None) -> boo
     return indicator_key(name) in {indicator_key(other) for other in others}
 
 
+def _stored(value: Decimal | None) -> Decimal | None:
+    return None if value is None else at_stored_scale(value)
+
+
 def _check_owner(context: ProjectContext, owner_id: int, indicator: Indicator | None) -> None:
     if indicator is not None and owner_id == indicator.owner_organisation_id:
         return  # an owner that has left the partnership stays the owner until someone changes it
@@ -66,8 +72,8 @@ def _save(context: ProjectContext, indicator: Indicator | None, details: Indicat
     indicator.name = name
     indicator.description = details.description.strip()
     indicator.unit, indicator.decimal_places, indicator.direction = details.unit, details.decimal_places, details.direction
-    indicator.baseline_value, indicator.baseline_date = details.baseline_value, details.baseline_date
-    indicator.target_value, indicator.target_date = details.target_value, details.target_date
+    indicator.baseline_value, indicator.baseline_date = _stored(details.baseline_value), details.baseline_date
+    indicator.target_value, indicator.target_date = _stored(details.target_value), details.target_date
     indicator.source = details.source.strip()
     indicator.frequency = details.frequency
     indicator.owner_organisation_id = details.owner_organisation_id
@@ -117,10 +123,6 @@ def set_indicator_tolerance(context: ProjectContext, percent: int) -> Project:
     return project
 
 
-def _choice_label(decision: Decision) -> str:
-    return f"{decision.title} ({decision.status.label.lower()})"
-
-
 def link_decisions(context: ProjectContext, indicator: Indicator, decision_ids: set[int]) -> None:
     """Make ``decision_ids`` the joint decisions that aim to move the indicator: each new
     link and each removed one is recorded."""
@@ -137,7 +139,7 @@ def link_decisions(context: ProjectContext, indicator: Indicator, decision_ids: 
         link = DecisionIndicator(decision_id=decision_id, indicator_id=indicator.id)
         db.session.add(link)
         events.record(EventKind.INDICATOR_LINKED, link, actor=context.actor, project=context.project,
-                      label=f"{_choice_label(chosen[decision_id])} aims to move {indicator.name}",
+                      label=f"{decision_label(chosen[decision_id])} aims to move {indicator.name}",
                       after={"decision_id": decision_id, "indicator": indicator.name},
                       payload={**payload, "decision_id": decision_id})
     for decision_id in sorted(linked.keys() - chosen.keys()):

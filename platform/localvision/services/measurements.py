@@ -33,6 +33,7 @@ from localvision.models import (
     Project,
     User,
 )
+from localvision.models.indicators import at_stored_scale
 from localvision.services import NotPermitted, Refused, events, policy
 from localvision.services.events import EventKind
 from localvision.services.policy import ProjectContext
@@ -57,7 +58,7 @@ def add_measurement(context: ProjectContext, indicator: Indicator, period: date,
     if existing is not None:
         raise Refused(f"There is already a value for {format_period(period)}: correct that value instead of adding "
                       f"another", field="period")
-    measurement = Measurement(indicator=indicator, period=period, value=value, note=note.strip(),
+    measurement = Measurement(indicator=indicator, period=period, value=at_stored_scale(value), note=note.strip(),
                               source=source.strip(), entered_by=context.actor)
     db.session.add(measurement)
     events.record(EventKind.MEASUREMENT_ADDED, measurement, actor=context.actor, project=context.project,
@@ -74,7 +75,7 @@ def correct_measurement(context: ProjectContext, measurement: Measurement, value
     Returns the revision, or None when nothing changed (and nothing is written)."""
     if not policy.may_enter_measurements(context):
         raise NotPermitted("Only the people of the project correct measurements.")
-    note, source = note.strip(), source.strip()
+    value, note, source = at_stored_scale(value), note.strip(), source.strip()
     if (value, note, source) == (measurement.value, measurement.note, measurement.source):
         return None
     before = events.snapshot(measurement, MEASUREMENT_FIELDS)

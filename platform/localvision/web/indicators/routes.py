@@ -7,6 +7,7 @@ from localvision.domain.measurement_csv import format_period
 from localvision.domain.progress import Point, trajectory_value
 from localvision.models import Decision, Direction, Frequency, ImportStatus, Indicator, MeasurementImport, Project, Unit
 from localvision.queries.indicators import (
+    decision_label,
     decisions_to_link,
     funding_aimed_at,
     goal_of,
@@ -167,8 +168,7 @@ def edit(slug: str, indicator_id: int):
 
 def _links_form(context: ProjectContext, indicator: Indicator, formdata: bool = False) -> DecisionLinksForm:
     form = DecisionLinksForm() if formdata else DecisionLinksForm(formdata=None)
-    form.decision_ids.choices = [(decision.id, f"{decision.title} ({decision.status.label.lower()})")
-                                 for decision in decisions_to_link(context.project)]
+    form.decision_ids.choices = [(decision.id, decision_label(decision)) for decision in decisions_to_link(context.project)]
     if not formdata:
         form.decision_ids.data = [decision.id for decision in indicator.decisions]
     return form

@@ -38,6 +38,7 @@ from localvision.web.indicators.forms import (
     ToleranceForm,
 )
 
+
 @blueprint.app_template_global("indicator_summaries")
 def indicator_summaries(project: Project):  # type: ignore[no-untyped-def]
     return summaries(project)

@@ -25,11 +25,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from scratch_database import scratch_database  # noqa: E402
 
-from localvision import create_app, jobs  # noqa: E402
+from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
-from localvision.jobs.measurement_import import job_id_for  # noqa: E402
 from localvision.jobs.worker import build_worker  # noqa: E402
-from localvision.measurement_import import create_import  # noqa: E402
 from localvision.models import (  # noqa: E402
     Direction,
     Frequency,
@@ -40,11 +38,15 @@ from localvision.models import (  # noqa: E402
     Organisation,
     PartnerRole,
     Project,
+    ProjectMembership,
     ProjectPartner,
+    ProjectRole,
     Sector,
     Unit,
     User,
 )
+from localvision.services import measurements, policy  # noqa: E402
+from localvision.services.policy import ProjectContext  # noqa: E402
 
 INDICATORS = 50
 PERIODS = 2000  # daily figures per indicator: 50 x 2,000 = 100,000 rows
@@ -60,12 +62,13 @@ def csv_file(names: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_project() -> tuple[Project, User, list[str]]:
+def build_project() -> tuple[ProjectContext, list[str]]:
     organisation = Organisation(name="Bench Council", sector=Sector.LOCAL_AUTHORITY)
     user = User(email="bench@example.org", name="Bench", organisation=organisation, password_hash="-")
     project = Project(slug="bench", title="Bench", place="Bench", theme="Bench", summary="")
     db.session.add_all([organisation, user, project,
-                        ProjectPartner(project=project, organisation=organisation, role=PartnerRole.LEAD_PARTNER)])
+                        ProjectPartner(project=project, organisation=organisation, role=PartnerRole.LEAD_PARTNER),
+                        ProjectMembership(project=project, user=user, role=ProjectRole.LEAD)])
     names = [f"Indicator {number:02d}" for number in range(INDICATORS)]
     db.session.add_all(
         Indicator(project=project, name=name, unit=Unit.COUNT, direction=Direction.LOWER_IS_BETTER,
@@ -74,24 +77,19 @@ def build_project() -> tuple[Project, User, list[str]]:
         for name in names
     )
     db.session.commit()
-    return project, user, names
+    return policy.context_for(user, project), names
 
 
-def check(project: Project, user: User, content: str) -> tuple[MeasurementImport, float]:
+def check(context: ProjectContext, content: str) -> tuple[MeasurementImport, float]:
     started = time.perf_counter()
-    measurement_import = create_import(project, user, "bench.csv", content)
-    db.session.commit()
+    measurement_import = measurements.check_import(context, "bench.csv", content.encode())
     return measurement_import, time.perf_counter() - started
 
 
-def import_by_job(app, measurement_import: MeasurementImport, user: User) -> float:
-    """Queue the real job as the confirm button does, and time a worker running it."""
-    measurement_import.status = ImportStatus.QUEUED
-    measurement_import.job_id = job_id_for(measurement_import.id)
-    db.session.commit()
+def import_by_job(app, context: ProjectContext, measurement_import: MeasurementImport) -> float:
+    """Confirm as the button does (a file this long goes to the job), and time a worker running it."""
     started = time.perf_counter()
-    jobs.enqueue("localvision.jobs.measurement_import.import_measurements", measurement_import.id, user.id,
-                 job_id=measurement_import.job_id, job_timeout=600)
+    measurements.confirm_import(context, measurement_import)
     build_worker(app).work(burst=True)
     elapsed = time.perf_counter() - started
     db.session.expire_all()
@@ -107,20 +105,20 @@ def main() -> None:
             app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url}, instance_path=instance)
             with app.app_context():
                 db.create_all()
-                project, user, names = build_project()
+                context, names = build_project()
                 content = csv_file(names)
                 rows = content.count("\n") - 1
                 print(f"{rows:,} rows for {INDICATORS} indicators ({len(content) / 1e6:.1f} MB) on PostgreSQL")
 
-                first, check_seconds = check(project, user, content)
+                first, check_seconds = check(context, content)
                 print(f"check (preview): {check_seconds:.2f} s, {first.new_count:,} new rows, "
                       f"{len(first.problems)} problems")
-                import_seconds = import_by_job(app, first, user)
+                import_seconds = import_by_job(app, context, first)
                 saved = db.session.scalar(select(func.count()).select_from(Measurement))
                 print(f"import job: {import_seconds:.2f} s, {saved:,} measurements saved")
 
-                again, recheck_seconds = check(project, user, content)
-                reimport_seconds = import_by_job(app, again, user)
+                again, recheck_seconds = check(context, content)
+                reimport_seconds = import_by_job(app, context, again)
                 unchanged = db.session.scalar(select(func.count()).select_from(Measurement)) == saved
                 print(f"same file again: check {recheck_seconds:.2f} s, import {reimport_seconds:.2f} s, "
                       f"{again.unchanged_count:,} unchanged rows, {'nothing changed' if unchanged else 'CHANGED'}")

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 import factories
 from localvision.jobs.worker import build_worker
-from localvision.measurement_import import BACKGROUND_FROM_ROWS
 from localvision.models import AuditEvent, ImportStatus, Measurement, MeasurementImport, MeasurementRevision, Sector
+from localvision.services.measurements import BACKGROUND_FROM_ROWS
 
 
 @pytest.fixture

@@ -334,7 +334,7 @@ def test_a_position_needs_a_version_to_be_on(client_for, session, partnership):
 
 def test_two_saves_racing_for_the_same_number_leave_the_second_a_conflict(client_for, session, partnership,
                                                                            monkeypatch):
-    from localvision.web.vision import routes
+    from localvision.services import vision as vision_services
 
     project = partnership.project
     propose(client_for(partnership.council), project, FIRST_WORDING, None)
@@ -342,8 +342,8 @@ def test_two_saves_racing_for_the_same_number_leave_the_second_a_conflict(client
     propose(client_for(partnership.council), project, SECOND_WORDING, 1, note="Safer routes home")
     # The second request read the latest version just before the first one's save landed.
     reads = iter([first])
-    real_latest_version = routes.latest_version
-    monkeypatch.setattr(routes, "latest_version", lambda p: next(reads, None) or real_latest_version(p))
+    real_latest_version = vision_services.latest_version
+    monkeypatch.setattr(vision_services, "latest_version", lambda p: next(reads, None) or real_latest_version(p))
     nhs_text = FIRST_WORDING + " Fewer A&E visits."
     response = propose(client_for(partnership.nhs), project, nhs_text, 1, note="Add A&E")
     assert response.status_code == 409

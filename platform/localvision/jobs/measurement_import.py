@@ -5,39 +5,27 @@ import logging
 
 from rq import get_current_job
 
-from localvision.extensions import db
-from localvision.measurement_import import apply_import
-from localvision.models import ImportStatus, MeasurementImport, User
+from localvision.models import ImportStatus
+from localvision.services import measurements
 
 log = logging.getLogger(__name__)
 
 
-def job_id_for(import_id: int) -> str:
-    """One job per import: confirming twice cannot import the file twice."""
-    return f"measurement-import-{import_id}"
-
-
 def import_measurements(import_id: int, user_id: int) -> str:
     job = get_current_job()
+    job_id = measurements.job_id_for(import_id)
 
     def report(done: int, total: int) -> None:
         if job is not None:
             job.meta.update({"rows_done": done, "rows_total": total})
             job.save_meta()
 
-    measurement_import = db.session.get(MeasurementImport, import_id)
-    if measurement_import is None or measurement_import.status != ImportStatus.QUEUED:
-        return "nothing to do"
     try:
-        imported = apply_import(measurement_import, db.session.get(User, user_id), report)
-        db.session.commit()
+        status = measurements.run_queued_import(import_id, user_id, report)
     except Exception:
-        log.exception("job %s: measurement import %s failed; nothing was saved", job_id_for(import_id), import_id)
-        db.session.rollback()
-        measurement_import = db.session.get(MeasurementImport, import_id)
-        measurement_import.status = ImportStatus.FAILED
-        measurement_import.problems = [[0, "The import stopped before it finished, so nothing was saved. Try again."]]
-        db.session.commit()
+        log.exception("job %s: measurement import %s failed; nothing was saved", job_id, import_id)
         raise
-    log.info("job %s: measurement import %s %s", job_id_for(import_id), import_id, "saved" if imported else "refused")
-    return measurement_import.status.value
+    if status is None:
+        return "nothing to do"
+    log.info("job %s: measurement import %s %s", job_id, import_id, "saved" if status == ImportStatus.IMPORTED else "refused")
+    return status.value

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 MEASUREMENT_SCALE = 4
 
 
+def at_stored_scale(value: Decimal) -> Decimal:
+    """The value as the database keeps it, so an audit trail's "after" shows what was saved."""
+    return value.quantize(Decimal(1).scaleb(-MEASUREMENT_SCALE))
+
+
 def measurement_value_column(**kwargs):  # type: ignore[no-untyped-def]
     return mapped_column(ExactDecimal(18, MEASUREMENT_SCALE), **kwargs)
 

@@ -52,6 +52,7 @@ class EventKind(LabelledEnum):
     INDICATOR_UPDATED = "indicator.updated", "updated"
     INDICATOR_LINKED = "indicator.linked", "linked"
     INDICATOR_UNLINKED = "indicator.unlinked", "unlinked"
+    INDICATOR_TOLERANCE_SET = "indicator.tolerance_set", "updated"
     MEASUREMENT_ADDED = "measurement.added", "added"
     MEASUREMENT_CORRECTED = "measurement.corrected", "corrected"
     MEASUREMENTS_IMPORTED = "measurement.imported", "imported"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
-from localvision.models import Action, Contribution, Decision, Organisation, Project, ProjectMembership, ProjectRole, User
+from localvision.models import Action, Contribution, Decision, Indicator, Organisation, Project, ProjectMembership, ProjectRole, User
 
 
 class Access(enum.IntEnum):
@@ -123,3 +123,37 @@ def decision_details_public(decision: Decision, is_member: bool) -> bool:
     """Whether a decision's rationale and each organisation's contribution may be shown:
     commercially sensitive details are for the people of the project only."""
     return is_member or not decision.is_commercially_sensitive
+
+
+def may_discuss_vision(context: ProjectContext) -> bool:
+    """Anyone in the project proposes wording for the vision and comments on a version."""
+    return context.is_member
+
+
+def may_own_indicator(context: ProjectContext, organisation_id: int) -> bool:
+    """Project leads define indicators for any partner; a partner's people, for their own
+    organisation only."""
+    if context.is_lead:
+        return True
+    return context.membership is not None and context.membership.user.organisation_id == organisation_id
+
+
+def may_edit_indicator(context: ProjectContext, indicator: Indicator) -> bool:
+    """Project leads, and the people of the organisation that owns the indicator."""
+    return may_own_indicator(context, indicator.owner_organisation_id)
+
+
+def may_link_decisions(context: ProjectContext, indicator: Indicator) -> bool:
+    """Whoever may edit an indicator says which joint decisions aim to move it."""
+    return may_edit_indicator(context, indicator)
+
+
+def may_set_indicator_tolerance(context: ProjectContext) -> bool:
+    """How far behind its trajectory an indicator may fall before it is off track is the
+    project leads' call."""
+    return context.is_lead
+
+
+def may_enter_measurements(context: ProjectContext) -> bool:
+    """Anyone in the project adds, corrects and imports measurements."""
+    return context.is_member

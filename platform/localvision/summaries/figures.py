@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import case, distinct, func, select, text
 
-from localvision import indicator_progress
 from localvision.domain import contribution, evenness, progress, vision
 from localvision.extensions import db
 from localvision.models import (
@@ -31,6 +30,7 @@ from localvision.models import (
 )
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.decisions import Contribution, ContributionKind, Decision, DecisionStatus, Position
+from localvision.queries.indicators import summaries as indicator_summaries
 
 SECTORS = list(Sector)
 KINDS = list(ContributionKind)
@@ -158,7 +158,7 @@ def _indicator_figures(project_id: int, agreed_decisions: int) -> dict[str, Any]
     """How many indicators are on track, at risk, off track or without data; how many
     agreed decisions aim at one; and the money and decisions aimed at each."""
     project = db.session.get(Project, project_id)
-    progress_by_indicator = indicator_progress.summaries(project)
+    progress_by_indicator = indicator_summaries(project)
     statuses = Counter(summary.progress.status for summary in progress_by_indicator)
     linked = (
         select(DecisionIndicator.decision_id, DecisionIndicator.indicator_id)

@@ -11,7 +11,7 @@ from localvision.services.policy import decision_details_public
 from localvision.summaries.figures import for_the_public
 from localvision.web.api import schemas
 from localvision.web.api.schemas import measured  # noqa: F401  (the measurements CSV formats values alike)
-from localvision.web.vision.state import AgreedVision
+from localvision.queries.vision import AgreedVision
 
 
 def licence() -> schemas.Licence:

@@ -18,7 +18,7 @@ from localvision.web.api import blueprint, documents, schemas
 from localvision.web.api.openapi import openapi_document
 from localvision.web.api.operations import operation
 from localvision.web.api.parameters import DecisionQuery, Paging, ProjectAddress, ProjectQuery
-from localvision.web.vision.state import agreed_vision
+from localvision.queries.vision import agreed_vision
 
 # A read-only API takes no form posts, so there is no token to check.
 csrf.exempt(blueprint)

@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from localvision.domain.measurement_csv import MAX_DECIMAL_PLACES, NOTE_LIMIT, SOURCE_LIMIT, parse_period, parse_value
 from localvision.models import Direction, Frequency, Unit
-from localvision.models.indicators import MEASUREMENT_SCALE
+from localvision.models.indicators import at_stored_scale
 
 DATE_HINT = "For example, 31/03/2024 or 2024-03-31"
 
@@ -45,8 +45,7 @@ class ExactNumberField(StringField):
             if problem:
                 self.process_errors.append(problem[0].upper() + problem[1:])
             else:
-                # Stored to four places: rounding here keeps the audit trail's "after" exact.
-                self.number = number.quantize(Decimal(1).scaleb(-MEASUREMENT_SCALE))
+                self.number = at_stored_scale(number)
 
     def set_number(self, value: Decimal | None) -> None:
         self.data = "" if value is None else f"{value.normalize():f}"

@@ -38,7 +38,7 @@ from localvision.web.projects.forms import (
     NewOrganisationForm,
     ProjectForm,
 )
-from localvision.web.vision.state import agreed_vision
+from localvision.queries.vision import agreed_vision
 from localvision.web.summaries.routes import summary_state
 
 PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "is_published")

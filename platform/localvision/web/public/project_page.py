@@ -14,7 +14,7 @@ from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Project
 from localvision.published import has_agreed_grants, open_data_licence, partners_with_organisations
 from localvision.web.summaries.routes import summary_state
-from localvision.web.vision.state import agreed_vision
+from localvision.queries.vision import agreed_vision
 
 
 @dataclass(frozen=True)

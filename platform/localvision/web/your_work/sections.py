@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
-from localvision.web.vision.state import current_position_rows, latest_version
+from localvision.queries.vision import current_position_rows, latest_version
 from localvision.models import (
     Action,
     ActionStatus,

@@ -42,6 +42,29 @@ def latest_version(project: Project) -> VisionVersion | None:
     )
 
 
+def version_numbered(project: Project, number: int) -> VisionVersion | None:
+    return db.session.scalar(
+        select(VisionVersion).where(VisionVersion.project_id == project.id, VisionVersion.number == number)
+    )
+
+
+def versions_after(project: Project, number: int) -> list[VisionVersion]:
+    """The versions proposed since ``number``, oldest first (every version after 0)."""
+    return list(db.session.scalars(
+        select(VisionVersion)
+        .where(VisionVersion.project_id == project.id, VisionVersion.number > number)
+        .order_by(VisionVersion.number)
+    ))
+
+
+def representative_names(project: Project, organisation_id: int) -> list[str]:
+    """Who speaks for an organisation on this project, where it has named anyone."""
+    return sorted(
+        m.user.name for m in project.memberships
+        if m.is_representative and m.user.organisation_id == organisation_id
+    )
+
+
 def recorded_positions(version: VisionVersion) -> list[RecordedPosition]:
     return [
         RecordedPosition(organisation_id=p.organisation_id, endorses=p.stance.endorses, recorded_at=p.recorded_at)

@@ -9,7 +9,7 @@ from flask import url_for
 
 from localvision.domain.decisions import totals
 from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
-from localvision.published import open_data_licence
+from localvision.queries.public import open_data_licence
 from localvision.services.policy import decision_details_public
 from localvision.summaries.figures import for_the_public
 from localvision.web.vision.state import AgreedVision

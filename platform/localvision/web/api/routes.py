@@ -9,7 +9,7 @@ from localvision.extensions import csrf, db
 from localvision.http_caching import revalidated
 from localvision.models import DecisionStatus, Phase, Project, ProjectSummary, Sector
 from localvision.models.base import LabelledEnum
-from localvision.published import (
+from localvision.queries.public import (
     ProjectFilters,
     data_version,
     open_data_licence,

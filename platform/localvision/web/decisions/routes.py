@@ -15,6 +15,7 @@ from localvision.web.context import project_context
 from localvision.csv_safety import csv_text
 from localvision.domain.decisions import Outcome, Totals, outcome, totals
 from localvision.extensions import db
+from localvision.indicator_decisions import indicators_aimed_at
 from localvision.models import (
     Action,
     ActionStatus,
@@ -43,16 +44,12 @@ from localvision.web.decisions.forms import (
     ReviewForm,
     WithdrawForm,
 )
-from localvision.web.decisions.summary import decision_summary
 
 DECISION_FIELDS = (
     "title", "rationale", "category", "recipient_name", "recipient_charity_number", "recipient_company_number",
     "opens_on", "closes_on", "is_commercially_sensitive",
 )
 CLOSING_FIELDS = ("status", "outcome_reason", "closed_at")
-
-# Project overview pages, the public's and the members', show the decisions in brief.
-blueprint.add_app_template_global(decision_summary, "decision_summary")
 
 
 def today() -> date:
@@ -154,6 +151,7 @@ def _page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         may_record_position=_may_record_position(context),
         may_manage=context.is_member and _may_manage(context, decision),
         rule_outcome=_rule_outcome(decision) if decision.is_open else None,
+        aimed_indicators=indicators_aimed_at(decision),
         today=today(),
         ContributionKind=ContributionKind,
     )

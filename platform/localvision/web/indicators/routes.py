@@ -18,7 +18,7 @@ from localvision.web.context import project_context
 from localvision.domain.measurement_csv import format_period, indicator_key
 from localvision.domain.progress import Point, trajectory_value
 from localvision.extensions import db
-from localvision.indicator_decisions import funding_aimed_at, indicators_aimed_at
+from localvision.indicator_decisions import funding_aimed_at
 from localvision.indicator_progress import goal_of, progress_of, summaries
 from localvision.jobs.measurement_import import job_id_for
 from localvision.measurement_import import apply_import, create_import, planned_summary, runs_in_background
@@ -78,16 +78,6 @@ def format_indicator_percent(value: Decimal | None, signed: bool = False) -> str
     if value is None:
         return ""
     return f"{value:{'+' if signed else ''},.1f}%"
-
-
-@blueprint.app_template_global("indicator_summaries")
-def indicator_summaries(project: Project):  # type: ignore[no-untyped-def]
-    return summaries(project)
-
-
-@blueprint.app_template_global("indicators_aimed_at")
-def decision_indicator_summaries(decision: Decision):  # type: ignore[no-untyped-def]
-    return indicators_aimed_at(decision)
 
 
 def may_edit(context: ProjectContext, indicator: Indicator) -> bool:

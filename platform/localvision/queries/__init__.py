@@ -1,0 +1,1 @@
+"""Reads for pages, downloads and the API; every public list goes through the public read rules of queries/public.py"""

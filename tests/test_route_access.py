@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import factories
 from localvision.extensions import db
-from localvision.invitations import create_invitation
+from localvision.services.invitations import invite_by_administrator
 from localvision.models import Decision, DecisionStatus, Indicator, MeasurementImport, Sector
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
@@ -162,7 +162,7 @@ class World:
     users: dict
     private: object
     published: object
-    invitation_link: str
+    invitation_token: str
 
 
 @pytest.fixture
@@ -194,11 +194,10 @@ def world(session: Session, app) -> World:
         grant = factories.decision(project, users["lead"], status=DecisionStatus.AGREED)
         grant.recipient_name = "Harbour Street Outreach"
         factories.contribution(grant, users["lead"], "2500.00")
-    with app.test_request_context():
-        link = create_invitation("invitee@example.org", member_org, users["lead"])
+    token = invite_by_administrator(users["admin"], "invitee@example.org", member_org, None)
     # Releases the session's savepoint: the requests below reuse this session.
     session.commit()
-    return World(users=users, private=private, published=published, invitation_link=link)
+    return World(users=users, private=private, published=published, invitation_token=token)
 
 
 def url_arguments(project, world: World) -> dict:
@@ -213,7 +212,7 @@ def url_arguments(project, world: World) -> dict:
         "partner_id": next(p.id for p in project.partners if p.organisation_id == member_org_id),
         "membership_id": next(m.id for m in project.memberships if m.user_id == world.users["member"].id),
         "job_id": "no-such-job",
-        "token": world.invitation_link.rsplit("/", 1)[-1],
+        "token": world.invitation_token,
         "filename": "images/favicon.svg",
         "number": 1,
         "decision_id": decision.id,

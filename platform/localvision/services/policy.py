@@ -157,3 +157,28 @@ def may_set_indicator_tolerance(context: ProjectContext) -> bool:
 def may_enter_measurements(context: ProjectContext) -> bool:
     """Anyone in the project adds, corrects and imports measurements."""
     return context.is_member
+
+
+def may_create_project(user: User) -> bool:
+    """Anyone with an account may start a partnership; they become its first lead."""
+    return user.is_authenticated
+
+
+def may_manage_project(context: ProjectContext) -> bool:
+    """Project details, publication, partners, people and invitations are the leads' to change."""
+    return context.is_lead
+
+
+def may_administer(user: User | None) -> bool:
+    """Organisations, and invitations that start a project's leadership, are the administrators'."""
+    return user is not None and user.is_authenticated and user.is_admin
+
+
+def leads_after(project: Project, changed: ProjectMembership, new_role: ProjectRole | None) -> int:
+    """How many project leads remain if ``changed`` takes ``new_role`` (None: leaves)."""
+    return sum(1 for m in project.memberships if (new_role if m is changed else m.role) == ProjectRole.LEAD)
+
+
+def may_see_project(context: ProjectContext) -> bool:
+    """A private project is for its people and the administrators; a published one for all."""
+    return context.access >= Access.VIEWER

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import render_template, request
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from rq.job import Job
 from rq.exceptions import NoSuchJobError
@@ -11,11 +11,11 @@ from rq.worker import Worker
 from sqlalchemy import func, select, text
 
 from localvision import jobs
-from localvision.services import events
-from localvision.services.events import EventKind
 from localvision.extensions import db
-from localvision.invitations import create_invitation
-from localvision.models import Organisation, PartnerRole, Project, ProjectPartner, ProjectRole, Sector, User
+from localvision.models import Organisation, Project, ProjectPartner, Sector, User
+from localvision.services import NotPermitted, Refused
+from localvision.services import invitations as invitation_services
+from localvision.services import organisations as organisation_services
 from localvision.redis_connection import get_redis
 from localvision.web.admin import blueprint
 from localvision.web.admin.forms import AdminInvitationForm, OrganisationForm, RoundTripForm
@@ -99,12 +99,14 @@ def _render_round_trip(job: Job | None):
 def organisations():
     form = OrganisationForm()
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
-            form.name.errors = [f"{name} is already listed"]
+        try:
+            organisation_services.create_organisation(current_user, form.name.data, Sector(form.sector.data),
+                                                      form.website.data)
+        except Refused as refusal:
+            form.name.errors = [refusal.message]
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
         else:
-            db.session.add(Organisation(name=name, sector=Sector(form.sector.data), website=form.website.data or None))
-            db.session.commit()
             form = OrganisationForm(formdata=None)
     people_counts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
     project_counts = dict(db.session.execute(
@@ -125,18 +127,14 @@ def invitations():
     ]
     link = None
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if db.session.scalar(select(User).where(func.lower(User.email) == email)):
-            form.email.errors = [f"{email} already has an account"]
+        organisation = db.session.get(Organisation, form.organisation_id.data)
+        project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
+        try:
+            token = invitation_services.invite_by_administrator(current_user, form.email.data, organisation, project)
+        except Refused as refusal:
+            form.email.errors = [refusal.message]
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
         else:
-            organisation = db.session.get(Organisation, form.organisation_id.data)
-            project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
-            if project is not None and organisation.id not in {p.organisation_id for p in project.partners}:
-                partner = ProjectPartner(project=project, organisation=organisation, role=PartnerRole.LEAD_PARTNER)
-                db.session.add(partner)
-                events.record(EventKind.PARTNER_ADDED, partner, actor=current_user, project=project,
-                             label=f"{organisation.name} joined as lead partner",
-                             after={"organisation": organisation.name, "role": PartnerRole.LEAD_PARTNER.value})
-            link = create_invitation(email, organisation, current_user, project, ProjectRole.LEAD if project else None)
-            db.session.commit()
+            link = url_for("auth.accept_invitation", token=token, _external=True)
     return render_template("admin/invitations.html", form=form, link=link)

@@ -6,11 +6,10 @@ from flask import url_for
 from localvision.domain.decisions import totals
 from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
-from localvision.published import open_data_licence
+from localvision.queries.public import open_data_licence
 from localvision.services.policy import decision_details_public
 from localvision.summaries.figures import for_the_public
 from localvision.web.api import schemas
-from localvision.web.api.schemas import measured  # noqa: F401  (the measurements CSV formats values alike)
 from localvision.queries.vision import AgreedVision
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Callable, ClassVar
 from pydantic import BaseModel, BeforeValidator, Field
 
 from localvision.models import DecisionStatus, Phase, Sector
-from localvision.published import ProjectFilters
+from localvision.queries.public import ProjectFilters
 
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100

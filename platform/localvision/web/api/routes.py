@@ -5,7 +5,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from localvision.extensions import csrf, db
 from localvision.models import Project, ProjectSummary
-from localvision.published import (
+from localvision.queries.public import (
     data_version,
     partners_with_organisations,
     project_decisions,

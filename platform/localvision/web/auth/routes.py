@@ -7,11 +7,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from localvision.services import events
-from localvision.services.events import EventKind
 from localvision.extensions import db, limiter
-from localvision.models import Invitation, ProjectMembership, User
-from localvision.models.accounts import hash_invitation_token
+from localvision.models import User
+from localvision.services import Refused, invitations
 from localvision.web.auth import blueprint
 from localvision.web.auth.forms import AcceptInvitationForm, SignInForm
 
@@ -56,50 +54,23 @@ def sign_out():
     return redirect(url_for("main.home"))
 
 
-def _usable_invitation(token: str) -> Invitation:
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == hash_invitation_token(token))
-    )
-    if invitation is None or not invitation.is_usable(datetime.now(timezone.utc)):
-        abort(404, "This invitation link has expired or has already been used. Ask the person who invited you for a new one.")
-    return invitation
-
-
 @blueprint.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    invitation = _usable_invitation(token)
-    existing = db.session.scalar(select(User).where(func.lower(User.email) == invitation.email.lower()))
-    if existing is not None:
-        abort(404, "An account already exists for this email address. Sign in instead.")
+    try:
+        invitation = invitations.usable_invitation(token)
+    except Refused as refusal:
+        abort(404, refusal.message)
     form = AcceptInvitationForm()
     form.email_value = invitation.email  # compared against by the password policy
     if form.validate_on_submit():
-        user = User(
-            email=invitation.email.lower(),
-            name=form.name.data.strip(),
-            organisation_id=invitation.organisation_id,
-        )
-        user.set_password(form.password.data)
-        db.session.add(user)
-        db.session.flush()
-        invitation.accepted_at = datetime.now(timezone.utc)
-        invitation.accepted_by_id = user.id
         project = invitation.project
-        # The organisation may have left the partnership since the invitation was sent.
-        if project is not None and invitation.organisation_id in {p.organisation_id for p in project.partners}:
-            membership = ProjectMembership(project=project, user=user, role=invitation.project_role)
-            db.session.add(membership)
-            events.record(EventKind.MEMBER_JOINED,
-                membership,
-                actor=user,
-                project=project,
-                label=f"{user.name} joined as {invitation.project_role.label.lower()}",
-                after={"user": user.email, "role": invitation.project_role.value},
-            )
-        db.session.commit()
+        try:
+            user = invitations.accept_invitation(token, form.name.data, form.password.data)
+        except Refused as refusal:
+            abort(404, refusal.message)
         login_user(user)
         flash("Your account is ready", "success")
-        if invitation.project is not None:
-            return redirect(url_for("projects.show", slug=invitation.project.slug))
+        if project is not None:
+            return redirect(url_for("projects.show", slug=project.slug))
         return redirect(url_for("main.home"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

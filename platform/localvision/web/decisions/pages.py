@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from localvision.extensions import db
 from localvision.models import Action, ContributionKind, Decision, Project
 from localvision.queries import decisions as queries
+from localvision.queries.indicators import indicators_aimed_at
 from localvision.services import NotPermitted, Refused, ServiceError, policy
 from localvision.services.policy import ProjectContext
 from localvision.web.decisions.forms import (
@@ -115,6 +116,7 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         may_record_position=policy.may_record_position(context),
         may_manage=policy.may_manage_decision(context, decision),
         rule_outcome=queries.rule_outcome(decision, today()) if decision.is_open else None,
+        aimed_indicators=indicators_aimed_at(decision),
         today=today(),
         ContributionKind=ContributionKind,
     )

@@ -38,8 +38,6 @@ from localvision.web.decisions.pages import (
     today,
 )
 
-# Project overview pages, the public's and the members', show the decisions in brief.
-blueprint.add_app_template_global(queries.decision_summary, "decision_summary")
 
 
 # The log -----------------------------------------------------------------------------

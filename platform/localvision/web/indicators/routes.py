@@ -5,7 +5,7 @@ from flask_login import login_required
 
 from localvision.domain.measurement_csv import format_period
 from localvision.domain.progress import Point, trajectory_value
-from localvision.models import Decision, Direction, Frequency, ImportStatus, Indicator, MeasurementImport, Project, Unit
+from localvision.models import Direction, Frequency, ImportStatus, Indicator, MeasurementImport, Unit
 from localvision.queries.indicators import (
     decision_label,
     decisions_to_link,
@@ -15,7 +15,6 @@ from localvision.queries.indicators import (
     import_progress,
     indicator_names,
     indicator_of,
-    indicators_aimed_at,
     measurement_of,
     measurements_with_history,
     progress_of,
@@ -37,16 +36,6 @@ from localvision.web.indicators.forms import (
     MeasurementForm,
     ToleranceForm,
 )
-
-
-@blueprint.app_template_global("indicator_summaries")
-def indicator_summaries(project: Project):  # type: ignore[no-untyped-def]
-    return summaries(project)
-
-
-@blueprint.app_template_global("indicators_aimed_at")
-def decision_indicator_summaries(decision: Decision):  # type: ignore[no-untyped-def]
-    return indicators_aimed_at(decision)
 
 
 def _indicator(context: ProjectContext, indicator_id: int, *, to_edit: bool = False) -> Indicator:

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision.services import events
-from localvision.services.events import EventKind
-from localvision.services.policy import Access, ProjectContext
-from localvision.web.context import project_context
-from localvision.domain.slugs import unique_slug
+from localvision.domain.partner_groups import partners_by_sector
 from localvision.extensions import db
-from localvision.invitations import create_invitation
+from localvision.http_caching import revalidated
 from localvision.models import (
     AuditEvent,
     DecisionRule,
@@ -20,16 +16,17 @@ from localvision.models import (
     Phase,
     Project,
     ProjectMembership,
-    ProjectPartner,
     ProjectRole,
     Sector,
     User,
 )
-from localvision.http_caching import revalidated
-from localvision.published import published_project_version
+from localvision.queries.overview import project_overview
+from localvision.queries.public import published_project_version
+from localvision.services import NotPermitted, Refused, invitations
+from localvision.services import projects as project_services
+from localvision.services.policy import Access, ProjectContext
+from localvision.web.context import project_context
 from localvision.web.projects import blueprint
-from localvision.domain.partner_groups import partners_by_sector
-from localvision.web.public.project_page import render_public_project
 from localvision.web.projects.forms import (
     AddPartnerForm,
     AddPersonForm,
@@ -38,10 +35,13 @@ from localvision.web.projects.forms import (
     NewOrganisationForm,
     ProjectForm,
 )
-from localvision.queries.vision import agreed_vision
-from localvision.web.summaries.routes import summary_state
+from localvision.web.public.project_page import render_public_project
 
-PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "is_published")
+
+def _details(form: ProjectForm) -> dict:
+    return {"title": form.title.data, "place": form.place.data, "theme": form.theme.data,
+            "summary": form.summary.data, "phase": Phase(form.phase.data),
+            "decision_rule": DecisionRule(form.decision_rule.data)}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -49,22 +49,7 @@ PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule"
 def create():
     form = ProjectForm()
     if form.validate_on_submit():
-        taken = set(db.session.scalars(select(Project.slug)))
-        project = Project(
-            slug=unique_slug(f"{form.title.data} {form.place.data}", taken),
-            title=form.title.data.strip(),
-            place=form.place.data.strip(),
-            theme=form.theme.data.strip(),
-            summary=form.summary.data.strip(),
-            phase=Phase(form.phase.data),
-            decision_rule=DecisionRule(form.decision_rule.data),
-        )
-        db.session.add(project)
-        db.session.add(ProjectPartner(project=project, organisation=current_user.organisation, role=PartnerRole.LEAD_PARTNER))
-        db.session.add(ProjectMembership(project=project, user=current_user, role=ProjectRole.LEAD))
-        events.record(EventKind.PROJECT_CREATED, project, actor=current_user, project=project, label=project.title,
-                     after=events.snapshot(project, PROJECT_FIELDS))
-        db.session.commit()
+        project = project_services.create_project(current_user, **_details(form))
         flash("Project created. Add the partner organisations next.", "success")
         return redirect(url_for("projects.partners", slug=project.slug))
     return render_template("projects/form.html", form=form, project=None)
@@ -76,14 +61,7 @@ def show(slug: str):
     context = project_context(slug, Access.VIEWER)
     if not context.is_member:
         return render_public_project(context)
-    return render_template(
-        "projects/show.html",
-        context=context,
-        project=context.project,
-        partner_groups=partners_by_sector(context.project.partners),
-        agreed_vision=agreed_vision(context.project),
-        **summary_state(context.project.id),
-    )
+    return render_template("projects/show.html", context=context, overview=project_overview(context))
 
 
 @blueprint.route("/<slug>/edit", methods=["GET", "POST"])
@@ -96,17 +74,10 @@ def edit(slug: str):
         form.phase.data = project.phase.value
         form.decision_rule.data = project.decision_rule.value
     if form.validate_on_submit():
-        before = events.snapshot(project, PROJECT_FIELDS)
-        project.title = form.title.data.strip()
-        project.place = form.place.data.strip()
-        project.theme = form.theme.data.strip()
-        project.summary = form.summary.data.strip()
-        project.phase = Phase(form.phase.data)
-        project.decision_rule = DecisionRule(form.decision_rule.data)
-        old, new = events.changed_fields(before, events.snapshot(project, PROJECT_FIELDS))
-        if new:
-            events.record(EventKind.PROJECT_UPDATED, project, actor=current_user, project=project, label=project.title, before=old, after=new)
-        db.session.commit()
+        try:
+            project_services.update_project(context, **_details(form))
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
         flash("Project saved", "success")
         return redirect(url_for("projects.show", slug=project.slug))
     return render_template("projects/form.html", form=form, project=project)
@@ -115,15 +86,14 @@ def edit(slug: str):
 @blueprint.route("/<slug>/publication", methods=["POST"])
 @login_required
 def publication(slug: str):
-    project = project_context(slug, Access.LEAD).project
+    context = project_context(slug, Access.LEAD)
     publish = request.form.get("publish") == "1"
-    if publish != project.is_published:
-        project.is_published = publish
-        events.record(EventKind.PROJECT_PUBLISHED if publish else EventKind.PROJECT_UNPUBLISHED, project, actor=current_user, project=project,
-                     label=project.title, before={"is_published": not publish}, after={"is_published": publish})
-        db.session.commit()
+    try:
+        project_services.set_publication(context, publish)
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
     flash("The project is now public" if publish else "The project is now private", "success")
-    return redirect(url_for("projects.show", slug=project.slug))
+    return redirect(url_for("projects.show", slug=slug))
 
 
 # Partners -------------------------------------------------------------------------
@@ -138,7 +108,7 @@ def _partner_forms(project: Project) -> tuple[AddPartnerForm, NewOrganisationFor
     return add_form, NewOrganisationForm(prefix="new")
 
 
-def _render_partners(context: ProjectContext, add_form: AddPartnerForm, new_form: NewOrganisationForm, status: int = 200):
+def _render_partners(context: ProjectContext, add_form: AddPartnerForm, new_form: NewOrganisationForm):
     template = "projects/_partners.html" if request.htmx else "projects/partners.html"
     return render_template(
         template,
@@ -147,24 +117,13 @@ def _render_partners(context: ProjectContext, add_form: AddPartnerForm, new_form
         partner_groups=partners_by_sector(context.project.partners),
         add_form=add_form,
         new_form=new_form,
-    ), status
-
-
-def _add_partner(context: ProjectContext, organisation: Organisation, role: PartnerRole) -> ProjectPartner:
-    partner = ProjectPartner(project=context.project, organisation=organisation, role=role)
-    db.session.add(partner)
-    events.record(EventKind.PARTNER_ADDED, partner, actor=current_user, project=context.project,
-                 label=f"{organisation.name} joined as {role.label.lower()}",
-                 after={"organisation": organisation.name, "sector": organisation.sector.value, "role": role.value})
-    return partner
+    )
 
 
 def _partners_done(context: ProjectContext, message: str):
-    db.session.commit()
     db.session.refresh(context.project)
     if request.htmx:
-        add_form, new_form = _partner_forms(context.project)
-        return _render_partners(context, add_form, new_form, status=200)
+        return _render_partners(context, *_partner_forms(context.project))
     flash(message, "success")
     return redirect(url_for("projects.partners", slug=context.project.slug))
 
@@ -174,11 +133,16 @@ def _partners_done(context: ProjectContext, message: str):
 def partners(slug: str):
     context = project_context(slug, Access.MEMBER if request.method == "GET" else Access.LEAD)
     add_form, new_form = _partner_forms(context.project)
-    if request.method == "POST":
-        if add_form.validate_on_submit():
-            organisation = db.session.get(Organisation, add_form.organisation_id.data)
-            _add_partner(context, organisation, PartnerRole(add_form.role.data))
-            return _partners_done(context, f"{organisation.name} added as a partner")
+    if request.method == "POST" and add_form.validate_on_submit():
+        organisation = db.session.get(Organisation, add_form.organisation_id.data)
+        try:
+            project_services.add_partner(context, organisation, PartnerRole(add_form.role.data))
+        except Refused as refusal:
+            add_form.organisation_id.errors = [refusal.message]
+            return _render_partners(context, add_form, new_form)
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
+        return _partners_done(context, f"{organisation.name} added as a partner")
     return _render_partners(context, add_form, new_form)
 
 
@@ -188,14 +152,15 @@ def add_new_organisation(slug: str):
     context = project_context(slug, Access.LEAD)
     add_form, new_form = _partner_forms(context.project)
     if new_form.validate_on_submit():
-        name = new_form.name.data.strip()
-        if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
-            new_form.name.errors = [f"{name} is already listed: choose it from the list of organisations above"]
-        else:
-            organisation = Organisation(name=name, sector=Sector(new_form.sector.data), website=new_form.website.data or None)
-            db.session.add(organisation)
-            _add_partner(context, organisation, PartnerRole.PARTNER)
-            return _partners_done(context, f"{name} added as a partner")
+        try:
+            partner = project_services.add_new_organisation_as_partner(
+                context, new_form.name.data, Sector(new_form.sector.data), new_form.website.data)
+        except Refused as refusal:
+            new_form.name.errors = [refusal.message]
+            return _render_partners(context, add_form, new_form)
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
+        return _partners_done(context, f"{partner.organisation.name} added as a partner")
     return _render_partners(context, add_form, new_form)
 
 
@@ -203,27 +168,20 @@ def add_new_organisation(slug: str):
 @login_required
 def remove_partner(slug: str, partner_id: int):
     context = project_context(slug, Access.LEAD)
-    project = context.project
-    partner = next((p for p in project.partners if p.id == partner_id), None)
+    partner = next((p for p in context.project.partners if p.id == partner_id), None)
     if partner is None:
         return redirect(url_for("projects.partners", slug=slug))
-    leaving = [m for m in project.memberships if m.user.organisation_id == partner.organisation_id]
-    if any(m.role == ProjectRole.LEAD for m in leaving):
-        flash(f"{partner.organisation.name} has a project lead. Make someone from another partner the lead first.", "error")
-        add_form, new_form = _partner_forms(project)
+    name = partner.organisation.name
+    try:
+        project_services.remove_partner(context, partner)
+    except Refused as refusal:
+        flash(refusal.message, "error")
         if request.htmx:
-            return _render_partners(context, add_form, new_form)
+            return _render_partners(context, *_partner_forms(context.project))
         return redirect(url_for("projects.partners", slug=slug))
-    for membership in leaving:
-        events.record(EventKind.MEMBER_REMOVED, membership, actor=current_user, project=project,
-                     label=f"{membership.user.name} left with {partner.organisation.name}",
-                     before={"user": membership.user.email, "role": membership.role.value})
-        db.session.delete(membership)
-    events.record(EventKind.PARTNER_REMOVED, partner, actor=current_user, project=project,
-                 label=f"{partner.organisation.name} left the partnership",
-                 before={"organisation": partner.organisation.name, "role": partner.role.value})
-    db.session.delete(partner)
-    return _partners_done(context, f"{partner.organisation.name} removed from the partnership")
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    return _partners_done(context, f"{name} removed from the partnership")
 
 
 # People ---------------------------------------------------------------------------
@@ -237,10 +195,10 @@ def _eligible_people(project: Project) -> list[User]:
     return [person for person in people if person.id not in member_ids]
 
 
-def _people_page(context: ProjectContext, form: AddPersonForm, status: int = 200):
+def _people_page(context: ProjectContext, form: AddPersonForm):
     memberships = sorted(context.project.memberships, key=lambda m: (m.user.organisation.name, m.user.name))
     return render_template("projects/people.html", context=context, project=context.project,
-                           memberships=memberships, form=form, role_form=ChangeRoleForm()), status
+                           memberships=memberships, form=form, role_form=ChangeRoleForm())
 
 
 def _person_form(project: Project) -> AddPersonForm:
@@ -255,17 +213,16 @@ def _person_form(project: Project) -> AddPersonForm:
 @login_required
 def people(slug: str):
     context = project_context(slug, Access.MEMBER if request.method == "GET" else Access.LEAD)
-    project = context.project
-    form = _person_form(project)
+    form = _person_form(context.project)
     if form.validate_on_submit():
         person = db.session.get(User, form.user_id.data)
-        role = ProjectRole(form.role.data)
-        membership = ProjectMembership(project=project, user=person, role=role)
-        db.session.add(membership)
-        events.record(EventKind.MEMBER_ADDED, membership, actor=current_user, project=project,
-                     label=f"{person.name} ({person.organisation.name}) joined as {role.label.lower()}",
-                     after={"user": person.email, "organisation": person.organisation.name, "role": role.value})
-        db.session.commit()
+        try:
+            project_services.add_person(context, person, ProjectRole(form.role.data))
+        except Refused as refusal:
+            form.user_id.errors = [refusal.message]
+            return _people_page(context, form)
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
         flash(f"{person.name} added to the project", "success")
         return redirect(url_for("projects.people", slug=slug))
     return _people_page(context, form)
@@ -275,32 +232,25 @@ def _membership(project: Project, membership_id: int) -> ProjectMembership | Non
     return next((m for m in project.memberships if m.id == membership_id), None)
 
 
-def _leads_after(project: Project, changed: ProjectMembership, new_role: ProjectRole | None) -> int:
-    return sum(
-        1 for m in project.memberships
-        if (new_role if m is changed else m.role) == ProjectRole.LEAD
-    )
-
-
 @blueprint.route("/<slug>/people/<int:membership_id>/role", methods=["POST"])
 @login_required
 def change_role(slug: str, membership_id: int):
     context = project_context(slug, Access.LEAD)
-    project = context.project
-    membership = _membership(project, membership_id)
+    membership = _membership(context.project, membership_id)
     form = ChangeRoleForm()
     if membership is None or not form.validate_on_submit():
         return redirect(url_for("projects.people", slug=slug))
     role = ProjectRole(form.role.data)
-    if _leads_after(project, membership, role) == 0:
-        flash("A project needs at least one project lead. Make someone else the lead first.", "error")
-    elif role != membership.role:
-        events.record(EventKind.MEMBER_ROLE_CHANGED, membership, actor=current_user, project=project,
-                     label=f"{membership.user.name} is now {role.label.lower()}",
-                     before={"role": membership.role.value}, after={"role": role.value})
-        membership.role = role
-        db.session.commit()
-        flash(f"{membership.user.name} is now {role.label.lower()}", "success")
+    unchanged = role == membership.role
+    try:
+        project_services.change_role(context, membership, role)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    else:
+        if not unchanged:
+            flash(f"{membership.user.name} is now {role.label.lower()}", "success")
     return redirect(url_for("projects.people", slug=slug))
 
 
@@ -308,20 +258,19 @@ def change_role(slug: str, membership_id: int):
 @login_required
 def representative(slug: str, membership_id: int):
     context = project_context(slug, Access.LEAD)
-    project = context.project
-    membership = _membership(project, membership_id)
-    if membership is not None:
-        named = request.form.get("representative") == "1"
-        if named != membership.is_representative:
-            membership.is_representative = named
-            organisation = membership.user.organisation.name
-            events.record(EventKind.REPRESENTATIVE_NAMED if named else EventKind.REPRESENTATIVE_REMOVED, membership,
-                         actor=current_user, project=project,
-                         label=f"{membership.user.name} {'now speaks' if named else 'no longer speaks only'} for {organisation}",
-                         before={"is_representative": not named}, after={"is_representative": named})
-            db.session.commit()
-            flash(f"{membership.user.name} is now a named representative of {organisation}" if named
-                  else f"{membership.user.name} is no longer a named representative of {organisation}", "success")
+    membership = _membership(context.project, membership_id)
+    if membership is None:
+        return redirect(url_for("projects.people", slug=slug))
+    named = request.form.get("representative") == "1"
+    unchanged = named == membership.is_representative
+    try:
+        project_services.set_representative(context, membership, named)
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    if not unchanged:
+        person, organisation = membership.user.name, membership.user.organisation.name
+        flash(f"{person} is now a named representative of {organisation}" if named
+              else f"{person} is no longer a named representative of {organisation}", "success")
     return redirect(url_for("projects.people", slug=slug))
 
 
@@ -329,19 +278,18 @@ def representative(slug: str, membership_id: int):
 @login_required
 def remove_person(slug: str, membership_id: int):
     context = project_context(slug, Access.LEAD)
-    project = context.project
-    membership = _membership(project, membership_id)
+    membership = _membership(context.project, membership_id)
     if membership is None:
         return redirect(url_for("projects.people", slug=slug))
-    if _leads_after(project, membership, None) == 0:
-        flash("A project needs at least one project lead. Make someone else the lead first.", "error")
+    name = membership.user.name
+    try:
+        project_services.remove_person(context, membership)
+    except Refused as refusal:
+        flash(refusal.message, "error")
         return redirect(url_for("projects.people", slug=slug))
-    events.record(EventKind.MEMBER_REMOVED, membership, actor=current_user, project=project,
-                 label=f"{membership.user.name} left the project",
-                 before={"user": membership.user.email, "role": membership.role.value})
-    db.session.delete(membership)
-    db.session.commit()
-    flash(f"{membership.user.name} removed from the project", "success")
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    flash(f"{name} removed from the project", "success")
     return redirect(url_for("projects.people", slug=slug))
 
 
@@ -357,14 +305,15 @@ def invite(slug: str):
     ]
     link = None
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        existing = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if existing is not None:
-            form.email.errors = [f"{email} already has an account: add them on the people page instead"]
+        organisation = db.session.get(Organisation, form.organisation_id.data)
+        try:
+            token = invitations.invite_to_project(context, form.email.data, organisation, ProjectRole(form.role.data))
+        except Refused as refusal:
+            getattr(form, refusal.field or "email").errors = [refusal.message]
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
         else:
-            organisation = db.session.get(Organisation, form.organisation_id.data)
-            link = create_invitation(email, organisation, current_user, project, ProjectRole(form.role.data))
-            db.session.commit()
+            link = url_for("auth.accept_invitation", token=token, _external=True)
     return render_template("projects/invite.html", context=context, project=project, form=form, link=link)
 
 

@@ -6,7 +6,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
 from localvision.models import Phase, Sector
-from localvision.published import ProjectFilters
+from localvision.queries.public import ProjectFilters
 
 
 class KnownChoices(SelectMultipleField):

@@ -7,18 +7,9 @@ from flask import render_template, request
 
 from localvision.services.policy import Access
 from localvision.web.context import project_context
-from localvision.extensions import db
 from localvision.models import Sector
-from localvision.models.summaries import ProjectSummary
-from localvision.summaries.freshness import summaries_paused
+from localvision.queries.summaries import summary_state
 from localvision.web.summaries import blueprint
-
-
-def summary_state(project_id: int) -> dict:
-    """What the summary section needs: the stored snapshot, and whether it waits for a recompute."""
-    summary = db.session.get(ProjectSummary, project_id)
-    pending = summary is None or summary.is_pending
-    return {"summary": summary, "pending": pending, "paused": pending and summaries_paused()}
 
 
 @blueprint.route("/projects/<slug>/summary")

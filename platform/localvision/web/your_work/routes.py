@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from localvision.web.your_work import blueprint
-from localvision.web.your_work.sections import SECTIONS
+from localvision.queries.your_work import SECTIONS
 
 
 @blueprint.route("/your-work")

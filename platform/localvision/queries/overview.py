@@ -1,0 +1,152 @@
+"""What a project's overview page shows, assembled once for its people and for everyone else.
+
+The members' page and the public page render this and nothing else, so what the public
+sees of a project is decided here: commercially sensitive amounts are left out for
+anyone who is not one of the project's people.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from localvision.domain.partner_groups import partners_by_sector
+from localvision.extensions import db
+from localvision.queries.indicators import IndicatorSummary, summaries
+from localvision.models import Contribution, Decision, DecisionStatus, Project, ProjectPartner, Sector
+from localvision.queries.public import has_agreed_grants, open_data_licence, partners_with_organisations
+from localvision.queries.summaries import summary_state
+from localvision.services import NotPermitted, policy
+from localvision.services.policy import ProjectContext
+from localvision.summaries.figures import for_the_public
+from localvision.queries.vision import AgreedVision, agreed_vision
+
+LATEST_DECISIONS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class DecisionInBrief:
+    """A decision as the overview lists it: what it is called and where it stands."""
+
+    id: int
+    title: str
+    status: DecisionStatus
+
+
+@dataclass(frozen=True)
+class DecisionsInBrief:
+    counts: dict[DecisionStatus, int]
+    agreed_total: Decimal
+    latest: list[DecisionInBrief]
+
+    @property
+    def total_count(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ContributionSummary:
+    """The stored contribution summary as this viewer may see it: outside the project,
+    commercially sensitive amounts count in totals but are not broken down."""
+
+    figures: dict[str, Any] | None
+    computed_at: datetime | None
+    pending: bool  # waiting for a recompute
+    paused: bool  # waiting, and the job queue cannot be reached
+
+
+@dataclass(frozen=True)
+class Download:
+    title: str
+    endpoint: str  # a route taking the project's slug
+    format: str
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    project: Project
+    is_member: bool
+    partner_count: int
+    partner_groups: list[tuple[Sector, list[ProjectPartner]]]
+    agreed_vision: AgreedVision | None
+    decisions: DecisionsInBrief
+    indicators: list[IndicatorSummary]
+    summary: ContributionSummary
+    downloads: list[Download]
+    licence: dict[str, str]
+
+
+def decisions_in_brief(project: Project, latest: int = LATEST_DECISIONS_SHOWN) -> DecisionsInBrief:
+    """Counts by status, the money committed to agreed decisions (commercially sensitive
+    ones included: their total is public), and the most recent decisions' titles."""
+    counts = dict(db.session.execute(
+        select(Decision.status, func.count(Decision.id)).where(Decision.project_id == project.id).group_by(Decision.status)
+    ).all())
+    agreed_total = db.session.scalar(
+        select(func.coalesce(func.sum(Contribution.amount), 0)).join(Contribution.decision)
+        .where(Decision.project_id == project.id, Decision.status == DecisionStatus.AGREED)
+    )
+    recent = db.session.execute(
+        select(Decision.id, Decision.title, Decision.status).where(Decision.project_id == project.id)
+        .order_by(Decision.opens_on.desc(), Decision.id.desc()).limit(latest)
+    ).all()
+    return DecisionsInBrief({status: counts.get(status, 0) for status in DecisionStatus},
+                            Decimal(agreed_total).quantize(Decimal("0.01")),
+                            [DecisionInBrief(*row) for row in recent])
+
+
+# The open data a published project offers, in the order its page lists them.
+DOWNLOADS = (
+    Download("Project and partners", "api.project", "JSON"),
+    Download("Partner organisations", "api.partners", "JSON"),
+    Download("Agreed shared vision", "api.vision", "JSON"),
+    Download("Joint decisions", "decisions.download", "CSV"),
+    Download("Joint decisions with contributions and positions", "api.decisions", "JSON"),
+    Download("Contributions to decisions", "open_data.contributions", "CSV"),
+    Download("Outcome indicators with their measurements", "api.indicators", "JSON"),
+    Download("Measurements of outcome indicators", "open_data.measurements", "CSV"),
+    Download("Contribution summary", "api.summary", "JSON"),
+)
+GRANTS_DOWNLOAD = Download("Agreed grants to named recipients", "open_data.threesixtygiving", "360Giving JSON")
+
+
+def downloads(project: Project) -> list[Download]:
+    """Nothing for a private project; the 360Giving standard has no empty package, so it
+    is offered once there is a grant."""
+    if not project.is_published:
+        return []
+    return [*DOWNLOADS, *((GRANTS_DOWNLOAD,) if has_agreed_grants(project) else ())]
+
+
+def contribution_summary(project: Project, is_member: bool) -> ContributionSummary:
+    state = summary_state(project.id)
+    stored = state["summary"]
+    figures = stored.figures if stored is not None and stored.figures else None
+    if figures is not None and not is_member:
+        figures = for_the_public(figures)
+    return ContributionSummary(figures, stored.computed_at if stored is not None else None,
+                               state["pending"], state["paused"])
+
+
+def project_overview(context: ProjectContext) -> ProjectOverview:
+    """The overview of the project for the person (or visitor) of the context."""
+    if not policy.may_see_project(context):
+        raise NotPermitted("This project is private.")
+    project = context.project
+    partners = partners_with_organisations(project)
+    return ProjectOverview(
+        project=project,
+        is_member=context.is_member,
+        partner_count=len(partners),
+        partner_groups=partners_by_sector(partners),
+        agreed_vision=agreed_vision(project),
+        decisions=decisions_in_brief(project),
+        indicators=summaries(project),
+        summary=contribution_summary(project, context.is_member),
+        # The members' page links to the data pages instead: open data is for everyone else.
+        downloads=[] if context.is_member else downloads(project),
+        licence=open_data_licence(),
+    )

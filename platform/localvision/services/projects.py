@@ -1,0 +1,217 @@
+"""Projects: their details and publication, their partner organisations and their people."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from localvision.domain.slugs import unique_slug
+from localvision.extensions import db
+from localvision.models import (
+    DecisionRule,
+    Organisation,
+    PartnerRole,
+    Phase,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    ProjectRole,
+    Sector,
+    User,
+)
+from localvision.services import NotPermitted, Refused, events, organisations, policy
+from localvision.services.events import EventKind
+from localvision.services.policy import ProjectContext
+
+PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "is_published")
+ONE_LEAD_NEEDED = "A project needs at least one project lead. Make someone else the lead first."
+
+
+def _require_lead(context: ProjectContext) -> None:
+    if not policy.may_manage_project(context):
+        raise NotPermitted("Only the project leads can change the project, its partners and its people.")
+
+
+def _set_details(project: Project, title: str, place: str, theme: str, summary: str, phase: Phase,
+                 decision_rule: DecisionRule) -> None:
+    project.title = title.strip()
+    project.place = place.strip()
+    project.theme = theme.strip()
+    project.summary = summary.strip()
+    project.phase = phase
+    project.decision_rule = decision_rule
+
+
+def create_project(actor: User, *, title: str, place: str, theme: str, summary: str, phase: Phase,
+                   decision_rule: DecisionRule) -> Project:
+    """A new private project, with the actor's organisation as lead partner and the actor as lead."""
+    if not policy.may_create_project(actor):
+        raise NotPermitted("Sign in to start a project.")
+    taken = set(db.session.scalars(select(Project.slug)))
+    project = Project(slug=unique_slug(f"{title} {place}", taken))
+    _set_details(project, title, place, theme, summary, phase, decision_rule)
+    db.session.add(project)
+    db.session.add(ProjectPartner(project=project, organisation=actor.organisation, role=PartnerRole.LEAD_PARTNER))
+    db.session.add(ProjectMembership(project=project, user=actor, role=ProjectRole.LEAD))
+    db.session.flush()
+    events.record(EventKind.PROJECT_CREATED, project, actor=actor, project=project, label=project.title,
+                  after=events.snapshot(project, PROJECT_FIELDS),
+                  payload={"project_id": project.id, "organisation_id": actor.organisation_id})
+    db.session.commit()
+    return project
+
+
+def update_project(context: ProjectContext, *, title: str, place: str, theme: str, summary: str, phase: Phase,
+                   decision_rule: DecisionRule) -> Project:
+    _require_lead(context)
+    project = context.project
+    before = events.snapshot(project, PROJECT_FIELDS)
+    _set_details(project, title, place, theme, summary, phase, decision_rule)
+    old, new = events.changed_fields(before, events.snapshot(project, PROJECT_FIELDS))
+    if new:
+        events.record(EventKind.PROJECT_UPDATED, project, actor=context.actor, project=project, label=project.title,
+                      before=old, after=new, payload={"project_id": project.id, "fields": sorted(new)})
+    db.session.commit()
+    return project
+
+
+def set_publication(context: ProjectContext, publish: bool) -> Project:
+    """Publish the project to everyone, or make it private again; asking twice changes nothing."""
+    _require_lead(context)
+    project = context.project
+    if publish != project.is_published:
+        project.is_published = publish
+        events.record(EventKind.PROJECT_PUBLISHED if publish else EventKind.PROJECT_UNPUBLISHED, project,
+                      actor=context.actor, project=project, label=project.title,
+                      before={"is_published": not publish}, after={"is_published": publish},
+                      payload={"project_id": project.id})
+    db.session.commit()
+    return project
+
+
+# Partners -------------------------------------------------------------------------
+
+def _add_partner(context: ProjectContext, organisation: Organisation, role: PartnerRole) -> ProjectPartner:
+    partner = ProjectPartner(project=context.project, organisation=organisation, role=role)
+    db.session.add(partner)
+    db.session.flush()
+    events.record(EventKind.PARTNER_ADDED, partner, actor=context.actor, project=context.project,
+                  label=f"{organisation.name} joined as {role.label.lower()}",
+                  after={"organisation": organisation.name, "sector": organisation.sector.value, "role": role.value},
+                  payload={"organisation_id": organisation.id, "role": role})
+    return partner
+
+
+def add_partner(context: ProjectContext, organisation: Organisation, role: PartnerRole) -> ProjectPartner:
+    _require_lead(context)
+    if any(partner.organisation_id == organisation.id for partner in context.project.partners):
+        raise Refused(f"{organisation.name} is already a partner", field="organisation_id")
+    partner = _add_partner(context, organisation, role)
+    db.session.commit()
+    return partner
+
+
+def add_new_organisation_as_partner(context: ProjectContext, name: str, sector: Sector,
+                                    website: str | None) -> ProjectPartner:
+    """List an organisation that is not listed yet and make it a partner in one step."""
+    _require_lead(context)
+    organisation = organisations.new_organisation(
+        name, sector, website, refusal="{name} is already listed: choose it from the list of organisations above")
+    partner = _add_partner(context, organisation, PartnerRole.PARTNER)
+    db.session.commit()
+    return partner
+
+
+def remove_partner(context: ProjectContext, partner: ProjectPartner) -> ProjectPartner:
+    """The organisation leaves the partnership, and its people leave the project with it."""
+    _require_lead(context)
+    project = context.project
+    if partner.project_id != project.id:
+        raise NotPermitted("That organisation is not a partner of this project.")
+    organisation = partner.organisation
+    leaving = [m for m in project.memberships if m.user.organisation_id == partner.organisation_id]
+    if any(m.role == ProjectRole.LEAD for m in leaving):
+        raise Refused(f"{organisation.name} has a project lead. Make someone from another partner the lead first.")
+    for membership in leaving:
+        events.record(EventKind.MEMBER_REMOVED, membership, actor=context.actor, project=project,
+                      label=f"{membership.user.name} left with {organisation.name}",
+                      before={"user": membership.user.email, "role": membership.role.value},
+                      payload={"user_id": membership.user_id, "organisation_id": organisation.id})
+        db.session.delete(membership)
+    events.record(EventKind.PARTNER_REMOVED, partner, actor=context.actor, project=project,
+                  label=f"{organisation.name} left the partnership",
+                  before={"organisation": organisation.name, "role": partner.role.value},
+                  payload={"organisation_id": organisation.id})
+    db.session.delete(partner)
+    db.session.commit()
+    return partner
+
+
+# People ---------------------------------------------------------------------------
+
+def _require_membership_of(context: ProjectContext, membership: ProjectMembership) -> None:
+    if membership.project_id != context.project.id:
+        raise NotPermitted("That person is not part of this project.")
+
+
+def add_person(context: ProjectContext, person: User, role: ProjectRole) -> ProjectMembership:
+    """Someone of a partner organisation joins the project."""
+    _require_lead(context)
+    project = context.project
+    if not any(partner.organisation_id == person.organisation_id for partner in project.partners):
+        raise Refused(f"{person.organisation.name} is not a partner of this project: add it as a partner first",
+                      field="user_id")
+    if any(membership.user_id == person.id for membership in project.memberships):
+        raise Refused(f"{person.name} is already part of this project", field="user_id")
+    membership = ProjectMembership(project=project, user=person, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    events.record(EventKind.MEMBER_ADDED, membership, actor=context.actor, project=project,
+                  label=f"{person.name} ({person.organisation.name}) joined as {role.label.lower()}",
+                  after={"user": person.email, "organisation": person.organisation.name, "role": role.value},
+                  payload={"user_id": person.id, "organisation_id": person.organisation_id, "role": role})
+    db.session.commit()
+    return membership
+
+
+def change_role(context: ProjectContext, membership: ProjectMembership, role: ProjectRole) -> ProjectMembership:
+    _require_lead(context)
+    _require_membership_of(context, membership)
+    if policy.leads_after(context.project, membership, role) == 0:
+        raise Refused(ONE_LEAD_NEEDED)
+    if role != membership.role:
+        events.record(EventKind.MEMBER_ROLE_CHANGED, membership, actor=context.actor, project=context.project,
+                      label=f"{membership.user.name} is now {role.label.lower()}",
+                      before={"role": membership.role.value}, after={"role": role.value},
+                      payload={"user_id": membership.user_id, "role": role})
+        membership.role = role
+    db.session.commit()
+    return membership
+
+
+def set_representative(context: ProjectContext, membership: ProjectMembership, named: bool) -> ProjectMembership:
+    """Name a person as one who speaks for their organisation here, or stop doing so."""
+    _require_lead(context)
+    _require_membership_of(context, membership)
+    if named != membership.is_representative:
+        membership.is_representative = named
+        organisation = membership.user.organisation.name
+        events.record(EventKind.REPRESENTATIVE_NAMED if named else EventKind.REPRESENTATIVE_REMOVED, membership,
+                      actor=context.actor, project=context.project,
+                      label=f"{membership.user.name} {'now speaks' if named else 'no longer speaks only'} for {organisation}",
+                      before={"is_representative": not named}, after={"is_representative": named},
+                      payload={"user_id": membership.user_id, "organisation_id": membership.user.organisation_id})
+    db.session.commit()
+    return membership
+
+
+def remove_person(context: ProjectContext, membership: ProjectMembership) -> ProjectMembership:
+    _require_lead(context)
+    _require_membership_of(context, membership)
+    if policy.leads_after(context.project, membership, None) == 0:
+        raise Refused(ONE_LEAD_NEEDED)
+    events.record(EventKind.MEMBER_REMOVED, membership, actor=context.actor, project=context.project,
+                  label=f"{membership.user.name} left the project",
+                  before={"user": membership.user.email, "role": membership.role.value},
+                  payload={"user_id": membership.user_id, "organisation_id": membership.user.organisation_id})
+    db.session.delete(membership)
+    db.session.commit()
+    return membership

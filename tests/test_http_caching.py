@@ -3,7 +3,7 @@ import pytest
 
 import factories
 from localvision.extensions import db
-from localvision.http_caching import rendered_responses
+from localvision.web.http_caching import rendered_responses
 from localvision.models import Sector
 from test_public_page_queries import counted_statements
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import Response, abort, jsonify, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from localvision.extensions import csrf, db
-from localvision.http_caching import revalidated
+from localvision.web.http_caching import revalidated
 from localvision.models import DecisionStatus, Phase, Project, ProjectSummary, Sector
 from localvision.models.base import LabelledEnum
 from localvision.published import (

@@ -23,7 +23,7 @@ from localvision.models import (
     Sector,
     User,
 )
-from localvision.http_caching import revalidated
+from localvision.web.http_caching import revalidated
 from localvision.published import published_project_version
 from localvision.web.projects import blueprint
 from localvision.domain.partner_groups import partners_by_sector

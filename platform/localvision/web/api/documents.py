@@ -11,8 +11,8 @@ from localvision.domain.decisions import totals
 from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
 from localvision.published import details_public, open_data_licence
 from localvision.summaries.figures import for_the_public
+from localvision.web.partner_groups import partners_by_sector
 from localvision.web.vision.state import AgreedVision
-from localvision.domain.partner_groups import partners_by_sector
 
 
 def project_summary(project: Project) -> dict[str, Any]:

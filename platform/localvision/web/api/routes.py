@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 from flask import Response, abort, jsonify, request, url_for
 from flask_sqlalchemy.pagination import Pagination
+from localvision.domain.vocabulary import LabelledEnum
 from localvision.extensions import csrf, db
-from localvision.web.http_caching import revalidated
 from localvision.models import DecisionStatus, Phase, Project, ProjectSummary, Sector
-from localvision.models.base import LabelledEnum
 from localvision.published import (
     ProjectFilters,
     data_version,
@@ -20,6 +19,7 @@ from localvision.published import (
     published_project_version,
     published_projects,
 )
+from localvision.web.http_caching import revalidated
 from localvision.web.api import blueprint, documents
 from localvision.web.api.openapi import openapi_document
 from localvision.web.vision.state import agreed_vision

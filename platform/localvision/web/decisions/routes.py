@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from localvision import audit
 from localvision.access import Access, ProjectContext, project_context, speaks_for_organisation
-from localvision.web.csv_safety import csv_text
 from localvision.domain.decisions import Outcome, Totals, outcome, totals
 from localvision.extensions import db
 from localvision.models import (
@@ -28,6 +27,7 @@ from localvision.models import (
     Sector,
     DecisionStance,
 )
+from localvision.web.csv_safety import csv_text
 from localvision.web.decisions import blueprint
 from localvision.web.decisions.forms import (
     ActionForm,

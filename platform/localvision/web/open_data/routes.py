@@ -6,10 +6,10 @@ from datetime import date
 from flask import Response, abort, jsonify
 
 from localvision.access import Access, project_context
-from localvision.web.csv_safety import csv_text
-from localvision.web.http_caching import revalidated
 from localvision.published import agreed_grants, project_contributions, project_indicators, published_project_version
+from localvision.web.csv_safety import csv_text
 from localvision.web.api.documents import measured
+from localvision.web.http_caching import revalidated
 from localvision.web.open_data import blueprint
 from localvision.web.open_data.threesixtygiving import data_package
 

@@ -23,10 +23,10 @@ from localvision.models import (
     Sector,
     User,
 )
-from localvision.web.http_caching import revalidated
 from localvision.published import published_project_version
+from localvision.web.http_caching import revalidated
+from localvision.web.partner_groups import partners_by_sector
 from localvision.web.projects import blueprint
-from localvision.domain.partner_groups import partners_by_sector
 from localvision.web.public.project_page import render_public_project
 from localvision.web.projects.forms import (
     AddPartnerForm,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from flask import render_template, url_for
 
 from localvision.access import ProjectContext
-from localvision.domain.partner_groups import partners_by_sector
 from localvision.models import Project
 from localvision.published import has_agreed_grants, open_data_licence, partners_with_organisations
+from localvision.web.partner_groups import partners_by_sector
 from localvision.web.summaries.routes import summary_state
 from localvision.web.vision.state import agreed_vision
 

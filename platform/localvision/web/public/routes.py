@@ -3,8 +3,8 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 
 from localvision.extensions import db
-from localvision.web.http_caching import revalidated
 from localvision.published import data_version, published_places, published_projects
+from localvision.web.http_caching import revalidated
 from localvision.web.public import blueprint
 from localvision.web.public.forms import DirectorySearchForm
 

@@ -27,7 +27,7 @@ from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app, jobs  # noqa: E402
 from localvision.extensions import db  # noqa: E402
-from localvision.jobs.measurement_import import job_id_for  # noqa: E402
+from localvision.jobs.measurement_import import import_measurements, job_id_for  # noqa: E402
 from localvision.jobs.worker import build_worker  # noqa: E402
 from localvision.measurement_import import create_import  # noqa: E402
 from localvision.models import (  # noqa: E402
@@ -90,8 +90,7 @@ def import_by_job(app, measurement_import: MeasurementImport, user: User) -> flo
     measurement_import.job_id = job_id_for(measurement_import.id)
     db.session.commit()
     started = time.perf_counter()
-    jobs.enqueue("localvision.jobs.measurement_import.import_measurements", measurement_import.id, user.id,
-                 job_id=measurement_import.job_id, job_timeout=600)
+    jobs.enqueue(import_measurements, measurement_import.id, user.id, job_id=measurement_import.job_id)
     build_worker(app).work(burst=True)
     elapsed = time.perf_counter() - started
     db.session.expire_all()

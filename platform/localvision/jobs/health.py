@@ -9,8 +9,10 @@ from rq import get_current_job
 from sqlalchemy import text
 
 from localvision.extensions import db
+from localvision.jobs import job
 
 
+@job(timeout=30, result_ttl=600)
 def round_trip(sent_at: str) -> dict[str, str]:
     job = get_current_job()
     db.session.execute(text("SELECT 1"))

@@ -6,6 +6,7 @@ import logging
 from rq import get_current_job
 
 from localvision.extensions import db
+from localvision.jobs import job
 from localvision.measurement_import import apply_import
 from localvision.models import ImportStatus, MeasurementImport, User
 
@@ -17,6 +18,8 @@ def job_id_for(import_id: int) -> str:
     return f"measurement-import-{import_id}"
 
 
+# The progress bar reads the result for an hour after the job ends.
+@job(timeout=600, result_ttl=3600)
 def import_measurements(import_id: int, user_id: int) -> str:
     job = get_current_job()
 

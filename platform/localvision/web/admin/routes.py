@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from localvision import audit, jobs
 from localvision.extensions import db
 from localvision.invitations import create_invitation
+from localvision.jobs import health
 from localvision.models import Organisation, PartnerRole, Project, ProjectPartner, ProjectRole, Sector, User
 from localvision.redis_connection import get_redis
 from localvision.web.admin import blueprint
@@ -73,8 +74,7 @@ def status():
 
 @blueprint.route("/round-trip", methods=["POST"])
 def round_trip():
-    job = jobs.enqueue("localvision.jobs.health.round_trip", datetime.now(timezone.utc).isoformat(),
-                       result_ttl=600, job_timeout=30)
+    job = jobs.enqueue(health.round_trip, datetime.now(timezone.utc).isoformat())
     return _render_round_trip(job)
 
 

@@ -17,7 +17,7 @@ from localvision.domain.progress import Point, trajectory_value
 from localvision.extensions import db
 from localvision.indicator_decisions import funding_aimed_at, indicators_aimed_at
 from localvision.indicator_progress import goal_of, progress_of, summaries
-from localvision.jobs.measurement_import import job_id_for
+from localvision.jobs.measurement_import import import_measurements, job_id_for
 from localvision.measurement_import import apply_import, create_import, planned_summary, runs_in_background
 from localvision.models import (
     Decision,
@@ -454,8 +454,7 @@ def confirm_import(slug: str, import_id: int):
         measurement_import.job_id = job_id_for(measurement_import.id)
         db.session.commit()
         try:
-            jobs.enqueue("localvision.jobs.measurement_import.import_measurements", measurement_import.id,
-                         current_user.id, job_id=measurement_import.job_id, job_timeout=600, result_ttl=3600)
+            jobs.enqueue(import_measurements, measurement_import.id, current_user.id, job_id=measurement_import.job_id)
         except Exception:
             measurement_import.status = ImportStatus.READY
             db.session.commit()

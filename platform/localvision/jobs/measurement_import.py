@@ -18,15 +18,15 @@ def job_id_for(import_id: int) -> str:
     return f"measurement-import-{import_id}"
 
 
-# The progress bar reads the result for an hour after the job ends.
+# The import page reads the finished job's status for an hour after it ends.
 @job(timeout=600, result_ttl=3600)
 def import_measurements(import_id: int, user_id: int) -> str:
-    job = get_current_job()
+    current_job = get_current_job()
 
     def report(done: int, total: int) -> None:
-        if job is not None:
-            job.meta.update({"rows_done": done, "rows_total": total})
-            job.save_meta()
+        if current_job is not None:
+            current_job.meta.update({"rows_done": done, "rows_total": total})
+            current_job.save_meta()
 
     measurement_import = db.session.get(MeasurementImport, import_id)
     if measurement_import is None or measurement_import.status != ImportStatus.QUEUED:

@@ -13,8 +13,11 @@ from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.redis_connection import get_redis
 from localvision.summaries import figures, freshness
 
+# Seconds before each retry, growing so that a brief database or Redis outage passes.
+RECOMPUTE_RETRIES = (5, 30, 120)
 
-@job(timeout=300, retries=(5, 30, 120))
+
+@job(timeout=300, retries=RECOMPUTE_RETRIES)
 def recompute_project_summary(project_id: int) -> None:
     # Changes from here on queue a new job, whatever this one sees of them.
     get_redis().delete(freshness.queued_key(project_id))
@@ -31,7 +34,7 @@ def recompute_project_summary(project_id: int) -> None:
     freshness.request_platform_recompute()
 
 
-@job(timeout=300, retries=(5, 30, 120))
+@job(timeout=300, retries=RECOMPUTE_RETRIES)
 def recompute_platform_summary() -> None:
     get_redis().delete(freshness.queued_key("platform"))
     _upsert(PlatformSummary, {"id": 1, "figures": figures.platform_figures(),

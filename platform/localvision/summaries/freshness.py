@@ -23,9 +23,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from localvision import jobs
+from localvision.extensions import db
 # A module reference, read when a job is queued: the job module imports this one too.
 from localvision.jobs import summaries as summary_jobs
-from localvision.extensions import db
 from localvision.models import Project
 from localvision.models.summaries import ProjectSummary
 from localvision.redis_connection import get_redis

@@ -31,7 +31,8 @@ from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
-from localvision.jobs import get_queue  # noqa: E402
+from localvision.jobs import enqueue, get_queue  # noqa: E402
+from localvision.jobs.summaries import recompute_project_summary  # noqa: E402
 from localvision.models import Sector  # noqa: E402
 from localvision.models.decisions import ContributionKind, DecisionStatus, DecisionStance  # noqa: E402
 
@@ -227,8 +228,7 @@ def main() -> None:
             environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=app.config["REDIS_URL"],
                                SECRET_KEY="bench", PYTHONPATH=str(ROOT / "platform"))
 
-            jobs = [queue.enqueue("localvision.jobs.summaries.recompute_project_summary", large, job_timeout=600)
-                    for _ in range(JOB_RUNS)]
+            jobs = [enqueue(recompute_project_summary, large) for _ in range(JOB_RUNS)]
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             run_workers(app, 1, environment)
             peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
@@ -245,8 +245,7 @@ def main() -> None:
             elapsed = {}
             for count in (1, 2):
                 queue.connection.flushdb()
-                small_jobs = [queue.enqueue("localvision.jobs.summaries.recompute_project_summary", project_id)
-                              for project_id in small]
+                small_jobs = [enqueue(recompute_project_summary, project_id) for project_id in small]
                 run_workers(app, count, environment)
                 job_seconds(small_jobs)
                 elapsed[count] = (max(job.ended_at for job in small_jobs)

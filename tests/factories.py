@@ -16,6 +16,7 @@ from localvision.models import (
     ContributionKind,
     Decision,
     DecisionCategory,
+    DecisionRule,
     DecisionStance,
     DecisionStatus,
     Direction,
@@ -209,3 +210,28 @@ def two_partner_project(lead: User, member: User, **details) -> Project:
     """A published project of the lead's and the member's organisations, unless told otherwise."""
     details.setdefault("published", True)
     return project(lead=lead, partners=(member.organisation,), members=(member,), **details)
+
+
+class Partnership:
+    """A project with a council lead and three partners of different sectors."""
+
+    def __init__(self, session, rule=DecisionRule.CONSENSUS, published=True):
+        self.council = organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
+        self.nhs = organisation("University Hospitals Plymouth", Sector.NHS)
+        self.police = organisation("Devon and Cornwall Police", Sector.POLICE)
+        self.charity = organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY)
+        self.lead = user(self.council, name="Priya Shah")
+        self.nurse = user(self.nhs, name="Tom Evans")
+        self.nhs_director = user(self.nhs, name="Ann Lee")
+        self.officer = user(self.police, name="Aisha Khan")
+        self.worker = user(self.charity, name="Dan Roberts")
+        self.outsider = user(organisation("Kent County Council"))
+        self.project = project(
+            lead=self.lead, published=published, partners=(self.nhs, self.police, self.charity),
+            members=(self.nurse, self.nhs_director, self.officer, self.worker))
+        self.project.decision_rule = rule
+        session.commit()
+
+    def url(self, decision=None, tail=""):
+        base = f"/projects/{self.project.slug}/decisions"
+        return base + (f"/{decision.id}" if decision is not None else "") + tail

@@ -1,14 +1,17 @@
-"""Settings and databases shared by the fixtures of several test folders."""
+"""Settings, databases and helpers shared by several test folders."""
 from __future__ import annotations
 
 import contextlib
 import os
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+
+from localvision.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -45,3 +48,26 @@ def separate_database(purpose: str, sqlite_folder: Path) -> Iterator[str]:
         with admin_engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+def day_month_year(value: date) -> list[str]:
+    """A date as the day, month and year boxes of a GOV.UK date input."""
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+@contextlib.contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        # Savepoints belong to the test's rolled-back transaction, not to the page.
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

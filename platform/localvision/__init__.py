@@ -30,8 +30,8 @@ def create_app(
     _register_extensions(app)
     _register_blueprints(app)
 
-    from localvision import cli, http_caching, security, summaries
-    from localvision.web import errors
+    from localvision import cli, summaries
+    from localvision.web import errors, http_caching, security
 
     http_caching.init_app(app)
     security.init_app(app)

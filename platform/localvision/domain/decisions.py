@@ -12,8 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
-from localvision.models.decisions import ContributionKind, DecisionStatus, DecisionStance
-from localvision.models.projects import DecisionRule
+from localvision.domain.vocabulary import ContributionKind, DecisionRule, DecisionStance, DecisionStatus
 
 PENNY = Decimal("0.01")
 SUPPORTING = (DecisionStance.SUPPORT, DecisionStance.SUPPORT_WITH_CONCERNS)

@@ -9,13 +9,15 @@ from rq import get_current_job
 from sqlalchemy import text
 
 from localvision.extensions import db
+from localvision.jobs import job
 
 
+@job(timeout=30, result_ttl=600)
 def round_trip(sent_at: str) -> dict[str, str]:
-    job = get_current_job()
+    current_job = get_current_job()
     db.session.execute(text("SELECT 1"))
     return {
         "sent_at": sent_at,
         "answered_at": datetime.now(timezone.utc).isoformat(),
-        "worker": job.worker_name if job is not None and job.worker_name else f"{socket.gethostname()}:{os.getpid()}",
+        "worker": current_job.worker_name if current_job is not None and current_job.worker_name else f"{socket.gethostname()}:{os.getpid()}",
     }

@@ -5,20 +5,23 @@ import logging
 
 from rq import get_current_job
 
+from localvision.jobs import job
 from localvision.models import ImportStatus
 from localvision.services import measurements
 
 log = logging.getLogger(__name__)
 
 
+# The import page reads the finished job's status for an hour after it ends.
+@job(timeout=600, result_ttl=3600)
 def import_measurements(import_id: int, user_id: int) -> str:
-    job = get_current_job()
+    current_job = get_current_job()
     job_id = measurements.job_id_for(import_id)
 
     def report(done: int, total: int) -> None:
-        if job is not None:
-            job.meta.update({"rows_done": done, "rows_total": total})
-            job.save_meta()
+        if current_job is not None:
+            current_job.meta.update({"rows_done": done, "rows_total": total})
+            current_job.save_meta()
 
     try:
         status = measurements.run_queued_import(import_id, user_id, report)

@@ -1,10 +1,12 @@
 """Recurring jobs, run by RQ's own cron scheduler (`flask schedule`), not the system's cron."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from redis import Redis
 from rq.cron import CronScheduler
 
-from localvision.jobs import DEFAULT_QUEUE
+from localvision.jobs import declaration_of
 from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summaries
 
 SWEEP_INTERVAL_SECONDS = 60
@@ -13,6 +15,13 @@ NIGHTLY_RECOMPUTE = "30 2 * * *"  # 02:30, after the working day's changes
 
 def build_scheduler(connection: Redis) -> CronScheduler:
     scheduler = CronScheduler(connection=connection, name="localvision-schedule")
-    scheduler.register(sweep_stale_summaries, DEFAULT_QUEUE, interval=SWEEP_INTERVAL_SECONDS)
-    scheduler.register(recompute_all_summaries, DEFAULT_QUEUE, cron=NIGHTLY_RECOMPUTE)
+    _register(scheduler, sweep_stale_summaries, interval=SWEEP_INTERVAL_SECONDS)
+    _register(scheduler, recompute_all_summaries, cron=NIGHTLY_RECOMPUTE)
     return scheduler
+
+
+def _register(scheduler: CronScheduler, function: Callable[..., Any], **when: Any) -> None:
+    # RQ's cron jobs take a queue and a timeout but no retries: the next run is the retry.
+    declaration = declaration_of(function)
+    result_ttl = {"result_ttl": declaration.result_ttl} if declaration.result_ttl is not None else {}
+    scheduler.register(function, declaration.queue, job_timeout=declaration.timeout, **result_ttl, **when)

@@ -7,12 +7,17 @@ from typing import Any
 from sqlalchemy import case, select
 
 from localvision.extensions import db
+from localvision.jobs import job
 from localvision.models import Project
 from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.redis_connection import get_redis
 from localvision.summaries import figures, freshness
 
+# Seconds before each retry, growing so that a brief database or Redis outage passes.
+RECOMPUTE_RETRIES = (5, 30, 120)
 
+
+@job(timeout=300, retries=RECOMPUTE_RETRIES)
 def recompute_project_summary(project_id: int) -> None:
     # Changes from here on queue a new job, whatever this one sees of them.
     get_redis().delete(freshness.queued_key(project_id))
@@ -29,6 +34,7 @@ def recompute_project_summary(project_id: int) -> None:
     freshness.request_platform_recompute()
 
 
+@job(timeout=300, retries=RECOMPUTE_RETRIES)
 def recompute_platform_summary() -> None:
     get_redis().delete(freshness.queued_key("platform"))
     _upsert(PlatformSummary, {"id": 1, "figures": figures.platform_figures(),
@@ -36,6 +42,7 @@ def recompute_platform_summary() -> None:
     db.session.commit()
 
 
+@job(timeout=180)
 def sweep_stale_summaries() -> int:
     """Queue every project whose summary is stale: catches up after Redis was away or a
     worker died mid-job. Returns how many were stale."""
@@ -45,6 +52,7 @@ def sweep_stale_summaries() -> int:
     return len(stale)
 
 
+@job(timeout=180)
 def recompute_all_summaries() -> int:
     """The nightly refresh: every project, then the platform."""
     project_ids = list(db.session.scalars(select(Project.id)))

@@ -7,17 +7,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+from localvision.domain.vocabulary import ActionStatus
+from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
     from localvision.models.decisions import Decision
-
-
-class ActionStatus(LabelledEnum):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
 
 
 class Action(Base):

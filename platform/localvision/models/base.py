@@ -24,22 +24,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class LabelledEnum(str, enum.Enum):
-    """An enum stored by its value, with the words people read on the page."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> "LabelledEnum":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
-
-
 def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Any:
     """A VARCHAR column holding the enum's value, portable across databases."""
     return mapped_column(

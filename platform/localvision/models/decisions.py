@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus
+from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -32,40 +33,6 @@ if TYPE_CHECKING:
 # The largest single contribution accepted: far above any local partnership's budget,
 # low enough that a slipped key (an extra six zeros) is caught.
 MAXIMUM_CONTRIBUTION = Decimal("1000000000.00")
-
-
-class DecisionCategory(LabelledEnum):
-    COMMISSIONING = "commissioning", "Commissioning"
-    POOLED_BUDGET = "pooled_budget", "Pooled budget"
-    PILOT = "pilot", "Pilot"
-    STAFF_SECONDMENT = "staff_secondment", "Staff secondment"
-    GRANT = "grant", "Grant to a local organisation"
-    OTHER = "other", "Other"
-
-
-class DecisionStatus(LabelledEnum):
-    OPEN = "open", "Open for positions"
-    AGREED = "agreed", "Agreed"
-    NOT_AGREED = "not_agreed", "Not agreed"
-    DEFERRED = "deferred", "Deferred"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class ContributionKind(LabelledEnum):
-    CASH = "cash", "Cash"
-    STAFF_TIME = "staff_time", "Staff time"
-    IN_KIND = "in_kind", "In-kind"
-
-
-class DecisionStance(LabelledEnum):
-    SUPPORT = "support", "Support"
-    SUPPORT_WITH_CONCERNS = "support_with_concerns", "Support with concerns"
-    STAND_ASIDE = "stand_aside", "Stand aside"
-    OBJECT = "object", "Object"
-
-    @property
-    def needs_reasons(self) -> bool:
-        return self in (DecisionStance.SUPPORT_WITH_CONCERNS, DecisionStance.OBJECT)
 
 
 class Decision(Base):

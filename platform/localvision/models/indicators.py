@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.models.base import Base, ExactDecimal, LabelledEnum, created_at_column, enum_column
+from localvision.domain.vocabulary import Direction, Frequency, Unit
+from localvision.models.base import Base, ExactDecimal, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -27,27 +28,6 @@ def at_stored_scale(value: Decimal) -> Decimal:
 
 def measurement_value_column(**kwargs):  # type: ignore[no-untyped-def]
     return mapped_column(ExactDecimal(18, MEASUREMENT_SCALE), **kwargs)
-
-
-class Unit(LabelledEnum):
-    COUNT = "count", "Count"
-    PERCENTAGE = "percentage", "Percentage"
-    POUNDS = "pounds", "Pounds (£)"
-    RATE_PER_1000 = "rate_per_1000", "Rate per 1,000"
-    RATE_PER_100000 = "rate_per_100000", "Rate per 100,000"
-    DAYS = "days", "Days"
-    MINUTES = "minutes", "Minutes"
-
-
-class Direction(LabelledEnum):
-    HIGHER_IS_BETTER = "higher", "Higher is better"
-    LOWER_IS_BETTER = "lower", "Lower is better"
-
-
-class Frequency(LabelledEnum):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    ANNUAL = "annual", "Annual"
 
 
 class Indicator(Base):
@@ -123,7 +103,6 @@ class MeasurementRevision(Base):
     measurement: Mapped[Measurement] = relationship(back_populates="revisions")
     entered_by: Mapped["User | None"] = relationship(foreign_keys=[entered_by_id])
     replaced_by: Mapped["User | None"] = relationship(foreign_keys=[replaced_by_id])
-
 
 
 class DecisionIndicator(Base):

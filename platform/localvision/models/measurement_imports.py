@@ -7,19 +7,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+from localvision.domain.vocabulary import ImportStatus
+from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
     from localvision.models.projects import Project
-
-
-class ImportStatus(LabelledEnum):
-    HAS_PROBLEMS = "has_problems", "Has problems"
-    READY = "ready", "Ready to import"
-    QUEUED = "queued", "Waiting to start"
-    IMPORTED = "imported", "Imported"
-    FAILED = "failed", "Not imported"
 
 
 class MeasurementImport(Base):

@@ -6,23 +6,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+from localvision.domain.vocabulary import Sector
+from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
-
-
-class Sector(LabelledEnum):
-    NHS = "nhs", "NHS / health care"
-    PUBLIC_HEALTH = "public_health", "Public health"
-    LOCAL_AUTHORITY = "local_authority", "Local authority"
-    POLICE = "police", "Police"
-    FIRE_AND_RESCUE = "fire_and_rescue", "Fire and rescue"
-    VOLUNTARY_AND_COMMUNITY = "voluntary_and_community", "Voluntary and community sector"
-    UNIVERSITY_AND_RESEARCH = "university_and_research", "University / research"
-    HOUSING = "housing", "Housing"
-    BUSINESS = "business", "Business"
-    RESIDENTS = "residents", "Residents / service users group"
 
 
 class Organisation(Base):

@@ -6,35 +6,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole
+from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
     from localvision.models.organisations import Organisation
-
-
-class Phase(LabelledEnum):
-    DISCOVER = "discover", "Discover"
-    DESIGN = "design", "Design"
-    DELIVER = "deliver", "Deliver"
-    CLOSED = "closed", "Closed"
-
-
-class DecisionRule(LabelledEnum):
-    CONSENSUS = "consensus", "Consensus: every partner responds and nobody objects"
-    CONSENT = "consent", "Consent: nobody objects by the closing date"
-    MAJORITY = "majority", "Majority of partner organisations"
-    LEAD_DECIDES = "lead_decides", "Lead decides after consultation"
-
-
-class PartnerRole(LabelledEnum):
-    LEAD_PARTNER = "lead_partner", "Lead partner"
-    PARTNER = "partner", "Partner"
-
-
-class ProjectRole(LabelledEnum):
-    LEAD = "lead", "Project lead"
-    MEMBER = "member", "Member"
 
 
 class Project(Base):

@@ -8,22 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.models.base import Base, LabelledEnum, created_at_column, enum_column
+from localvision.domain.vocabulary import Stance
+from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
     from localvision.models.organisations import Organisation
     from localvision.models.projects import Project
-
-
-class Stance(LabelledEnum):
-    ENDORSE = "endorse", "Endorse"
-    ENDORSE_WITH_RESERVATIONS = "endorse_with_reservations", "Endorse with reservations"
-    OBJECT = "object", "Object"
-
-    @property
-    def endorses(self) -> bool:
-        return self is not Stance.OBJECT
 
 
 class VisionVersion(Base):

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from localvision.domain.partner_groups import partners_by_sector
+from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
 from localvision.queries.indicators import IndicatorSummary, summaries
 from localvision.models import Contribution, Decision, DecisionStatus, Project, ProjectPartner, Sector

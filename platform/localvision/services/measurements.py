@@ -263,8 +263,7 @@ def _queue_import(measurement_import: MeasurementImport, user: User) -> None:
     # Imported here, not above, because the job module calls back into this one.
     from localvision.jobs.measurement_import import import_measurements
 
-    jobs.enqueue(import_measurements, measurement_import.id, user.id, job_id=measurement_import.job_id,
-                 job_timeout=600, result_ttl=3600)
+    jobs.enqueue(import_measurements, measurement_import.id, user.id, job_id=measurement_import.job_id)
 
 
 def confirm_import(context: ProjectContext, measurement_import: MeasurementImport) -> bool:

@@ -18,25 +18,22 @@ from typing import Any, Callable, Iterable
 from flask import current_app
 from flask_sqlalchemy.session import Session
 from redis.exceptions import RedisError
-from rq import Retry
 from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from localvision import jobs
 from localvision.extensions import db
+# A module reference, read when a job is queued: the job module imports this one too.
+from localvision.jobs import summaries as summary_jobs
 from localvision.models import Project
 from localvision.models.summaries import ProjectSummary
 from localvision.redis_connection import get_redis
 
 log = logging.getLogger(__name__)
 
-PROJECT_JOB = "localvision.jobs.summaries.recompute_project_summary"
-PLATFORM_JOB = "localvision.jobs.summaries.recompute_platform_summary"
 # Longer than any job waits in a healthy queue; only matters if a queued job is lost.
 QUEUED_KEY_SECONDS = 600
-JOB_TIMEOUT_SECONDS = 300
-RETRY = Retry(max=3, interval=[5, 30, 120])
 # After Redis fails to answer, writes skip it for a while rather than each waiting for
 # the connection timeout; the database mark keeps the work.
 PAUSE_AFTER_FAILURE_SECONDS = 30
@@ -119,22 +116,21 @@ def request_recompute(project_ids: Iterable[int], even_if_recently_unreachable: 
     if even_if_recently_unreachable:
         _redis_state()["failed_at"] = None
     for project_id in project_ids:
-        _queue_once(queued_key(project_id), PROJECT_JOB, project_id)
+        _queue_once(queued_key(project_id), summary_jobs.recompute_project_summary, project_id)
 
 
 def request_platform_recompute() -> None:
-    _queue_once(queued_key("platform"), PLATFORM_JOB)
+    _queue_once(queued_key("platform"), summary_jobs.recompute_platform_summary)
 
 
-def _queue_once(key: str, job_path: str, *args: Any) -> None:
+def _queue_once(key: str, job: Callable[..., Any], *args: Any) -> None:
     if summaries_paused(check=False):
         return
     try:
         redis = get_redis()
         if redis.set(key, "1", nx=True, ex=QUEUED_KEY_SECONDS):
             try:
-                jobs.enqueue(job_path, *args, job_timeout=JOB_TIMEOUT_SECONDS, retry=RETRY,
-                             description=f"{job_path.rsplit('.', 1)[1]}{args or ''}")
+                jobs.enqueue(job, *args, description=f"{job.__name__}{args or ''}")
             except RedisError:
                 redis.delete(key)
                 raise

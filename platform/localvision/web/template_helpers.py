@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask import Flask
 
-from localvision.markdown_text import render_markdown
+from localvision.web.markdown_text import render_markdown
 
 
 def format_datetime(value: datetime | None) -> str:

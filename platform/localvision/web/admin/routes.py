@@ -11,6 +11,7 @@ from rq.worker import Worker
 from sqlalchemy import func, select, text
 
 from localvision import jobs
+from localvision.jobs import health
 from localvision.extensions import db
 from localvision.models import Organisation, Project, ProjectPartner, Sector, User
 from localvision.services import NotPermitted, Refused
@@ -75,8 +76,7 @@ def status():
 
 @blueprint.route("/round-trip", methods=["POST"])
 def round_trip():
-    job = jobs.enqueue("localvision.jobs.health.round_trip", datetime.now(timezone.utc).isoformat(),
-                       result_ttl=600, job_timeout=30)
+    job = jobs.enqueue(health.round_trip, datetime.now(timezone.utc).isoformat())
     return _render_round_trip(job)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 
 from localvision.domain.decisions import totals
-from localvision.domain.partner_groups import partners_by_sector
+from localvision.queries.partners import partners_by_sector
 from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
 from localvision.queries.public import open_data_licence
 from localvision.services.policy import decision_details_public

@@ -10,7 +10,7 @@ from typing import Any, Callable, TypeVar, get_origin
 from flask import Response, abort, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from localvision.http_caching import revalidated
+from localvision.web.http_caching import revalidated
 from localvision.web.api import blueprint
 from localvision.web.api.parameters import Address
 

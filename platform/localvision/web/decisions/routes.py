@@ -10,7 +10,7 @@ from localvision.services import actions as action_services
 from localvision.services import decisions as services
 from localvision.services.policy import Access, ProjectContext
 from localvision.web.context import project_context
-from localvision.csv_safety import csv_text
+from localvision.web.csv_safety import csv_text
 from localvision.web.decisions import blueprint
 from localvision.web.decisions.forms import (
     CloseForm,

@@ -7,8 +7,8 @@ from flask import Response, abort, jsonify
 
 from localvision.services.policy import Access
 from localvision.web.context import project_context
-from localvision.csv_safety import csv_text
-from localvision.http_caching import revalidated
+from localvision.web.csv_safety import csv_text
+from localvision.web.http_caching import revalidated
 from localvision.queries.public import agreed_grants, project_contributions, project_indicators, published_project_version
 from localvision.web.api.schemas import measured
 from localvision.web.open_data import blueprint

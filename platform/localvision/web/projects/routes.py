@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision.domain.partner_groups import partners_by_sector
+from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
-from localvision.http_caching import revalidated
+from localvision.web.http_caching import revalidated
 from localvision.models import (
     AuditEvent,
     DecisionRule,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 
 from localvision.extensions import db
-from localvision.http_caching import revalidated
+from localvision.web.http_caching import revalidated
 from localvision.queries.public import data_version, published_places, published_projects
 from localvision.web.public import blueprint
 from localvision.web.public.forms import DirectorySearchForm

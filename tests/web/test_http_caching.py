@@ -3,9 +3,9 @@ import pytest
 
 import factories
 from localvision.extensions import db
-from localvision.http_caching import rendered_responses
 from localvision.models import Sector
-from test_public_page_queries import counted_statements
+from localvision.web.http_caching import rendered_responses
+from support import counted_statements
 
 PUBLIC_URLS = ("/projects/{slug}", "/projects", "/api/v1/projects", "/api/v1/projects/{slug}",
                "/api/v1/projects/{slug}/partners")

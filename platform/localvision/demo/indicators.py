@@ -146,7 +146,7 @@ def monthly_values(spec: DemoIndicator) -> list[Decimal]:
     return values
 
 
-def load_demo_indicators() -> None:
+def load_indicators() -> None:
     """Add the demonstration indicators, after the decisions they are linked to (the caller commits)."""
     projects = {project.slug: project for project in db.session.scalars(select(Project))}
     organisations = {organisation.name: organisation for organisation in db.session.scalars(select(Organisation))}

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 import factories
+from factories import Partnership
 from localvision.models import Action, ActionStatus, AuditEvent, DecisionStatus, DecisionStance
-from test_decisions import Partnership, day_month_year
+from support import day_month_year
 
 
 def test_a_member_adds_an_action_with_one_owner_and_a_due_date(client_for, session):

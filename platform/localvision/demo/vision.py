@@ -101,7 +101,7 @@ def _add_vision(project: Project, users: dict[str, User], wordings, positions, c
                                      text=text, created_at=_when(when)))
 
 
-def load_vision_demo(users: dict[str, User]) -> None:
+def load_vision(users: dict[str, User]) -> None:
     projects = {p.slug: p for p in db.session.scalars(select(Project).where(Project.slug.in_(PARTNERSHIP_FORMED)))}
     for slug, formed in PARTNERSHIP_FORMED.items():
         for partner in projects[slug].partners:

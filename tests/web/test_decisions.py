@@ -17,10 +17,8 @@ from localvision.models import (
     Sector,
     DecisionStance,
 )
-
-
-def day_month_year(value: date) -> list[str]:
-    return [str(value.day), str(value.month), str(value.year)]
+from factories import Partnership
+from support import day_month_year
 
 
 def proposal(**changes):
@@ -34,31 +32,6 @@ def proposal(**changes):
     }
     data.update(changes)
     return data
-
-
-class Partnership:
-    """A project with a council lead and three partners of different sectors."""
-
-    def __init__(self, session, rule=DecisionRule.CONSENSUS, published=True):
-        self.council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-        self.nhs = factories.organisation("University Hospitals Plymouth", Sector.NHS)
-        self.police = factories.organisation("Devon and Cornwall Police", Sector.POLICE)
-        self.charity = factories.organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY)
-        self.lead = factories.user(self.council, name="Priya Shah")
-        self.nurse = factories.user(self.nhs, name="Tom Evans")
-        self.nhs_director = factories.user(self.nhs, name="Ann Lee")
-        self.officer = factories.user(self.police, name="Aisha Khan")
-        self.worker = factories.user(self.charity, name="Dan Roberts")
-        self.outsider = factories.user(factories.organisation("Kent County Council"))
-        self.project = factories.project(
-            lead=self.lead, published=published, partners=(self.nhs, self.police, self.charity),
-            members=(self.nurse, self.nhs_director, self.officer, self.worker))
-        self.project.decision_rule = rule
-        session.commit()
-
-    def url(self, decision=None, tail=""):
-        base = f"/projects/{self.project.slug}/decisions"
-        return base + (f"/{decision.id}" if decision is not None else "") + tail
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from localvision.csv_safety import csv_text, neutralise
+from localvision.web.csv_safety import csv_text, neutralise
 
 
 @pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])

@@ -1,8 +1,9 @@
-"""Demonstration partnerships from the published Local Vision accounts.
+"""Demonstration partnerships from the published Local Vision accounts: organisations,
+people and projects.
 
 Places and kinds of organisation follow the published accounts; people, organisations'
 names and every figure beyond those accounts are illustrative, and demo projects carry
-a banner saying so. Loading twice changes nothing.
+a banner saying so.
 """
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from localvision.demo_decisions import load_decisions
-from localvision.demo_indicators import load_demo_indicators
-from localvision.demo_vision import load_vision_demo
 from localvision.extensions import db
 from localvision.models import (
     DecisionRule,
@@ -266,10 +264,8 @@ def _get_or_create(model, lookup: dict, **values):  # type: ignore[no-untyped-de
     return instance
 
 
-def load_demo() -> bool:
-    """Load the demonstration partnerships; returns False when they were already there."""
-    if db.session.scalar(select(Project).where(Project.slug == PROJECTS[0].slug)) is not None:
-        return False
+def load_partnerships() -> dict[str, User]:
+    """Add the organisations, people and projects; returns the people by key (the caller commits)."""
     organisations = {
         name: _get_or_create(Organisation, {"name": name}, sector=sector) for name, sector in ORGANISATIONS.items()
     }
@@ -304,11 +300,7 @@ def load_demo() -> bool:
             db.session.add(ProjectPartner(project=project, organisation=organisations[name], role=role))
         for key, role in spec.people:
             db.session.add(ProjectMembership(project=project, user=users[key], role=role))
-    load_vision_demo(users)
-    load_decisions(users)
-    load_demo_indicators()
-    db.session.commit()
-    return True
+    return users
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

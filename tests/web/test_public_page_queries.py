@@ -1,33 +1,14 @@
 """The public project page runs a fixed, small number of SQL statements whatever the
 project's size: partners, vision, decisions and indicators alike."""
-import contextlib
 from datetime import date
 from decimal import Decimal
-
-from sqlalchemy import event
 
 import factories
 from localvision.extensions import db
 from localvision.models import DecisionStance, DecisionStatus, Measurement, Sector
+from support import counted_statements
 
 STATEMENTS_ALLOWED = 15
-
-
-@contextlib.contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
-        # Savepoints belong to the test's rolled-back transaction, not to the page.
-        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def build_project(partner_count: int, decision_count: int, indicator_count: int, months: int):

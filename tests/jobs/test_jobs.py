@@ -1,10 +1,13 @@
 import re
 
+import pytest
 from rq import Queue
 
 import factories
 from localvision import create_app, jobs
 from localvision.extensions import db
+from localvision.jobs import health
+from localvision.jobs.summaries import recompute_project_summary
 from localvision.jobs.worker import build_worker
 
 
@@ -34,8 +37,8 @@ def test_status_page_shows_workers_queues_and_failed_jobs(app, client_for, sessi
     admin = factories.user(is_admin=True)
     session.commit()
     with app.app_context():
-        jobs.enqueue("localvision.jobs.health.round_trip")  # missing its argument: it fails
-        jobs.enqueue("localvision.jobs.health.round_trip", "2026-11-23T09:00:00+00:00")
+        jobs.enqueue(health.round_trip)  # missing its argument: it fails
+        jobs.enqueue(health.round_trip, "2026-11-23T09:00:00+00:00")
     failing_worker = build_worker(app)
     failing_worker.work(burst=True, max_jobs=1)
     live_worker = build_worker(app)
@@ -66,7 +69,19 @@ def test_healthz_says_when_redis_is_down(app, tmp_path):
     assert response.json == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
 
 
-def test_jobs_are_queued_by_path_on_the_configured_redis(app, redis):
+def test_jobs_are_queued_on_the_configured_redis_as_they_declare(app, redis):
     with app.app_context():
-        job = jobs.enqueue("localvision.jobs.health.round_trip", "now")
+        job = jobs.enqueue(health.round_trip, "now")
         assert Queue("default", connection=redis).job_ids == [job.id]
+    assert (job.func_name, job.timeout, job.result_ttl) == ("localvision.jobs.health.round_trip", 30, 600)
+
+
+def test_summary_jobs_are_retried_with_backoff(app, redis):
+    with app.app_context():
+        job = jobs.enqueue(recompute_project_summary, 1)
+    assert (job.timeout, job.retries_left, job.retry_intervals) == (300, 3, [5, 30, 120])
+
+
+def test_only_declared_jobs_can_be_queued(app, redis):
+    with app.app_context(), pytest.raises(TypeError, match="not declared as a job"):
+        jobs.enqueue(print, "hello")

@@ -18,6 +18,7 @@ import factories
 from localvision import PROJECT_ROOT, create_app, jobs
 from localvision.extensions import db
 from localvision.jobs.schedule import NIGHTLY_RECOMPUTE, SWEEP_INTERVAL_SECONDS, build_scheduler
+from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summaries
 from localvision.jobs.worker import build_worker
 from localvision.models import PartnerRole, ProjectPartner, Sector
 from localvision.models.summaries import ProjectSummary
@@ -137,7 +138,7 @@ def test_the_nightly_recompute_queues_every_project_and_the_platform(app, sessio
     first, second = factories.project(lead=factories.user()), factories.project(lead=factories.user())
     session.commit()
     redis.flushdb()  # forget the recomputes those commits queued
-    jobs.enqueue("localvision.jobs.summaries.recompute_all_summaries")
+    jobs.enqueue(recompute_all_summaries)
     run_worker(app)
     for project in (first, second):
         assert session.get(ProjectSummary, project.id).computed_at is not None
@@ -196,7 +197,7 @@ def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_ag
             kept = db.session.get(ProjectSummary, project_id)
             assert (kept.computed_at, kept.figures) == (old_computed_at, old_figures)
             assert kept.is_pending
-            jobs.enqueue("localvision.jobs.summaries.sweep_stale_summaries")
+            jobs.enqueue(sweep_stale_summaries)
             run_worker(app)
             done = db.session.get(ProjectSummary, project_id)
             assert not done.is_pending and done.figures["partners"] == 2

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from localvision.extensions import db
 from localvision.models import AuditEvent, Project, User
-from localvision.models.base import LabelledEnum
+from localvision.domain.vocabulary import LabelledEnum
 
 
 class EventKind(LabelledEnum):

@@ -13,7 +13,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision.domain.representation import may_speak_for_organisation
+from localvision.services import policy
 from localvision.extensions import db
 from localvision.queries.vision import current_position_rows, latest_version
 from localvision.models import (
@@ -59,16 +59,8 @@ def _memberships(person: User) -> list[ProjectMembership]:
 
 def _speaking_projects(person: User) -> list[Project]:
     """Projects where this person may record their organisation's position."""
-    projects = []
-    for membership in _memberships(person):
-        project = membership.project
-        if not any(p.organisation_id == person.organisation_id for p in project.partners):
-            continue
-        has_representatives = any(m.is_representative for m in project.memberships
-                                  if m.user.organisation_id == person.organisation_id)
-        if may_speak_for_organisation(membership.is_representative, has_representatives):
-            projects.append(project)
-    return projects
+    return [membership.project for membership in _memberships(person)
+            if policy.may_record_position(policy.context_of(membership))]
 
 
 def decisions_awaiting_position(person: User, today: date) -> WorkSection:

@@ -59,6 +59,12 @@ def access_level(user: User, project: Project, membership: ProjectMembership | N
     return Access.NONE
 
 
+def context_of(membership: ProjectMembership) -> ProjectContext:
+    """The context of a person of the project, from their membership already loaded."""
+    return ProjectContext(project=membership.project, access=access_level(membership.user, membership.project, membership),
+                          membership=membership, actor=membership.user)
+
+
 def context_for(user: User, project: Project) -> ProjectContext:
     membership = membership_of(user, project)
     return ProjectContext(project=project, access=access_level(user, project, membership), membership=membership,

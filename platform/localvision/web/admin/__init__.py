@@ -1,13 +1,15 @@
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
+from localvision.services import policy
+
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @blueprint.before_request
 @login_required
 def require_administrator() -> None:
-    if not current_user.is_admin:
+    if not policy.may_administer(current_user):
         abort(403)
 
 

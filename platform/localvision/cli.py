@@ -1,6 +1,7 @@
 """Command-line tasks: `flask create-admin`, `flask demo`, `flask serve`, `flask schedule`."""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from localvision.models import Organisation, Sector, User
 
 
 SCHEDULER_RETRY_SECONDS = 10
+# How long the worker may take to finish its current job when serve stops.
+HELPER_STOP_SECONDS = 10
 
 
 def init_app(app: Flask) -> None:
@@ -70,11 +73,17 @@ def demo() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve(host: str, port: int) -> None:
-    """Serve the app with an RQ worker and the scheduler beside it, sharing this process's Redis."""
+    """Serve the app with an RQ worker and the scheduler beside it, sharing this process's Redis.
+
+    Ctrl+C or SIGTERM stops all three, and the embedded Redis server if this process started it.
+    """
     from werkzeug.serving import run_simple
 
     from localvision import PROJECT_ROOT
+    from localvision.termination import ignore_further_stop_signals, stop_on_sigterm_as_on_ctrl_c
 
+    stop_on_sigterm_as_on_ctrl_c()
+    # The helpers are given this process's Redis, so they never start a server of their own.
     environment = dict(os.environ, REDIS_URL=current_app.config["REDIS_URL"])
     helpers = [
         subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment),
@@ -84,10 +93,28 @@ def serve(host: str, port: int) -> None:
         click.echo(f"Local Vision is at http://{host}:{port} (press Ctrl+C to stop)")
         run_simple(host, port, current_app._get_current_object(), threaded=True)
     finally:
-        for helper in helpers:
-            helper.terminate()
-        for helper in helpers:
-            helper.wait(timeout=10)
+        ignore_further_stop_signals()
+        _stop_processes(helpers)
+
+
+def _stop_processes(helpers: list[subprocess.Popen]) -> None:
+    """Ask the helpers to stop, then kill whatever of them, or of the processes they
+    started (RQ's scheduler and the work horse running a job), is left after a while."""
+    import psutil
+
+    processes = []
+    for helper in helpers:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process = psutil.Process(helper.pid)
+            processes += [process, *process.children(recursive=True)]
+    for helper in helpers:
+        helper.terminate()
+    _, left = psutil.wait_procs(processes, timeout=HELPER_STOP_SECONDS)
+    for process in left:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    for helper in helpers:
+        helper.wait()
 
 
 @click.command("schedule")

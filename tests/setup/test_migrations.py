@@ -30,7 +30,7 @@ def migrated_app(empty_database_url, tmp_path):
 
 def test_migrations_match_the_models(migrated_app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": False})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -6,8 +6,8 @@ has, so on SQLite every indicator, import, measurement and correction failed to 
 database migrated before that. Their tables are empty (nothing could be saved in them).
 PostgreSQL already has the right defaults.
 
-Revision ID: 0008_portable_time_defaults
-Revises: 0007_decision_indicators
+Revision ID: 0009_portable_time_defaults
+Revises: 0008_domain_events
 Create Date: 2026-11-28 04:40:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_portable_time_defaults'
-down_revision = '0007_decision_indicators'
+revision = '0009_portable_time_defaults'
+down_revision = '0008_domain_events'
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from localvision import create_app
-from localvision.demo import PEOPLE, PROJECTS, load_demo
+from localvision.demo import load_demo
+from localvision.demo.partnerships import PEOPLE, PROJECTS
 from localvision.extensions import db
 from localvision.models import (
     Action,

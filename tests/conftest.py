@@ -12,6 +12,7 @@ from localvision import create_app
 from localvision.extensions import db, limiter
 from localvision.models import User
 from localvision.redis_connection import get_redis
+from smtp_server import SMTPTestServer
 from support import settings_for_tests
 
 
@@ -89,6 +90,17 @@ def _empty_redis(app):
 
 
 @pytest.fixture
+def unreachable_redis(app, redis):
+    """The app's Redis replaced by an address where nothing listens, then put back."""
+    working = app.extensions["localvision_redis"]
+    app.extensions["localvision_redis"] = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    try:
+        yield
+    finally:
+        app.extensions["localvision_redis"] = working
+
+
+@pytest.fixture
 def client(app, connection):
     return app.test_client()
 
@@ -108,3 +120,14 @@ def client_for(app, connection):
         return client
 
     return make
+
+
+@pytest.fixture
+def smtp_server(app, monkeypatch):
+    """A real SMTP server for this test, with MAIL_URL pointing at it."""
+    server = SMTPTestServer().start()
+    monkeypatch.setitem(app.config, "MAIL_URL", server.url)
+    try:
+        yield server
+    finally:
+        server.stop()

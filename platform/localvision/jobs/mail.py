@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 
 from localvision.extensions import db
 from localvision.jobs import job
@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 # Minutes before each further attempt; after the last, the message is marked failed.
 RETRY_DELAYS_MINUTES = (1, 5, 30, 120)
 MAX_ATTEMPTS = len(RETRY_DELAYS_MINUTES) + 1
-# A sweep leaves a just-committed message to the job queued after its commit.
-FRESHLY_QUEUED_SECONDS = 30
 
 
 def _now() -> datetime:
@@ -57,11 +55,18 @@ def send_message(message_id: int) -> str:
     return "sent"
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
+
+
 def _claim(message_id: int) -> bool:
+    """One committed UPDATE: only the job that changes the row may send the message, and a
+    message waiting for its retry time is left alone (a job queued twice finds it taken)."""
+    now = _now()
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.QUEUED)
-        .values(state=OutboxState.SENDING, claimed_at=_now(), attempts=OutboxMessage.attempts + 1)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.QUEUED, _due(now))
+        .values(state=OutboxState.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
     ).rowcount == 1
     db.session.commit()
     return claimed
@@ -109,13 +114,10 @@ def sweep_outbox() -> int:
     if abandoned:
         log.warning("%d message(s) abandoned mid-send are queued again", abandoned)
     db.session.commit()
+    # A message whose job is still waiting in the queue gets a second job; whichever
+    # runs first claims it and the other finds nothing to do.
     due = list(db.session.scalars(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.state == OutboxState.QUEUED,
-               or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-               or_(OutboxMessage.claimed_at.is_not(None),
-                   OutboxMessage.created_at <= now - timedelta(seconds=FRESHLY_QUEUED_SECONDS)))
-        .order_by(OutboxMessage.id)
+        select(OutboxMessage.id).where(OutboxMessage.state == OutboxState.QUEUED, _due(now)).order_by(OutboxMessage.id)
     ))
     mail.send_soon(due)
     return len(due)

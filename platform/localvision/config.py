@@ -84,7 +84,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "WTF_CSRF_TIME_LIMIT": None,
+        # A form left open longer than a working day must be reloaded (the page says so).
+        "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "localvision"),
         "INVITATION_DAYS": 7,

@@ -20,9 +20,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import ColumnElement, or_, select, update
 
 from localvision.extensions import db
+from localvision import jobs
 from localvision.jobs import job
 from localvision.mail_transport import MailTransportError, send_email
 from localvision.models import OutboxMessage, OutboxState
@@ -32,6 +34,15 @@ log = logging.getLogger(__name__)
 # Minutes before each further attempt; after the last, the message is marked failed.
 RETRY_DELAYS_MINUTES = (1, 5, 30, 120)
 MAX_ATTEMPTS = len(RETRY_DELAYS_MINUTES) + 1
+
+
+def queue_sending(message_ids: list[int]) -> None:
+    """Queue a sending job for each message; if Redis is unreachable the sweep queues them later."""
+    try:
+        for message_id in message_ids:
+            jobs.enqueue(send_message, message_id)
+    except RedisError:
+        log.warning("Redis unreachable: %d message(s) wait for the outbox sweep", len(message_ids))
 
 
 def _now() -> datetime:
@@ -102,8 +113,6 @@ def build_email(message: OutboxMessage) -> EmailMessage:
 def sweep_outbox() -> int:
     """Queue messages left behind: committed while Redis was away, due for a retry, or
     claimed by a worker that died (``sending`` past the lease). Returns how many."""
-    from localvision.services import mail
-
     now = _now()
     lease = timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
     abandoned = db.session.execute(
@@ -119,5 +128,5 @@ def sweep_outbox() -> int:
     due = list(db.session.scalars(
         select(OutboxMessage.id).where(OutboxMessage.state == OutboxState.QUEUED, _due(now)).order_by(OutboxMessage.id)
     ))
-    mail.send_soon(due)
+    queue_sending(due)
     return len(due)

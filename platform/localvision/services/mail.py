@@ -15,19 +15,16 @@ platform administrators read them at /admin/outbox, so every flow can be followe
 """
 from __future__ import annotations
 
-import logging
 from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app, render_template
 from flask_sqlalchemy.session import Session
-from redis.exceptions import RedisError
 from sqlalchemy import event
 
 from localvision.extensions import db
+from localvision.jobs import mail as mail_jobs
 from localvision.models import OutboxMessage, OutboxState, User
-
-log = logging.getLogger(__name__)
 
 _PENDING = "outbox_message_ids"
 
@@ -65,22 +62,10 @@ def sender_domain() -> str:
     return sender.rpartition("@")[2].rstrip(">").strip() or "localvision.invalid"
 
 
-def send_soon(message_ids: list[int]) -> None:
-    """Queue a sending job for each message; a Redis failure leaves them to the sweep."""
-    from localvision import jobs
-    from localvision.jobs import mail as mail_jobs
-
-    try:
-        for message_id in message_ids:
-            jobs.enqueue(mail_jobs.send_message, message_id)
-    except RedisError:
-        log.warning("Redis unreachable: %d message(s) wait for the outbox sweep", len(message_ids))
-
-
 def _send_after_commit(session: Session) -> None:
     message_ids = session.info.pop(_PENDING, None)
     if message_ids:
-        send_soon(message_ids)
+        mail_jobs.queue_sending(message_ids)
 
 
 def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:

@@ -10,7 +10,9 @@ from redis import Redis
 
 from localvision import create_app
 from localvision.extensions import db, limiter
+from localvision.models import User
 from localvision.redis_connection import get_redis
+from smtp_server import SMTPTestServer
 from support import settings_for_tests
 
 
@@ -88,6 +90,17 @@ def _empty_redis(app):
 
 
 @pytest.fixture
+def unreachable_redis(app, redis):
+    """The app's Redis replaced by an address where nothing listens, then put back."""
+    working = app.extensions["localvision_redis"]
+    app.extensions["localvision_redis"] = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    try:
+        yield
+    finally:
+        app.extensions["localvision_redis"] = working
+
+
+@pytest.fixture
 def client(app, connection):
     return app.test_client()
 
@@ -99,10 +112,22 @@ def client_for(app, connection):
     def make(user=None):
         client = app.test_client()
         if user is not None:
-            user_id = user if isinstance(user, int) else user.id
+            if isinstance(user, int):
+                user = db.session.get(User, user)
             with client.session_transaction() as flask_session:
-                flask_session["_user_id"] = str(user_id)
+                flask_session["_user_id"] = user.get_id()
                 flask_session["_fresh"] = True
         return client
 
     return make
+
+
+@pytest.fixture
+def smtp_server(app, monkeypatch):
+    """A real SMTP server for this test, with MAIL_URL pointing at it."""
+    server = SMTPTestServer().start()
+    monkeypatch.setitem(app.config, "MAIL_URL", server.url)
+    try:
+        yield server
+    finally:
+        server.stop()

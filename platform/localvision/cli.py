@@ -119,7 +119,7 @@ def _stop_processes(helpers: list[subprocess.Popen]) -> None:
 
 @click.command("schedule")
 def schedule() -> None:
-    """Run the recurring jobs (summary sweep each minute, nightly recompute) with RQ's scheduler."""
+    """Run the recurring jobs (summary and outbox sweeps each minute, nightly recompute) with RQ's scheduler."""
     from redis.exceptions import RedisError
 
     from localvision.jobs.schedule import build_scheduler

@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
+from localvision.mail_transport import parse_mail_url
+
 PRODUCTION = "production"
 
 
@@ -60,6 +62,13 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         else f"sqlite:///{instance_path / 'localvision.sqlite'}"
     )
 
+    mail_url = env.get("MAIL_URL", "")
+    if mail_url:
+        try:
+            parse_mail_url(mail_url)
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from None
+
     return {
         "ENVIRONMENT": environment,
         "SECRET_KEY": secret_key,
@@ -75,10 +84,18 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "WTF_CSRF_TIME_LIMIT": None,
+        # A form left open longer than a working day must be reloaded (the page says so).
+        "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "localvision"),
         "INVITATION_DAYS": 7,
+        # Outgoing mail: empty keeps messages in the outbox for administrators to read.
+        # Forms are described in localvision/mail_transport.py and the README.
+        "MAIL_URL": mail_url,
+        "MAIL_FROM": env.get("MAIL_FROM", "Local Vision <no-reply@localvision.example>"),
+        # A message claimed for this long without being marked sent is sent again.
+        "MAIL_SENDING_LEASE_SECONDS": int(env.get("MAIL_SENDING_LEASE_SECONDS", "300")),
+        "SERVICE_NAME": "Local Vision",
         "BEHIND_PROXY": env.get("BEHIND_PROXY", "") == "1",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         # Where the accessibility statement tells people to report a problem.

@@ -24,8 +24,6 @@ from localvision.models import PartnerRole, ProjectPartner, Sector
 from localvision.models.summaries import ProjectSummary
 from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests
 
-UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
-
 
 def run_worker(app) -> None:
     build_worker(app).work(burst=True)
@@ -91,17 +89,6 @@ def test_the_project_page_says_a_recompute_is_pending_and_htmx_fetches_the_resul
     assert "See the whole contribution summary" in html
 
 
-@pytest.fixture
-def unreachable_redis(app, redis):
-    """The app's Redis replaced by an address where nothing listens, then put back."""
-    working = app.extensions["localvision_redis"]
-    app.extensions["localvision_redis"] = Redis.from_url(UNREACHABLE_REDIS, socket_connect_timeout=1)
-    try:
-        yield
-    finally:
-        app.extensions["localvision_redis"] = working
-
-
 def test_with_redis_away_writes_succeed_pages_say_paused_and_the_sweep_catches_up(
         app, client_for, session, redis, unreachable_redis):
     lead = factories.user()
@@ -125,7 +112,7 @@ def test_with_redis_away_writes_succeed_pages_say_paused_and_the_sweep_catches_u
     assert {job.interval for job in scheduler.get_jobs()} >= {SWEEP_INTERVAL_SECONDS}
     assert NIGHTLY_RECOMPUTE in {job.cron for job in scheduler.get_jobs()}
     scheduler.enqueue_jobs()
-    assert queued_functions(redis) == ["localvision.jobs.summaries.sweep_stale_summaries"]
+    assert "localvision.jobs.summaries.sweep_stale_summaries" in queued_functions(redis)
     run_worker(app)
 
     summary = session.get(ProjectSummary, project.id)

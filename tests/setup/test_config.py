@@ -38,3 +38,13 @@ def test_production_cookies_are_secure(tmp_path):
 )
 def test_database_urls_name_the_psycopg_driver(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_a_mail_url_that_cannot_work_stops_start_up_with_the_reason(tmp_path):
+    with pytest.raises(ConfigurationError, match="smtp:// or smtps://"):
+        load_config(tmp_path, {"MAIL_URL": "mail.example.org:587"})
+    assert load_config(tmp_path, {"MAIL_URL": "smtp://mail.example.org:587?starttls=true"})["MAIL_URL"]
+
+
+def test_forms_expire_after_a_working_day(tmp_path):
+    assert load_config(tmp_path, {})["WTF_CSRF_TIME_LIMIT"] == 8 * 60 * 60

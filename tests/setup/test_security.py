@@ -1,4 +1,5 @@
 import re
+import time
 
 import factories
 
@@ -55,3 +56,14 @@ def test_unknown_pages_and_api_errors(client):
     assert client.get("/no-such-page").status_code == 404
     missing = client.get("/api/v1/nothing-here")
     assert missing.status_code == 404 and missing.json["error"] == "Not Found"
+
+
+def test_a_form_left_open_too_long_is_refused_with_a_way_forward(app, client, session, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 1)
+    page = client.get("/password-reset").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    time.sleep(2)
+    response = client.post("/password-reset", data={"csrf_token": token, "email": "ada@example.org"})
+    assert response.status_code == 400
+    assert "The form had expired" in response.get_data(as_text=True)

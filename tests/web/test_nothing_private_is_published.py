@@ -7,6 +7,7 @@ from flask import url_for
 import factories
 from localvision.extensions import db
 from localvision.models import DecisionStatus, Stance
+from localvision.services import mail
 
 SECRETS = {
     "private project": "Undisclosed merger talks",
@@ -19,6 +20,7 @@ SECRETS = {
     "private indicator": "Savings from the merger",
     "unconfirmed import": "424242",
     "unconfirmed import, formatted": "424,242",
+    "link in a held email": "https://lv.example/reset/held-7731",
 }
 
 
@@ -54,11 +56,14 @@ def partnerships(session):
     factories.contribution(private_decision, lead, "5000.00")
     private_indicator = factories.indicator(private, name=SECRETS["private indicator"])
     private_measurement = factories.measurement(private_indicator, value="12")
+    held = mail.queue_message(to=lead.email, template="password_reset", kind="account.password_reset", user=lead,
+                              context={"name": lead.name, "link": SECRETS["link in a held email"], "hours": 1})
     session.commit()
     return {"published": published, "private": private, "outsider": factories.user(lead.organisation),
             "decisions": [grant.id, confidential.id, private_decision.id],
             "indicators": [indicator.id, private_indicator.id],
-            "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id]}
+            "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id],
+            "messages": [held.id]}
 
 
 def every_get_url(app, partnerships) -> list[str]:
@@ -67,7 +72,8 @@ def every_get_url(app, partnerships) -> list[str]:
               "decision_id": partnerships["decisions"], "number": [1, 2], "filename": ["images/favicon.svg"],
               "token": ["not-a-real-invitation"], "job_id": ["no-such-job"], "partner_id": [1], "membership_id": [1],
               "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
-              "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"]}
+              "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"],
+              "message_id": partnerships["messages"]}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 import factories
 from localvision.extensions import db
+from localvision.services import mail
 from localvision.services.invitations import invite_by_administrator
 from localvision.models import Decision, DecisionStatus, Indicator, MeasurementImport, Sector
 
@@ -28,6 +29,7 @@ PUBLISHED_ONLY = "published only"  # anyone for a published project; nobody, not
 PROJECT_MEMBER = "project member"  # people of the project
 PROJECT_LEAD = "project lead"  # project leads
 ADMIN = "admin"  # platform administrators
+NOBODY_WITHOUT_A_LINK = "nobody without a link"  # single-use emailed links: a made-up token finds nothing
 
 EXPECTED: dict[str, tuple[str, str]] = {
     # endpoint: (who may use it, HTTP method to try)
@@ -37,6 +39,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "auth.sign_in": (PUBLIC, "GET"),
     "auth.sign_out": (SIGNED_IN, "POST"),
     "auth.accept_invitation": (PUBLIC, "GET"),
+    "auth.request_password_reset": (PUBLIC, "GET"),
+    # An unusable link answers 404 to everyone; a usable one is tested in test_accounts.
+    "auth.reset_password": (NOBODY_WITHOUT_A_LINK, "GET"),
+    "auth.confirm_email": (NOBODY_WITHOUT_A_LINK, "GET"),
+    "auth.account": (SIGNED_IN, "GET"),
+    "auth.change_password": (SIGNED_IN, "GET"),
+    "auth.change_email": (SIGNED_IN, "GET"),
     "projects.create": (SIGNED_IN, "GET"),
     "projects.show": (PROJECT_VIEWER, "GET"),
     "projects.edit": (PROJECT_LEAD, "GET"),
@@ -75,6 +84,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "admin.round_trip_result": (ADMIN, "GET"),
     "admin.organisations": (ADMIN, "GET"),
     "admin.invitations": (ADMIN, "GET"),
+    "admin.outbox": (ADMIN, "GET"),
+    "admin.outbox_message": (ADMIN, "GET"),
     "public.directory": (PUBLIC, "GET"),
     "public.accessibility": (PUBLIC, "GET"),
     "api.index": (PUBLIC, "GET"),
@@ -113,7 +124,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
 # with POST as well as GET.
 ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEAD, "projects.edit": PROJECT_LEAD,
                "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
-               "admin.invitations": ADMIN, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
+               "admin.invitations": ADMIN, "auth.change_password": SIGNED_IN, "auth.change_email": SIGNED_IN,
+               "auth.request_password_reset": PUBLIC, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
                "decisions.amend": PROJECT_MEMBER, "decisions.withdraw": PROJECT_MEMBER, "decisions.close": PROJECT_LEAD,
                "decisions.reopen": PROJECT_LEAD,
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
@@ -126,6 +138,8 @@ ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not
 def expected_outcome(kind: str, role: str, published: bool) -> str:
     if kind == PUBLIC:
         return ALLOWED
+    if kind == NOBODY_WITHOUT_A_LINK:
+        return NOT_FOUND
     if kind == PUBLISHED_ONLY:
         return ALLOWED if published else NOT_FOUND
     if role == "anonymous":
@@ -163,6 +177,7 @@ class World:
     private: object
     published: object
     invitation_token: str
+    outbox_message_id: int
 
 
 @pytest.fixture
@@ -196,8 +211,11 @@ def world(session: Session, app) -> World:
         factories.contribution(grant, users["lead"], "2500.00")
     token = invite_by_administrator(users["admin"], "invitee@example.org", member_org, None)
     # Releases the session's savepoint: the requests below reuse this session.
+    held = mail.queue_message(to="invitee@example.org", template="password_reset", kind="account.password_reset",
+                              context={"name": "Invitee", "link": "https://lv.example/r/x", "hours": 1})
     session.commit()
-    return World(users=users, private=private, published=published, invitation_token=token)
+    return World(users=users, private=private, published=published, invitation_token=token,
+                 outbox_message_id=held.id)
 
 
 def url_arguments(project, world: World) -> dict:
@@ -212,6 +230,7 @@ def url_arguments(project, world: World) -> dict:
         "partner_id": next(p.id for p in project.partners if p.organisation_id == member_org_id),
         "membership_id": next(m.id for m in project.memberships if m.user_id == world.users["member"].id),
         "job_id": "no-such-job",
+        "message_id": world.outbox_message_id,
         "token": world.invitation_token,
         "filename": "images/favicon.svg",
         "number": 1,

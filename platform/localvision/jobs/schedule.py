@@ -7,9 +7,11 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from localvision.jobs import declaration_of
+from localvision.jobs.mail import sweep_outbox
 from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summaries
 
 SWEEP_INTERVAL_SECONDS = 60
+OUTBOX_SWEEP_INTERVAL_SECONDS = 60
 NIGHTLY_RECOMPUTE = "30 2 * * *"  # 02:30, after the working day's changes
 
 
@@ -17,6 +19,7 @@ def build_scheduler(connection: Redis) -> CronScheduler:
     scheduler = CronScheduler(connection=connection, name="localvision-schedule")
     _register(scheduler, sweep_stale_summaries, interval=SWEEP_INTERVAL_SECONDS)
     _register(scheduler, recompute_all_summaries, cron=NIGHTLY_RECOMPUTE)
+    _register(scheduler, sweep_outbox, interval=OUTBOX_SWEEP_INTERVAL_SECONDS)
     return scheduler
 
 

@@ -56,6 +56,12 @@ class EventKind(LabelledEnum):
     MEASUREMENT_ADDED = "measurement.added", "added"
     MEASUREMENT_CORRECTED = "measurement.corrected", "corrected"
     MEASUREMENTS_IMPORTED = "measurement.imported", "imported"
+    ACCOUNT_SIGNED_OUT = "account.signed_out", "signed out everywhere"
+    ACCOUNT_PASSWORD_RESET_REQUESTED = "account.password_reset_requested", "password reset requested"
+    ACCOUNT_PASSWORD_RESET = "account.password_reset", "password reset"
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed", "password changed"
+    ACCOUNT_EMAIL_CHANGE_REQUESTED = "account.email_change_requested", "email change requested"
+    ACCOUNT_EMAIL_CHANGED = "account.email_changed", "email address changed"
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """Response headers that apply to every page."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request, session
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script anywhere: every script is a file under /static.
@@ -32,6 +33,11 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # What a signed-in person sees is theirs: no shared cache or back button keeps it.
+        # (Static files are the same for everyone; checking the cookie first spares
+        # anonymous requests a user lookup.)
+        if request.endpoint != "static" and "_user_id" in session and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
         if app.config["ENVIRONMENT"] == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

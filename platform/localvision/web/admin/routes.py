@@ -13,11 +13,14 @@ from sqlalchemy import func, select, text
 from localvision import jobs
 from localvision.jobs import health
 from localvision.extensions import db
-from localvision.models import Organisation, Project, ProjectPartner, Sector, User
+from localvision.models import Organisation, OutboxMessage, Project, ProjectPartner, Sector, User
+from localvision.queries import outbox as outbox_queries
 from localvision.services import NotPermitted, Refused
 from localvision.services import invitations as invitation_services
+from localvision.services import mail
 from localvision.services import organisations as organisation_services
 from localvision.redis_connection import get_redis
+from localvision.web import mail_bodies
 from localvision.web.admin import blueprint
 from localvision.web.admin.forms import AdminInvitationForm, OrganisationForm, RoundTripForm
 
@@ -138,3 +141,19 @@ def invitations():
         else:
             link = url_for("auth.accept_invitation", token=token, _external=True)
     return render_template("admin/invitations.html", form=form, link=link)
+
+
+@blueprint.route("/outbox")
+def outbox():
+    return render_template("admin/outbox.html", messages=outbox_queries.recent_messages(),
+                           counts=outbox_queries.counts_by_state(), mail_server=mail.mail_server_configured())
+
+
+@blueprint.route("/outbox/<int:message_id>")
+def outbox_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404, "There is no such message in the outbox.")
+    return render_template("admin/outbox_message.html", message=message,
+                           text_body=mail_bodies.text_with_links(message.text_body),
+                           html_body=mail_bodies.html_body(message.html_body))

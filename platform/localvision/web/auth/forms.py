@@ -30,4 +30,45 @@ class AcceptInvitationForm(FlaskForm):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
-__all__ = ["AcceptInvitationForm", "Email", "SignInForm"]
+def _current_password_field() -> PasswordField:
+    return PasswordField("Current password", widget=GovPasswordInput(),
+                         validators=[DataRequired(message="Enter your current password")])
+
+
+def _email_field(label: str) -> EmailField:
+    return EmailField(label, widget=GovTextInput(), filters=[lambda value: value.strip() if value else value],
+                      validators=[
+        DataRequired(message="Enter an email address"),
+        Email(message="Enter an email address in the correct format, like name@example.org"),
+        Length(max=320, message="Email address must be 320 characters or fewer"),
+    ])
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = _email_field("Email address")
+    submit = SubmitField("Send the link", widget=GovSubmitInput())
+
+
+class PasswordResetForm(FlaskForm):
+    password, confirm_password = new_password_fields()
+    submit = SubmitField("Save the new password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = _current_password_field()
+    password, confirm_password = new_password_fields()
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field("New email address")
+    current_password = _current_password_field()
+    submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
+
+
+class ConfirmEmailForm(FlaskForm):
+    submit = SubmitField("Use this email address", widget=GovSubmitInput())
+
+
+__all__ = ["AcceptInvitationForm", "ChangeEmailForm", "ChangePasswordForm", "ConfirmEmailForm",
+           "PasswordResetForm", "PasswordResetRequestForm", "SignInForm"]

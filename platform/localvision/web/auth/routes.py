@@ -1,17 +1,26 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
+from flask_wtf import FlaskForm
 
-from localvision.extensions import db, limiter
-from localvision.models import User
-from localvision.services import Refused, invitations
+from localvision.domain.vocabulary import AccountTokenPurpose
+from localvision.extensions import limiter
+from localvision.models import AccountToken, User
+from localvision.services import Refused, accounts, invitations
 from localvision.web.auth import blueprint
-from localvision.web.auth.forms import AcceptInvitationForm, SignInForm
+from localvision.web.auth.forms import (
+    AcceptInvitationForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmEmailForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    SignInForm,
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,24 +43,139 @@ def sign_in():
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and user.check_password(form.password.data):
-            login_user(user)
-            user.last_signed_in_at = datetime.now(timezone.utc)
-            db.session.commit()
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            accounts.record_sign_in(user)
             return redirect(_safe_next(request.args.get("next")))
         # One message for both cases, so the form does not reveal who has an account.
         form.email.errors = list(form.email.errors) + ["Email address or password is not right"]
     return render_template("auth/sign_in.html", form=form)
 
 
+def _signed_in_user() -> User:
+    return current_user._get_current_object()  # the model itself, not Flask-Login's proxy
+
+
+def _start_session(user: User) -> None:
+    """A new session for a new sign-in: nothing from before it is carried over."""
+    session.clear()
+    login_user(user)
+
+
 @blueprint.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
+    accounts.sign_out_everywhere(_signed_in_user())
     logout_user()
-    flash("You have signed out", "success")
+    session.clear()
+    flash("You have signed out on every device", "success")
     return redirect(url_for("main.home"))
+
+
+def _usable_or_404(token: str, purpose: AccountTokenPurpose) -> AccountToken:
+    try:
+        return accounts.usable_token(token, purpose)
+    except Refused as refusal:
+        abort(404, refusal.message)
+
+
+def _token_page(response: Response) -> Response:
+    # The link's token is in the address: no other site may see it in a Referer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(
+            form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True))
+        return render_template("auth/password_reset_sent.html", email=form.email.data.strip())
+    return render_template("auth/password_reset_request.html", form=form)
+
+
+@blueprint.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    account_token = _usable_or_404(token, AccountTokenPurpose.PASSWORD_RESET)
+    form = PasswordResetForm()
+    form.email_value = account_token.user.email  # compared against by the password policy
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except Refused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            logout_user()
+            session.clear()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return _token_page(make_response(render_template("auth/password_reset.html", form=form)))
+
+
+@blueprint.route("/account")
+@login_required
+def account():
+    return render_template("auth/account.html")
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    form.email_value = current_user.email
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(_signed_in_user(), form.current_password.data, form.password.data)
+        except Refused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            # Every other session has ended; this one goes on with the new session version.
+            _start_session(_signed_in_user())
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@blueprint.route("/account/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.request_email_change(
+                _signed_in_user(), form.current_password.data, form.email.data,
+                lambda token: url_for("auth.confirm_email", token=token, _external=True))
+        except Refused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            flash(f"We have sent a link to {form.email.data.strip()}. Follow it to start using that address.",
+                  "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_email.html", form=form)
+
+
+@blueprint.route("/account/email/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    account_token = _usable_or_404(token, AccountTokenPurpose.EMAIL_CHANGE)
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_email_change(token)
+        except Refused as refusal:
+            abort(404, refusal.message)
+        flash("Your email address has changed", "success")
+        return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.sign_in"))
+    return _token_page(make_response(render_template("auth/confirm_email.html", form=form,
+                                                     new_email=account_token.new_email)))
+
+
+def _show_refusal(form: FlaskForm, refusal: Refused) -> None:
+    field = getattr(form, refusal.field or "", None) or form.submit
+    field.errors = list(field.errors) + [refusal.message]
 
 
 @blueprint.route("/invitations/<token>", methods=["GET", "POST"])
@@ -68,7 +192,7 @@ def accept_invitation(token: str):
             user = invitations.accept_invitation(token, form.name.data, form.password.data)
         except Refused as refusal:
             abort(404, refusal.message)
-        login_user(user)
+        _start_session(user)
         flash("Your account is ready", "success")
         if project is not None:
             return redirect(url_for("projects.show", slug=project.slug))

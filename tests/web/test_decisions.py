@@ -86,7 +86,7 @@ def test_a_proposal_with_missing_date_boxes_is_answered_not_crashed(client_for, 
     data = proposal()
     data["closes_on"] = ["12"]
     page = client_for(team.nurse).post(team.url(tail="/new"), data=data).get_data(as_text=True)
-    assert "Closing date for positions must be a real date" in page
+    assert "Closing date for positions must include a month and a year" in page
 
 
 def test_contributions_are_totalled_by_organisation_and_kind_to_the_penny(client_for, session, team):

@@ -313,12 +313,17 @@ class SectorPair(Document):
     amount: Money = Field(description="The whole value of those decisions")
 
 
-class EvennessFigures(Document):
-    measure: str
+class EvennessValues(Document):
     contributions_by_organisation: Fraction | None
     contributions_by_sector: Fraction | None
     proposals_by_organisation: Fraction | None
     proposals_by_sector: Fraction | None
+
+
+class EvennessFigures(EvennessValues):
+    measure: str
+    one_minus_gini: EvennessValues | None = Field(
+        None, description="The same spreads as 1 − the Gini coefficient; absent from summaries computed before it was added")
 
 
 class VisionFigures(Document):

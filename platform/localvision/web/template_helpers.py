@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from localvision.domain.wording import possessive
 from localvision.web.markdown_text import render_markdown
 
 
@@ -70,4 +71,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_evenness, "evenness")
     app.add_template_filter(time_since)
+    app.add_template_filter(possessive)
     app.jinja_env.globals["service_name"] = "Local Vision"

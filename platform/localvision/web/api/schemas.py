@@ -336,7 +336,7 @@ class VisionFigures(Document):
 class IndicatorAim(Document):
     id: int
     name: str
-    status: Literal["on_track", "at_risk", "off_track", "no_data"]
+    status: Literal["on_track", "at_risk", "off_track", "no_recent_data", "no_data"]
     decisions: Count
     amount: Money
 
@@ -346,6 +346,7 @@ class IndicatorFigures(Document):
     on_track: Count
     at_risk: Count
     off_track: Count
+    no_recent_data: Count = Field(0, description="Indicators whose latest figure is two periods old or older")
     no_data: Count
     linked_decisions: Count
     linked_decision_share: Share

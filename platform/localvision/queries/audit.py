@@ -84,8 +84,10 @@ def _label(key: str) -> str:
 def changes(event: AuditEvent) -> list[Change]:
     before, after = event.before or {}, event.after or {}
     keys = [key for key in {**before, **after} if not HIDDEN_FIELD.search(key)]
-    return [Change(_label(key), _value(key, before[key]) if key in before else None,
-                   _value(key, after[key]) if key in after else None) for key in keys]
+    found = [Change(_label(key), _value(key, before[key]) if key in before else None,
+                    _value(key, after[key]) if key in after else None) for key in keys]
+    # A blank field on something new says nothing.
+    return [change for change in found if not (change.before is None and change.after == "not set")]
 
 
 @dataclass(frozen=True)

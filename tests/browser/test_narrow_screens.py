@@ -5,6 +5,7 @@ page's own width is measured. Tables may scroll inside their own region; the pag
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from flask import url_for
 from sqlalchemy import select
 
@@ -106,3 +107,14 @@ def test_wide_tables_scroll_inside_a_region_a_keyboard_can_reach(page, live_serv
     for path in ("/decisions", "/summary", "", "/indicators/1"):
         page.goto(f"{live_server}/projects/{PLYMOUTH}{path}")
         assert_accessible()
+
+
+def test_changed_member_pages_pass_wcag_22_aa_at_320_pixels(page, live_server, sign_in, assert_accessible):
+    sign_in("lead")
+    page.set_viewport_size(NARROW)
+    for path in ("/audit", "/decisions", "/decisions/new", "/indicators/new", "/people"):
+        page.goto(f"{live_server}/projects/{PLYMOUTH}{path}")
+        assert_accessible()
+    page.goto(f"{live_server}/projects/{PLYMOUTH}/decisions?opened_from=1&opened_from=13&opened_from=2026")
+    expect(page.get_by_text("Opened on or after must be a real date")).to_be_visible()
+    assert_accessible()

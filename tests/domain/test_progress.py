@@ -7,6 +7,7 @@ from localvision.domain.progress import (
     Goal,
     Point,
     Status,
+    TargetOutcome,
     change_since_baseline,
     latest,
     progress,
@@ -14,6 +15,7 @@ from localvision.domain.progress import (
     status,
     trajectory_value,
 )
+from localvision.domain.vocabulary import Frequency
 
 D = Decimal
 
@@ -127,3 +129,47 @@ def test_a_target_equal_to_the_baseline_means_holding_the_line():
     goal = Goal(higher_is_better=False, baseline=Point(date(2024, 1, 1), D(5)), target=Point(date(2025, 1, 1), D(5)))
     assert status(goal, Point(date(2024, 6, 1), D(5)), 10)[0] == Status.ON_TRACK
     assert status(goal, Point(date(2024, 6, 1), D("5.1")), 10)[0] == Status.OFF_TRACK
+
+
+# Food parcels, lower is better: 9,000 a month at the start of 2025, 8,000 wanted by the end of 2025.
+PARCELS = Goal(higher_is_better=False, baseline=Point(date(2025, 1, 1), D(9000)), target=Point(date(2025, 12, 31), D(8000)))
+
+
+@pytest.mark.parametrize(("frequency", "today", "expected"), [
+    # The June figure on 1 August is one period late, as figures usually are: still on track.
+    (Frequency.MONTHLY, date(2025, 8, 1), Status.ON_TRACK),
+    # 62 days is the allowance for a monthly figure; the 63rd day has no recent data.
+    (Frequency.MONTHLY, date(2025, 8, 2), Status.ON_TRACK),
+    (Frequency.MONTHLY, date(2025, 8, 3), Status.NO_RECENT_DATA),
+    (Frequency.QUARTERLY, date(2025, 12, 1), Status.ON_TRACK),  # 183 days after 1 June
+    (Frequency.QUARTERLY, date(2025, 12, 2), Status.NO_RECENT_DATA),
+    (Frequency.ANNUAL, date(2026, 6, 1), Status.ON_TRACK),
+    (None, date(2030, 1, 1), Status.ON_TRACK),  # no frequency given: judged on the figures alone
+])
+def test_a_figure_older_than_its_frequency_allows_gives_no_status(frequency, today, expected):
+    # 1 June 2025 is 151 days in: the line expects 9,000 − 1,000 × 151/364 = 8,585.16; 8,400 is better.
+    result = progress(PARCELS, [Point(date(2025, 6, 1), D(8400))], 10, frequency, today)
+    assert result.status == expected
+    assert result.latest == Point(date(2025, 6, 1), D(8400))  # the old figure itself is still shown
+    assert (result.expected is None) == (expected == Status.NO_RECENT_DATA)
+
+
+def test_until_the_target_date_passes_there_is_no_verdict():
+    result = progress(PARCELS, [Point(date(2025, 12, 1), D(7900))], 10, Frequency.MONTHLY, date(2025, 12, 31))
+    assert result.target_outcome is None and result.target_reached is True
+
+
+@pytest.mark.parametrize(("points", "outcome"), [
+    # December's 7,950 is under 8,000: met, whatever happened after the target date.
+    ([(date(2025, 11, 1), 8100), (date(2025, 12, 1), 7950), (date(2026, 1, 1), 8300)], TargetOutcome.MET),
+    # Exactly on the target counts as meeting it.
+    ([(date(2025, 12, 31), 8000)], TargetOutcome.MET),
+    # 8,050 in December is above 8,000; January's 7,900 came too late.
+    ([(date(2025, 12, 1), 8050), (date(2026, 1, 1), 7900)], TargetOutcome.MISSED),
+    # Only figures after the target date: nobody can say.
+    ([(date(2026, 2, 1), 7000)], TargetOutcome.NOT_KNOWN),
+    ([], TargetOutcome.NOT_KNOWN),
+])
+def test_a_target_whose_date_has_passed_was_met_or_missed(points, outcome):
+    result = progress(PARCELS, [Point(day, D(value)) for day, value in points], 10, Frequency.MONTHLY, date(2026, 3, 1))
+    assert result.target_outcome == outcome

@@ -48,7 +48,7 @@ def test_status_page_shows_workers_queues_and_failed_jobs(app, client_for, sessi
     finally:
         live_worker.register_death()
     assert live_worker.name in page
-    queues = page.split("Queue lengths")[1].split("</table>")[0]
+    queues = page.split("Queue lengths</caption>")[1].split("</table>")[0]
     assert re.search(r"default</td>\s*<td[^>]*>1</td>\s*<td[^>]*>1</td>", queues)
     assert "TypeError" in page and "localvision.jobs.health.round_trip" in page
 

@@ -131,7 +131,8 @@ def build_partnership(published: bool = True):
         measured = Indicator(project=project, name=name, unit=Unit.COUNT, direction=direction,
                              baseline_value=Decimal(baseline), baseline_date=date(2025, 1, 1),
                              target_value=Decimal(target), target_date=date(2027, 1, 1),
-                             frequency=Frequency.MONTHLY, owner_organisation=orgs["C"])
+                             # Annual, so that the January 2026 figure is still recent enough to judge.
+                             frequency=Frequency.ANNUAL, owner_organisation=orgs["C"])
         db.session.add(measured)
         db.session.add(Measurement(indicator=measured, period=date(2025, 7, 1), value=Decimal(baseline)))
         db.session.add(Measurement(indicator=measured, period=date(2026, 1, 1), value=Decimal(latest_value)))
@@ -239,6 +240,11 @@ def test_every_figure_of_a_hand_built_partnership(app, session, redis):
     assert evenness["contributions_by_sector"] == pytest.approx(shannon([30000, 5000.5, 4000, 4200]))
     assert evenness["proposals_by_organisation"] == pytest.approx(shannon([1, 0, 1, 1, 2, 0]))
     assert evenness["proposals_by_sector"] == pytest.approx(shannon([1, 1, 1, 2]))
+    # 1 − Gini of the sector totals 4,000, 4,200, 5,000.50 and 30,000, worked by hand:
+    # the sum of (rank × amount) is 4,000 + 8,400 + 15,001.50 + 120,000 = 147,401.50 over a total
+    # of 43,200.50, so Gini = 2 × 147,401.50 / (4 × 43,200.50) − 5/4 = 0.45602 and 1 − Gini = 0.54398.
+    assert evenness["one_minus_gini"]["contributions_by_sector"] == pytest.approx(0.54398, abs=1e-5)
+    assert evenness["one_minus_gini"]["proposals_by_sector"] == pytest.approx(0.85)  # (1, 1, 1, 2): 2 × 14 / (4 × 5) − 5/4 = Gini 0.15
 
 
 def test_the_platform_summary_covers_published_projects_only(app, client_for, session, redis):
@@ -258,7 +264,7 @@ def test_the_platform_summary_covers_published_projects_only(app, client_for, se
 
     home = client_for(None).get("/").get_data(as_text=True)
     shown = home.split("Across all published partnerships")[1]
-    assert "£43,200.50" in shown and "2 of 3 (67%)" in shown
+    assert "£43,200.50" in shown and "2 of 3 (66.7%)" in shown
 
 
 def test_the_summary_page_breaks_down_sensitive_amounts_only_for_people_of_the_project(app, client_for, session, redis):
@@ -268,6 +274,9 @@ def test_the_summary_page_breaks_down_sensitive_amounts_only_for_people_of_the_p
 
     outsider_page = client_for(None).get(f"/projects/{project.slug}/summary").get_data(as_text=True)
     member_page = client_for(people["B"]).get(f"/projects/{project.slug}/summary").get_data(as_text=True)
+    assert "how equally the partners share the load" in member_page and "(1 − Gini: 0.54)" in member_page
+    # The summary page gives each figure once, not again below the section that opens it.
+    assert member_page.count("Partners contributing") == 1 and member_page.count("Evenness of") == 0
     for page in (outsider_page, member_page):
         assert "£43,200.50" in page  # totals include the commercially sensitive decision
         assert "3 of 3" not in page and "2 of 3 agreed decisions" in page

@@ -97,3 +97,18 @@ def test_every_demo_project_has_indicators_with_two_to_three_years_of_monthly_fi
     cornwall = session.scalar(select(Project).where(Project.slug == "food-and-wellbeing-cornwall"))
     page = client.get(f"/projects/{cornwall.slug}").get_data(as_text=True)
     assert "Households using food banks" in page and "Community cafes open" in page
+
+
+def test_the_demo_has_its_own_audit_trail_in_sentences(app, client_for, session):
+    from localvision.models import AuditEvent
+
+    load_demo()
+    plymouth = session.scalar(select(Project).where(Project.slug == PROJECTS[0].slug))
+    kinds = set(session.scalars(select(AuditEvent.kind).where(AuditEvent.project_id == plymouth.id)))
+    assert {"project.created", "partner.added", "vision.proposed", "decision.proposed", "decision.position_recorded",
+            "decision.contribution_added", "indicator.created"} <= kinds
+    lead = session.scalar(select(User).where(User.email.startswith("lead@")))
+    page = client_for(lead).get(f"/projects/{plymouth.slug}/audit").get_data(as_text=True).replace("&#39;", "'")
+    trail = page.split("Audit trail</h1>")[1]
+    assert "Priya Shah (Plymouth City Council) recorded Plymouth City Council's position on ‘" in trail
+    assert "None" not in trail and "{'" not in trail

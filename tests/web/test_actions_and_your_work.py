@@ -114,9 +114,9 @@ def test_the_log_filters_by_status_organisation_sector_and_date(client_for, sess
     assert titles("status=agreed") == {"Funded by the hospital"}
     assert titles(f"organisation={team.nhs.id}") == {"Funded by the hospital"}
     assert titles("sector=police") == {"Police-led dispersal pilot"}
-    assert titles("opened_to=2025-12-31") == {"Last year's idea"}
-    assert titles("opened_from=2026-01-01&status=open") == {"Police-led dispersal pilot"}
-    assert titles("status=nonsense&opened_from=yesterday") == {d.title for d in (police_idea, nhs_funded, old)}
+    assert titles("opened_to=31&opened_to=12&opened_to=2025") == {"Last year's idea"}
+    assert titles("opened_from=1&opened_from=1&opened_from=2026&status=open") == {"Police-led dispersal pilot"}
+    assert titles("status=nonsense&opened_from=yesterday&opened_from=13&opened_from=0") == {d.title for d in (police_idea, nhs_funded, old)}
 
 
 def test_the_log_downloads_as_csv_with_formulas_neutralised(client_for, session):

@@ -86,7 +86,7 @@ def test_a_proposal_with_missing_date_boxes_is_answered_not_crashed(client_for, 
     data = proposal()
     data["closes_on"] = ["12"]
     page = client_for(team.nurse).post(team.url(tail="/new"), data=data).get_data(as_text=True)
-    assert "Closing date for positions must be a real date" in page
+    assert "Closing date for positions must include a month and a year" in page
 
 
 def test_contributions_are_totalled_by_organisation_and_kind_to_the_penny(client_for, session, team):
@@ -470,3 +470,13 @@ def test_an_open_decision_past_its_closing_date_says_so(client_for, session, tea
     decision = factories.decision(team.project, team.worker, closes_in_days=-1)
     session.commit()
     assert "The closing date has passed" in client_for(team.nurse).get(team.url(decision)).get_data(as_text=True)
+
+
+def test_messages_use_the_possessive_of_a_plural_name(client_for, session, team):
+    decision = factories.decision(team.project, team.lead)
+    team.police.name = "Torbay Street Pastors"
+    session.commit()
+    page = client_for(team.officer).post(team.url(decision, "/position"), headers={"HX-Request": "true"},
+                                         data={"position-stance": "support"}).get_data(as_text=True)
+    page = page.replace("&#39;", "'")
+    assert "Torbay Street Pastors' position recorded: support" in page and "Pastors's" not in page

@@ -211,7 +211,7 @@ def test_partners_read_the_audit_trail_outsiders_do_not(client_for, session):
     session.commit()
     client_for(lead).post(f"/projects/{project.slug}/publication", data={"publish": "0"})
     trail = client_for(member).get(f"/projects/{project.slug}/audit").get_data(as_text=True)
-    assert "Unpublished" in trail and "Priya Shah" in trail
+    assert "Priya Shah" in trail and "made the project private" in trail and "Published</dt><dd>Yes → No" in trail
     assert client_for(factories.user()).get(f"/projects/{project.slug}/audit").status_code == 404
 
 

@@ -7,17 +7,24 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Sequence
 
+from localvision.domain.vocabulary import Frequency
+
 HUNDRED = Decimal(100)
+# A figure one period late is usual (figures are published after the period ends); when a
+# second period passes without one, the latest figure no longer says how things stand.
+STALE_AFTER = {Frequency.MONTHLY: timedelta(days=62), Frequency.QUARTERLY: timedelta(days=183),
+               Frequency.ANNUAL: timedelta(days=731)}
 
 
 class Status(enum.Enum):
     ON_TRACK = "on track"
     AT_RISK = "at risk"
     OFF_TRACK = "off track"
+    NO_RECENT_DATA = "no recent data"
     NO_DATA = "no data"
 
     @property
@@ -47,6 +54,14 @@ class Change:
     improved: bool
 
 
+class TargetOutcome(enum.Enum):
+    """Once the target date has passed: was the target met by then?"""
+
+    MET = "met"
+    MISSED = "missed"
+    NOT_KNOWN = "not known"  # no measurement on or before the target date
+
+
 @dataclass(frozen=True)
 class Progress:
     latest: Point | None
@@ -55,6 +70,7 @@ class Progress:
     target_reached: bool
     expected: Decimal | None  # where the trajectory says it should be at the latest date
     status: Status
+    target_outcome: TargetOutcome | None = None  # None until the target date has passed
 
 
 def latest(points: Sequence[Point]) -> Point | None:
@@ -112,7 +128,28 @@ def status(goal: Goal, value: Point | None, tolerance_percent: Decimal | int) ->
     return (Status.AT_RISK if shortfall <= allowed else Status.OFF_TRACK), expected
 
 
-def progress(goal: Goal, points: Sequence[Point], tolerance_percent: Decimal | int) -> Progress:
+def is_stale(latest_point: Point, frequency: Frequency, today: date) -> bool:
+    """Whether two periods have passed since the latest figure without a newer one."""
+    return today - latest_point.period > STALE_AFTER[frequency]
+
+
+def target_outcome(goal: Goal, points: Sequence[Point], today: date) -> TargetOutcome | None:
+    """Whether the target was met, judged by the last figure for a date on or before the
+    target date; None while the target date is still to come."""
+    if goal.target is None or today <= goal.target.period:
+        return None
+    by_then = latest([point for point in points if point.period <= goal.target.period])
+    if by_then is None:
+        return TargetOutcome.NOT_KNOWN
+    met = target_reached(goal.target.value, by_then.value, goal.higher_is_better)
+    return TargetOutcome.MET if met else TargetOutcome.MISSED
+
+
+def progress(goal: Goal, points: Sequence[Point], tolerance_percent: Decimal | int,
+             frequency: Frequency | None = None, today: date | None = None) -> Progress:
+    """Progress as of today: a status from a figure older than the frequency allows
+    would mislead, so such an indicator has no recent data instead."""
+    today = today or date.today()
     now = latest(points)
     change = share = None
     reached = False
@@ -123,5 +160,7 @@ def progress(goal: Goal, points: Sequence[Point], tolerance_percent: Decimal | i
         if goal.baseline is not None:
             share = share_of_way(goal.baseline.value, goal.target.value, now.value)
     current_status, expected = status(goal, now, tolerance_percent)
+    if now is not None and frequency is not None and is_stale(now, frequency, today):
+        current_status, expected = Status.NO_RECENT_DATA, None
     return Progress(latest=now, change=change, share_of_way=share, target_reached=reached,
-                    expected=expected, status=current_status)
+                    expected=expected, status=current_status, target_outcome=target_outcome(goal, points, today))

@@ -48,7 +48,8 @@ def goal_of(indicator: Indicator) -> Goal:
 
 
 def progress_of(indicator: Indicator, points: Sequence[Point]) -> Progress:
-    return progress(goal_of(indicator), points, Decimal(indicator.project.indicator_tolerance_percent))
+    return progress(goal_of(indicator), points, Decimal(indicator.project.indicator_tolerance_percent),
+                    indicator.frequency)
 
 
 def summaries(project: Project) -> list[IndicatorSummary]:

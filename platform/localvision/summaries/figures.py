@@ -38,8 +38,11 @@ ZERO = Decimal("0.00")
 SECTOR_COUNTS = ("decisions_proposed", "actions_owned", "actions_done", "actions_overdue")
 
 EVENNESS_MEASURE = (
-    "Normalised Shannon entropy: 1 when every organisation (or sector) gives the same, "
-    "0 when one gives everything; organisations that gave nothing count."
+    "Evenness says how equally the partners share the load, on a scale from 0 to 1: 1 means every "
+    "organisation (or sector) put in the same, and a figure near 0 means one put in nearly everything. "
+    "Partners that put in nothing count. Two standard measures are given: the first is normalised "
+    "Shannon entropy; the second, 1 − Gini, is the one public-health readers know from measuring "
+    "income inequality. They use different scales, so compare each only with itself."
 )
 
 
@@ -306,6 +309,12 @@ def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contributio
             "contributions_by_sector": evenness.shannon_evenness(total_of(entry) for entry in partner_sectors),
             "proposals_by_organisation": evenness.shannon_evenness(entry["decisions_proposed"] for entry in partners),
             "proposals_by_sector": evenness.shannon_evenness(entry["decisions_proposed"] for entry in partner_sectors),
+            "one_minus_gini": {
+                "contributions_by_organisation": evenness.one_minus_gini(total_of(entry) for entry in partners),
+                "contributions_by_sector": evenness.one_minus_gini(total_of(entry) for entry in partner_sectors),
+                "proposals_by_organisation": evenness.one_minus_gini(entry["decisions_proposed"] for entry in partners),
+                "proposals_by_sector": evenness.one_minus_gini(entry["decisions_proposed"] for entry in partner_sectors),
+            },
         },
         "partners": len(partners),
         "contributing_partners": contributing_partners,

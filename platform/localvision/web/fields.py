@@ -48,9 +48,14 @@ class ExactDecimalField(StringField):
 
 
 class DayMonthYearField(Field):
-    """A date typed as day, month and year in three boxes (the GOV.UK date input)."""
+    """A date typed as day, month and year in three boxes (the GOV.UK date input).
+
+    Errors name the part that is wrong, as the GOV.UK date input pattern asks:
+    "Closing date must include a month", "Closing date must be a real date".
+    """
 
     widget = GovDateInput()
+    _PARTS = ("day", "month", "year")
 
     def __init__(self, label: str, *, required_message: str | None = None, **kwargs):
         super().__init__(label, **kwargs)
@@ -65,13 +70,22 @@ class DayMonthYearField(Field):
         self.data = None
         if not any(parts):
             return
+        name = self.label.text
+        missing = [part for part, text in zip(self._PARTS, parts) if not text]
+        if missing:
+            raise ValueError(f"{name} must include a {' and a '.join(missing)}")
+        if not all(text.isdigit() for text in parts):
+            raise ValueError(f"{name} must be a real date, in numbers, like 31 3 2027")
+        if len(parts[2]) != 4:
+            raise ValueError(f"{name} must include a year with 4 numbers, like 2027")
         try:
             day, month, year = (int(part) for part in parts)
-            if not 2000 <= year <= 2100:
-                raise ValueError
             self.data = date(year, month, day)
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date between 2000 and 2100, like 31 3 2027") from None
+        except (ValueError, OverflowError):
+            raise ValueError(f"{name} must be a real date, like 31 3 2027") from None
+        if not 2000 <= year <= 2100:
+            self.data = None
+            raise ValueError(f"{name} must be between 2000 and 2100")
 
     def pre_validate(self, form) -> None:  # type: ignore[no-untyped-def]
         if self.data is None and not self.process_errors and self.required_message:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from localvision.domain.wording import possessive
 from localvision.web.markdown_text import render_markdown
 
 
@@ -29,11 +30,24 @@ def format_pounds(value: Decimal | str | int | None) -> str:
 
 
 def format_percent(value: float | None) -> str:
-    return "not applicable" if value is None else f"{value * 100:.0f}%"
+    """One decimal place, dropped when it is 0, so that 4.69% and 5.19% read 4.7% and 5.2%,
+    not both 5%; a share that is not quite none or all never reads 0% or 100%."""
+    if value is None:
+        return "not applicable"
+    percent = round(value * 100, 1)
+    if percent == 0 and value > 0:
+        return "less than 0.1%"
+    if percent == 100 and value < 1:
+        return "more than 99.9%"
+    return f"{percent:.1f}".removesuffix(".0") + "%"
 
 
-def format_evenness(value: float | None) -> str:
-    return "nothing to compare yet" if value is None else f"{value:.2f} out of 1"
+def format_evenness(value: float | None, one_minus_gini: float | None = None) -> str:
+    """Normalised entropy, with 1 − Gini beside it when the summary has it."""
+    if value is None:
+        return "nothing to compare yet"
+    words = f"{value:.2f} out of 1"
+    return words if one_minus_gini is None else f"{words} (1 − Gini: {one_minus_gini:.2f})"
 
 
 def time_since(value: datetime, now: datetime | None = None) -> str:
@@ -57,4 +71,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_evenness, "evenness")
     app.add_template_filter(time_since)
+    app.add_template_filter(possessive)
     app.jinja_env.globals["service_name"] = "Local Vision"

@@ -313,12 +313,17 @@ class SectorPair(Document):
     amount: Money = Field(description="The whole value of those decisions")
 
 
-class EvennessFigures(Document):
-    measure: str
+class EvennessValues(Document):
     contributions_by_organisation: Fraction | None
     contributions_by_sector: Fraction | None
     proposals_by_organisation: Fraction | None
     proposals_by_sector: Fraction | None
+
+
+class EvennessFigures(EvennessValues):
+    measure: str
+    one_minus_gini: EvennessValues | None = Field(
+        None, description="The same spreads as 1 − the Gini coefficient; absent from summaries computed before it was added")
 
 
 class VisionFigures(Document):
@@ -331,7 +336,7 @@ class VisionFigures(Document):
 class IndicatorAim(Document):
     id: int
     name: str
-    status: Literal["on_track", "at_risk", "off_track", "no_data"]
+    status: Literal["on_track", "at_risk", "off_track", "no_recent_data", "no_data"]
     decisions: Count
     amount: Money
 
@@ -341,6 +346,7 @@ class IndicatorFigures(Document):
     on_track: Count
     at_risk: Count
     off_track: Count
+    no_recent_data: Count = Field(0, description="Indicators whose latest figure is two periods old or older")
     no_data: Count
     linked_decisions: Count
     linked_decision_share: Share

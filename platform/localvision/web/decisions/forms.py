@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from localvision.models import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
@@ -175,8 +175,8 @@ class LogFilterForm(FlaskForm):
     organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
     sector = SelectField("Sector", widget=GovSelect(), choices=[("", "Any sector")] + Sector.choices(),
                          validators=[Optional()])
-    opened_from = DateField("Opened on or after", widget=GovTextInput(), validators=[Optional()])
-    opened_to = DateField("Opened on or before", widget=GovTextInput(), validators=[Optional()])
+    opened_from = DayMonthYearField("Opened on or after")
+    opened_to = DayMonthYearField("Opened on or before")
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
     def filters(self) -> LogFilters:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, render_template, request
 from flask_login import login_required
 
+from localvision.domain.wording import possessive
 from localvision.models import ContributionKind, Decision, DecisionStance
 from localvision.queries import decisions as queries
 from localvision.services import NotPermitted, Refused
@@ -203,7 +204,7 @@ def record_position(slug: str, decision_id: int):
         position = services.record_position(context, decision, DecisionStance(form.stance.data), form.reasons.data or "")
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, f"{organisation.name}'s position recorded: {position.stance.label.lower()}")
+    return in_place(context, decision, fragment, f"{possessive(organisation.name)} position recorded: {position.stance.label.lower()}")
 
 
 @blueprint.route("/<int:decision_id>/contributions", methods=["POST"])
@@ -222,7 +223,7 @@ def add_contribution(slug: str, decision_id: int):
             hourly_cost=form.hourly_cost.data, description=form.description.data or "")
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, f"{organisation.name}'s contribution of £{contribution.amount:,} added")
+    return in_place(context, decision, fragment, f"{possessive(organisation.name)} contribution of £{contribution.amount:,} added")
 
 
 @blueprint.route("/<int:decision_id>/contributions/<int:contribution_id>/remove", methods=["POST"])

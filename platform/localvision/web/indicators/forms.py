@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from localvision.domain.measurement_csv import MAX_DECIMAL_PLACES, NOTE_LIMIT, SOURCE_LIMIT, parse_period, parse_value
 from localvision.models import Direction, Frequency, Unit
 from localvision.models.indicators import at_stored_scale
+from localvision.web.fields import DayMonthYearField
 
 DATE_HINT = "For example, 31/03/2024 or 2024-03-31"
 
@@ -69,8 +70,8 @@ def _number(label: str, hint: str = "") -> ExactNumberField:
     return ExactNumberField(label, widget=GovTextInput(), description=hint)
 
 
-def _period(label: str, hint: str = DATE_HINT) -> PeriodField:
-    return PeriodField(label, widget=GovTextInput(), description=hint)
+def _date(label: str, hint: str = "For example, 31 3 2024") -> DayMonthYearField:
+    return DayMonthYearField(label, description=hint)
 
 
 class IndicatorForm(FlaskForm):
@@ -97,9 +98,9 @@ class IndicatorForm(FlaskForm):
     direction = RadioField("Which direction is better?", widget=GovRadioInput(), choices=Direction.choices(),
                            validators=[InputRequired(message="Choose which direction is better")])
     baseline_value = _number("Baseline value", "Where the indicator started")
-    baseline_date = _period("Baseline date")
+    baseline_date = _date("Baseline date")
     target_value = _number("Target value", "Where the partnership wants it to be")
-    target_date = _period("Target date", "The date the target should be met by. " + DATE_HINT)
+    target_date = _date("Target date", "The date the target should be met by. For example, 31 3 2027")
     source = StringField("Source (optional)", widget=GovTextInput(), description="Where the figures come from",
                          validators=[Length(max=SOURCE_LIMIT, message="Source must be 300 characters or fewer")])
     frequency = RadioField("How often is it measured?", widget=GovRadioInput(), choices=Frequency.choices(),
@@ -108,18 +109,18 @@ class IndicatorForm(FlaskForm):
                                         validators=[DataRequired(message="Choose the partner organisation that owns it")])
     submit = SubmitField("Save indicator", widget=GovSubmitInput())
 
-    def validate_baseline_date(self, field: PeriodField) -> None:
+    def validate_baseline_date(self, field: DayMonthYearField) -> None:
         if field.process_errors:
             return
-        if (self.baseline_value.number is None) != (field.date is None) and not self.baseline_value.errors:
+        if (self.baseline_value.number is None) != (field.data is None) and not self.baseline_value.errors:
             raise ValidationError("Enter both the baseline value and its date, or neither")
 
-    def validate_target_date(self, field: PeriodField) -> None:
+    def validate_target_date(self, field: DayMonthYearField) -> None:
         if field.process_errors:
             return
-        if (self.target_value.number is None) != (field.date is None) and not self.target_value.errors:
+        if (self.target_value.number is None) != (field.data is None) and not self.target_value.errors:
             raise ValidationError("Enter both the target value and its date, or neither")
-        if field.date is not None and self.baseline_date.date is not None and field.date <= self.baseline_date.date:
+        if field.data is not None and self.baseline_date.data is not None and field.data <= self.baseline_date.data:
             raise ValidationError("The target date must be after the baseline date")
 
     def validate_target_value(self, field: ExactNumberField) -> None:

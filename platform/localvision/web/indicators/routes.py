@@ -96,8 +96,8 @@ def _indicator_form(context: ProjectContext, indicator: Indicator | None) -> Ind
         form.frequency.data = indicator.frequency.value
         form.baseline_value.set_number(indicator.baseline_value)
         form.target_value.set_number(indicator.target_value)
-        form.baseline_date.data = indicator.baseline_date.isoformat() if indicator.baseline_date else ""
-        form.target_date.data = indicator.target_date.isoformat() if indicator.target_date else ""
+        form.baseline_date.data = indicator.baseline_date
+        form.target_date.data = indicator.target_date
     elif indicator is None and request.method == "GET" and context.membership is not None:
         form.owner_organisation_id.data = context.membership.user.organisation_id
     return form
@@ -107,8 +107,8 @@ def _details(form: IndicatorForm) -> IndicatorDetails:
     return IndicatorDetails(
         name=form.name.data, description=form.description.data, unit=Unit(form.unit.data),
         decimal_places=form.decimal_places.data, direction=Direction(form.direction.data),
-        baseline_value=form.baseline_value.number, baseline_date=form.baseline_date.date,
-        target_value=form.target_value.number, target_date=form.target_date.date, source=form.source.data,
+        baseline_value=form.baseline_value.number, baseline_date=form.baseline_date.data,
+        target_value=form.target_value.number, target_date=form.target_date.data, source=form.source.data,
         frequency=Frequency(form.frequency.data), owner_organisation_id=form.owner_organisation_id.data,
     )
 

@@ -5,11 +5,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from localvision.queries import audit
 from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
 from localvision.web.http_caching import revalidated
 from localvision.models import (
-    AuditEvent,
     DecisionRule,
     Organisation,
     PartnerRole,
@@ -321,14 +321,6 @@ def invite(slug: str):
 @login_required
 def audit_trail(slug: str):
     context = project_context(slug, Access.MEMBER)
-    page = request.args.get("page", 1, type=int)
-    trail = db.paginate(
-        select(AuditEvent)
-        .where(AuditEvent.project_id == context.project.id)
-        .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.actor_organisation))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
-        page=page,
-        per_page=50,
-        error_out=False,
-    )
-    return render_template("projects/audit.html", context=context, project=context.project, events=trail)
+    events, entries = audit.trail(context.project, request.args.get("page", 1, type=int))
+    return render_template("projects/audit.html", context=context, project=context.project, events=events,
+                           entries=entries)

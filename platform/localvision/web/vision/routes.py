@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from localvision.domain.vision import word_diff
+from localvision.domain.wording import possessive
 from localvision.models import Project, Stance, VisionPosition, VisionVersion
 from localvision.queries.vision import (
     VisionState,
@@ -80,7 +81,7 @@ def record_position(slug: str):
         return _render_endorsements(context, form, status=200 if request.htmx else 409 if stale else 400)
     if request.htmx:
         return _render_endorsements(context, recorded=position)
-    flash(f"{context.actor.organisation.name}'s position on version {position.version.number} is recorded: "
+    flash(f"{possessive(context.actor.organisation.name)} position on version {position.version.number} is recorded: "
           f"{position.stance.label.lower()}", "success")
     return redirect(url_for("vision.show", slug=slug))
 

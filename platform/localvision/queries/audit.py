@@ -1,0 +1,200 @@
+"""The audit trail as sentences: who did what to which thing, and when, with the values
+that changed under plain labels. One sentence per kind of event; an event of a kind
+added later still reads sensibly through the fallback."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from localvision.domain.vocabulary import LabelledEnum
+from localvision.domain.wording import possessive
+from localvision.extensions import db
+from localvision.models import AuditEvent, Decision, DecisionStance, DecisionStatus, Organisation, Project, Stance
+from localvision.services.events import EventKind
+
+FIELD_LABELS = {
+    "title": "Title", "rationale": "Rationale", "category": "Category", "opens_on": "Opens", "closes_on": "Closing date",
+    "review_on": "Review date", "status": "Status", "outcome_reason": "Reason", "stance": "Position",
+    "reasons": "Reasons", "kind": "Kind", "amount": "Amount", "hours": "Hours", "hourly_cost": "Cost per hour",
+    "description": "Description", "due_on": "Due date", "owner": "Owner", "user": "Person", "role": "Role",
+    "is_representative": "Speaks for the organisation", "is_published": "Published", "organisation": "Organisation",
+    "email": "Email address", "number": "Version", "version": "Version", "text": "Comment", "wording": "Wording",
+    "change_note": "Change note", "name": "Name", "unit": "Unit", "direction": "Direction",
+    "baseline_value": "Baseline value", "baseline_date": "Baseline date", "target_value": "Target value",
+    "target_date": "Target date", "frequency": "Frequency", "source": "Source", "period": "Period", "value": "Value",
+    "note": "Note", "file": "File", "indicator_tolerance_percent": "Tolerance for “at risk” (%)",
+    "place": "Place", "theme": "Theme", "summary": "Summary", "phase": "Phase", "decision_rule": "Decision rule",
+    "recipient_name": "Recipient", "is_commercially_sensitive": "Commercially sensitive",
+}
+# Internal references mean nothing to a reader; the sentence names the things instead.
+HIDDEN_FIELD = re.compile(r"(_id|_ids|digest|token|hash)$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+LABELLED = {"stance": (DecisionStance, Stance), "status": (DecisionStatus,)}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    sentence: str
+    when: datetime
+    changes: list[Change]
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "not set"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(key, item) for item in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_value(k, v)}" for k, v in value.items() if not HIDDEN_FIELD.search(k))
+    text = str(value)
+    if ISO_DATE.match(text):
+        return date.fromisoformat(text).strftime("%-d %B %Y")
+    if ISO_MOMENT.match(text):
+        return datetime.fromisoformat(text).strftime("%-d %B %Y, %H:%M")
+    for enum_type in LABELLED.get(key, ()):
+        try:
+            return enum_type(text).label.lower()
+        except ValueError:
+            continue
+    if re.fullmatch(r"[a-z]+(_[a-z]+)+", text):
+        return text.replace("_", " ")
+    return text
+
+
+def _label(key: str) -> str:
+    return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    before, after = event.before or {}, event.after or {}
+    keys = [key for key in {**before, **after} if not HIDDEN_FIELD.search(key)]
+    found = [Change(_label(key), _value(key, before[key]) if key in before else None,
+                    _value(key, after[key]) if key in after else None) for key in keys]
+    # A blank field on something new says nothing.
+    return [change for change in found if not (change.before is None and change.after == "not set")]
+
+
+@dataclass(frozen=True)
+class Names:
+    organisations: dict[int, str]
+    decisions: dict[int, str]
+
+    def organisation(self, event: AuditEvent) -> str:
+        known = self.organisations.get((event.payload or {}).get("organisation_id"))
+        return known or "an organisation"
+
+    def decision(self, event: AuditEvent) -> str:
+        title = self.decisions.get((event.payload or {}).get("decision_id"))
+        return f"‘{title}’" if title else "a decision"
+
+
+def _stance(event: AuditEvent, *enum_types: type[LabelledEnum]) -> str:
+    value = (event.payload or {}).get("stance") or (event.after or {}).get("stance")
+    for enum_type in enum_types:
+        try:
+            return enum_type(value).label.lower()
+        except ValueError:
+            continue
+    return _value("stance", value)
+
+
+def _version(event: AuditEvent) -> str:
+    return str((event.payload or {}).get("version", ""))
+
+
+Phrase = Callable[[AuditEvent, Names], str]
+PHRASES: dict[EventKind, Phrase] = {
+    EventKind.PROJECT_CREATED: lambda e, n: "created the project",
+    EventKind.PROJECT_UPDATED: lambda e, n: "changed the project’s details",
+    EventKind.PROJECT_PUBLISHED: lambda e, n: "published the project",
+    EventKind.PROJECT_UNPUBLISHED: lambda e, n: "made the project private",
+    EventKind.PARTNER_ADDED: lambda e, n: f"added {n.organisation(e)} to the partnership",
+    EventKind.PARTNER_REMOVED: lambda e, n: f"removed {n.organisation(e)} from the partnership",
+    EventKind.MEMBER_ADDED: lambda e, n: f"added a person to the project: {e.object_label}",
+    EventKind.MEMBER_JOINED: lambda e, n: "accepted an invitation and joined the project",
+    EventKind.MEMBER_REMOVED: lambda e, n: f"removed a person from the project: {e.object_label}",
+    EventKind.MEMBER_ROLE_CHANGED: lambda e, n: f"changed a role: {e.object_label}",
+    EventKind.REPRESENTATIVE_NAMED: lambda e, n: f"named who speaks for {n.organisation(e)}: {e.object_label}",
+    EventKind.REPRESENTATIVE_REMOVED: lambda e, n: f"changed who speaks for {n.organisation(e)}: {e.object_label}",
+    EventKind.INVITATION_SENT: lambda e, n: f"sent an invitation: {e.object_label}",
+    EventKind.DECISION_PROPOSED: lambda e, n: f"proposed the decision {n.decision(e)}",
+    EventKind.AMENDMENT_PROPOSED: lambda e, n: f"proposed an amendment to {n.decision(e)}",
+    EventKind.DECISION_UPDATED: lambda e, n: f"changed the decision {n.decision(e)}",
+    EventKind.DECISION_WITHDRAWN: lambda e, n: f"withdrew the decision {n.decision(e)}",
+    EventKind.DECISION_CLOSED: lambda e, n: f"closed {n.decision(e)}: {_value('status', (e.payload or {}).get('status'))}",
+    EventKind.DECISION_REOPENED: lambda e, n: f"reopened {n.decision(e)} for positions",
+    EventKind.REVIEW_DATE_SET: lambda e, n: f"set the review date of {n.decision(e)}",
+    EventKind.POSITION_RECORDED: lambda e, n: (f"recorded {possessive(n.organisation(e))} position on {n.decision(e)}: "
+                                               f"{_stance(e, DecisionStance)}"),
+    EventKind.CONTRIBUTION_ADDED: lambda e, n: f"added {possessive(n.organisation(e))} contribution to {n.decision(e)}",
+    EventKind.CONTRIBUTION_REMOVED: lambda e, n: f"removed {possessive(n.organisation(e))} contribution to {n.decision(e)}",
+    EventKind.ACTION_ADDED: lambda e, n: f"added the action ‘{e.object_label}’ to {n.decision(e)}",
+    EventKind.ACTION_DONE: lambda e, n: f"marked the action ‘{e.object_label}’ done",
+    EventKind.ACTION_DROPPED: lambda e, n: f"dropped the action ‘{e.object_label}’",
+    EventKind.VISION_PROPOSED: lambda e, n: f"proposed version {_version(e)} of the vision",
+    EventKind.VISION_POSITION_RECORDED: lambda e, n: (f"recorded {possessive(n.organisation(e))} position on version "
+                                                      f"{_version(e)} of the vision: {_stance(e, Stance)}"),
+    EventKind.VISION_COMMENTED: lambda e, n: f"commented on version {_version(e)} of the vision",
+    EventKind.INDICATOR_CREATED: lambda e, n: f"created the indicator ‘{e.object_label}’",
+    EventKind.INDICATOR_UPDATED: lambda e, n: f"changed the indicator ‘{e.object_label}’",
+    EventKind.INDICATOR_LINKED: lambda e, n: f"linked a decision to an indicator: {e.object_label}",
+    EventKind.INDICATOR_UNLINKED: lambda e, n: f"unlinked a decision from an indicator: {e.object_label}",
+    EventKind.INDICATOR_TOLERANCE_SET: lambda e, n: "changed the tolerance for “at risk”",
+    EventKind.MEASUREMENT_ADDED: lambda e, n: f"added a measurement of {e.object_label}",
+    EventKind.MEASUREMENT_CORRECTED: lambda e, n: f"corrected a measurement of {e.object_label}",
+    EventKind.MEASUREMENTS_IMPORTED: lambda e, n: f"imported measurements from {e.object_label}",
+}
+
+
+def _fallback(event: AuditEvent, names: Names) -> str:
+    thing = re.sub(r"(?<!^)(?=[A-Z])", " ", event.object_type).lower()
+    return f"{event.action} a {thing}" + (f": {event.object_label}" if event.object_label else "")
+
+
+def sentence(event: AuditEvent, names: Names) -> str:
+    who = f"{event.actor.name} ({event.actor_organisation.name})" if event.actor else "The platform"
+    try:
+        phrase = PHRASES[EventKind(event.kind)]
+    except (KeyError, ValueError):
+        phrase = _fallback
+    return f"{who} {phrase(event, names)}"
+
+
+def _names(events: list[AuditEvent]) -> Names:
+    payloads = [event.payload or {} for event in events]
+    organisation_ids = {p["organisation_id"] for p in payloads if isinstance(p.get("organisation_id"), int)}
+    decision_ids = {p["decision_id"] for p in payloads if isinstance(p.get("decision_id"), int)}
+    organisations = dict(db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids))).tuples().all())
+    decisions = dict(db.session.execute(
+        select(Decision.id, Decision.title).where(Decision.id.in_(decision_ids))).tuples().all())
+    return Names(organisations, decisions)
+
+
+def trail(project: Project, page: int, per_page: int = 50) -> tuple[Pagination, list[Entry]]:
+    """One page of the project's audit trail, newest first, as sentences."""
+    events = db.paginate(
+        select(AuditEvent)
+        .where(AuditEvent.project_id == project.id)
+        .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.actor_organisation))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
+        page=page, per_page=per_page, error_out=False,
+    )
+    names = _names(list(events.items))
+    return events, [Entry(sentence(event, names), event.occurred_at, changes(event)) for event in events.items]

@@ -1,0 +1,15 @@
+import pytest
+
+from localvision.domain.wording import possessive
+
+
+@pytest.mark.parametrize(("name", "owner"), [
+    ("Plymouth City Council", "Plymouth City Council's"),
+    ("Torbay Street Pastors", "Torbay Street Pastors'"),
+    ("Devon and Cornwall Police", "Devon and Cornwall Police's"),
+    ("Plymouth Samaritans", "Plymouth Samaritans'"),
+    ("Livewell Southwest NHS", "Livewell Southwest NHS's"),
+    ("  Wirral Council ", "Wirral Council's"),
+])
+def test_names_take_the_possessive_a_reader_expects(name, owner):
+    assert possessive(name) == owner

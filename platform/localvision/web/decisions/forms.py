@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from localvision.models import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
@@ -124,7 +124,9 @@ class ContributionForm(FlaskForm):
 class CloseForm(FlaskForm):
     outcome = RadioField("Outcome", widget=GovRadioInput(), validators=[DataRequired(message="Choose an outcome")])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])
-    submit = SubmitField("Close decision", widget=GovSubmitInput())
+    # Set by the confirmation page: closing cannot be undone, so it is asked for twice.
+    confirmed = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def validate_reason(self, field: TextAreaField) -> None:
         if self.outcome.data != APPLY_RULE and not (field.data or "").strip():
@@ -170,6 +172,8 @@ class LogFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a filter only reads
 
+    keywords = StringField("Words in the title or rationale", widget=GovTextInput(),
+                           validators=[Optional(), Length(max=200, message="Search for 200 characters or fewer")])
     status = SelectField("Status", widget=GovSelect(), choices=[("", "Any status")] + DecisionStatus.choices(),
                          validators=[Optional()])
     organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
@@ -184,6 +188,7 @@ class LogFilterForm(FlaskForm):
         def valid(field):
             return field.data if field.data and not field.errors else None
         return LogFilters(
+            keywords=valid(self.keywords) or "",
             status=DecisionStatus(valid(self.status)) if valid(self.status) else None,
             organisation_id=int(valid(self.organisation)) if valid(self.organisation) else None,
             sector=Sector(valid(self.sector)) if valid(self.sector) else None,

@@ -112,6 +112,7 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         totals=queries.decision_totals(decision),
         contribution_rows=queries.contribution_rows(decision),
         position_rows=queries.position_rows(decision),
+        responses=queries.responses(decision),
         own_organisation=policy.partner_organisation(context),
         may_record_position=policy.may_record_position(context),
         may_manage=policy.may_manage_decision(context, decision),
@@ -133,13 +134,13 @@ def show_page(context: ProjectContext, decision: Decision, **forms):
     return render_template("decisions/show.html", **page_values(context, decision, **forms))
 
 
-def in_place(context: ProjectContext, decision: Decision, fragment: str, message: str | None, **forms):
+def in_place(context: ProjectContext, decision: Decision, fragment: str, anchor: str, message: str | None, **forms):
     """After a position or contribution: the fragment for htmx, the page otherwise."""
     if request.htmx:
         return render_template(fragment, **page_values(context, decision, **forms), saved_message=message)
     if message:
         flash(message, "success")
-        return to_decision(context, decision, "positions" if "position" in fragment else "contributions")
+        return to_decision(context, decision, anchor)
     return show_page(context, decision, **forms)
 
 

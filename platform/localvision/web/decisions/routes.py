@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
 from localvision.models import ContributionKind, Decision, DecisionStance
@@ -9,6 +9,7 @@ from localvision.services import NotPermitted, Refused
 from localvision.services import actions as action_services
 from localvision.services import decisions as services
 from localvision.services.policy import Access, ProjectContext
+from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
 from localvision.web.decisions import blueprint
@@ -149,15 +150,27 @@ def close(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
     form = CloseForm()
-    form.outcome.choices = services.closing_choices(context.project)
-    return change_through_form(
-        context, decision, form, check=lambda: services.check_closing(context, decision),
-        change=lambda: services.close_decision(context, decision, form.outcome.data, form.reason.data or ""),
-        message=lambda result: " ".join(filter(None, [f"Decision closed: {result.status.label.lower()}.",
-                                                      result.explanation])),
-    ) or render_template("decisions/close.html", context=context, project=context.project, decision=decision,
-                         form=form, ruling=queries.rule_outcome(decision, today()),
-                         position_rows=queries.position_rows(decision))
+    form.outcome.choices = services.closing_choices(decision)
+    values = dict(context=context, project=context.project, decision=decision, form=form,
+                  position_rows=queries.position_rows(decision), responses=queries.responses(decision))
+    try:
+        services.check_closing(context, decision)
+        if form.validate_on_submit():
+            reason = form.reason.data or ""
+            if form.confirmed.data != "yes":
+                return render_template("decisions/close_confirm.html", **values,
+                                       result=services.closing_outcome(context, decision, form.outcome.data, reason))
+            result = services.close_decision(context, decision, form.outcome.data, reason)
+            # An outcome is news, good or bad: the banner is neutral.
+            flash(" ".join(filter(None, [f"Decision closed: {result.status.label.lower()}.", result.explanation])),
+                  "outcome")
+            return to_decision(context, decision)
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    except Refused as refusal:
+        if not beside_field(form, refusal):
+            return refused(context, decision, refusal)
+    return render_template("decisions/close.html", **values, ruling=queries.rule_outcome(decision, today()))
 
 
 @blueprint.route("/<int:decision_id>/reopen", methods=["GET", "POST"])
@@ -194,16 +207,17 @@ def review(slug: str, decision_id: int):
 def record_position(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
-    fragment = "decisions/_positions.html"
+    fragment = "decisions/_position_recorded.html"
     form = PositionForm(prefix="position")
     try:
         organisation = services.check_position(context, decision)
         if not form.validate_on_submit():
-            return in_place(context, decision, fragment, None, position_form=form, failed_form=form)
+            return in_place(context, decision, fragment, "your-part", None, position_form=form, failed_form=form)
         position = services.record_position(context, decision, DecisionStance(form.stance.data), form.reasons.data or "")
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, f"{organisation.name}'s position recorded: {position.stance.label.lower()}")
+    return in_place(context, decision, fragment, "your-part",
+                    f"{organisation.name}'s position recorded: {position.stance.label.lower()}")
 
 
 @blueprint.route("/<int:decision_id>/contributions", methods=["POST"])
@@ -216,13 +230,15 @@ def add_contribution(slug: str, decision_id: int):
     try:
         organisation = services.check_contribution(context, decision)
         if not form.validate_on_submit():
-            return in_place(context, decision, fragment, None, contribution_form=form, failed_form=form)
+            return in_place(context, decision, fragment, "contributions", None, contribution_form=form,
+                            failed_form=form)
         contribution = services.add_contribution(
             context, decision, ContributionKind(form.kind.data), amount=form.amount.data, hours=form.hours.data,
             hourly_cost=form.hourly_cost.data, description=form.description.data or "")
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, f"{organisation.name}'s contribution of £{contribution.amount:,} added")
+    return in_place(context, decision, fragment, "contributions",
+                    f"{organisation.name}'s contribution of £{contribution.amount:,} added")
 
 
 @blueprint.route("/<int:decision_id>/contributions/<int:contribution_id>/remove", methods=["POST"])
@@ -235,10 +251,22 @@ def remove_contribution(slug: str, decision_id: int, contribution_id: int):
     if contribution is None:
         abort(404)
     try:
+        services.check_contribution_removal(context, decision, contribution)
+    except Refused as refusal:
+        return refused(context, decision, refusal, "contributions")
+    if not is_confirmed():
+        return confirmation_page(
+            heading="Remove this contribution?", project=context.project, context=context,
+            consequences=[f"{contribution.organisation.name}'s {contribution.kind.label.lower()} of "
+                          f"£{contribution.amount:,} will no longer count towards {decision.title}. "
+                          "The audit trail keeps a record of it."],
+            button="Remove contribution", back_url=url_for("decisions.show", slug=slug, decision_id=decision.id,
+                                                           _anchor="contributions"))
+    try:
         services.remove_contribution(context, decision, contribution)
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, "Contribution removed")
+    return in_place(context, decision, fragment, "contributions", "Contribution removed")
 
 
 # Actions ---------------------------------------------------------------------------------

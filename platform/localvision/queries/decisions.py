@@ -118,7 +118,7 @@ def responses(decision: Decision) -> Responses:
 
 LOG_CSV_HEADER = [
     "Decision", "Title", "Category", "Status", "Proposed by", "Proposing organisation", "Sector",
-    "Opens on", "Closes on", "Total (£)", "Cash (£)", "Staff time (£)", "In-kind (£)", "Recipient",
+    "Decision rule", "Responded", "Counted partners", "Opens on", "Closes on", "Total (£)", "Cash (£)", "Staff time (£)", "In-kind (£)", "Recipient",
     "Charity number", "Company number", "Support", "Support with concerns", "Stand aside", "Object",
     "Amends decision", "Review on", "Commercially sensitive", "Rationale",
 ]
@@ -131,9 +131,11 @@ def log_csv_rows(context: ProjectContext, decisions: list[Decision]) -> list[lis
         money = decision_totals(decision)
         stances = [position.stance for position in decision.current_positions().values()]
         hidden = details_hidden(context, decision)
+        responded = responses(decision)
         rows.append([
             decision.id, decision.title, decision.category.label, decision.status.label, decision.proposer.name,
             decision.proposing_organisation.name, decision.proposing_organisation.sector.label,
+            decision.decision_rule.label, responded.responded, responded.counted,
             decision.opens_on.isoformat(), decision.closes_on.isoformat(), money.total,
             *("" if hidden else money.by_kind[kind] for kind in ContributionKind),
             decision.recipient_name or "", decision.recipient_charity_number or "", decision.recipient_company_number or "",

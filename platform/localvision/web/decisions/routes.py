@@ -50,6 +50,7 @@ def index(slug: str):
     decisions = queries.decision_log(context, form.filters())
     return render_template("decisions/index.html", context=context, project=context.project, filter_form=form,
                            decisions=[(d, queries.decision_totals(d)) for d in decisions],
+                           responded={d.id: queries.responses(d) for d in decisions},
                            query_string=request.query_string.decode())
 
 

@@ -28,6 +28,7 @@ PUBLISHED_ONLY = "published only"  # anyone for a published project; nobody, not
 PROJECT_MEMBER = "project member"  # people of the project
 PROJECT_LEAD = "project lead"  # project leads
 ADMIN = "admin"  # platform administrators
+COMMENT_AUTHOR = "comment author"  # the person of the project who wrote the comment, soon after
 
 EXPECTED: dict[str, tuple[str, str]] = {
     # endpoint: (who may use it, HTTP method to try)
@@ -99,6 +100,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "decisions.action_done": (PROJECT_MEMBER, "POST"),
     "decisions.drop_action": (PROJECT_MEMBER, "GET"),
     "decisions.actions": (PROJECT_MEMBER, "GET"),
+    "decisions.add_comment": (PROJECT_MEMBER, "POST"),
+    "decisions.edit_comment": (COMMENT_AUTHOR, "GET"),
     "your_work.index": (SIGNED_IN, "GET"),
     "api.vision": (PUBLISHED_ONLY, "GET"),
     "api.decisions": (PUBLISHED_ONLY, "GET"),
@@ -115,7 +118,7 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEA
                "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
                "admin.invitations": ADMIN, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
                "decisions.amend": PROJECT_MEMBER, "decisions.withdraw": PROJECT_MEMBER, "decisions.close": PROJECT_LEAD,
-               "decisions.reopen": PROJECT_LEAD,
+               "decisions.reopen": PROJECT_LEAD, "decisions.edit_comment": COMMENT_AUTHOR,
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
                "indicators.edit": PROJECT_LEAD, "indicators.correct_measurement": PROJECT_MEMBER,
                "indicators.upload": PROJECT_MEMBER}
@@ -143,6 +146,8 @@ def expected_outcome(kind: str, role: str, published: bool) -> str:
         return ALLOWED
     if kind == PROJECT_MEMBER:
         return ALLOWED if role in ("member", "lead") else FORBIDDEN
+    if kind == COMMENT_AUTHOR:
+        return ALLOWED if role == "member" else FORBIDDEN
     return ALLOWED if role == "lead" else FORBIDDEN
 
 
@@ -187,6 +192,7 @@ def world(session: Session, app) -> World:
         decision = factories.decision(project, users["member"])
         factories.contribution(decision, users["member"], "500.00")
         factories.action(decision, users["member"])
+        factories.comment(decision, users["member"])
         indicator = factories.indicator(project, owner=lead_org)
         factories.measurement(indicator, value="12")
         factories.measurement_import(project, users["lead"], f"indicator,period,value\n{indicator.name},2024-05-01,13\n")
@@ -218,6 +224,7 @@ def url_arguments(project, world: World) -> dict:
         "decision_id": decision.id,
         "contribution_id": decision.contributions[0].id,
         "action_id": decision.actions[0].id,
+        "comment_id": decision.comments[0].id,
     }
 
 

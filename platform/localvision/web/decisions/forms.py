@@ -121,6 +121,20 @@ class ContributionForm(FlaskForm):
             raise ValidationError("Enter the hourly cost that values the staff time")
 
 
+class CommentForm(FlaskForm):
+    text = TextAreaField("Comment", widget=GovTextArea(),
+                         description="Only the people of the project see the discussion. You can use Markdown.",
+                         validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
+    reply_to = HiddenField()
+    submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class EditCommentForm(FlaskForm):
+    text = TextAreaField("Comment", widget=GovTextArea(),
+                         validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
+    submit = SubmitField("Save correction", widget=GovSubmitInput())
+
+
 class CloseForm(FlaskForm):
     outcome = RadioField("Outcome", widget=GovRadioInput(), validators=[DataRequired(message="Choose an outcome")])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])

@@ -2,7 +2,7 @@
 the values a decision's page shows, and the answers after a change or a refusal."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,6 +16,7 @@ from localvision.services import NotPermitted, Refused, ServiceError, policy
 from localvision.services.policy import ProjectContext
 from localvision.web.decisions.forms import (
     ActionForm,
+    CommentForm,
     ContributionForm,
     LogFilterForm,
     PositionForm,
@@ -126,6 +127,11 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
     values["review_form"] = forms.get("review_form") or ReviewForm(prefix="review", formdata=None)
     if policy.may_add_action(context):
         values["action_form"] = forms.get("action_form") or action_form(context, formdata=False)
+    if policy.may_discuss_decision(context):
+        values["discussion"] = [comment for comment in decision.comments if comment.reply_to_id is None]
+        now = datetime.now(timezone.utc)
+        values["editable_comments"] = {c.id for c in decision.comments if policy.may_edit_comment(context, c, now)}
+        values["comment_form"] = forms.get("comment_form") or CommentForm(formdata=None)
     values["form"] = forms.get("failed_form")
     return values
 

@@ -7,6 +7,7 @@ from localvision.models import ContributionKind, Decision, DecisionStance
 from localvision.queries import decisions as queries
 from localvision.services import NotPermitted, Refused
 from localvision.services import actions as action_services
+from localvision.services import discussions
 from localvision.services import decisions as services
 from localvision.services.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
@@ -15,9 +16,11 @@ from localvision.web.csv_safety import csv_text
 from localvision.web.decisions import blueprint
 from localvision.web.decisions.forms import (
     CloseForm,
+    CommentForm,
     ContributionForm,
     DecisionForm,
     DropActionForm,
+    EditCommentForm,
     PositionForm,
     ReopenForm,
     ReviewForm,
@@ -268,6 +271,49 @@ def remove_contribution(slug: str, decision_id: int, contribution_id: int):
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
     return in_place(context, decision, fragment, "contributions", "Contribution removed")
+
+
+# The discussion ---------------------------------------------------------------------------
+
+@blueprint.route("/<int:decision_id>/comments", methods=["POST"])
+@login_required
+def add_comment(slug: str, decision_id: int):
+    context = project_context(slug, Access.MEMBER)
+    decision = load_decision(context, decision_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        reply_to = None
+        if form.reply_to.data:
+            reply_to = next((c for c in decision.comments if str(c.id) == form.reply_to.data), None)
+            if reply_to is None:
+                abort(404)
+        try:
+            comment = discussions.add_comment(context, decision, form.text.data, reply_to)
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
+        except Refused as refusal:
+            beside_field(form, refusal)
+        else:
+            flash("Reply added" if reply_to else "Comment added", "success")
+            return to_decision(context, decision, f"comment-{comment.id}")
+    return show_page(context, decision, comment_form=form, failed_form=form)
+
+
+@blueprint.route("/<int:decision_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(slug: str, decision_id: int, comment_id: int):
+    context = project_context(slug, Access.MEMBER)
+    decision = load_decision(context, decision_id)
+    comment = next((c for c in decision.comments if c.id == comment_id), None)
+    if comment is None:
+        abort(404)
+    form = EditCommentForm(obj=comment)
+    return change_through_form(
+        context, decision, form, check=lambda: discussions.check_edit(context, comment),
+        change=lambda: discussions.edit_comment(context, comment, form.text.data),
+        message=lambda _: "Comment corrected. Its earlier wording is kept.", anchor=f"comment-{comment.id}",
+    ) or render_template("decisions/comment_edit.html", context=context, project=context.project, decision=decision,
+                         comment=comment, form=form)
 
 
 # Actions ---------------------------------------------------------------------------------

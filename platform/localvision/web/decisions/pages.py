@@ -103,6 +103,14 @@ def action_form(context: ProjectContext, formdata: bool = True) -> ActionForm:
     return form
 
 
+def _position_form(decision: Decision, organisation) -> PositionForm:
+    """Filled with the organisation's current position, which a new one replaces."""
+    current = decision.current_positions().get(organisation.id) if organisation else None
+    if current is None:
+        return PositionForm(prefix="position", formdata=None)
+    return PositionForm(prefix="position", formdata=None, data={"stance": current.stance.value, "reasons": current.reasons})
+
+
 def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
     """A decision's page: what the visitor may see of it and what they may do with it."""
     values = dict(
@@ -122,7 +130,7 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         today=today(),
         ContributionKind=ContributionKind,
     )
-    values["position_form"] = forms.get("position_form") or PositionForm(prefix="position", formdata=None)
+    values["position_form"] = forms.get("position_form") or _position_form(decision, values["own_organisation"])
     values["contribution_form"] = forms.get("contribution_form") or ContributionForm(prefix="contribution", formdata=None)
     values["review_form"] = forms.get("review_form") or ReviewForm(prefix="review", formdata=None)
     if policy.may_add_action(context):

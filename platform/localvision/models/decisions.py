@@ -103,9 +103,10 @@ class Decision(Base):
         """However a decision is made, it opens under its project's rule then, counting the
         partners of that moment."""
         if self.decision_rule is None:
-            self.decision_rule = project.decision_rule
+            # A project not saved yet has no rule until its column default applies.
+            self.decision_rule = project.decision_rule or DecisionRule.CONSENSUS
         if not self.counted:
-            self.counted = [CountedPartner(organisation_id=p.organisation_id) for p in project.partners]
+            self.counted = [CountedPartner(organisation=p.organisation) for p in project.partners]
         return project
 
     @property

@@ -16,22 +16,22 @@ down_revision = '0008_domain_events'
 branch_labels = None
 depends_on = None
 
-RULES = ('consensus', 'consent', 'majority', 'lead_decides')
+RULE = sa.Enum('consensus', 'consent', 'majority', 'lead_decides', name='decisionrule', native_enum=False, length=40)
 
 
 def upgrade():
-    with op.batch_alter_table('projects', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('minimum_notice_days', sa.Integer(), server_default=sa.text('5'), nullable=False))
+    # Plain ADD COLUMN, never a batch copy: SQLite cannot drop a table that rows of other
+    # tables refer to, so copying projects or decisions would fail on a database in use.
+    op.add_column('projects', sa.Column('minimum_notice_days', sa.Integer(), server_default=sa.text('5'), nullable=False))
 
     # Existing decisions are taken to have opened under the project's current rule.
-    with op.batch_alter_table('decisions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('decision_rule', sa.Enum(*RULES, name='decisionrule', native_enum=False,
-                                                               length=40), nullable=True))
+    op.add_column('decisions', sa.Column('decision_rule', RULE, server_default='consensus', nullable=False))
     op.execute('UPDATE decisions SET decision_rule = (SELECT projects.decision_rule FROM projects '
                'WHERE projects.id = decisions.project_id)')
-    with op.batch_alter_table('decisions', schema=None) as batch_op:
-        batch_op.alter_column('decision_rule', existing_type=sa.Enum(*RULES, name='decisionrule', native_enum=False,
-                                                                     length=40), nullable=False)
+    # The default only let the column be added; every decision states its rule. SQLite
+    # cannot drop a default without copying the table, so there it stays, unused.
+    if op.get_bind().dialect.name != 'sqlite':
+        op.alter_column('decisions', 'decision_rule', server_default=None)
 
     op.create_table('decision_counted_partners',
     sa.Column('decision_id', sa.Integer(), nullable=False),

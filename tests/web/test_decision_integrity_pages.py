@@ -158,3 +158,13 @@ def test_making_a_project_private_asks_first(client_for, session, team):
     lead.post(f"/projects/{team.project.slug}/publication", data={"publish": "0", "confirmed": "yes"})
     session.refresh(team.project)
     assert not team.project.is_published
+
+
+def test_the_edit_page_says_how_the_closing_date_may_move(client_for, session, team):
+    decision = factories.decision(team.project, team.worker, closes_in_days=30)
+    session.commit()
+    worker = client_for(team.worker)
+    assert "Nobody has responded yet: it can move earlier" in worker.get(team.url(decision, "/edit")).get_data(as_text=True)
+    factories.position(decision, team.nurse, DecisionStance.SUPPORT)
+    session.commit()
+    assert "this date can only move later" in worker.get(team.url(decision, "/edit")).get_data(as_text=True)

@@ -114,7 +114,8 @@ def edit(slug: str, decision_id: int):
         change=lambda: services.update_decision(context, decision, form.details()),
         message=lambda _: "Decision saved",
     ) or render_template("decisions/form.html", context=context, project=context.project, form=form,
-                         decision=decision, amends=None)
+                         decision=decision, amends=None,
+                         earliest_closing=services.earliest_closing_date(decision, today()))
 
 
 @blueprint.route("/<int:decision_id>/amend", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from localvision.models import (
     ContributionKind,
     Decision,
     DecisionCategory,
+    DecisionComment,
     DecisionRule,
     DecisionStance,
     DecisionStatus,
@@ -138,6 +139,15 @@ def decision(project: Project, proposer: User, *, title: str | None = None, stat
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def comment(item: Decision, author: User, text: str = "Could the outreach start in January?",
+            reply_to: DecisionComment | None = None) -> DecisionComment:
+    written = DecisionComment(decision=item, author=author, organisation_id=author.organisation_id, text=text,
+                              reply_to=reply_to)
+    db.session.add(written)
+    db.session.flush()
+    return written
 
 
 def contribution(item: Decision, person: User, amount: str, kind: ContributionKind = ContributionKind.CASH) -> Contribution:

@@ -28,13 +28,15 @@ def contribute_and_take_a_position(page, url: str, kind: str, values: dict[str, 
         contributions.get_by_role("button", name="Add contribution").click()
     assert response.value.request.headers.get("hx-request") == "true"  # swapped in place by htmx
     expect(page.locator("#contributions").get_by_role("alert")).to_contain_text("contribution of")
-    positions = page.locator("#positions")
-    positions.get_by_label(stance, exact=True).check()
+    own_part = page.locator("#your-part")
+    own_part.get_by_label(stance, exact=True).check()
     if reasons:
-        positions.get_by_label("Reasons").fill(reasons)
+        own_part.get_by_label("Reasons").fill(reasons)
     with page.expect_response(re.compile(r"/position$")):
-        positions.get_by_role("button", name="Record position").click()
-    expect(page.locator("#positions").get_by_role("alert")).to_contain_text("position recorded")
+        own_part.get_by_role("button", name="Record position").click()
+    expect(page.locator("#your-part").get_by_role("alert")).to_contain_text("position recorded")
+    # The table of positions is swapped too, out of band.
+    expect(page.locator("#positions")).to_contain_text(stance)
     assert page.url == url
 
 
@@ -66,9 +68,20 @@ def test_partners_propose_fund_and_agree_a_decision(page, live_server, sign_in, 
     expect(page.get_by_text("Consent: nobody objected by the closing date.")).to_be_visible()
     assert_accessible()
     page.get_by_label("Apply the decision rule").check()
-    page.get_by_role("button", name="Close decision").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Close as agreed?")
+    assert_accessible()
+    page.get_by_role("button", name="Close as agreed").click()
+    expect(page.get_by_role("region", name="Important")).to_contain_text("Decision closed: agreed")
+    expect(page.locator(".govuk-notification-banner--success")).to_have_count(0)
 
-    expect(page.locator(".govuk-tag").first).to_have_text("Agreed")
+    discussion = page.locator("#discussion")
+    discussion.get_by_label("Comment").fill("Can we report back on **uptake** in March?")
+    discussion.get_by_role("button", name="Add comment").click()
+    expect(page.locator("#discussion strong", has_text="uptake")).to_be_visible()
+    assert_accessible()
+
+    expect(page.locator(".govuk-summary-list__row", has_text="Outcome")).to_contain_text("Agreed")
     expect(page.get_by_text("Total: £1,953.00")).to_be_visible()
     by_organisation = page.locator(".app-contribution-table")
     expect(by_organisation.get_by_role("row", name=re.compile("Kernow Community Food Network in total"))).to_contain_text("£1,200.50")

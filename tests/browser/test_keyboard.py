@@ -25,14 +25,17 @@ from support import settings_for_tests
 
 pytestmark = pytest.mark.browser
 TABS_ALLOWED = 150
+# From the top of a decision's page to its position form: past the header, the skip
+# link and the project's tabs, and nothing else.
+TABS_TO_OWN_POSITION = 20
 
 
-def tab_to(page: Page, target: Locator) -> None:
-    """Press Tab until the target has the focus, as a keyboard user would."""
-    for _ in range(TABS_ALLOWED):
+def tab_to(page: Page, target: Locator) -> int:
+    """Press Tab until the target has the focus, as a keyboard user would; how many presses it took."""
+    for presses in range(1, TABS_ALLOWED + 1):
         page.keyboard.press("Tab")
         if target.evaluate("element => element === document.activeElement"):
-            return
+            return presses
     raise AssertionError(f"{target} cannot be reached with the Tab key")
 
 
@@ -106,3 +109,21 @@ def test_a_partner_endorses_the_vision_with_the_keyboard_alone(page, live_server
     tab_to(page, page.get_by_role("button", name="Record position"))
     page.keyboard.press("Enter")
     expect(page.locator("#endorsements")).to_contain_text("Birkenhead Food Bank's position on version 1 is recorded")
+
+
+def test_a_partner_records_its_position_from_the_top_of_the_decision_page(page, live_server, two_partner_project):
+    sign_in_with_keyboard(page, live_server, "foodbank")
+    page.goto(f"{live_server}/projects/{two_partner_project}")
+    tab_to(page, page.get_by_role("link", name="Fund a second food hub"))
+    page.keyboard.press("Enter")
+    own_part = page.locator("#your-part")
+    expect(own_part).to_contain_text("Your organisation has not responded yet")
+    expect(own_part).to_contain_text("0 of 2 partners have responded")
+    presses = tab_to(page, own_part.get_by_label("Support", exact=True))
+    assert presses <= TABS_TO_OWN_POSITION, f"{presses} Tab presses to the position form"
+    page.keyboard.press("Space")
+    tab_to(page, own_part.get_by_role("button", name="Record position"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#your-part")).to_contain_text("1 of 2 partners have responded")
+    expect(page.locator("#your-part").get_by_label("Support", exact=True)).to_be_checked()
+    expect(page.locator("#your-part")).to_contain_text("A new position replaces the current one")

@@ -69,3 +69,33 @@ def test_events_recorded_before_they_had_kinds_are_given_theirs(empty_database_u
         assert kinds == ["decision.closed", "vision.position_recorded", "widget.archived"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_decisions_keep_the_projects_rule_and_count_every_voice_on_record(empty_database_url, tmp_path):
+    app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}, instance_path=tmp_path)
+    with app.app_context():
+        upgrade(revision="0008_domain_events")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO organisations (id, name, sector) VALUES (1, 'Council', 'local_authority'), "
+                "(2, 'Trust', 'nhs'), (3, 'Police', 'police')",
+                "INSERT INTO users (id, email, name, password_hash, organisation_id) VALUES (1, 'a@b.c', 'A', 'x', 1)",
+                "INSERT INTO projects (id, slug, title, place, theme, summary, phase, decision_rule) "
+                "VALUES (1, 'p', 'P', 'Here', 'T', '', 'discover', 'consent')",
+                "INSERT INTO project_partners (project_id, organisation_id, role) VALUES (1, 1, 'lead_partner'), (1, 2, 'partner')",
+                "INSERT INTO decisions (id, project_id, title, rationale, category, proposer_id, proposing_organisation_id, "
+                "opens_on, closes_on, status) VALUES (1, 1, 'D', '', 'pilot', 1, 1, '2026-11-01', '2026-12-10', 'open')",
+                # The police left the partnership after objecting.
+                "INSERT INTO positions (decision_id, organisation_id, stance, reasons, recorded_by_id) "
+                "VALUES (1, 3, 'object', 'No', 1)",
+            ):
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            rule = connection.execute(text("SELECT decision_rule FROM decisions")).scalar_one()
+            counted = connection.execute(text(
+                "SELECT organisation_id FROM decision_counted_partners ORDER BY organisation_id")).scalars().all()
+            notice = connection.execute(text("SELECT minimum_notice_days FROM projects")).scalar_one()
+        assert (rule, counted, notice) == ("consent", [1, 2, 3], 5)
+        db.session.remove()
+        db.engine.dispose()

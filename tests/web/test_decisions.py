@@ -169,7 +169,11 @@ def test_only_the_contributing_organisation_removes_a_contribution(client_for, s
     response = client_for(team.lead).post(team.url(decision, f"/contributions/{nhs_money.id}/remove"), follow_redirects=True)
     assert "You can remove only your own organisation" in response.get_data(as_text=True)
     assert session.scalar(select(func.count(Contribution.id))) == 1
-    client_for(team.nhs_director).post(team.url(decision, f"/contributions/{nhs_money.id}/remove"))
+    director = client_for(team.nhs_director)
+    asked = director.post(team.url(decision, f"/contributions/{nhs_money.id}/remove")).get_data(as_text=True)
+    assert "Remove this contribution?" in asked and "£300.00" in asked
+    assert session.scalar(select(func.count(Contribution.id))) == 1
+    director.post(team.url(decision, f"/contributions/{nhs_money.id}/remove"), data={"confirmed": "yes"})
     assert session.scalar(select(func.count(Contribution.id))) == 0
     removed = session.scalar(select(AuditEvent).where(AuditEvent.action == "contribution removed"))
     assert removed.before["amount"] == "300.00"
@@ -242,7 +246,9 @@ def test_outsiders_cannot_act_on_a_decision(client_for, session, team):
 
 
 def close(client, team, decision, outcome="apply_rule", reason=""):
-    return client.post(team.url(decision, "/close"), data={"outcome": outcome, "reason": reason}, follow_redirects=True)
+    """Close and confirm, as a lead does on the confirmation page."""
+    return client.post(team.url(decision, "/close"), data={"outcome": outcome, "reason": reason, "confirmed": "yes"},
+                       follow_redirects=True)
 
 
 def test_closing_applies_consensus_and_dissent_stays_on_the_record(client_for, session, team):
@@ -415,7 +421,7 @@ def test_the_project_pages_show_the_decisions_in_brief(client_for, session, team
     assert team.url(tail="/decisions.csv") in client_for().get(f"/projects/{team.project.slug}").get_data(as_text=True)
 
 
-def test_a_partner_removed_while_open_keeps_its_record_but_no_longer_counts(client_for, session, team):
+def test_a_removed_partners_objection_still_counts_on_the_decisions_open_when_it_left(client_for, session, team):
     decision = factories.decision(team.project, team.worker)
     for person in (team.lead, team.nurse, team.worker):
         factories.position(decision, person, DecisionStance.SUPPORT)
@@ -423,13 +429,13 @@ def test_a_partner_removed_while_open_keeps_its_record_but_no_longer_counts(clie
     session.commit()
     lead = client_for(team.lead)
     police = next(p for p in team.project.partners if p.organisation_id == team.police.id)
-    lead.post(f"/projects/{team.project.slug}/partners/{police.id}/remove")
+    lead.post(f"/projects/{team.project.slug}/partners/{police.id}/remove", data={"confirmed": "yes"})
     page = lead.get(team.url(decision)).get_data(as_text=True)
-    assert "Police</th>" not in page and "Devon and Cornwall Police" in page and "no longer a partner" in page
+    assert "Devon and Cornwall Police" in page and "no longer a partner: its position still counts on this decision" in page
     assert "Not our priority" in page
     close(lead, team, decision)
     session.refresh(decision)
-    assert decision.status == DecisionStatus.AGREED
+    assert decision.status == DecisionStatus.NOT_AGREED and "1 partner objected" in decision.outcome_reason
 
 
 def test_a_partner_added_while_open_is_waited_for(client_for, session, team):

@@ -18,6 +18,7 @@ SECRETS = {
     "draft vision": "A draft wording still under discussion",
     "private vision": "The private partnership's own vision",
     "private indicator": "Savings from the merger",
+    "discussion": "Our board will not fund a second year",
     "unconfirmed import": "424242",
     "unconfirmed import, formatted": "424,242",
     "link in a held email": "https://lv.example/reset/held-7731",
@@ -35,6 +36,7 @@ def partnerships(session):
     grant = factories.decision(published, lead, title="Night outreach", status=DecisionStatus.AGREED)
     grant.recipient_name = "Harbour Street Outreach"
     factories.contribution(grant, lead, "1200.00")
+    comment = factories.comment(grant, doctor, SECRETS["discussion"])
     confidential = factories.decision(published, lead, title="Security contract", status=DecisionStatus.AGREED,
                                       sensitive=True)
     confidential.rationale, confidential.recipient_name = SECRETS["confidential rationale"], "Guarding Ltd"
@@ -63,7 +65,8 @@ def partnerships(session):
             "decisions": [grant.id, confidential.id, private_decision.id],
             "indicators": [indicator.id, private_indicator.id],
             "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id],
-            "messages": [held.id]}
+            "messages": [held.id],
+            "comments": [comment.id]}
 
 
 def every_get_url(app, partnerships) -> list[str]:
@@ -73,7 +76,8 @@ def every_get_url(app, partnerships) -> list[str]:
               "token": ["not-a-real-invitation"], "job_id": ["no-such-job"], "partner_id": [1], "membership_id": [1],
               "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
               "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"],
-              "message_id": partnerships["messages"]}
+              "message_id": partnerships["messages"],
+              "comment_id": partnerships["comments"]}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():

@@ -153,7 +153,12 @@ def test_removing_a_partner_removes_its_people(client_for, session):
     project = factories.project(lead=lead, partners=(member_org,), members=(member,))
     session.commit()
     partner = next(p for p in project.partners if p.organisation_id == member_org.id)
-    client_for(lead).post(f"/projects/{project.slug}/partners/{partner.id}/remove")
+    lead_client = client_for(lead)
+    asked = lead_client.post(f"/projects/{project.slug}/partners/{partner.id}/remove").get_data(as_text=True)
+    assert f"Remove {member_org.name} from the partnership?" in asked and member.name in asked
+    session.expire_all()
+    assert len(project.partners) == 2
+    lead_client.post(f"/projects/{project.slug}/partners/{partner.id}/remove", data={"confirmed": "yes"})
     session.expire_all()
     assert {p.organisation_id for p in project.partners} == {lead.organisation_id}
     assert [m.user_id for m in project.memberships] == [lead.id]
@@ -165,7 +170,7 @@ def test_the_organisation_of_the_only_lead_cannot_be_removed(client_for, session
     project = factories.project(lead=lead)
     session.commit()
     partner = project.partners[0]
-    client_for(lead).post(f"/projects/{project.slug}/partners/{partner.id}/remove")
+    client_for(lead).post(f"/projects/{project.slug}/partners/{partner.id}/remove", data={"confirmed": "yes"})
     session.expire_all()
     assert len(project.partners) == 1
 
@@ -189,7 +194,10 @@ def test_people_can_be_added_promoted_and_removed_but_one_lead_remains(client_fo
     client.post(f"/projects/{project.slug}/people/{membership.id}/role", data={"role": "lead"})
     session.expire_all()
     assert membership.role == ProjectRole.LEAD
-    client.post(f"/projects/{project.slug}/people/{own.id}/remove")
+    asked = client.post(f"/projects/{project.slug}/people/{own.id}/remove").get_data(as_text=True)
+    assert f"Remove {lead.name} from the project?" in asked
+    assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == lead.id)) is not None
+    client.post(f"/projects/{project.slug}/people/{own.id}/remove", data={"confirmed": "yes"})
     assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == lead.id)) is None
 
 
@@ -209,7 +217,9 @@ def test_partners_read_the_audit_trail_outsiders_do_not(client_for, session):
     member = factories.user(member_org)
     project = factories.project(lead=lead, partners=(member_org,), members=(member,), published=True)
     session.commit()
-    client_for(lead).post(f"/projects/{project.slug}/publication", data={"publish": "0"})
+    asked = client_for(lead).post(f"/projects/{project.slug}/publication", data={"publish": "0"}).get_data(as_text=True)
+    assert "private?" in asked and session.get(type(project), project.id).is_published
+    client_for(lead).post(f"/projects/{project.slug}/publication", data={"publish": "0", "confirmed": "yes"})
     trail = client_for(member).get(f"/projects/{project.slug}/audit").get_data(as_text=True)
     assert "Priya Shah" in trail and "made the project private" in trail and "Published</dt><dd>Yes → No" in trail
     assert client_for(factories.user()).get(f"/projects/{project.slug}/audit").status_code == 404
@@ -227,13 +237,13 @@ def test_audit_events_cannot_be_rewritten(session):
     session.rollback()
 
 
-def test_refusing_to_remove_a_lead_partner_explains_why_in_place(client_for, session):
+def test_refusing_to_remove_a_lead_partner_explains_why_before_asking(client_for, session):
     lead = factories.user()
     project = factories.project(lead=lead)
     session.commit()
-    fragment = client_for(lead).post(f"/projects/{project.slug}/partners/{project.partners[0].id}/remove",
-                                     headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert fragment.startswith('<div id="partners"') and "has a project lead" in fragment
+    page = client_for(lead).post(f"/projects/{project.slug}/partners/{project.partners[0].id}/remove",
+                                 follow_redirects=True).get_data(as_text=True)
+    assert "has a project lead" in page and "from the partnership?" not in page
 
 
 def test_named_representatives_alone_speak_for_their_organisation(client_for, session):

@@ -30,6 +30,7 @@ PROJECT_MEMBER = "project member"  # people of the project
 PROJECT_LEAD = "project lead"  # project leads
 ADMIN = "admin"  # platform administrators
 NOBODY_WITHOUT_A_LINK = "nobody without a link"  # single-use emailed links: a made-up token finds nothing
+COMMENT_AUTHOR = "comment author"  # the person of the project who wrote the comment, soon after
 
 EXPECTED: dict[str, tuple[str, str]] = {
     # endpoint: (who may use it, HTTP method to try)
@@ -110,6 +111,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "decisions.action_done": (PROJECT_MEMBER, "POST"),
     "decisions.drop_action": (PROJECT_MEMBER, "GET"),
     "decisions.actions": (PROJECT_MEMBER, "GET"),
+    "decisions.add_comment": (PROJECT_MEMBER, "POST"),
+    "decisions.edit_comment": (COMMENT_AUTHOR, "GET"),
     "your_work.index": (SIGNED_IN, "GET"),
     "api.vision": (PUBLISHED_ONLY, "GET"),
     "api.decisions": (PUBLISHED_ONLY, "GET"),
@@ -127,7 +130,7 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEA
                "admin.invitations": ADMIN, "auth.change_password": SIGNED_IN, "auth.change_email": SIGNED_IN,
                "auth.request_password_reset": PUBLIC, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
                "decisions.amend": PROJECT_MEMBER, "decisions.withdraw": PROJECT_MEMBER, "decisions.close": PROJECT_LEAD,
-               "decisions.reopen": PROJECT_LEAD,
+               "decisions.reopen": PROJECT_LEAD, "decisions.edit_comment": COMMENT_AUTHOR,
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
                "indicators.edit": PROJECT_LEAD, "indicators.correct_measurement": PROJECT_MEMBER,
                "indicators.upload": PROJECT_MEMBER}
@@ -157,6 +160,8 @@ def expected_outcome(kind: str, role: str, published: bool) -> str:
         return ALLOWED
     if kind == PROJECT_MEMBER:
         return ALLOWED if role in ("member", "lead") else FORBIDDEN
+    if kind == COMMENT_AUTHOR:
+        return ALLOWED if role == "member" else FORBIDDEN
     return ALLOWED if role == "lead" else FORBIDDEN
 
 
@@ -202,6 +207,7 @@ def world(session: Session, app) -> World:
         decision = factories.decision(project, users["member"])
         factories.contribution(decision, users["member"], "500.00")
         factories.action(decision, users["member"])
+        factories.comment(decision, users["member"])
         indicator = factories.indicator(project, owner=lead_org)
         factories.measurement(indicator, value="12")
         factories.measurement_import(project, users["lead"], f"indicator,period,value\n{indicator.name},2024-05-01,13\n")
@@ -237,6 +243,7 @@ def url_arguments(project, world: World) -> dict:
         "decision_id": decision.id,
         "contribution_id": decision.contributions[0].id,
         "action_id": decision.actions[0].id,
+        "comment_id": decision.comments[0].id,
     }
 
 

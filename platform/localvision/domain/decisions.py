@@ -1,14 +1,15 @@
 """Decision rules and contribution totals: values in, values out, no database.
 
 A decision rule turns the partner organisations' current positions into an outcome.
-Only organisations that are partners when the rule is applied count: a partner that
-joined while the decision was open is waited for, and the position of one that left
-no longer counts (it stays on the record as history).
+The organisations counted are fixed by the decision, not by today's partners: those
+that were partners when it opened and those that joined while it was open. A partner
+removed since still counts, so removing an objector cannot turn an objection into
+consensus.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
@@ -43,7 +44,7 @@ def outcome(
     closes_on: date,
     today: date,
 ) -> Outcome:
-    """Apply the project's decision rule.
+    """Apply the decision's rule to the organisations it counts (``partner_ids``).
 
     ``current_positions`` maps organisation id to its latest stance. Before the closing
     date a rule decides only once every partner has responded, since positions may
@@ -97,3 +98,14 @@ def totals(contributions: Iterable[tuple[int, ContributionKind, Decimal]]) -> To
         by_organisation[organisation_id] = by_organisation.get(organisation_id, Decimal("0.00")) + amount
         by_kind[kind] += amount
     return Totals(total=sum(by_kind.values(), Decimal("0.00")), by_organisation=by_organisation, by_kind=by_kind)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date ``days`` working days after ``start``. Working days are Monday to Friday;
+    bank holidays are not taken out, so a notice spanning one is a day shorter in practice."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current

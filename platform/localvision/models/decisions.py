@@ -13,15 +13,22 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Text,
     false,
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus
+from localvision.domain.vocabulary import (
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+)
 from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
@@ -51,6 +58,9 @@ class Decision(Base):
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[DecisionStatus] = enum_column(DecisionStatus, default=DecisionStatus.OPEN, index=True)
+    # The rule in force when the decision opened: a later change of the project's rule
+    # applies to decisions opened afterwards, never to this one.
+    decision_rule: Mapped[DecisionRule] = enum_column(DecisionRule)
     is_commercially_sensitive: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     review_on: Mapped[date | None] = mapped_column(Date)
@@ -74,6 +84,12 @@ class Decision(Base):
     positions: Mapped[list["Position"]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="Position.id"
     )
+    counted: Mapped[list["CountedPartner"]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", lazy="selectin"
+    )
+    comments: Mapped[list["DecisionComment"]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionComment.id"
+    )
     actions: Mapped[list["Action"]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="Action.due_on, Action.id"
     )
@@ -81,6 +97,30 @@ class Decision(Base):
     @property
     def is_open(self) -> bool:
         return self.status == DecisionStatus.OPEN
+
+    @validates("project")
+    def _opens_in(self, _key: str, project: "Project") -> "Project":
+        """However a decision is made, it opens under its project's rule then, counting the
+        partners of that moment."""
+        if self.decision_rule is None:
+            # A project not saved yet has no rule until its column default applies.
+            self.decision_rule = project.decision_rule or DecisionRule.CONSENSUS
+        if not self.counted:
+            self.counted = [CountedPartner(organisation=p.organisation) for p in project.partners]
+        return project
+
+    @property
+    def counted_organisation_ids(self) -> set[int]:
+        """The organisations whose positions the rule counts: those recorded when it opened
+        or while it was open, and, while it is open, every current partner, since a partner
+        joining now joins it too. A removed partner's recorded position still counts; one
+        removed in silence is no longer waited for."""
+        counted = {counted.organisation_id for counted in self.counted}
+        if not self.is_open:
+            return counted
+        partners = {partner.organisation_id for partner in self.project.partners}
+        responded = {position.organisation_id for position in self.positions}
+        return {organisation for organisation in counted | partners if organisation in partners | responded}
 
     def current_positions(self) -> dict[int, "Position"]:
         """Each organisation's latest position: earlier ones are its history."""
@@ -143,3 +183,56 @@ class Position(Base):
     replaces: Mapped["Position | None"] = relationship(remote_side=[id])
     organisation: Mapped["Organisation"] = relationship(lazy="selectin")
     recorded_by: Mapped["User"] = relationship(lazy="selectin")
+
+
+class CountedPartner(Base):
+    """An organisation whose position a decision's rule counts: a partner when the decision
+    opened, or one that joined while it was open. Removing the partner later keeps the row,
+    so its recorded position still counts."""
+
+    __tablename__ = "decision_counted_partners"
+    __table_args__ = (PrimaryKeyConstraint("decision_id", "organisation_id"),)
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    decision: Mapped[Decision] = relationship(back_populates="counted")
+    organisation: Mapped["Organisation"] = relationship(lazy="selectin")
+
+
+class DecisionComment(Base):
+    """A comment in a decision's discussion, or a reply to one. Its author may correct it
+    for a short while; every earlier wording stays as a revision."""
+
+    __tablename__ = "decision_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("decision_comments.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    decision: Mapped[Decision] = relationship(back_populates="comments")
+    author: Mapped["User"] = relationship(lazy="selectin")
+    organisation: Mapped["Organisation"] = relationship(lazy="selectin")
+    reply_to: Mapped["DecisionComment | None"] = relationship(remote_side=[id], back_populates="replies")
+    replies: Mapped[list["DecisionComment"]] = relationship(back_populates="reply_to", order_by="DecisionComment.id")
+    revisions: Mapped[list["DecisionCommentRevision"]] = relationship(
+        back_populates="comment", cascade="all, delete-orphan", order_by="DecisionCommentRevision.id"
+    )
+
+
+class DecisionCommentRevision(Base):
+    """A comment's wording before an edit."""
+
+    __tablename__ = "decision_comment_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("decision_comments.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    comment: Mapped[DecisionComment] = relationship(back_populates="revisions")

@@ -31,6 +31,8 @@ class Project(Base):
     # How far behind its trajectory an indicator may fall, as a percentage of the
     # baseline-to-target gap, and still count as "at risk" rather than "off track".
     indicator_tolerance_percent: Mapped[int] = mapped_column(Integer, server_default=text("10"), default=10)
+    # Moving a closing date earlier leaves partners at least this many working days.
+    minimum_notice_days: Mapped[int] = mapped_column(Integer, server_default=text("5"), default=5)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -31,6 +31,7 @@ from localvision.services.policy import ProjectContext, decision_details_public
 class LogFilters:
     """What the decision log is narrowed to; empty values narrow nothing."""
 
+    keywords: str = ""
     status: DecisionStatus | None = None
     organisation_id: int | None = None
     sector: Sector | None = None
@@ -56,6 +57,16 @@ def _involving(organisation_ids, is_member: bool):
     )
 
 
+def _mentioning(word: str, is_member: bool):
+    """A decision whose title, or rationale where the visitor may read it, contains the word.
+    A commercially sensitive rationale is for the people of the project only, so
+    outsiders' words are matched against its title alone."""
+    rationale = Decision.rationale.icontains(word, autoescape=True)
+    if not is_member:
+        rationale = and_(Decision.is_commercially_sensitive.is_(False), rationale)
+    return or_(Decision.title.icontains(word, autoescape=True), rationale)
+
+
 def decision_log(context: ProjectContext, filters: LogFilters) -> list[Decision]:
     """The project's decisions, newest first, narrowed by the filters."""
     query = project_decisions(context.project, (filters.status,) if filters.status else ())
@@ -66,6 +77,8 @@ def decision_log(context: ProjectContext, filters: LogFilters) -> list[Decision]
         organisation_ids = select(Organisation.id).where(Organisation.sector == filters.sector)
     if organisation_ids is not None:
         query = query.where(_involving(organisation_ids, context.is_member))
+    for word in filters.keywords.split():
+        query = query.where(_mentioning(word, context.is_member))
     if filters.opened_from:
         query = query.where(Decision.opens_on >= filters.opened_from)
     if filters.opened_to:
@@ -73,23 +86,39 @@ def decision_log(context: ProjectContext, filters: LogFilters) -> list[Decision]
     return list(db.session.scalars(query))
 
 
+def open_decisions(project: Project) -> list[Decision]:
+    """The project's open decisions, oldest first."""
+    return list(db.session.scalars(select(Decision).where(Decision.project_id == project.id,
+                                                         Decision.status == DecisionStatus.OPEN).order_by(Decision.id)))
+
+
 def decision_totals(decision: Decision) -> Totals:
     return totals((c.organisation_id, c.kind, c.amount) for c in decision.contributions)
 
 
 def rule_outcome(decision: Decision, today: date) -> Outcome:
-    """What the project's decision rule says of the decision's current positions today."""
-    project = decision.project
+    """What the decision's own rule says of the positions of the organisations it counts today."""
     stances = {org: position.stance for org, position in decision.current_positions().items()}
-    return outcome(project.decision_rule, [p.organisation_id for p in project.partners], stances,
-                   decision.closes_on, today)
+    return outcome(decision.decision_rule, decision.counted_organisation_ids, stances, decision.closes_on, today)
+
+
+@dataclass(frozen=True)
+class Responses:
+    responded: int
+    counted: int
+
+
+def responses(decision: Decision) -> Responses:
+    """How many of the organisations the decision counts have recorded a position."""
+    counted = decision.counted_organisation_ids
+    return Responses(len(counted & decision.current_positions().keys()), len(counted))
 
 
 # The download ----------------------------------------------------------------------------
 
 LOG_CSV_HEADER = [
     "Decision", "Title", "Category", "Status", "Proposed by", "Proposing organisation", "Sector",
-    "Opens on", "Closes on", "Total (£)", "Cash (£)", "Staff time (£)", "In-kind (£)", "Recipient",
+    "Decision rule", "Responded", "Counted partners", "Opens on", "Closes on", "Total (£)", "Cash (£)", "Staff time (£)", "In-kind (£)", "Recipient",
     "Charity number", "Company number", "Support", "Support with concerns", "Stand aside", "Object",
     "Amends decision", "Review on", "Commercially sensitive", "Rationale",
 ]
@@ -102,9 +131,11 @@ def log_csv_rows(context: ProjectContext, decisions: list[Decision]) -> list[lis
         money = decision_totals(decision)
         stances = [position.stance for position in decision.current_positions().values()]
         hidden = details_hidden(context, decision)
+        responded = responses(decision)
         rows.append([
             decision.id, decision.title, decision.category.label, decision.status.label, decision.proposer.name,
             decision.proposing_organisation.name, decision.proposing_organisation.sector.label,
+            decision.decision_rule.label, responded.responded, responded.counted,
             decision.opens_on.isoformat(), decision.closes_on.isoformat(), money.total,
             *("" if hidden else money.by_kind[kind] for kind in ContributionKind),
             decision.recipient_name or "", decision.recipient_charity_number or "", decision.recipient_company_number or "",
@@ -124,20 +155,31 @@ class PositionRow:
     current: Position | None
     earlier: list[Position]
     is_partner: bool
+    counts: bool
 
 
 def position_rows(decision: Decision) -> list[PositionRow]:
-    """Every partner, with or without a position, then former partners who took one."""
+    """Every partner, with or without a position, then former partners who took one; each
+    says whether the decision's rule counts it (a removed partner's position still counts
+    on a decision it was counted on)."""
     history: dict[int, list[Position]] = {}
     for position in sorted(decision.positions, key=lambda p: p.id):
         history.setdefault(position.organisation_id, []).append(position)
+    counted = decision.counted_organisation_ids
     partners = sorted(decision.project.partners, key=lambda p: p.organisation.name)
     rows = [PositionRow(p.organisation, history.get(p.organisation_id, [None])[-1],
-                        history.get(p.organisation_id, [])[:-1][::-1], True) for p in partners]
+                        history.get(p.organisation_id, [])[:-1][::-1], True, p.organisation_id in counted)
+            for p in partners]
     partner_ids = {p.organisation_id for p in partners}
+    former = {c.organisation_id: c.organisation for c in decision.counted
+              if c.organisation_id in counted and c.organisation_id not in partner_ids}
     for organisation_id, positions in history.items():
         if organisation_id not in partner_ids:
-            rows.append(PositionRow(positions[-1].organisation, positions[-1], positions[:-1][::-1], False))
+            former[organisation_id] = positions[-1].organisation
+    for organisation_id, organisation in sorted(former.items(), key=lambda item: item[1].name):
+        positions = history.get(organisation_id, [None])
+        rows.append(PositionRow(organisation, positions[-1], positions[:-1][::-1] if positions[-1] else [], False,
+                                organisation_id in counted))
     return rows
 
 

@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from localvision.domain.decisions import Outcome, staff_time_value
+from localvision.domain.decisions import Outcome, add_working_days, staff_time_value
 from localvision.extensions import db
 from localvision.models import (
     Contribution,
     ContributionKind,
+    CountedPartner,
     Decision,
     DecisionCategory,
     DecisionRule,
     DecisionStance,
     DecisionStatus,
     Organisation,
-    Project,
     Position,
 )
 from localvision.queries.decisions import rule_outcome
@@ -95,7 +95,8 @@ def propose_decision(context: ProjectContext, details: DecisionDetails, amends: 
     _fill(decision, details)
     db.session.add(decision)
     db.session.flush()
-    after = events.snapshot(decision, DECISION_FIELDS)
+    after = events.snapshot(decision, (*DECISION_FIELDS, "decision_rule"))
+    after["counted"] = sorted(c.organisation.name for c in decision.counted)
     if amends is not None:
         after["amends"] = amends.id
     events.record(EventKind.AMENDMENT_PROPOSED if amends else EventKind.DECISION_PROPOSED, decision,
@@ -115,9 +116,33 @@ def check_edit(context: ProjectContext, decision: Decision) -> None:
         raise Refused(f"This decision is {decision.status.label.lower()}, so it can no longer be edited.")
 
 
+def earliest_closing_date(decision: Decision, today: date) -> date | None:
+    """How early the closing date may now be set, or None when it may only move later
+    because a partner has responded: partners decide on the date they were given."""
+    if decision.positions:
+        return None
+    notice = add_working_days(today, decision.project.minimum_notice_days)
+    return min(notice, decision.closes_on)
+
+
+def _check_closing_date(decision: Decision, closes_on: date, today: date) -> None:
+    if closes_on >= decision.closes_on:
+        return
+    earliest = earliest_closing_date(decision, today)
+    if earliest is None:
+        raise Refused(f"Partners have started responding, so the closing date can only move later than "
+                      f"{decision.closes_on:%-d %B %Y}", field="closes_on")
+    if closes_on < earliest:
+        raise Refused(f"Partners get at least {decision.project.minimum_notice_days} working days' notice: "
+                      f"the closing date can be {earliest:%-d %B %Y} at the earliest", field="closes_on")
+
+
 def update_decision(context: ProjectContext, decision: Decision, details: DecisionDetails) -> Decision:
-    """Change an open decision's wording or dates; the trail keeps what changed."""
+    """Change an open decision's wording or dates; the trail keeps what changed. A closing
+    date moves earlier only before anyone responds and with notice, and every partner is
+    told of any move (the event is what notifications read)."""
     check_edit(context, decision)
+    _check_closing_date(decision, details.closes_on, date.today())
     before = events.snapshot(decision, DECISION_FIELDS)
     _fill(decision, details)
     old, new = events.changed_fields(before, events.snapshot(decision, DECISION_FIELDS))
@@ -125,6 +150,12 @@ def update_decision(context: ProjectContext, decision: Decision, details: Decisi
         events.record(EventKind.DECISION_UPDATED, decision, actor=context.actor, project=context.project,
                       label=decision.title, before=old, after=new,
                       payload={"decision_id": decision.id, "changed": sorted(new)})
+    if "closes_on" in new:
+        events.record(EventKind.DECISION_CLOSING_DATE_MOVED, decision, actor=context.actor, project=context.project,
+                      label=decision.title, before={"closes_on": old["closes_on"]}, after={"closes_on": new["closes_on"]},
+                      payload={"decision_id": decision.id, "old_closes_on": old["closes_on"],
+                               "new_closes_on": new["closes_on"],
+                               "organisation_ids": sorted(decision.counted_organisation_ids)})
     db.session.commit()
     return decision
 
@@ -146,9 +177,10 @@ def withdraw_decision(context: ProjectContext, decision: Decision, reason: str) 
 
 # Closing, reopening, reviewing -------------------------------------------------------------
 
-def closing_choices(project: Project) -> list[tuple[str, str]]:
-    """Where the lead decides they choose the outcome; otherwise they apply the rule or defer."""
-    if project.decision_rule == DecisionRule.LEAD_DECIDES:
+def closing_choices(decision: Decision) -> list[tuple[str, str]]:
+    """Where the decision's rule is that the lead decides they choose the outcome;
+    otherwise they apply the rule or defer."""
+    if decision.decision_rule == DecisionRule.LEAD_DECIDES:
         return [(s.value, s.label) for s in (DecisionStatus.AGREED, DecisionStatus.NOT_AGREED, DecisionStatus.DEFERRED)]
     return [(APPLY_RULE, "Apply the decision rule"), (DecisionStatus.DEFERRED.value, "Defer it")]
 
@@ -160,22 +192,26 @@ def check_closing(context: ProjectContext, decision: Decision) -> None:
         raise Refused(f"This decision is already {decision.status.label.lower()}.")
 
 
-def close_decision(context: ProjectContext, decision: Decision, choice: str, reason: str) -> Outcome:
-    """Close an open decision by its rule, by the lead's choice where the lead decides, or
-    defer it. The outcome's explanation is the rule's, or empty for a chosen outcome."""
+def closing_outcome(context: ProjectContext, decision: Decision, choice: str, reason: str) -> Outcome:
+    """What closing would record, for the lead to confirm: nothing is written."""
     check_closing(context, decision)
-    if choice not in dict(closing_choices(context.project)):
+    if choice not in dict(closing_choices(decision)):
         raise Refused("Choose an outcome", field="outcome")
-    reason = reason.strip()
     if choice == APPLY_RULE:
         result = rule_outcome(decision, date.today())
         if not result.is_decided:
             raise Refused(f"The rule cannot decide yet. {result.explanation}", field="outcome")
-        reason = "\n\n".join(filter(None, [result.explanation, reason]))
-    else:
-        if not reason:
-            raise Refused("Give the reason for this outcome", field="reason")
-        result = Outcome(DecisionStatus(choice), "")
+        return result
+    if not reason.strip():
+        raise Refused("Give the reason for this outcome", field="reason")
+    return Outcome(DecisionStatus(choice), "")
+
+
+def close_decision(context: ProjectContext, decision: Decision, choice: str, reason: str) -> Outcome:
+    """Close an open decision by its rule, by the lead's choice where the lead decides, or
+    defer it. The outcome's explanation is the rule's, or empty for a chosen outcome."""
+    result = closing_outcome(context, decision, choice, reason)
+    reason = "\n\n".join(filter(None, [result.explanation, reason.strip()]))
     _finish(context, decision, result.status, reason, EventKind.DECISION_CLOSED)
     return result
 
@@ -186,10 +222,11 @@ def _finish(context: ProjectContext, decision: Decision, status: DecisionStatus,
     decision.outcome_reason = reason
     decision.closed_by = context.actor
     decision.closed_at = datetime.now(timezone.utc)
-    after = events.snapshot(decision, CLOSING_FIELDS)
+    after = events.snapshot(decision, (*CLOSING_FIELDS, "decision_rule"))
     after["positions"] = {p.organisation.name: p.stance.value for p in decision.current_positions().values()}
     events.record(kind, decision, actor=context.actor, project=context.project, label=decision.title,
-                  before=before, after=after, payload={"decision_id": decision.id, "status": status})
+                  before=before, after=after,
+                  payload={"decision_id": decision.id, "status": status})
     db.session.commit()
 
 
@@ -210,6 +247,7 @@ def reopen_decision(context: ProjectContext, decision: Decision, closes_on: date
     decision.status = DecisionStatus.OPEN
     decision.closes_on = closes_on
     decision.outcome_reason = decision.closed_by = decision.closed_at = None
+    count_partners(decision)
     events.record(EventKind.DECISION_REOPENED, decision, actor=context.actor, project=context.project,
                   label=decision.title, before=before, after=events.snapshot(decision, fields),
                   payload={"decision_id": decision.id, "closes_on": closes_on})
@@ -234,6 +272,15 @@ def set_review_date(context: ProjectContext, decision: Decision, review_on: date
                   payload={"decision_id": decision.id, "review_on": review_on})
     db.session.commit()
     return decision
+
+
+def count_partners(decision: Decision) -> None:
+    """Record every current partner as counted by an open decision: one joining while it is
+    open is waited for, and stays counted if it is removed later."""
+    counted = {c.organisation_id for c in decision.counted}
+    for partner in decision.project.partners:
+        if partner.organisation_id not in counted:
+            decision.counted.append(CountedPartner(organisation_id=partner.organisation_id))
 
 
 # Positions and contributions ----------------------------------------------------------------
@@ -307,12 +354,16 @@ def add_contribution(context: ProjectContext, decision: Decision, kind: Contribu
     return contribution
 
 
-def remove_contribution(context: ProjectContext, decision: Decision, contribution: Contribution) -> None:
-    """Take back a contribution while the decision is open."""
+def check_contribution_removal(context: ProjectContext, decision: Decision, contribution: Contribution) -> None:
     if not policy.may_remove_contribution(context, contribution):
         raise Refused("You can remove only your own organisation's contributions.")
     if not decision.is_open:
         raise Refused(f"This decision is {decision.status.label.lower()}: contributions are fixed.")
+
+
+def remove_contribution(context: ProjectContext, decision: Decision, contribution: Contribution) -> None:
+    """Take back a contribution while the decision is open."""
+    check_contribution_removal(context, decision, contribution)
     events.record(EventKind.CONTRIBUTION_REMOVED, contribution, actor=context.actor, project=context.project,
                   label=f"{contribution.organisation.name}: £{contribution.amount:,} "
                         f"{contribution.kind.label.lower()} removed from {decision.title}",

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
-from localvision.models import Action, Contribution, Decision, Indicator, Organisation, Project, ProjectMembership, ProjectRole, User
+from localvision.models import Action, Contribution, Decision, DecisionComment, Indicator, Organisation, Project, ProjectMembership, ProjectRole, User
+
+
+# Long enough to correct a slip, short enough that a discussion cannot be rewritten later.
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
 class Access(enum.IntEnum):
@@ -134,6 +139,18 @@ def decision_details_public(decision: Decision, is_member: bool) -> bool:
 def may_discuss_vision(context: ProjectContext) -> bool:
     """Anyone in the project proposes wording for the vision and comments on a version."""
     return context.is_member
+
+
+def may_discuss_decision(context: ProjectContext) -> bool:
+    """A decision's discussion is the project's own: its people read it and write in it,
+    before and after the decision closes; the public never sees it."""
+    return context.is_member
+
+
+def may_edit_comment(context: ProjectContext, comment: DecisionComment, now: datetime) -> bool:
+    """A comment is corrected by its author, soon after writing it; then it is kept as written."""
+    return (context.is_member and comment.author_id == context.actor.id
+            and now - comment.created_at.replace(tzinfo=comment.created_at.tzinfo or timezone.utc) <= COMMENT_EDIT_WINDOW)
 
 
 def may_own_indicator(context: ProjectContext, organisation_id: int) -> bool:

@@ -17,11 +17,13 @@ from localvision.models import (
     Sector,
     User,
 )
-from localvision.services import NotPermitted, Refused, events, organisations, policy
+from localvision.queries.decisions import open_decisions
+from localvision.services import NotPermitted, Refused, decisions, events, organisations, policy
 from localvision.services.events import EventKind
 from localvision.services.policy import ProjectContext
 
-PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "is_published")
+PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "minimum_notice_days", "is_published")
+DEFAULT_NOTICE_DAYS = 5
 ONE_LEAD_NEEDED = "A project needs at least one project lead. Make someone else the lead first."
 
 
@@ -31,23 +33,28 @@ def _require_lead(context: ProjectContext) -> None:
 
 
 def _set_details(project: Project, title: str, place: str, theme: str, summary: str, phase: Phase,
-                 decision_rule: DecisionRule) -> None:
+                 decision_rule: DecisionRule, minimum_notice_days: int) -> None:
+    if minimum_notice_days < 1:
+        raise Refused("Minimum notice must be at least 1 working day", field="minimum_notice_days")
     project.title = title.strip()
     project.place = place.strip()
     project.theme = theme.strip()
     project.summary = summary.strip()
     project.phase = phase
+    # Decisions already open keep the rule they opened under.
     project.decision_rule = decision_rule
+    project.minimum_notice_days = minimum_notice_days
 
 
 def create_project(actor: User, *, title: str, place: str, theme: str, summary: str, phase: Phase,
-                   decision_rule: DecisionRule) -> Project:
+                   decision_rule: DecisionRule, minimum_notice_days: int | None = None) -> Project:
     """A new private project, with the actor's organisation as lead partner and the actor as lead."""
     if not policy.may_create_project(actor):
         raise NotPermitted("Sign in to start a project.")
     taken = set(db.session.scalars(select(Project.slug)))
     project = Project(slug=unique_slug(f"{title} {place}", taken))
-    _set_details(project, title, place, theme, summary, phase, decision_rule)
+    _set_details(project, title, place, theme, summary, phase, decision_rule,
+                 DEFAULT_NOTICE_DAYS if minimum_notice_days is None else minimum_notice_days)
     db.session.add(project)
     db.session.add(ProjectPartner(project=project, organisation=actor.organisation, role=PartnerRole.LEAD_PARTNER))
     db.session.add(ProjectMembership(project=project, user=actor, role=ProjectRole.LEAD))
@@ -60,11 +67,12 @@ def create_project(actor: User, *, title: str, place: str, theme: str, summary: 
 
 
 def update_project(context: ProjectContext, *, title: str, place: str, theme: str, summary: str, phase: Phase,
-                   decision_rule: DecisionRule) -> Project:
+                   decision_rule: DecisionRule, minimum_notice_days: int | None = None) -> Project:
     _require_lead(context)
     project = context.project
     before = events.snapshot(project, PROJECT_FIELDS)
-    _set_details(project, title, place, theme, summary, phase, decision_rule)
+    _set_details(project, title, place, theme, summary, phase, decision_rule,
+                 project.minimum_notice_days if minimum_notice_days is None else minimum_notice_days)
     old, new = events.changed_fields(before, events.snapshot(project, PROJECT_FIELDS))
     if new:
         events.record(EventKind.PROJECT_UPDATED, project, actor=context.actor, project=project, label=project.title,
@@ -93,6 +101,8 @@ def _add_partner(context: ProjectContext, organisation: Organisation, role: Part
     partner = ProjectPartner(project=context.project, organisation=organisation, role=role)
     db.session.add(partner)
     db.session.flush()
+    for decision in open_decisions(context.project):
+        decisions.count_partners(decision)
     events.record(EventKind.PARTNER_ADDED, partner, actor=context.actor, project=context.project,
                   label=f"{organisation.name} joined as {role.label.lower()}",
                   after={"organisation": organisation.name, "sector": organisation.sector.value, "role": role.value},
@@ -120,16 +130,26 @@ def add_new_organisation_as_partner(context: ProjectContext, name: str, sector: 
     return partner
 
 
+def check_partner_removal(context: ProjectContext, partner: ProjectPartner) -> list[ProjectMembership]:
+    """The memberships that leave with the partner."""
+    _require_lead(context)
+    if partner.project_id != context.project.id:
+        raise NotPermitted("That organisation is not a partner of this project.")
+    leaving = [m for m in context.project.memberships if m.user.organisation_id == partner.organisation_id]
+    if any(m.role == ProjectRole.LEAD for m in leaving):
+        raise Refused(f"{partner.organisation.name} has a project lead. "
+                      "Make someone from another partner the lead first.")
+    return leaving
+
+
 def remove_partner(context: ProjectContext, partner: ProjectPartner) -> ProjectPartner:
     """The organisation leaves the partnership, and its people leave the project with it."""
-    _require_lead(context)
+    leaving = check_partner_removal(context, partner)
     project = context.project
-    if partner.project_id != project.id:
-        raise NotPermitted("That organisation is not a partner of this project.")
     organisation = partner.organisation
-    leaving = [m for m in project.memberships if m.user.organisation_id == partner.organisation_id]
-    if any(m.role == ProjectRole.LEAD for m in leaving):
-        raise Refused(f"{organisation.name} has a project lead. Make someone from another partner the lead first.")
+    # Its recorded voice stays counted on every decision open now.
+    for decision in open_decisions(project):
+        decisions.count_partners(decision)
     for membership in leaving:
         events.record(EventKind.MEMBER_REMOVED, membership, actor=context.actor, project=project,
                       label=f"{membership.user.name} left with {organisation.name}",

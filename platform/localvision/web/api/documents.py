@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import url_for
 
 from localvision.domain.decisions import totals
+from localvision.queries.decisions import responses
 from localvision.queries.partners import partners_by_sector
 from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
 from localvision.queries.public import open_data_licence
@@ -78,6 +79,8 @@ def decision(decision: Decision) -> schemas.Decision:
     and each organisation's contribution are left out and only the total is given."""
     shown = decision_details_public(decision, is_member=False)
     money_in = totals((c.organisation_id, c.kind, c.amount) for c in decision.contributions)
+    responded = responses(decision)
+    counted = decision.counted_organisation_ids
     recipient = None
     if decision.recipient_name:
         recipient = schemas.Recipient(name=decision.recipient_name, charity_number=decision.recipient_charity_number,
@@ -91,6 +94,10 @@ def decision(decision: Decision) -> schemas.Decision:
         opens_on=decision.opens_on,
         closes_on=decision.closes_on,
         closed_at=decision.closed_at,
+        decision_rule=decision.decision_rule,
+        outcome_reason=decision.outcome_reason,
+        partners_counted=responded.counted,
+        partners_responded=responded.responded,
         amends=decision.amends_id,
         recipient=recipient,
         commercially_sensitive=decision.is_commercially_sensitive,
@@ -104,7 +111,7 @@ def decision(decision: Decision) -> schemas.Decision:
         ] if shown else None,
         positions=[
             schemas.Position(**_organisation(p.organisation), stance=p.stance, reasons=p.reasons,
-                             recorded_at=p.recorded_at)
+                             recorded_at=p.recorded_at, counted=p.organisation_id in counted)
             for p in sorted(decision.current_positions().values(), key=lambda p: p.organisation.name)
         ],
         links=schemas.HtmlLink(html=url_for("decisions.show", slug=decision.project.slug, decision_id=decision.id,

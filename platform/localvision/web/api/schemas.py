@@ -209,6 +209,8 @@ class Position(Organisation):
     stance: DecisionStance
     reasons: str
     recorded_at: Timestamp
+    counted: bool = Field(description="Whether the decision's rule counts this organisation: a partner when the "
+                                      "decision opened or one that joined while it was open, even if removed since")
 
 
 class HtmlLink(Document):
@@ -227,6 +229,12 @@ class Decision(Document):
     opens_on: date
     closes_on: date
     closed_at: Timestamp | None
+    decision_rule: DecisionRule = Field(description="The rule the decision is decided under: the project's rule "
+                                                    "when the decision opened, whatever the project's rule is now")
+    outcome_reason: str | None = Field(description="Why it closed as it did: the rule's explanation, or the lead's "
+                                                   "reason where the lead decides")
+    partners_counted: Count = Field(description="How many organisations the decision's rule counts")
+    partners_responded: Count = Field(description="How many of them have recorded a position")
     amends: int | None = Field(description="The decision this one amends")
     recipient: Recipient | None
     commercially_sensitive: bool
@@ -234,7 +242,7 @@ class Decision(Document):
     total: Money
     by_kind: MoneyByKind | None
     contributions: list[Contribution] | None
-    positions: list[Position] = Field(description="Each organisation's current position")
+    positions: list[Position] = Field(description="Each organisation's current position, beside the outcome")
     links: HtmlLink
 
 

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from localvision.models import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
@@ -121,10 +121,26 @@ class ContributionForm(FlaskForm):
             raise ValidationError("Enter the hourly cost that values the staff time")
 
 
+class CommentForm(FlaskForm):
+    text = TextAreaField("Comment", widget=GovTextArea(),
+                         description="Only the people of the project see the discussion. You can use Markdown.",
+                         validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
+    reply_to = HiddenField()
+    submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class EditCommentForm(FlaskForm):
+    text = TextAreaField("Comment", widget=GovTextArea(),
+                         validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
+    submit = SubmitField("Save correction", widget=GovSubmitInput())
+
+
 class CloseForm(FlaskForm):
     outcome = RadioField("Outcome", widget=GovRadioInput(), validators=[DataRequired(message="Choose an outcome")])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])
-    submit = SubmitField("Close decision", widget=GovSubmitInput())
+    # Set by the confirmation page: closing cannot be undone, so it is asked for twice.
+    confirmed = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def validate_reason(self, field: TextAreaField) -> None:
         if self.outcome.data != APPLY_RULE and not (field.data or "").strip():
@@ -170,6 +186,8 @@ class LogFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a filter only reads
 
+    keywords = StringField("Words in the title or rationale", widget=GovTextInput(),
+                           validators=[Optional(), Length(max=200, message="Search for 200 characters or fewer")])
     status = SelectField("Status", widget=GovSelect(), choices=[("", "Any status")] + DecisionStatus.choices(),
                          validators=[Optional()])
     organisation = SelectField("Organisation", widget=GovSelect(), validators=[Optional()])
@@ -184,6 +202,7 @@ class LogFilterForm(FlaskForm):
         def valid(field):
             return field.data if field.data and not field.errors else None
         return LogFilters(
+            keywords=valid(self.keywords) or "",
             status=DecisionStatus(valid(self.status)) if valid(self.status) else None,
             organisation_id=int(valid(self.organisation)) if valid(self.organisation) else None,
             sector=Sector(valid(self.sector)) if valid(self.sector) else None,

@@ -2,7 +2,7 @@
 the values a decision's page shows, and the answers after a change or a refusal."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,6 +16,7 @@ from localvision.services import NotPermitted, Refused, ServiceError, policy
 from localvision.services.policy import ProjectContext
 from localvision.web.decisions.forms import (
     ActionForm,
+    CommentForm,
     ContributionForm,
     LogFilterForm,
     PositionForm,
@@ -102,6 +103,14 @@ def action_form(context: ProjectContext, formdata: bool = True) -> ActionForm:
     return form
 
 
+def _position_form(decision: Decision, organisation) -> PositionForm:
+    """Filled with the organisation's current position, which a new one replaces."""
+    current = decision.current_positions().get(organisation.id) if organisation else None
+    if current is None:
+        return PositionForm(prefix="position", formdata=None)
+    return PositionForm(prefix="position", formdata=None, data={"stance": current.stance.value, "reasons": current.reasons})
+
+
 def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
     """A decision's page: what the visitor may see of it and what they may do with it."""
     values = dict(
@@ -112,6 +121,7 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         totals=queries.decision_totals(decision),
         contribution_rows=queries.contribution_rows(decision),
         position_rows=queries.position_rows(decision),
+        responses=queries.responses(decision),
         own_organisation=policy.partner_organisation(context),
         may_record_position=policy.may_record_position(context),
         may_manage=policy.may_manage_decision(context, decision),
@@ -120,11 +130,16 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         today=today(),
         ContributionKind=ContributionKind,
     )
-    values["position_form"] = forms.get("position_form") or PositionForm(prefix="position", formdata=None)
+    values["position_form"] = forms.get("position_form") or _position_form(decision, values["own_organisation"])
     values["contribution_form"] = forms.get("contribution_form") or ContributionForm(prefix="contribution", formdata=None)
     values["review_form"] = forms.get("review_form") or ReviewForm(prefix="review", formdata=None)
     if policy.may_add_action(context):
         values["action_form"] = forms.get("action_form") or action_form(context, formdata=False)
+    if policy.may_discuss_decision(context):
+        values["discussion"] = [comment for comment in decision.comments if comment.reply_to_id is None]
+        now = datetime.now(timezone.utc)
+        values["editable_comments"] = {c.id for c in decision.comments if policy.may_edit_comment(context, c, now)}
+        values["comment_form"] = forms.get("comment_form") or CommentForm(formdata=None)
     values["form"] = forms.get("failed_form")
     return values
 
@@ -133,13 +148,13 @@ def show_page(context: ProjectContext, decision: Decision, **forms):
     return render_template("decisions/show.html", **page_values(context, decision, **forms))
 
 
-def in_place(context: ProjectContext, decision: Decision, fragment: str, message: str | None, **forms):
+def in_place(context: ProjectContext, decision: Decision, fragment: str, anchor: str, message: str | None, **forms):
     """After a position or contribution: the fragment for htmx, the page otherwise."""
     if request.htmx:
         return render_template(fragment, **page_values(context, decision, **forms), saved_message=message)
     if message:
         flash(message, "success")
-        return to_decision(context, decision, "positions" if "position" in fragment else "contributions")
+        return to_decision(context, decision, anchor)
     return show_page(context, decision, **forms)
 
 

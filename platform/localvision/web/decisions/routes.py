@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
 from localvision.domain.wording import possessive
@@ -8,16 +8,20 @@ from localvision.models import ContributionKind, Decision, DecisionStance
 from localvision.queries import decisions as queries
 from localvision.services import NotPermitted, Refused
 from localvision.services import actions as action_services
+from localvision.services import discussions
 from localvision.services import decisions as services
 from localvision.services.policy import Access, ProjectContext
+from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
 from localvision.web.decisions import blueprint
 from localvision.web.decisions.forms import (
     CloseForm,
+    CommentForm,
     ContributionForm,
     DecisionForm,
     DropActionForm,
+    EditCommentForm,
     PositionForm,
     ReopenForm,
     ReviewForm,
@@ -50,6 +54,7 @@ def index(slug: str):
     decisions = queries.decision_log(context, form.filters())
     return render_template("decisions/index.html", context=context, project=context.project, filter_form=form,
                            decisions=[(d, queries.decision_totals(d)) for d in decisions],
+                           responded={d.id: queries.responses(d) for d in decisions},
                            query_string=request.query_string.decode())
 
 
@@ -110,7 +115,8 @@ def edit(slug: str, decision_id: int):
         change=lambda: services.update_decision(context, decision, form.details()),
         message=lambda _: "Decision saved",
     ) or render_template("decisions/form.html", context=context, project=context.project, form=form,
-                         decision=decision, amends=None)
+                         decision=decision, amends=None,
+                         earliest_closing=services.earliest_closing_date(decision, today()))
 
 
 @blueprint.route("/<int:decision_id>/amend", methods=["GET", "POST"])
@@ -150,15 +156,27 @@ def close(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
     form = CloseForm()
-    form.outcome.choices = services.closing_choices(context.project)
-    return change_through_form(
-        context, decision, form, check=lambda: services.check_closing(context, decision),
-        change=lambda: services.close_decision(context, decision, form.outcome.data, form.reason.data or ""),
-        message=lambda result: " ".join(filter(None, [f"Decision closed: {result.status.label.lower()}.",
-                                                      result.explanation])),
-    ) or render_template("decisions/close.html", context=context, project=context.project, decision=decision,
-                         form=form, ruling=queries.rule_outcome(decision, today()),
-                         position_rows=queries.position_rows(decision))
+    form.outcome.choices = services.closing_choices(decision)
+    values = dict(context=context, project=context.project, decision=decision, form=form,
+                  position_rows=queries.position_rows(decision), responses=queries.responses(decision))
+    try:
+        services.check_closing(context, decision)
+        if form.validate_on_submit():
+            reason = form.reason.data or ""
+            if form.confirmed.data != "yes":
+                return render_template("decisions/close_confirm.html", **values,
+                                       result=services.closing_outcome(context, decision, form.outcome.data, reason))
+            result = services.close_decision(context, decision, form.outcome.data, reason)
+            # An outcome is news, good or bad: the banner is neutral.
+            flash(" ".join(filter(None, [f"Decision closed: {result.status.label.lower()}.", result.explanation])),
+                  "outcome")
+            return to_decision(context, decision)
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    except Refused as refusal:
+        if not beside_field(form, refusal):
+            return refused(context, decision, refusal)
+    return render_template("decisions/close.html", **values, ruling=queries.rule_outcome(decision, today()))
 
 
 @blueprint.route("/<int:decision_id>/reopen", methods=["GET", "POST"])
@@ -195,16 +213,17 @@ def review(slug: str, decision_id: int):
 def record_position(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
-    fragment = "decisions/_positions.html"
+    fragment = "decisions/_position_recorded.html"
     form = PositionForm(prefix="position")
     try:
         organisation = services.check_position(context, decision)
         if not form.validate_on_submit():
-            return in_place(context, decision, fragment, None, position_form=form, failed_form=form)
+            return in_place(context, decision, fragment, "your-part", None, position_form=form, failed_form=form)
         position = services.record_position(context, decision, DecisionStance(form.stance.data), form.reasons.data or "")
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, f"{possessive(organisation.name)} position recorded: {position.stance.label.lower()}")
+    return in_place(context, decision, fragment, "your-part",
+                    f"{possessive(organisation.name)} position recorded: {position.stance.label.lower()}")
 
 
 @blueprint.route("/<int:decision_id>/contributions", methods=["POST"])
@@ -217,13 +236,15 @@ def add_contribution(slug: str, decision_id: int):
     try:
         organisation = services.check_contribution(context, decision)
         if not form.validate_on_submit():
-            return in_place(context, decision, fragment, None, contribution_form=form, failed_form=form)
+            return in_place(context, decision, fragment, "contributions", None, contribution_form=form,
+                            failed_form=form)
         contribution = services.add_contribution(
             context, decision, ContributionKind(form.kind.data), amount=form.amount.data, hours=form.hours.data,
             hourly_cost=form.hourly_cost.data, description=form.description.data or "")
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, f"{possessive(organisation.name)} contribution of £{contribution.amount:,} added")
+    return in_place(context, decision, fragment, "contributions",
+                    f"{possessive(organisation.name)} contribution of £{contribution.amount:,} added")
 
 
 @blueprint.route("/<int:decision_id>/contributions/<int:contribution_id>/remove", methods=["POST"])
@@ -236,10 +257,65 @@ def remove_contribution(slug: str, decision_id: int, contribution_id: int):
     if contribution is None:
         abort(404)
     try:
+        services.check_contribution_removal(context, decision, contribution)
+    except Refused as refusal:
+        return refused(context, decision, refusal, "contributions")
+    if not is_confirmed():
+        return confirmation_page(
+            heading="Remove this contribution?", project=context.project, context=context,
+            consequences=[f"{contribution.organisation.name}'s {contribution.kind.label.lower()} of "
+                          f"£{contribution.amount:,} will no longer count towards {decision.title}. "
+                          "The audit trail keeps a record of it."],
+            button="Remove contribution", back_url=url_for("decisions.show", slug=slug, decision_id=decision.id,
+                                                           _anchor="contributions"))
+    try:
         services.remove_contribution(context, decision, contribution)
     except Refused as refusal:
         return refused_in_place(context, decision, refusal, fragment)
-    return in_place(context, decision, fragment, "Contribution removed")
+    return in_place(context, decision, fragment, "contributions", "Contribution removed")
+
+
+# The discussion ---------------------------------------------------------------------------
+
+@blueprint.route("/<int:decision_id>/comments", methods=["POST"])
+@login_required
+def add_comment(slug: str, decision_id: int):
+    context = project_context(slug, Access.MEMBER)
+    decision = load_decision(context, decision_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        reply_to = None
+        if form.reply_to.data:
+            reply_to = next((c for c in decision.comments if str(c.id) == form.reply_to.data), None)
+            if reply_to is None:
+                abort(404)
+        try:
+            comment = discussions.add_comment(context, decision, form.text.data, reply_to)
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
+        except Refused as refusal:
+            beside_field(form, refusal)
+        else:
+            flash("Reply added" if reply_to else "Comment added", "success")
+            return to_decision(context, decision, f"comment-{comment.id}")
+    return show_page(context, decision, comment_form=form, failed_form=form)
+
+
+@blueprint.route("/<int:decision_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(slug: str, decision_id: int, comment_id: int):
+    context = project_context(slug, Access.MEMBER)
+    decision = load_decision(context, decision_id)
+    comment = next((c for c in decision.comments if c.id == comment_id), None)
+    if comment is None:
+        abort(404)
+    form = EditCommentForm(obj=comment)
+    return change_through_form(
+        context, decision, form, check=lambda: discussions.check_edit(context, comment),
+        change=lambda: discussions.edit_comment(context, comment, form.text.data),
+        message=lambda _: "Comment corrected. Its earlier wording is kept.", anchor=f"comment-{comment.id}",
+    ) or render_template("decisions/comment_edit.html", context=context, project=context.project, decision=decision,
+                         comment=comment, form=form)
 
 
 # Actions ---------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
 from localvision.models import DecisionRule, PartnerRole, Phase, ProjectRole, Sector
 
@@ -46,6 +46,14 @@ class ProjectForm(FlaskForm):
         description="How partners' positions turn into an outcome on joint decisions",
         choices=DecisionRule.choices(),
         default=DecisionRule.CONSENSUS.value,
+    )
+    minimum_notice_days = IntegerField(
+        "Minimum notice, in working days",
+        widget=GovTextInput(),
+        description="When a closing date moves earlier, partners still get this many working days (Monday to "
+                    "Friday; bank holidays are not taken out) to record their positions",
+        default=5,
+        validators=[Optional(), NumberRange(min=1, max=60, message="Minimum notice must be between 1 and 60 working days")],
     )
     submit = SubmitField("Save project", widget=GovSubmitInput())
 

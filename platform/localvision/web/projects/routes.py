@@ -25,8 +25,10 @@ from localvision.queries.public import published_project_version
 from localvision.services import NotPermitted, Refused, invitations
 from localvision.services import projects as project_services
 from localvision.services.policy import Access, ProjectContext
+from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.projects import blueprint
+from localvision.queries.decisions import open_decisions
 from localvision.web.projects.forms import (
     AddPartnerForm,
     AddPersonForm,
@@ -41,7 +43,7 @@ from localvision.web.public.project_page import render_public_project
 def _details(form: ProjectForm) -> dict:
     return {"title": form.title.data, "place": form.place.data, "theme": form.theme.data,
             "summary": form.summary.data, "phase": Phase(form.phase.data),
-            "decision_rule": DecisionRule(form.decision_rule.data)}
+            "decision_rule": DecisionRule(form.decision_rule.data), "minimum_notice_days": form.minimum_notice_days.data}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -80,7 +82,8 @@ def edit(slug: str):
             abort(403, refusal.message)
         flash("Project saved", "success")
         return redirect(url_for("projects.show", slug=project.slug))
-    return render_template("projects/form.html", form=form, project=project)
+    return render_template("projects/form.html", form=form, project=project,
+                           open_decisions=open_decisions(project))
 
 
 @blueprint.route("/<slug>/publication", methods=["POST"])
@@ -88,6 +91,13 @@ def edit(slug: str):
 def publication(slug: str):
     context = project_context(slug, Access.LEAD)
     publish = request.form.get("publish") == "1"
+    if not publish and context.project.is_published and not is_confirmed():
+        return confirmation_page(
+            heading=f"Make {context.project.title} private?", project=context.project, context=context,
+            consequences=["Its public page, its decisions and its open data will no longer be visible to anyone "
+                          "outside the project, and links shared with the public will stop working.",
+                          "You can publish it again later."],
+            button="Make private", back_url=url_for("projects.show", slug=slug), fields={"publish": "0"})
     try:
         project_services.set_publication(context, publish)
     except NotPermitted as refusal:
@@ -173,11 +183,21 @@ def remove_partner(slug: str, partner_id: int):
         return redirect(url_for("projects.partners", slug=slug))
     name = partner.organisation.name
     try:
+        leaving = project_services.check_partner_removal(context, partner)
+        if not is_confirmed():
+            open_now = open_decisions(context.project)
+            people = ", ".join(m.user.name for m in leaving)
+            return confirmation_page(
+                heading=f"Remove {name} from the partnership?", project=context.project, context=context,
+                consequences=[
+                    f"Its people leave the project with it: {people}." if leaving else "None of its people are in the project.",
+                    *([f"Its recorded positions still count on the {len(open_now)} open "
+                       f"decision{'s' if len(open_now) != 1 else ''}, and stay on the record."] if open_now else []),
+                ],
+                button=f"Remove {name}", back_url=url_for("projects.partners", slug=slug))
         project_services.remove_partner(context, partner)
     except Refused as refusal:
         flash(refusal.message, "error")
-        if request.htmx:
-            return _render_partners(context, *_partner_forms(context.project))
         return redirect(url_for("projects.partners", slug=slug))
     except NotPermitted as refusal:
         abort(403, refusal.message)
@@ -282,6 +302,12 @@ def remove_person(slug: str, membership_id: int):
     if membership is None:
         return redirect(url_for("projects.people", slug=slug))
     name = membership.user.name
+    if not is_confirmed():
+        return confirmation_page(
+            heading=f"Remove {name} from the project?", project=context.project, context=context,
+            consequences=[f"{name} will no longer see the project's private pages or act for "
+                          f"{membership.user.organisation.name} here. What they recorded stays on the record."],
+            button=f"Remove {name}", back_url=url_for("projects.people", slug=slug))
     try:
         project_services.remove_person(context, membership)
     except Refused as refusal:

@@ -28,10 +28,9 @@ def upgrade():
     op.add_column('decisions', sa.Column('decision_rule', RULE, server_default='consensus', nullable=False))
     op.execute('UPDATE decisions SET decision_rule = (SELECT projects.decision_rule FROM projects '
                'WHERE projects.id = decisions.project_id)')
-    # The default only let the column be added; every decision states its rule. SQLite
-    # cannot drop a default without copying the table, so there it stays, unused.
-    if op.get_bind().dialect.name != 'sqlite':
-        op.alter_column('decisions', 'decision_rule', server_default=None)
+    # The default only let the column be added; every decision states its rule.
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.alter_column('decision_rule', existing_type=RULE, server_default=None, existing_nullable=False)
 
     op.create_table('decision_counted_partners',
     sa.Column('decision_id', sa.Integer(), nullable=False),

@@ -70,7 +70,7 @@ class DayMonthYearField(Field):
             if not 2000 <= year <= 2100:
                 raise ValueError
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValueError(f"{self.label.text} must be a real date between 2000 and 2100, like 31 3 2027") from None
 
     def pre_validate(self, form) -> None:  # type: ignore[no-untyped-def]

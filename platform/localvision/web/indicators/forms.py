@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -28,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from localvision.domain.measurement_csv import MAX_DECIMAL_PLACES, NOTE_LIMIT, SOURCE_LIMIT, parse_period, parse_value
 from localvision.models import Direction, Frequency, Unit
 from localvision.models.indicators import at_stored_scale
+from localvision.web.forms import Form
 
 DATE_HINT = "For example, 31/03/2024 or 2024-03-31"
 
@@ -73,7 +73,7 @@ def _period(label: str, hint: str = DATE_HINT) -> PeriodField:
     return PeriodField(label, widget=GovTextInput(), description=hint)
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(Form):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -132,7 +132,7 @@ class IndicatorForm(FlaskForm):
             raise ValidationError("Lower is better, so the target cannot be above the baseline")
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     value = ExactNumberField("Value", widget=GovTextInput(), validators=[DataRequired(message="Enter the value")])
     note = TextAreaField("Note (optional)", widget=GovTextArea(), description="Anything a reader should know about this figure",
                          validators=[Length(max=NOTE_LIMIT, message="Note must be 2,000 characters or fewer")])
@@ -147,7 +147,7 @@ class MeasurementForm(CorrectionForm):
     submit = SubmitField("Add measurement", widget=GovSubmitInput())
 
 
-class ToleranceForm(FlaskForm):
+class ToleranceForm(Form):
     tolerance = IntegerField(
         "Tolerance for “at risk”, as a percentage of the baseline-to-target gap",
         widget=GovTextInput(),
@@ -158,12 +158,12 @@ class ToleranceForm(FlaskForm):
     submit = SubmitField("Save tolerance", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("CSV file", widget=GovFileInput(), validators=[FileRequired(message="Choose a CSV file")])
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 
-class DecisionLinksForm(FlaskForm):
+class DecisionLinksForm(Form):
     decision_ids = SelectMultipleField("Joint decisions that aim to move this indicator", widget=GovCheckboxesInput(),
                                        coerce=int, description="Select all that apply")
     submit = SubmitField("Save linked decisions", widget=GovSubmitInput())

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
 from localvision.web.http_caching import revalidated
+from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.models import (
     AuditEvent,
     DecisionRule,
@@ -321,7 +322,7 @@ def invite(slug: str):
 @login_required
 def audit_trail(slug: str):
     context = project_context(slug, Access.MEMBER)
-    page = request.args.get("page", 1, type=int)
+    page = query_number("page", 1, PAGE_MAX)
     trail = db.paginate(
         select(AuditEvent)
         .where(AuditEvent.project_id == context.project.id)

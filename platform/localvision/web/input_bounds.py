@@ -15,8 +15,9 @@ DATABASE_INTEGER_MAX = 2**31 - 1
 PAGE_MAX = 10_000
 NUL = "\x00"
 NUL_MESSAGE = "Remove the invisible null character from this answer"
-# Longest value a page shows back beside a refused field.
-ECHO_LIMIT = 500
+# Longest value a page shows back beside a refused field: enough to edit an answer a little
+# over its limit, never a body's worth.
+ECHO_LIMIT = 10_000
 # Request bodies: a form is a few kilobytes; only the CSV upload carries a file.
 FORM_BODY_LIMIT = 1024 * 1024
 UPLOAD_BODY_LIMIT = 20 * 1024 * 1024

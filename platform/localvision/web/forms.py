@@ -36,10 +36,12 @@ class Form(FlaskForm):
         refused = [field for field in self if _has_nul(field)]
         if refused:
             for field in self:
-                field.errors = [NUL_MESSAGE] if field in refused else []
-                if field in refused:
-                    field.raw_data = [shortened(value.replace(NUL, "")) for value in field.raw_data]
-                    field.data = field.raw_data[0] if isinstance(field.data, str) else field.data
+                field.errors = []
+            for field in refused:
+                field.errors = [NUL_MESSAGE]
+                field.raw_data = [shortened(value.replace(NUL, "")) for value in field.raw_data]
+                if isinstance(field.data, str):
+                    field.data = field.raw_data[0]
             return False
         valid = super().validate(extra_validators)
         for field in self:

@@ -28,11 +28,12 @@ def create_app(
 
     _register_templates(app)
     _register_extensions(app)
-    _register_blueprints(app)
-
     from localvision import cli, summaries
     from localvision.services import mail
-    from localvision.web import errors, http_caching, security
+    from localvision.web import errors, http_caching, input_bounds, security
+
+    input_bounds.init_app(app)
+    _register_blueprints(app)
 
     http_caching.init_app(app)
     security.init_app(app)

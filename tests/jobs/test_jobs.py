@@ -53,20 +53,24 @@ def test_status_page_shows_workers_queues_and_failed_jobs(app, client_for, sessi
     assert "TypeError" in page and "localvision.jobs.health.round_trip" in page
 
 
-def test_healthz_reports_database_and_redis(client, redis):
-    response = client.get("/healthz")
+def test_readyz_reports_database_and_redis_uncached(client, redis):
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_healthz_says_when_redis_is_down(app, tmp_path):
+def test_readyz_says_when_redis_is_down_and_healthz_stays_alive(app, tmp_path):
     broken = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_STORAGE_URI": "memory://"},
                         instance_path=tmp_path)
-    response = broken.test_client().get("/healthz")
+    ready = broken.test_client().get("/readyz")
+    alive = broken.test_client().get("/healthz")
     with broken.app_context():
         db.engine.dispose()
-    assert response.status_code == 503
-    assert response.json == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
+    assert ready.status_code == 503
+    assert ready.json == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
+    assert alive.status_code == 200 and alive.json == {"status": "ok"}
+    assert alive.headers["Cache-Control"] == "no-store"
 
 
 def test_jobs_are_queued_on_the_configured_redis_as_they_declare(app, redis):

@@ -74,9 +74,10 @@ def test_an_unknown_filter_value_is_explained_next_to_its_field(client, partners
     assert 'href="#sector"' in page
 
 
-def test_a_nul_character_in_the_search_is_ignored(client, partnerships):
+def test_a_nul_character_in_the_search_is_refused_with_a_message(client, partnerships):
     response = client.get("/projects?q=fo%00od&place=Corn%00wall")
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "The address contains a null character" in response.get_data(as_text=True)
 
 
 def test_pages_keep_the_search_in_their_links(client, session):
@@ -97,4 +98,6 @@ def test_pages_keep_the_search_in_their_links(client, session):
 def test_a_page_past_the_end_offers_the_first(client, partnerships):
     page = client.get("/projects?page=99").get_data(as_text=True)
     assert "There is no page 99" in page
-    assert client.get("/projects?page=notanumber").status_code == 200
+    refused = client.get("/projects?page=notanumber")
+    assert refused.status_code == 400
+    assert "The page in the address must be a whole number from 1 to 10,000" in refused.get_data(as_text=True)

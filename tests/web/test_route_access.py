@@ -37,6 +37,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "static": (PUBLIC, "GET"),
     "main.home": (PUBLIC, "GET"),
     "main.healthz": (PUBLIC, "GET"),
+    "main.readyz": (PUBLIC, "GET"),
     "auth.sign_in": (PUBLIC, "GET"),
     "auth.sign_out": (SIGNED_IN, "POST"),
     "auth.accept_invitation": (PUBLIC, "GET"),

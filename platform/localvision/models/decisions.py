@@ -168,6 +168,8 @@ class Position(Base):
         # One first position per organisation and decision: counting them counts responses.
         Index("uq_positions_first_response", "decision_id", "organisation_id", unique=True,
               postgresql_where=text("replaces_id IS NULL"), sqlite_where=text("replaces_id IS NULL")),
+        # A position is replaced once: two people changing it at the same moment cannot both win.
+        Index("uq_positions_replaces_id", "replaces_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

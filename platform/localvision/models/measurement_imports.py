@@ -26,8 +26,9 @@ class MeasurementImport(Base):
     content: Mapped[str] = mapped_column(Text)
     row_count: Mapped[int] = mapped_column(Integer)
     status: Mapped[ImportStatus] = enum_column(ImportStatus)
-    # [line number, message] pairs, in line order.
+    # [line number, message] pairs, in line order: the first PROBLEMS_KEPT of problem_count.
     problems: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    problem_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     new_count: Mapped[int] = mapped_column(Integer, default=0)
     corrected_count: Mapped[int] = mapped_column(Integer, default=0)
     unchanged_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from sqlalchemy.exc import IntegrityError
+
 from localvision.domain.decisions import Outcome, add_working_days, staff_time_value
 from localvision.extensions import db
 from localvision.models import (
@@ -314,6 +316,13 @@ def record_position(context: ProjectContext, decision: Decision, stance: Decisio
     position = Position(decision=decision, organisation=organisation, stance=stance, reasons=reasons,
                         recorded_by=context.actor, replaces=previous)
     db.session.add(position)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone recorded this organisation's position a moment earlier: theirs stands.
+        db.session.rollback()
+        raise Refused(f"Someone else recorded {organisation.name}'s position a moment ago. Read it, then record "
+                      f"yours again if it should change.", field="stance") from None
     events.record(EventKind.POSITION_RECORDED, position, actor=context.actor, project=context.project,
                   label=f"{organisation.name}: {stance.label.lower()} on {decision.title}",
                   before=events.snapshot(previous, ("stance", "reasons")) if previous else None,

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from localvision.extensions import db
 from localvision.models import Invitation, Organisation, Project, ProjectMembership, ProjectRole, User
@@ -97,7 +98,12 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     user = User(email=invitation.email.lower(), name=name.strip(), organisation_id=invitation.organisation_id)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same link was used a moment earlier, in another tab or by someone else.
+        db.session.rollback()
+        raise Refused(ACCOUNT_EXISTS) from None
     invitation.accepted_at = datetime.now(timezone.utc)
     invitation.accepted_by_id = user.id
     project = invitation.project

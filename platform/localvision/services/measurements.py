@@ -153,6 +153,7 @@ def _plan(rows: Sequence[MeasurementRow]) -> Plan:
 def _check(measurement_import: MeasurementImport, parsed: ParsedFile) -> Plan | None:
     measurement_import.row_count = parsed.row_count
     measurement_import.problems = [list(problem) for problem in parsed.problems]
+    measurement_import.problem_count = parsed.problem_count
     if parsed.problems:
         measurement_import.status = ImportStatus.HAS_PROBLEMS
         return None
@@ -246,7 +247,7 @@ def check_import(context: ProjectContext, filename: str, content: bytes) -> Meas
         raise Refused("The file must be a CSV file saved as UTF-8 text", field="file") from None
     measurement_import = MeasurementImport(
         project=context.project, uploaded_by=context.actor, filename=(filename or "upload.csv")[:255], content=text,
-        row_count=0, status=ImportStatus.READY, problems=[],
+        row_count=0, status=ImportStatus.READY, problems=[], problem_count=0,
     )
     _check(measurement_import, _parse(context.project, text))
     db.session.add(measurement_import)
@@ -305,6 +306,7 @@ def run_queued_import(import_id: int, user_id: int, report: ProgressReport) -> I
         measurement_import = db.session.get(MeasurementImport, import_id)
         measurement_import.status = ImportStatus.FAILED
         measurement_import.problems = [[0, "The import stopped before it finished, so nothing was saved. Try again."]]
+        measurement_import.problem_count = 1
         db.session.commit()
         raise
     return measurement_import.status

@@ -3,13 +3,21 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge
 
 from localvision.extensions import db
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
+
+
+# Seconds a client is asked to wait while the database is unreachable: about a restart.
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_MESSAGE = "The service cannot reach its database just now. Try again in 30 seconds."
+TOO_LARGE_MESSAGE = ("What you sent is larger than this page accepts. Shorten it, or for a file, "
+                     "split it into smaller files, and try again.")
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +44,27 @@ def init_app(app: Flask) -> None:
         # A 405 names the methods that would work.
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+        return http_error(RequestEntityTooLarge(TOO_LARGE_MESSAGE))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DisconnectionError)
+    def database_unavailable(error: SQLAlchemyError):  # type: ignore[no-untyped-def]
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.close()
+        if _wants_json():
+            response = jsonify(error="Service Unavailable", message=UNAVAILABLE_MESSAGE)
+        else:
+            response = make_response(render_template("errors/unavailable.html", message=UNAVAILABLE_MESSAGE))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(Exception)

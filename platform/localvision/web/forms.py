@@ -1,11 +1,55 @@
-"""Form pieces shared by several areas."""
+"""Form pieces shared by several areas, and the base every form is built on."""
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
-from wtforms import PasswordField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from localvision.domain.passwords import password_problem
+from localvision.web.fields import ExactDecimalField
+from localvision.web.input_bounds import NUL, NUL_MESSAGE, shortened
+
+
+def _absent_is_empty(value: str | None) -> str:
+    return "" if value is None else value
+
+
+def _has_nul(field) -> bool:  # type: ignore[no-untyped-def]
+    return any(isinstance(value, str) and NUL in value for value in field.raw_data or ())
+
+
+class Form(FlaskForm):
+    """Every form of the platform: a text answer left out arrives as empty text, a null
+    character is refused beside its field before any check reads it, and a refused
+    answer is shown back at most ECHO_LIMIT characters long."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):  # type: ignore[no-untyped-def]
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, ExactDecimalField):
+                filters = [_absent_is_empty, *unbound_field.kwargs.get("filters", ())]
+                return unbound_field.bind(form=form, filters=filters, **options)
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        refused = [field for field in self if _has_nul(field)]
+        if refused:
+            for field in self:
+                field.errors = []
+            for field in refused:
+                field.errors = [NUL_MESSAGE]
+                field.raw_data = [shortened(value.replace(NUL, "")) for value in field.raw_data]
+                if isinstance(field.data, str):
+                    field.data = field.raw_data[0]
+            return False
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.errors and field.raw_data:
+                field.raw_data = [shortened(value) if isinstance(value, str) else value for value in field.raw_data]
+                if isinstance(field.data, str):
+                    field.data = shortened(field.data)
+        return valid
 
 
 class NewPasswordPolicy:

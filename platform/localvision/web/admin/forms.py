@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from localvision.models import Sector
+from localvision.web.forms import Form
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(
         "Organisation name",
         widget=GovTextInput(),
@@ -28,7 +28,7 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField("Add organisation", widget=GovSubmitInput())
 
 
-class AdminInvitationForm(FlaskForm):
+class AdminInvitationForm(Form):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -46,5 +46,5 @@ class AdminInvitationForm(FlaskForm):
     submit = SubmitField("Create invitation link", widget=GovSubmitInput())
 
 
-class RoundTripForm(FlaskForm):
+class RoundTripForm(Form):
     submit = SubmitField("Send a test job", widget=GovSubmitInput())

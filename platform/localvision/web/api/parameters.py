@@ -8,11 +8,10 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from localvision.models import DecisionStatus, Phase, Sector
 from localvision.queries.public import ProjectFilters
+from localvision.web.input_bounds import PAGE_MAX
 
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
-# Far beyond any real directory, and small enough for every database's OFFSET.
-PAGE_MAX = 10_000
 WORDS_MAX = 200
 SLUG_MAX = 120
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from localvision.web.forms import new_password_fields
+from localvision.web.forms import Form, new_password_fields
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -20,7 +19,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(
         "Your full name",
         widget=GovTextInput(),
@@ -44,29 +43,29 @@ def _email_field(label: str) -> EmailField:
     ])
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(Form):
     email = _email_field("Email address")
     submit = SubmitField("Send the link", widget=GovSubmitInput())
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password, confirm_password = new_password_fields()
     submit = SubmitField("Save the new password", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = _current_password_field()
     password, confirm_password = new_password_fields()
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     email = _email_field("New email address")
     current_password = _current_password_field()
     submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
 
 
-class ConfirmEmailForm(FlaskForm):
+class ConfirmEmailForm(Form):
     submit = SubmitField("Use this email address", widget=GovSubmitInput())
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -20,6 +19,7 @@ from localvision.models.decisions import MAXIMUM_CONTRIBUTION
 from localvision.queries.decisions import LogFilters
 from localvision.services.decisions import APPLY_RULE, DecisionDetails
 from localvision.web.fields import DayMonthYearField, ExactDecimalField
+from localvision.web.forms import Form
 
 PENNY = Decimal("0.01")
 
@@ -28,7 +28,7 @@ def _length(limit: int, what: str) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     title = StringField(
         "Title", widget=GovTextInput(),
         description="What the partnership is deciding, for example: Fund a night-time street outreach worker for a year",
@@ -76,7 +76,7 @@ class DecisionForm(FlaskForm):
         )
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     stance = RadioField("Your organisation's position", widget=GovRadioInput(), choices=DecisionStance.choices(),
                         validators=[DataRequired(message="Choose your organisation's position")])
     reasons = TextAreaField("Reasons", widget=GovTextArea(),
@@ -89,7 +89,7 @@ class PositionForm(FlaskForm):
             raise ValidationError("Give your reasons: they are required with concerns or an objection")
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(Form):
     kind = RadioField("Kind", widget=GovRadioInput(), choices=ContributionKind.choices(),
                       validators=[DataRequired(message="Choose the kind of contribution")])
     amount = ExactDecimalField("Value in pounds", noun="the value in pounds", example="1500 or 1500.50",
@@ -121,7 +121,7 @@ class ContributionForm(FlaskForm):
             raise ValidationError("Enter the hourly cost that values the staff time")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     text = TextAreaField("Comment", widget=GovTextArea(),
                          description="Only the people of the project see the discussion. You can use Markdown.",
                          validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
@@ -129,13 +129,13 @@ class CommentForm(FlaskForm):
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(Form):
     text = TextAreaField("Comment", widget=GovTextArea(),
                          validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
     submit = SubmitField("Save correction", widget=GovSubmitInput())
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     outcome = RadioField("Outcome", widget=GovRadioInput(), validators=[DataRequired(message="Choose an outcome")])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])
     # Set by the confirmation page: closing cannot be undone, so it is asked for twice.
@@ -147,13 +147,13 @@ class CloseForm(FlaskForm):
             raise ValidationError("Give the reason for this outcome")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField("Why is it being withdrawn?", widget=GovTextArea(),
                            validators=[DataRequired(message="Give the reason for withdrawing"), _length(5000, "Reason")])
     submit = SubmitField("Withdraw decision", widget=GovSubmitInput())
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     closes_on = DayMonthYearField("New closing date for positions", required_message="Enter the new closing date")
     submit = SubmitField("Reopen decision", widget=GovSubmitInput())
 
@@ -162,12 +162,12 @@ class ReopenForm(FlaskForm):
             raise ValidationError("The new closing date must be today or later")
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     review_on = DayMonthYearField("Review date", required_message="Enter the review date")
     submit = SubmitField("Set review date", widget=GovSubmitInput())
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     title = StringField("Action", widget=GovTextInput(), description="What needs doing, in a sentence",
                         validators=[DataRequired(message="Enter the action"), _length(300, "Action")])
     owner_id = SelectField("Owner", widget=GovSelect(), coerce=int, description="Exactly one person owns each action",
@@ -176,13 +176,13 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
 
-class DropActionForm(FlaskForm):
+class DropActionForm(Form):
     reason = TextAreaField("Why is it being dropped?", widget=GovTextArea(),
                            validators=[DataRequired(message="Give the reason for dropping the action"), _length(5000, "Reason")])
     submit = SubmitField("Drop action", widget=GovSubmitInput())
 
 
-class LogFilterForm(FlaskForm):
+class LogFilterForm(Form):
     class Meta:
         csrf = False  # a filter only reads
 

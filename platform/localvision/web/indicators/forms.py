@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -29,6 +28,7 @@ from localvision.domain.measurement_csv import MAX_DECIMAL_PLACES, NOTE_LIMIT, S
 from localvision.models import Direction, Frequency, Unit
 from localvision.models.indicators import at_stored_scale
 from localvision.web.fields import DayMonthYearField
+from localvision.web.forms import Form
 
 DATE_HINT = "For example, 31/03/2024 or 2024-03-31"
 
@@ -74,7 +74,7 @@ def _date(label: str, hint: str = "For example, 31 3 2024") -> DayMonthYearField
     return DayMonthYearField(label, description=hint)
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(Form):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -133,7 +133,7 @@ class IndicatorForm(FlaskForm):
             raise ValidationError("Lower is better, so the target cannot be above the baseline")
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     value = ExactNumberField("Value", widget=GovTextInput(), validators=[DataRequired(message="Enter the value")])
     note = TextAreaField("Note (optional)", widget=GovTextArea(), description="Anything a reader should know about this figure",
                          validators=[Length(max=NOTE_LIMIT, message="Note must be 2,000 characters or fewer")])
@@ -148,7 +148,7 @@ class MeasurementForm(CorrectionForm):
     submit = SubmitField("Add measurement", widget=GovSubmitInput())
 
 
-class ToleranceForm(FlaskForm):
+class ToleranceForm(Form):
     tolerance = IntegerField(
         "Tolerance for “at risk”, as a percentage of the baseline-to-target gap",
         widget=GovTextInput(),
@@ -159,12 +159,12 @@ class ToleranceForm(FlaskForm):
     submit = SubmitField("Save tolerance", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("CSV file", widget=GovFileInput(), validators=[FileRequired(message="Choose a CSV file")])
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 
-class DecisionLinksForm(FlaskForm):
+class DecisionLinksForm(Form):
     decision_ids = SelectMultipleField("Joint decisions that aim to move this indicator", widget=GovCheckboxesInput(),
                                        coerce=int, description="Select all that apply")
     submit = SubmitField("Save linked decisions", widget=GovSubmitInput())

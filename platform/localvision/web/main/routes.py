@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import Response, jsonify, render_template
 from flask_login import current_user
+from redis.exceptions import RedisError
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from localvision.extensions import db
@@ -32,18 +34,33 @@ def home():
 
 @blueprint.route("/healthz")
 def healthz():
-    """For container healthchecks: whether the database and Redis answer, nothing more."""
+    """For load balancers: the process answers. It asks nothing of the database or Redis,
+    so an outage of either does not get healthy web processes restarted."""
+    return _not_cached(jsonify(status="ok"))
+
+
+@blueprint.route("/readyz")
+def readyz():
+    """For load balancers and compose: whether this process can serve, that is whether
+    the database and Redis answer. 503 naming the one that does not."""
     checks = {}
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
-    except Exception:
+    except SQLAlchemyError:
         db.session.rollback()
         checks["database"] = "unavailable"
     try:
         get_redis().ping()
         checks["redis"] = "ok"
-    except Exception:
+    except (RedisError, OSError):
         checks["redis"] = "unavailable"
-    healthy = all(value == "ok" for value in checks.values())
-    return jsonify(status="ok" if healthy else "unavailable", **checks), 200 if healthy else 503
+    ready = all(value == "ok" for value in checks.values())
+    response = jsonify(status="ok" if ready else "unavailable", **checks)
+    response.status_code = 200 if ready else 503
+    return _not_cached(response)
+
+
+def _not_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -12,9 +11,10 @@ from wtforms import EmailField, IntegerField, RadioField, SelectField, StringFie
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
 from localvision.models import DecisionRule, PartnerRole, Phase, ProjectRole, Sector
+from localvision.web.forms import Form
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     title = StringField(
         "Title",
         widget=GovTextInput(),
@@ -58,7 +58,7 @@ class ProjectForm(FlaskForm):
     submit = SubmitField("Save project", widget=GovSubmitInput())
 
 
-class AddPartnerForm(FlaskForm):
+class AddPartnerForm(Form):
     organisation_id = SelectField(
         "Organisation", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose an organisation")]
     )
@@ -66,7 +66,7 @@ class AddPartnerForm(FlaskForm):
     submit = SubmitField("Add partner", widget=GovSubmitInput())
 
 
-class NewOrganisationForm(FlaskForm):
+class NewOrganisationForm(Form):
     name = StringField(
         "Organisation name",
         widget=GovTextInput(),
@@ -86,18 +86,18 @@ class NewOrganisationForm(FlaskForm):
     submit = SubmitField("Add organisation", widget=GovSubmitInput())
 
 
-class AddPersonForm(FlaskForm):
+class AddPersonForm(Form):
     user_id = SelectField("Person", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose a person")])
     role = SelectField("Role", widget=GovSelect(), choices=ProjectRole.choices(), default=ProjectRole.MEMBER.value)
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(Form):
     role = SelectField("Role", widget=GovSelect(), choices=ProjectRole.choices())
     submit = SubmitField("Change role", widget=GovSubmitInput())
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -110,5 +110,5 @@ class InvitationForm(FlaskForm):
     submit = SubmitField("Create invitation link", widget=GovSubmitInput())
 
 
-class PublicationForm(FlaskForm):
+class PublicationForm(Form):
     submit = SubmitField("Publish", widget=GovSubmitInput())

@@ -9,6 +9,7 @@ from localvision.queries import audit
 from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
 from localvision.web.http_caching import revalidated
+from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.models import (
     DecisionRule,
     Organisation,
@@ -347,6 +348,6 @@ def invite(slug: str):
 @login_required
 def audit_trail(slug: str):
     context = project_context(slug, Access.MEMBER)
-    events, entries = audit.trail(context.project, request.args.get("page", 1, type=int))
+    events, entries = audit.trail(context.project, query_number("page", 1, PAGE_MAX))
     return render_template("projects/audit.html", context=context, project=context.project, events=events,
                            entries=entries)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
 from localvision.models import Phase, Sector
 from localvision.queries.public import ProjectFilters
+from localvision.web.forms import Form
 
 
 class KnownChoices(SelectMultipleField):
@@ -22,7 +22,7 @@ class KnownChoices(SelectMultipleField):
             raise ValidationError(self.invalid_message)
 
 
-class DirectorySearchForm(FlaskForm):
+class DirectorySearchForm(Form):
     """The directory's search, sent by GET so every result page has a shareable address."""
 
     class Meta:

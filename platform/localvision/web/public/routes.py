@@ -4,6 +4,7 @@ from flask import current_app, render_template, request, url_for
 
 from localvision.extensions import db
 from localvision.web.http_caching import revalidated
+from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.queries.public import data_version, published_places, published_projects
 from localvision.web.public import blueprint
 from localvision.web.public.forms import DirectorySearchForm
@@ -31,7 +32,7 @@ def directory():
     if form.validate():
         results = db.paginate(
             published_projects(form.filters()),
-            page=request.args.get("page", 1, type=int),
+            page=query_number("page", 1, PAGE_MAX),
             per_page=DIRECTORY_PAGE_SIZE,
             error_out=False,
         )

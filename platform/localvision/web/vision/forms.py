@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from localvision.models import Stance
+from localvision.web.forms import Form
 
 VISION_MAX_LENGTH = 20_000
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     text = TextAreaField(
         "Wording of the vision",
         widget=GovTextArea(),
@@ -39,7 +39,7 @@ class VersionForm(FlaskForm):
         return int(value) if value.isdigit() else None
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     version_number = IntegerField(widget=HiddenInput(), validators=[InputRequired(message="Choose a version")])
     stance = RadioField(
         "Your organisation's position",
@@ -64,7 +64,7 @@ class PositionForm(FlaskForm):
             raise ValidationError("Say why your organisation objects")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     text = TextAreaField(
         "Add a comment on this version",
         widget=GovTextArea(),

@@ -20,6 +20,7 @@ from localvision.services import vision as vision_services
 from localvision.services.policy import Access, ProjectContext
 from localvision.services.vision import WordingMovedOn
 from localvision.web.context import project_context
+from localvision.web.input_bounds import DATABASE_INTEGER_MAX, query_number
 from localvision.web.vision import blueprint
 from localvision.web.vision.forms import CommentForm, PositionForm, VersionForm
 
@@ -183,8 +184,8 @@ def compare(slug: str):
     latest = latest_version(context.project)
     if latest is None:
         abort(404)
-    new = _version(context.project, request.args.get("to", latest.number, type=int))
-    old = _version(context.project, request.args.get("from", max(new.number - 1, 1), type=int))
+    new = _version(context.project, query_number("to", latest.number, DATABASE_INTEGER_MAX))
+    old = _version(context.project, query_number("from", max(new.number - 1, 1), DATABASE_INTEGER_MAX))
     template = "vision/_comparison.html" if request.htmx else "vision/compare.html"
     return render_template(template, context=context, project=context.project, old=old, new=new,
                            versions=versions_of(context.project), runs=word_diff(old.text, new.text))

@@ -1,0 +1,61 @@
+"""The edge of the application: what a request may carry before any view reads it.
+
+Whole numbers in addresses stop at what a database integer holds (beyond it: 404), query
+numbers are checked (beyond their bounds: 400 with a message), a null character anywhere
+in the address is refused, and each form stays under a size that no honest form reaches.
+"""
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+# PostgreSQL's INTEGER, the type of every id.
+DATABASE_INTEGER_MAX = 2**31 - 1
+# Far beyond any real list, and small enough for every database's OFFSET.
+PAGE_MAX = 10_000
+NUL = "\x00"
+NUL_MESSAGE = "Remove the invisible null character from this answer"
+# Longest value a page shows back beside a refused field: enough to edit an answer a little
+# over its limit, never a body's worth.
+ECHO_LIMIT = 10_000
+# Request bodies: a form is a few kilobytes; only the CSV upload carries a file.
+FORM_BODY_LIMIT = 1024 * 1024
+UPLOAD_BODY_LIMIT = 20 * 1024 * 1024
+UPLOAD_ENDPOINTS = frozenset({"indicators.upload"})
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """`<int:…>` that matches only numbers an id column can hold, so a larger one is a 404."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max", DATABASE_INTEGER_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def query_number(name: str, default: int, highest: int) -> int:
+    """A whole number from the query string, from 1 to `highest`; a 400 saying so otherwise."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(highest)) and 1 <= int(raw) <= highest):
+        abort(400, description=f"The {name} in the address must be a whole number from 1 to {highest:,}")
+    return int(raw)
+
+
+def shortened(value: str) -> str:
+    """A refused value as a page shows it back: never more than ECHO_LIMIT characters."""
+    return value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT]
+
+
+def init_app(app: Flask) -> None:
+    # Before any blueprint is registered: rules bind their converters when added.
+    app.url_map.converters["int"] = DatabaseIntegerConverter
+
+    @app.before_request
+    def refuse_hostile_addresses() -> None:
+        if NUL in request.path or any(NUL in key or NUL in value for key, value in request.args.items(multi=True)):
+            abort(400, description="The address contains a null character. Check the link and try again.")
+        # Set per request, before anything reads the body: werkzeug checks it as it reads.
+        request.max_content_length = (
+            UPLOAD_BODY_LIMIT if request.endpoint in UPLOAD_ENDPOINTS else FORM_BODY_LIMIT
+        )

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 import factories
 from localvision.extensions import db
 from localvision.models import DecisionStance, DecisionStatus, ProjectRole
-from localvision.services import invitations, policy
+from localvision.services import accounts, invitations, policy
 
 HOSTILE_TEXT = [
     "", " ", "\x00", "a\x00b", "9" * 25, "99999999999999999999", "-99999999999999999999", "1e999", "-1e999",
@@ -75,6 +75,8 @@ def world(session):
         "decision_id": decision.id,
         "contribution_id": factories.contribution(decision, lead, "500").id,
         "action_id": factories.action(decision, member).id,
+        # The lead's own comment, just written, so its correction form is open to them.
+        "comment_id": factories.comment(decision, lead).id,
         "indicator_id": indicator.id,
         "measurement_id": factories.measurement(indicator).id,
         "import_id": factories.measurement_import(project, lead, "indicator,period,value\nRough sleepers,2024-06-01,3\n").id,
@@ -89,14 +91,21 @@ def world(session):
     # Someone of a partner who is not yet part of the project, so the people page offers to add them.
     factories.user(member.organisation)
     session.commit()
+    # Emailed links name a token of their own: the member's, so the lead stays signed in.
+    links: dict[str, str] = {}
+    accounts.request_password_reset(member.email, link_for=lambda token: links.setdefault("auth.reset_password", token))
+    accounts.request_email_change(member, factories.PASSWORD, "member.new@example.org",
+                                  link_for=lambda token: links.setdefault("auth.confirm_email", token))
+    world["by_endpoint"] = {endpoint: {"token": token} for endpoint, token in links.items()}
     return world
 
 
 def address(rule, world) -> str | None:
     """The rule's path with the world's values, or None when it names something the world lacks."""
-    if not set(rule.arguments) <= set(world):
+    values = {**world, **world.get("by_endpoint", {}).get(rule.endpoint, {})}
+    if not set(rule.arguments) <= set(values):
         return None
-    return rule.build({name: world[name] for name in rule.arguments}, append_unknown=False)[1]
+    return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 
 def discovered_fields(app, client_for, world) -> dict[str, dict[str, int]]:
@@ -148,7 +157,8 @@ def test_every_post_route_is_reached(app, world, fields):
     # These answer a button alone: they have no fields to fuzz.
     assert set(formless) <= {"auth.sign_out", "decisions.action_done", "decisions.remove_contribution",
                              "indicators.confirm_import", "projects.remove_partner", "projects.remove_person",
-                             "admin.round_trip", "projects.publication", "projects.representative"}
+                             "admin.round_trip", "projects.publication", "projects.representative",
+                             "auth.confirm_email"}
 
 
 @settings(max_examples=EXAMPLES_PER_ROUTE, deadline=None, derandomize=True, database=None,

@@ -99,7 +99,7 @@ def test_a_huge_day_or_month_is_not_a_real_date(client_for, session, board):
             f"/projects/{board['project'].slug}/decisions/{decision.id}/review",
             data={"review-review_on": [day, month, "2027"]})
         assert response.status_code == 200
-        assert "Review date must be a real date between 2000 and 2100" in response.get_data(as_text=True)
+        assert "Review date must be a real date" in response.get_data(as_text=True)
     session.expire_all()
     assert session.get(Decision, decision.id).review_on is None
 

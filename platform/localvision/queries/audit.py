@@ -136,6 +136,9 @@ PHRASES: dict[EventKind, Phrase] = {
     EventKind.DECISION_PROPOSED: lambda e, n: f"proposed the decision {n.decision(e)}",
     EventKind.AMENDMENT_PROPOSED: lambda e, n: f"proposed an amendment to {n.decision(e)}",
     EventKind.DECISION_UPDATED: lambda e, n: f"changed the decision {n.decision(e)}",
+    EventKind.DECISION_CLOSING_DATE_MOVED: lambda e, n: f"moved the closing date of {n.decision(e)}",
+    EventKind.DECISION_COMMENTED: lambda e, n: f"commented on {n.decision(e)}",
+    EventKind.DECISION_COMMENT_EDITED: lambda e, n: f"corrected a comment on {n.decision(e)}",
     EventKind.DECISION_WITHDRAWN: lambda e, n: f"withdrew the decision {n.decision(e)}",
     EventKind.DECISION_CLOSED: lambda e, n: f"closed {n.decision(e)}: {_value('status', (e.payload or {}).get('status'))}",
     EventKind.DECISION_REOPENED: lambda e, n: f"reopened {n.decision(e)} for positions",
@@ -159,6 +162,14 @@ PHRASES: dict[EventKind, Phrase] = {
     EventKind.MEASUREMENT_ADDED: lambda e, n: f"added a measurement of {e.object_label}",
     EventKind.MEASUREMENT_CORRECTED: lambda e, n: f"corrected a measurement of {e.object_label}",
     EventKind.MEASUREMENTS_IMPORTED: lambda e, n: f"imported measurements from {e.object_label}",
+    # Account events belong to no project, so no project's trail shows them; they read
+    # sensibly wherever a person's own history is shown.
+    EventKind.ACCOUNT_SIGNED_OUT: lambda e, n: "signed out everywhere",
+    EventKind.ACCOUNT_PASSWORD_RESET_REQUESTED: lambda e, n: "asked for a password reset link",
+    EventKind.ACCOUNT_PASSWORD_RESET: lambda e, n: "set a new password from a reset link",
+    EventKind.ACCOUNT_PASSWORD_CHANGED: lambda e, n: "changed their password",
+    EventKind.ACCOUNT_EMAIL_CHANGE_REQUESTED: lambda e, n: "asked to change their email address",
+    EventKind.ACCOUNT_EMAIL_CHANGED: lambda e, n: "confirmed a new email address",
 }
 
 

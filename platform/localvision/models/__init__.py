@@ -32,7 +32,7 @@ from localvision.models.projects import (
     ProjectPartner,
     ProjectRole,
 )
-from localvision.models.summaries import PlatformSummary, ProjectSummary
+from localvision.models.summaries import DecisionTotal, OrganisationTotal, PlatformSummary, ProjectSummary
 from localvision.models.vision import Stance, VisionComment, VisionPosition, VisionVersion
 
 __all__ = [
@@ -59,6 +59,8 @@ __all__ = [
     "Organisation",
     "PartnerRole",
     "Phase",
+    "DecisionTotal",
+    "OrganisationTotal",
     "PlatformSummary",
     "Position",
     "Project",

@@ -56,6 +56,7 @@ class EventKind(LabelledEnum):
     MEASUREMENT_ADDED = "measurement.added", "added"
     MEASUREMENT_CORRECTED = "measurement.corrected", "corrected"
     MEASUREMENTS_IMPORTED = "measurement.imported", "imported"
+    SUMMARY_TOTALS_REPAIRED = "summary.totals_repaired", "summary totals repaired"
 
 
 def _jsonable(value: Any) -> Any:

@@ -30,12 +30,13 @@ def create_app(
     _register_extensions(app)
     _register_blueprints(app)
 
-    from localvision import cli, summaries
+    from localvision import cli, data_versions, summaries
     from localvision.web import errors, http_caching, security
 
     http_caching.init_app(app)
     security.init_app(app)
     summaries.init_app(app)
+    data_versions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import case, select
 
+from localvision import data_versions
 from localvision.extensions import db
 from localvision.jobs import job
 from localvision.models import Project
@@ -32,6 +33,7 @@ def recompute_project_summary(project_id: int) -> None:
     _upsert(ProjectSummary, {"project_id": project_id, "figures": project_figures,
                              "computed_at": datetime.now(timezone.utc), "changes_computed": changes_seen},
             key="project_id")
+    data_versions.note_change(db.session, project_id)
     db.session.commit()
     freshness.request_platform_recompute()
 

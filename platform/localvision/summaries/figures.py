@@ -135,9 +135,10 @@ def _indicator_figures(project_id: int, agreed_decisions: int) -> dict[str, Any]
     linked_decisions = db.session.scalar(select(func.count(distinct(linked.c.decision_id)))) or 0
     decisions_aimed = dict(db.session.execute(
         select(linked.c.indicator_id, func.count()).group_by(linked.c.indicator_id)).all())
+    # Each agreed decision's sum is kept in its running total: no contribution is read.
     funding_aimed = dict(db.session.execute(
-        select(linked.c.indicator_id, func.sum(Contribution.amount))
-        .join(Contribution, Contribution.decision_id == linked.c.decision_id)
+        select(linked.c.indicator_id, func.sum(DecisionTotal.amount))
+        .join(DecisionTotal, DecisionTotal.decision_id == linked.c.decision_id)
         .group_by(linked.c.indicator_id)
     ).all())
     return {

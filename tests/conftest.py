@@ -8,10 +8,11 @@ from flask import g
 from flask.testing import FlaskClient
 from redis import Redis
 
-from localvision import create_app
+from localvision import create_app, data_versions
 from localvision.extensions import db, limiter
 from localvision.models import User
 from localvision.redis_connection import get_redis
+from localvision.web.http_caching import rendered_responses
 from smtp_server import SMTPTestServer
 from support import settings_for_tests
 
@@ -73,6 +74,15 @@ def session(connection):
 def _fresh_rate_limits(app):
     with app.app_context():
         limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_response_cache(app):
+    """Rendered responses are kept as in production; each test's data is rolled back, so
+    what one test rendered and the projects it found must not reach the next."""
+    with app.app_context():
+        rendered_responses().clear()
+        data_versions.forget_all()
 
 
 @pytest.fixture

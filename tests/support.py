@@ -25,9 +25,6 @@ def settings_for_tests(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{instance_path}/test.sqlite",
         "REDIS_URL": TEST_REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        # Test data is built without audit events, so data versions cannot tell tests
-        # apart: tests that keep rendered responses turn it on and build through the app.
-        "RENDERED_RESPONSES_KEPT": 0,
     }
 
 

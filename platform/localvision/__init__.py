@@ -28,7 +28,7 @@ def create_app(
 
     _register_templates(app)
     _register_extensions(app)
-    from localvision import cli, summaries
+    from localvision import cli, data_versions, summaries
     from localvision.services import mail
     from localvision.web import errors, http_caching, input_bounds, security
 
@@ -39,6 +39,7 @@ def create_app(
     security.init_app(app)
     summaries.init_app(app)
     mail.install()
+    data_versions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -4,8 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import factories
+from localvision import data_versions
 from localvision.extensions import db
 from localvision.models import DecisionStance, DecisionStatus, Measurement, Sector
+from localvision.web.http_caching import rendered_responses
 from support import counted_statements
 
 STATEMENTS_ALLOWED = 15
@@ -38,7 +40,10 @@ def build_project(partner_count: int, decision_count: int, indicator_count: int,
 
 
 def statements_for_page(client, slug: str) -> list[str]:
-    # A fresh session, as a real request has: nothing already loaded.
+    """The statements of rendering the page: no kept copy, and a fresh session, as a real
+    request has (nothing already loaded)."""
+    rendered_responses().clear()
+    data_versions.forget_all()
     db.session.remove()
     with counted_statements() as statements:
         response = client.get(f"/projects/{slug}")

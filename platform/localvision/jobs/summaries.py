@@ -6,12 +6,15 @@ from typing import Any
 
 from sqlalchemy import case, select
 
+from localvision import data_versions
 from localvision.extensions import db
 from localvision.jobs import job
 from localvision.models import Project
 from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.redis_connection import get_redis
-from localvision.summaries import figures, freshness
+from localvision.services import events
+from localvision.services.events import EventKind
+from localvision.summaries import figures, freshness, totals
 
 # Seconds before each retry, growing so that a brief database or Redis outage passes.
 RECOMPUTE_RETRIES = (5, 30, 120)
@@ -30,6 +33,7 @@ def recompute_project_summary(project_id: int) -> None:
     _upsert(ProjectSummary, {"project_id": project_id, "figures": project_figures,
                              "computed_at": datetime.now(timezone.utc), "changes_computed": changes_seen},
             key="project_id")
+    data_versions.note_change(db.session, project_id)
     db.session.commit()
     freshness.request_platform_recompute()
 
@@ -59,6 +63,28 @@ def recompute_all_summaries() -> int:
     freshness.request_recompute(project_ids, even_if_recently_unreachable=True)
     freshness.request_platform_recompute()
     return len(project_ids)
+
+
+@job(timeout=1800)
+def check_running_totals() -> int:
+    """The nightly check of the running totals: recompute each project's from the base
+    rows, compare, and where they drifted record it in the audit trail, repair them and
+    recompute the summary. Returns how many projects had drifted."""
+    drifted = 0
+    for project in db.session.scalars(select(Project).order_by(Project.id)).all():
+        connection = db.session.connection()
+        wrong = totals.drift(connection, project.id)
+        if any(wrong.values()):
+            drifted += 1
+            totals.rebuild_project(connection, project.id)
+            events.record(EventKind.SUMMARY_TOTALS_REPAIRED, project, actor=None, project=project,
+                          label=f"{len(wrong['decisions'])} decision and {len(wrong['organisations'])} "
+                                f"organisation totals differed from the records and were recomputed",
+                          payload={"decision_ids": wrong["decisions"], "organisation_ids": wrong["organisations"]})
+            freshness.note_bulk_change(db.session, project.id)
+        # One project per transaction: a long check holds no locks on the rest.
+        db.session.commit()
+    return drifted
 
 
 def _upsert(model: type, values: dict[str, Any], key: str) -> None:

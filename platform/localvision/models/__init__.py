@@ -36,7 +36,7 @@ from localvision.models.projects import (
     ProjectPartner,
     ProjectRole,
 )
-from localvision.models.summaries import PlatformSummary, ProjectSummary
+from localvision.models.summaries import DecisionTotal, OrganisationTotal, PlatformSummary, ProjectSummary
 from localvision.models.vision import Stance, VisionComment, VisionPosition, VisionVersion
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "DecisionRule",
     "DecisionStance",
     "DecisionStatus",
+    "DecisionTotal",
     "Direction",
     "Frequency",
     "ImportStatus",
@@ -65,6 +66,7 @@ __all__ = [
     "MeasurementImport",
     "MeasurementRevision",
     "Organisation",
+    "OrganisationTotal",
     "OutboxMessage",
     "OutboxState",
     "PartnerRole",

@@ -8,9 +8,10 @@ records the value it started from in ``changes_computed``.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
 from localvision.models.base import Base
@@ -40,3 +41,33 @@ class PlatformSummary(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DecisionTotal(Base):
+    """An agreed decision's funding: the set of sectors that put something in (one bit per
+    sector) and the sum. Kept in the transaction of each change, so a summary groups
+    these rows instead of every contribution."""
+
+    __tablename__ = "decision_totals"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    sector_mask: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+
+class OrganisationTotal(Base):
+    """One organisation's running totals in one project, kept in the transaction of each
+    change: what it put into agreed decisions by kind (all, and disclosed ones only, as
+    strings of exact decimals), how many agreed decisions it co-funded, how many it
+    proposed and to how many (not withdrawn) it responded."""
+
+    __tablename__ = "organisation_totals"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    amounts: Mapped[dict[str, str]] = mapped_column(JSON)
+    disclosed_amounts: Mapped[dict[str, str]] = mapped_column(JSON)
+    decisions_cofunded: Mapped[int] = mapped_column(Integer)
+    decisions_proposed: Mapped[int] = mapped_column(Integer)
+    positions_recorded: Mapped[int] = mapped_column(Integer)

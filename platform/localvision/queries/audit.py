@@ -170,6 +170,7 @@ PHRASES: dict[EventKind, Phrase] = {
     EventKind.ACCOUNT_PASSWORD_CHANGED: lambda e, n: "changed their password",
     EventKind.ACCOUNT_EMAIL_CHANGE_REQUESTED: lambda e, n: "asked to change their email address",
     EventKind.ACCOUNT_EMAIL_CHANGED: lambda e, n: "confirmed a new email address",
+    EventKind.SUMMARY_TOTALS_REPAIRED: lambda e, n: "found the running totals behind the contribution summary out of step with the record, and repaired them",
 }
 
 

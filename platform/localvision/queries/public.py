@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from localvision import data_versions
 from localvision.extensions import db
 from localvision.models import (
     AuditEvent,
@@ -120,10 +121,31 @@ PROJECT_VERSION = _project_version_statement()
 
 
 def published_project_version(slug: str) -> str | None:
-    """The data version of a published project, in one query; None when there is no
-    published project of that slug. A new contribution summary counts as new data."""
+    """The data version of a published project; None when there is no published project
+    of that slug. A new contribution summary counts as new data. While the project's
+    counters in Redis stand where they stood when this worker last found it published,
+    no SQL is run (see ``data_versions``); otherwise one query."""
+    known = data_versions.remembered(slug)
+    if known is not None:
+        project_id, seen = known
+        if data_versions.counters(project_id) == seen:
+            return _counted_version(project_id, seen)
     row = db.session.execute(PROJECT_VERSION, {"slug": slug}).one()
-    return None if row.id is None else f"{row.version}:{row.summary}"
+    if row.id is None:
+        data_versions.forget(slug)
+        return None
+    # Counters read after the query may include a change the query missed. That is safe: a
+    # response is only cached under counters read before its view queried the database.
+    seen = data_versions.counters(row.id)
+    if seen is None:
+        return f"{row.version}:{row.summary}"
+    data_versions.remember(slug, row.id, seen)
+    return _counted_version(row.id, seen)
+
+
+def _counted_version(project_id: int, seen: tuple[str, int, int]) -> str:
+    epoch, site, project = seen
+    return f"{epoch}:{site}:{project_id}:{project}"
 
 
 def data_version(project_id: int | None = None) -> int:

@@ -65,6 +65,7 @@ class EventKind(LabelledEnum):
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed", "password changed"
     ACCOUNT_EMAIL_CHANGE_REQUESTED = "account.email_change_requested", "email change requested"
     ACCOUNT_EMAIL_CHANGED = "account.email_changed", "email address changed"
+    SUMMARY_TOTALS_REPAIRED = "summary.totals_repaired", "summary totals repaired"
 
 
 def _jsonable(value: Any) -> Any:

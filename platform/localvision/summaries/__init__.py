@@ -1,5 +1,5 @@
-"""Cross-boundary contribution summaries: what they contain (``figures``) and when they are
-recomputed (``freshness``). The RQ jobs that run them live in ``localvision.jobs.summaries``."""
+"""Cross-boundary contribution summaries: what they contain (``figures``), the running totals
+they read (``totals``) and when they are recomputed (``freshness``). The RQ jobs that run them live in ``localvision.jobs.summaries``."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -18,7 +18,7 @@ from localvision.models import (
 )
 from localvision.models.actions import Action
 from localvision.models.decisions import Contribution, Decision, Position
-from localvision.summaries import freshness
+from localvision.summaries import freshness, totals
 
 
 def _project_via(parent: str, parent_model: type, foreign_key: str) -> Callable[[Any], int | None]:
@@ -45,3 +45,4 @@ def init_app(app: Flask) -> None:
     freshness.watch(VisionVersion, lambda version: version.project_id)
     freshness.watch(VisionPosition, _project_via("version", VisionVersion, "version_id"))
     freshness.install()
+    totals.install()

@@ -1,8 +1,10 @@
 """The figures of a contribution summary, aggregated in the database.
 
-Every query groups and sums in SQL and returns at most one row per organisation, sector,
-set of sectors or indicator, so memory stays bounded however many decisions, contributions
-and positions a project holds. Money is summed as exact decimals and stored as strings.
+Money and responses come from the running totals (``totals``): one row per organisation
+and per agreed, funded decision, kept in the transaction of each change, so a summary reads
+small rows rather than every contribution and position. The remaining queries group and sum
+in SQL and return at most one row per organisation, sector, set of sectors or indicator, so
+memory stays bounded however long a project's history. Money is exact decimals, stored as strings.
 
 Contributions count when their decision is agreed: pledges to a decision that was not
 agreed were never put in.
@@ -14,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, distinct, func, select, text
+from sqlalchemy import case, distinct, func, select
 
 from localvision.domain import contribution, evenness, progress, vision
 from localvision.extensions import db
@@ -29,12 +31,11 @@ from localvision.models import (
     VisionVersion,
 )
 from localvision.models.actions import Action, ActionStatus
-from localvision.models.decisions import Contribution, ContributionKind, Decision, DecisionStatus, Position
+from localvision.models.summaries import DecisionTotal, OrganisationTotal
+from localvision.models.decisions import Contribution, Decision, DecisionStatus
 from localvision.queries.indicators import summaries as indicator_summaries
+from localvision.summaries.totals import KINDS, SECTORS, ZERO, decision_totals_query, money
 
-SECTORS = list(Sector)
-KINDS = list(ContributionKind)
-ZERO = Decimal("0.00")
 SECTOR_COUNTS = ("decisions_proposed", "actions_owned", "actions_done", "actions_overdue")
 
 EVENNESS_MEASURE = (
@@ -46,24 +47,12 @@ EVENNESS_MEASURE = (
 )
 
 
-def _money(amount: Decimal | None) -> str:
-    return str((amount or ZERO).quantize(ZERO))
-
-
-def _sector_bit() -> Any:
-    return case({sector.value: 1 << index for index, sector in enumerate(SECTORS)},
-                value=Organisation.__table__.c.sector)
-
-
 def _agreed(project_id: int) -> Any:
     return (Decision.project_id == project_id) & (Decision.status == DecisionStatus.AGREED)
 
 
 def project_figures(project_id: int, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Room for the hash aggregates of a large project, for this transaction only.
-        db.session.execute(text("SET LOCAL work_mem = '32MB'"))
     partners = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.sector, ProjectPartner.joined_at)
         .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
@@ -76,43 +65,14 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
     def organisation(org_id: int) -> dict[str, Any]:
         return organisations.get(org_id) or former.setdefault(org_id, {})
 
-    disclosed = Decision.is_commercially_sensitive.is_(False)
-    kind_sums = [func.sum(case((Contribution.kind == kind, Contribution.amount), else_=ZERO)).label(kind.value)
-                 for kind in KINDS]
-    disclosed_sums = [
-        func.sum(case(((Contribution.kind == kind) & disclosed, Contribution.amount), else_=ZERO))
-        .label(f"disclosed_{kind.value}")
-        for kind in KINDS
-    ]
-    for row in db.session.execute(
-        select(Contribution.organisation_id, *kind_sums, *disclosed_sums,
-               func.count(distinct(Contribution.decision_id)).label("decisions"))
-        .join(Decision, Decision.id == Contribution.decision_id)
-        .where(_agreed(project_id))
-        .group_by(Contribution.organisation_id)
-    ):
-        organisation(row.organisation_id).update(
-            amounts={kind.value: getattr(row, kind.value) or ZERO for kind in KINDS},
-            disclosed_amounts={kind.value: getattr(row, f"disclosed_{kind.value}") or ZERO for kind in KINDS},
-            decisions_cofunded=row.decisions,
+    for row in db.session.execute(select(OrganisationTotal).where(OrganisationTotal.project_id == project_id)):
+        totals_of = row.OrganisationTotal
+        organisation(totals_of.organisation_id).update(
+            amounts={kind.value: Decimal(totals_of.amounts[kind.value]) for kind in KINDS},
+            disclosed_amounts={kind.value: Decimal(totals_of.disclosed_amounts[kind.value]) for kind in KINDS},
+            decisions_cofunded=totals_of.decisions_cofunded, decisions_proposed=totals_of.decisions_proposed,
+            positions_recorded=totals_of.positions_recorded,
         )
-
-    for org_id, proposed in db.session.execute(
-        select(Decision.proposing_organisation_id, func.count())
-        .where(Decision.project_id == project_id)
-        .group_by(Decision.proposing_organisation_id)
-    ):
-        organisation(org_id)["decisions_proposed"] = proposed
-
-    # An organisation's first position on a decision is the one replacing none: one per decision responded to.
-    for org_id, responded in db.session.execute(
-        select(Position.organisation_id, func.count())
-        .join(Decision, Decision.id == Position.decision_id)
-        .where(Decision.project_id == project_id, Decision.status != DecisionStatus.WITHDRAWN,
-               Position.replaces_id.is_(None))
-        .group_by(Position.organisation_id)
-    ):
-        organisation(org_id)["positions_recorded"] = responded
 
     # A partner could respond to every decision not withdrawn, except those closed before it joined.
     decisions_counted = db.session.scalar(
@@ -150,7 +110,13 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
                                       .where(Organisation.id.in_(former))):
             organisations[row.id] = {**_blank_entry(row.id, row.name, row.sector, is_partner=False), **former[row.id]}
 
-    groups = _sector_set_groups(_agreed(project_id))
+    groups = [
+        contribution.SectorSetGroup(mask=int(row.mask), decisions=row.decisions, amount=row.amount or ZERO)
+        for row in db.session.execute(
+            select(DecisionTotal.sector_mask.label("mask"), func.count().label("decisions"),
+                   func.sum(DecisionTotal.amount).label("amount"))
+            .where(DecisionTotal.project_id == project_id).group_by(DecisionTotal.sector_mask))
+    ]
     agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
     return {**_assemble(organisations, groups, agreed_decisions),
             "vision": _vision_figures(project_id, [row.id for row in partners]),
@@ -172,9 +138,10 @@ def _indicator_figures(project_id: int, agreed_decisions: int) -> dict[str, Any]
     linked_decisions = db.session.scalar(select(func.count(distinct(linked.c.decision_id)))) or 0
     decisions_aimed = dict(db.session.execute(
         select(linked.c.indicator_id, func.count()).group_by(linked.c.indicator_id)).all())
+    # Each agreed decision's sum is kept in its running total: no contribution is read.
     funding_aimed = dict(db.session.execute(
-        select(linked.c.indicator_id, func.sum(Contribution.amount))
-        .join(Contribution, Contribution.decision_id == linked.c.decision_id)
+        select(linked.c.indicator_id, func.sum(DecisionTotal.amount))
+        .join(DecisionTotal, DecisionTotal.decision_id == linked.c.decision_id)
         .group_by(linked.c.indicator_id)
     ).all())
     return {
@@ -186,7 +153,7 @@ def _indicator_figures(project_id: int, agreed_decisions: int) -> dict[str, Any]
             {"id": summary.indicator.id, "name": summary.indicator.name,
              "status": summary.progress.status.name.lower(),
              "decisions": decisions_aimed.get(summary.indicator.id, 0),
-             "amount": _money(funding_aimed.get(summary.indicator.id))}
+             "amount": money(funding_aimed.get(summary.indicator.id))}
             for summary in progress_by_indicator
         ],
     }
@@ -213,23 +180,12 @@ def _vision_figures(project_id: int, partner_ids: list[int]) -> dict[str, Any]:
 
 def _sector_set_groups(decisions_counted: Any) -> list[contribution.SectorSetGroup]:
     """Agreed decisions grouped by the set of sectors that funded them, with their value."""
-    bit = _sector_bit()
-    # bit_or needs no sort; SQLite lacks it, and the sum of distinct powers of two is the same number.
-    mask = func.bit_or(bit) if db.session.get_bind().dialect.name == "postgresql" else func.sum(distinct(bit))
-    per_decision = (
-        select(mask.label("mask"), func.sum(Contribution.amount).label("amount"))
-        .select_from(Contribution)
-        .join(Decision, Decision.id == Contribution.decision_id)
-        .join(Organisation, Organisation.id == Contribution.organisation_id)
-        .where(decisions_counted)
-        .group_by(Contribution.decision_id)
-        .subquery()
-    )
+    per_decision = decision_totals_query(db.session.get_bind().dialect.name, decisions_counted).subquery()
     return [
         contribution.SectorSetGroup(mask=int(row.mask), decisions=row.decisions, amount=row.amount or ZERO)
         for row in db.session.execute(
-            select(per_decision.c.mask, func.count().label("decisions"), func.sum(per_decision.c.amount).label("amount"))
-            .group_by(per_decision.c.mask)
+            select(per_decision.c.sector_mask.label("mask"), func.count().label("decisions"), func.sum(per_decision.c.amount).label("amount"))
+            .group_by(per_decision.c.sector_mask)
         )
     ]
 
@@ -243,7 +199,7 @@ def _blank_entry(org_id: int, name: str, sector: Sector, is_partner: bool) -> di
 
 def _amounts(by_kind: dict[str, Decimal], grand_total: Decimal) -> dict[str, Any]:
     total = sum(by_kind.values(), ZERO)
-    return {**{kind: _money(amount) for kind, amount in by_kind.items()}, "total": _money(total),
+    return {**{kind: money(amount) for kind, amount in by_kind.items()}, "total": money(total),
             "share": contribution.share(total, grand_total)}
 
 
@@ -281,7 +237,7 @@ def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contributio
     cofunded_by_sector = contribution.decisions_by_sector(groups, SECTORS)
     return {
         "totals": _amounts(totals, grand_total),
-        "undisclosed_total": _money(grand_total - sum(disclosed_totals.values(), ZERO)),
+        "undisclosed_total": money(grand_total - sum(disclosed_totals.values(), ZERO)),
         "organisations": [
             {**entry, "amounts": _amounts(entry["amounts"], grand_total),
              "disclosed_amounts": _amounts(entry["disclosed_amounts"], grand_total),
@@ -300,7 +256,7 @@ def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contributio
         "cross_sector_decisions": cross_sector,
         "cross_sector_share": contribution.share(cross_sector, agreed_decisions),
         "sector_pairs": [
-            {"sectors": [first.value, second.value], "decisions": decisions, "amount": _money(amount)}
+            {"sectors": [first.value, second.value], "decisions": decisions, "amount": money(amount)}
             for (first, second), (decisions, amount) in contribution.sector_pairs(groups, SECTORS).items()
         ],
         "evenness": {
@@ -358,13 +314,13 @@ def platform_figures() -> dict[str, Any]:
         .where(published, Decision.status == DecisionStatus.AGREED)
     ) or 0
     cross_sector = contribution.cross_sector_decisions(groups)
-    totals = {kind.value: _money(pooled.get(kind)) for kind in KINDS}
+    totals = {kind.value: money(pooled.get(kind)) for kind in KINDS}
     return {
         "projects": db.session.scalar(select(func.count(Project.id)).where(published)) or 0,
         "partners_by_sector": [{"sector": sector.value, "label": sector.label, "organisations": partners_by_sector[sector]}
                                for sector in SECTORS if sector in partners_by_sector],
         "organisations": sum(partners_by_sector.values()),
-        "totals": {**totals, "total": _money(sum(pooled.values(), ZERO))},
+        "totals": {**totals, "total": money(sum(pooled.values(), ZERO))},
         "agreed_decisions": agreed,
         "cross_sector_decisions": cross_sector,
         "cross_sector_share": contribution.share(cross_sector, agreed),

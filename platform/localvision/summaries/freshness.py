@@ -22,7 +22,7 @@ from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from localvision import jobs
+from localvision import data_versions, jobs
 from localvision.extensions import db
 # A module reference, read when a job is queued: the job module imports this one too.
 from localvision.jobs import summaries as summary_jobs
@@ -69,6 +69,8 @@ def _mark_changed_projects(session: Session, flush_context: Any) -> None:
         if project_id is not None and project_id not in deleted_projects:
             project_ids.add(project_id)
     if project_ids:
+        for project_id in project_ids:
+            data_versions.note_change(session, project_id)
         mark_stale(session.connection(), project_ids)
         session.info.setdefault("summary_projects", set()).update(project_ids)
 

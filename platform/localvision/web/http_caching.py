@@ -8,11 +8,18 @@ data version makes a new ETag, so nothing stale is ever served.
 
 Only anonymous visitors without flashed messages qualify: what a signed-in person sees
 depends on who they are, and a flashed message is shown once only.
+
+Pages that say how long ago something happened ("computed 3 hours ago", "overdue") change
+with the clock as well as the data, so their ETag also holds the current minute: a cached
+copy or a 304 is then at most a minute behind the clock. Rendering such times in the
+browser from absolute datetimes was the alternative; it needs script (with a fallback
+without it) on every such page, where this costs one render per page and minute.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from functools import wraps
 from pathlib import Path
@@ -25,6 +32,8 @@ from localvision import PROJECT_ROOT
 
 # Browsers and proxies may keep a copy but must ask before each use.
 CACHE_CONTROL = "public, no-cache"
+# How long a page with relative times ("… ago") may be served unchanged.
+RELATIVE_TIME_SECONDS = 60
 
 
 def release_fingerprint(roots: tuple[Path, ...]) -> str:
@@ -81,11 +90,16 @@ def _revalidation_allowed() -> bool:
     return request.method in ("GET", "HEAD") and not current_user.is_authenticated and "_flashes" not in session
 
 
-def revalidated(version_of: Callable[..., object | None]) -> Callable:
+def clock_minute() -> int:
+    return int(time.time() // RELATIVE_TIME_SECONDS)
+
+
+def revalidated(version_of: Callable[..., object | None], relative_times: bool = False) -> Callable:
     """Wrap a view so anonymous visitors can revalidate it. ``version_of`` gets the view's
     arguments and returns the version of the data shown, or None where the response
     must not be cached (a missing or private project answers as usual: no 304 may
-    reveal that it exists)."""
+    reveal that it exists). ``relative_times``: the page says how long ago things
+    happened, so it is also a new page every minute."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -95,6 +109,8 @@ def revalidated(version_of: Callable[..., object | None]) -> Callable:
             version = version_of(**kwargs)
             if version is None:
                 return view(**kwargs)
+            if relative_times:
+                version = f"{version}:{clock_minute()}"
             fingerprint = f"{current_app.config['RELEASE']}:{request.host_url}:{request.full_path}:{version}"
             etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
             cached = rendered_responses().get(etag)

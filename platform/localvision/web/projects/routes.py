@@ -59,7 +59,7 @@ def create():
 
 
 @blueprint.route("/<slug>")
-@revalidated(published_project_version)
+@revalidated(published_project_version, relative_times=True)
 def show(slug: str):
     context = project_context(slug, Access.VIEWER)
     if not context.is_member:

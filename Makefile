@@ -78,7 +78,7 @@ bench-import: install
 # PostgreSQL cluster and a Redis server of the run's own; FAULTS=1 adds three runs with
 # Redis stopped, the worker killed and PostgreSQL restarted (bench-faults does the same).
 bench-load: install-bench assets
-	BENCH_FAULTS=$(FAULTS) $(BIN)/python bench/load.py
+	PYTHONUNBUFFERED=1 BENCH_FAULTS=$(FAULTS) $(BIN)/python bench/load.py
 
 bench-faults: FAULTS = 1
 bench-faults: bench-load

@@ -315,7 +315,10 @@ class Fault:
 
 def run_load(name: str, base_url: str, plan_file: Path, folder: Path, fault: Fault | None) -> dict:
     results_file = folder / f"results-{name.replace(' ', '-')}.json"
-    environment = {**os.environ, "BENCH_PLAN": str(plan_file), "BENCH_RESULTS": str(results_file)}
+    run_number = len(list(folder.glob("results-*.json")))
+    # Each run adds measurements for periods no earlier run used.
+    environment = {**os.environ, "BENCH_PLAN": str(plan_file), "BENCH_RESULTS": str(results_file),
+                   "BENCH_FIRST_PERIOD_DAY": str(run_number * 20_000)}
     locust = subprocess.Popen(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
          "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", f"{SECONDS}s", "--host", base_url,
@@ -391,7 +394,7 @@ def main() -> None:
         processes.start_worker()
         processes.start("scheduler", [sys.executable, "-m", "flask", "--app", "localvision", "schedule"])
         base_url = f"http://127.0.0.1:{port}"
-        wait_for(lambda: urllib.request.urlopen(f"{base_url}/api/v1/", timeout=2).status == 200, "gunicorn")
+        wait_for(lambda: urllib.request.urlopen(f"{base_url}/api/v1/", timeout=5).status == 200, "gunicorn", 180)
         started = time.monotonic()
         plan["sessions"] = sign_in_everyone(base_url, plan)
         plan_file.write_text(json.dumps(plan))
@@ -418,12 +421,19 @@ def fault_plan(postgres: OwnPostgres, redis: OwnRedis, processes: Processes, pro
         redis.start()
         fault.recovered_at = time.time()
         stopped_state = summary_state(postgres.url, project_id)
+        survivors = {name: processes.running[name].poll() is None for name in ("gunicorn", "worker", "scheduler")}
+        lines = [f"summary (changes requested, computed, computed at) when Redis stopped: {before}",
+                 f"when it came back 20 s later: {stopped_state}",
+                 "processes still running after the outage: "
+                 + ", ".join(f"{name} {'yes' if alive else 'NO'}" for name, alive in survivors.items())]
+        if not survivors["worker"]:
+            # Nothing in the product restarts a worker that lost Redis; a supervisor would.
+            processes.start_worker()
+            lines.append("the worker had exited when it lost Redis: started a new one, as a supervisor would")
         # The scheduler's sweep runs each minute; give it two.
         waited, after = wait_for_summary(postgres.url, project_id, 150)
-        return [f"summary (changes requested, computed, computed at) when Redis stopped: {before}",
-                f"when it came back 20 s later: {stopped_state}",
-                f"{waited:.0f} s later: {after}: "
-                + ("caught up" if after[1] >= stopped_state[0] else "NOT caught up")]
+        return lines + [f"{waited:.0f} s later: {after}: "
+                        + ("caught up" if after[1] >= stopped_state[0] else "NOT caught up")]
 
     def kill_worker(fault: Fault) -> list[str]:
         from redis import Redis

@@ -26,7 +26,7 @@ REFUSALS: dict[str, str] = {}  # the first message each kind of failed request s
 _people = itertools.count()
 _periods = itertools.count()
 _lock = threading.Lock()
-FIRST_PERIOD = date(1990, 1, 1)
+FIRST_PERIOD = date(1900, 1, 1) + timedelta(days=int(os.environ.get("BENCH_FIRST_PERIOD_DAY", "0")))
 
 
 def _keep(kind: str, response, started: float) -> None:

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app localvision
 # `make run PORT=5050` when 5000 is taken.
 PORT ?= 5000
 
-.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-import
+.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-import bench-load bench-faults install-bench
 
 run: install assets
 	$(FLASK) db upgrade
@@ -25,6 +25,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+install-bench: $(VENV)/.installed-bench
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -69,6 +75,15 @@ bench-summary: install
 bench-import: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench-import: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/import_measurements.py
+
+# 50 people and visitors for 60 s against gunicorn, a worker and the scheduler on a
+# PostgreSQL cluster and a Redis server of the run's own; FAULTS=1 adds three runs with
+# Redis stopped, the worker killed and PostgreSQL restarted (bench-faults does the same).
+bench-load: install-bench assets
+	PYTHONUNBUFFERED=1 BENCH_FAULTS=$(FAULTS) $(BIN)/python bench/load.py
+
+bench-faults: FAULTS = 1
+bench-faults: bench-load
 
 clean:
 	rm -rf $(VENV) node_modules static/dist

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
 from datetime import date
 from pathlib import Path
@@ -29,22 +30,44 @@ def settings_for_tests(instance_path: Path) -> dict:
 
 
 @contextlib.contextmanager
-def separate_database(purpose: str, sqlite_folder: Path) -> Iterator[str]:
-    """A new, empty database for tests that commit or migrate: on the PostgreSQL server
-    of TEST_DATABASE_URL when given, else a SQLite file."""
-    if not TEST_DATABASE_URL.startswith("postgresql"):
-        yield f"sqlite:///{sqlite_folder}/{purpose}.sqlite"
-        return
-    name = f"localvision_{purpose}_{uuid.uuid4().hex[:8]}"
+def _postgres_database(name: str, template: str | None = None) -> Iterator[str]:
+    """A database made on the server of TEST_DATABASE_URL (a copy of ``template`` if
+    given), dropped afterwards."""
     admin_engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     with admin_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
     try:
         yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin_engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+@contextlib.contextmanager
+def separate_database(purpose: str, sqlite_folder: Path) -> Iterator[str]:
+    """A new, empty database for tests that commit or migrate: on the PostgreSQL server
+    of TEST_DATABASE_URL when given, else a SQLite file."""
+    if not TEST_DATABASE_URL.startswith("postgresql"):
+        yield f"sqlite:///{sqlite_folder}/{purpose}.sqlite"
+        return
+    with _postgres_database(f"localvision_{purpose}_{uuid.uuid4().hex[:8]}") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def copied_database(url: str, folder: Path) -> Iterator[str]:
+    """A copy of the database at ``url`` (made by separate_database), dropped afterwards:
+    PostgreSQL copies it as a template, SQLite copies the file."""
+    original = make_url(url).database
+    if not url.startswith("postgresql"):
+        copy = folder / "copy.sqlite"
+        shutil.copyfile(original, copy)
+        yield f"sqlite:///{copy}"
+        return
+    with _postgres_database(f"{original}_{uuid.uuid4().hex[:8]}", template=original) as copy_url:
+        yield copy_url
 
 
 def day_month_year(value: date) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from support import separate_database, settings_for_tests
+from support import copied_database, separate_database, settings_for_tests
 from localvision import create_app
 from localvision.demo import load_demo
 from localvision.extensions import db
@@ -29,29 +29,41 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_database_url(tmp_path_factory):
-    with separate_database("browser", tmp_path_factory.mktemp("live")) as url:
+def demo_database_url(tmp_path_factory):
+    """The demo partnerships, loaded once into a database that each test copies."""
+    instance_path = tmp_path_factory.mktemp("demo-instance")
+    with separate_database("browser_demo", tmp_path_factory.mktemp("demo")) as url:
+        app = create_app({**settings_for_tests(instance_path), "SQLALCHEMY_DATABASE_URI": url},
+                         instance_path=instance_path)
+        with app.app_context():
+            db.create_all()
+            load_demo()
+            db.session.remove()
+            db.engine.dispose()
         yield url
 
 
-@pytest.fixture(scope="session")
-def live_app(live_database_url, tmp_path_factory):
-    instance_path = tmp_path_factory.mktemp("live-instance")
+@pytest.fixture
+def live_database_url(demo_database_url, tmp_path):
+    """A fresh copy of the demo for each test: what one test changes, no other sees."""
+    with copied_database(demo_database_url, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def live_app(live_database_url, tmp_path):
+    instance_path = tmp_path / "live-instance"
     settings = {**settings_for_tests(instance_path), "SQLALCHEMY_DATABASE_URI": live_database_url,
                 "WTF_CSRF_ENABLED": True, "TESTING": False,
                 # Each browser test signs in afresh, several people in turn.
                 "SIGN_IN_RATE_LIMIT": "200 per minute"}
     app = create_app(settings, instance_path=instance_path)
-    with app.app_context():
-        db.create_all()
-        load_demo()
-        db.session.remove()
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -79,6 +91,13 @@ def browser():
 def page(browser):
     context = browser.new_context()
     page = context.new_page()
+    page.document_statuses = []
+
+    def note_document(response) -> None:
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            page.document_statuses.append(response.status)
+
+    page.on("response", note_document)
     yield page
     context.close()
 
@@ -103,7 +122,10 @@ def assert_accessible(page):
 
     axe = Axe()
 
-    def check() -> None:
+    def check(status: int = 200) -> None:
+        # An error page can be perfectly accessible: scan only the page the test meant.
+        assert page.document_statuses and page.document_statuses[-1] == status, (
+            f"{page.url} answered {page.document_statuses[-1:]}, not {status}")
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 

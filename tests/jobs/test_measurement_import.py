@@ -1,15 +1,25 @@
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq.registry import StartedJobRegistry
+from sqlalchemy import create_engine, func, select, text
 
 import factories
+from localvision import PROJECT_ROOT, create_app
+from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, ImportStatus, Measurement, MeasurementImport, MeasurementRevision, Sector
-from localvision.services.measurements import BACKGROUND_FROM_ROWS
+from localvision.services.measurements import BACKGROUND_FROM_ROWS, run_queued_import
+from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests
 
 
 @pytest.fixture
@@ -162,3 +172,101 @@ def test_a_large_file_is_imported_by_a_job_with_a_progress_bar(app, client_for, 
     # Confirming again does not queue a second import.
     client.post(f"{preview_url}/confirm")
     assert count(session, Measurement) == len(rows)
+
+
+def large_file(rows: int = BACKGROUND_FROM_ROWS + 10) -> str:
+    start = date(2000, 1, 1)
+    return "indicator,period,value\n" + "".join(
+        f"Food bank parcels,{(start + timedelta(days=day)).isoformat()},{9000 + day}\n" for day in range(rows))
+
+
+def test_an_import_that_fails_part_way_saves_nothing_and_the_person_is_told(app, client_for, session, redis, wirral):
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], large_file()).headers["Location"]
+    client.post(f"{preview_url}/confirm")
+    import_id = int(preview_url.rsplit("/", 1)[1])
+
+    def redis_gone_after_the_first_batch(done: int, total: int) -> None:
+        # The job reports progress to Redis after each saved batch: here Redis has gone.
+        assert count(session, Measurement) == done  # rows really were written before the failure
+        raise RedisConnectionError("Connection refused")
+
+    with pytest.raises(RedisConnectionError):
+        run_queued_import(import_id, wirral["volunteer"].id, redis_gone_after_the_first_batch)
+
+    session.expire_all()
+    assert count(session, Measurement) == 0
+    failed = session.get(MeasurementImport, import_id)
+    assert failed.status == ImportStatus.FAILED
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "Nothing was imported" in page
+    assert "The import stopped before it finished, so nothing was saved. Try again." in page
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql") or not TEST_REDIS_URL,
+                    reason="needs PostgreSQL and a Redis server (TEST_DATABASE_URL, TEST_REDIS_URL)")
+def test_a_worker_killed_mid_import_saves_nothing_and_the_page_says_so(tmp_path):
+    with separate_database("killed_import", tmp_path) as database_url:
+        app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url},
+                         instance_path=tmp_path)
+        with app.app_context():
+            db.create_all()
+            redis = app.extensions["localvision_redis"]
+            redis.flushdb()
+            lead = factories.user()
+            project = factories.project(lead=lead)
+            parcels = factories.indicator(project, name="Food bank parcels")
+            db.session.commit()
+            slug, indicator_id, lead_id = project.slug, parcels.id, lead.id
+            client = app.test_client()
+            with client.session_transaction() as cookie:
+                cookie["_user_id"] = str(lead.id)
+            preview_url = upload(client, project, large_file()).headers["Location"]
+            client.post(f"{preview_url}/confirm")
+            import_id = int(preview_url.rsplit("/", 1)[1])
+            assert db.session.get(MeasurementImport, import_id).status == ImportStatus.QUEUED
+            db.session.remove()
+
+        engine = create_engine(database_url)
+        blocker = engine.connect()
+        # Someone else is saving the file's first period: the job's first insert waits for it.
+        blocker.execute(text("INSERT INTO measurements (indicator_id, period, value, note, source, entered_by_id, "
+                             "entered_at) VALUES (:indicator, '2000-01-01', 1, '', '', :user, now())"),
+                        {"indicator": indicator_id, "user": lead_id})
+        environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=TEST_REDIS_URL, SECRET_KEY="test",
+                           LOCALVISION_ENV="development")
+        worker = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment,
+                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            with engine.connect() as watcher:
+                for _ in range(900):
+                    if watcher.execute(waiting).scalar():
+                        break
+                    watcher.rollback()  # activity statistics are read once per transaction
+                    time.sleep(0.1)
+                else:
+                    pytest.fail("the import never reached its first insert")
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+            blocker.rollback()
+            blocker.close()
+
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(Measurement)) == 0
+            assert db.session.get(MeasurementImport, import_id).status == ImportStatus.QUEUED
+            # RQ's maintenance, once the job's time is up, finds the dead worker's job.
+            StartedJobRegistry("default", connection=redis).cleanup(timestamp=int(time.time()) + 3600)
+            with client.session_transaction() as cookie:
+                cookie["_user_id"] = str(lead_id)
+            page = client.get(preview_url).get_data(as_text=True)
+            assert "The import stopped before it finished. Nothing was saved." in page
+            assert f"/projects/{slug}/indicators/import" in page
+            redis.flushdb()
+            db.session.remove()
+            db.engine.dispose()
+        engine.dispose()

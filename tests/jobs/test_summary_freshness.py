@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import psutil
@@ -20,7 +21,7 @@ from localvision.extensions import db
 from localvision.jobs.schedule import NIGHTLY_RECOMPUTE, SWEEP_INTERVAL_SECONDS, build_scheduler
 from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summaries
 from localvision.jobs.worker import build_worker
-from localvision.models import PartnerRole, ProjectPartner, Sector
+from localvision.models import PartnerRole, Project, ProjectPartner, Sector
 from localvision.models.summaries import ProjectSummary
 from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests
 
@@ -59,14 +60,88 @@ def test_a_burst_of_changes_runs_one_recompute(app, session, redis):
     assert summary.figures["partners"] == 6
 
 
-def test_a_change_during_a_recompute_queues_another(app, session, redis):
-    lead = factories.user()
-    project = factories.project(lead=lead)
-    session.commit()
-    worker = build_worker(app)
-    worker.work(burst=True, max_jobs=1)  # the job has started and finished: its queued mark is gone
-    add_partner(project)
-    assert queued_functions(redis).count("localvision.jobs.summaries.recompute_project_summary") == 1
+POSTGRESQL_ONLY = pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
+                                     reason="needs PostgreSQL (TEST_DATABASE_URL) for row locks between connections")
+RECOMPUTE = "localvision.jobs.summaries.recompute_project_summary"
+
+
+def wait_until_waiting_for_locks(engine, count: int) -> None:
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND wait_event_type = 'Lock'")
+    with engine.connect() as watcher:
+        for _ in range(300):
+            if watcher.execute(waiting).scalar() >= count:
+                return
+            watcher.rollback()  # activity statistics are read once per transaction
+            time.sleep(0.05)
+    pytest.fail(f"{count} statements never queued for the summary row")
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.parametrize("change_first", [True, False], ids=["change saved before the recompute writes",
+                                                          "change waits for the recompute's write"])
+def test_a_change_during_a_recompute_queues_exactly_one_more(tmp_path, change_first):
+    with separate_database("change_during_recompute", tmp_path) as database_url:
+        app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url},
+                         instance_path=tmp_path)
+        with app.app_context():
+            db.create_all()
+            redis = app.extensions["localvision_redis"]
+            redis.flushdb()
+            project = factories.project(lead=factories.user())
+            db.session.commit()
+            project_id = project.id
+            run_worker(app)
+            add_partner(db.session.get(Project, project_id))
+            assert queued_functions(redis) == [RECOMPUTE]
+            db.session.remove()
+
+        def change_the_project() -> None:
+            with app.app_context():
+                add_partner(db.session.get(Project, project_id), Sector.HOUSING)
+                db.session.remove()
+
+        engine = create_engine(database_url)
+        blocker = engine.connect()
+        # Holding the snapshot row stops the recompute where it writes its figures, after it
+        # has read how many changes it covers, and stops the change where it marks the row.
+        # Whichever queued first for the row gets it first: the change is saved while the
+        # recompute runs, or while the recompute holds the row it is replacing.
+        blocker.execute(text("SELECT * FROM project_summaries WHERE project_id = :id FOR UPDATE"), {"id": project_id})
+        change = threading.Thread(target=change_the_project)
+        if change_first:
+            change.start()
+            wait_until_waiting_for_locks(engine, 1)
+
+        def let_both_meet() -> None:
+            try:
+                if not change_first:
+                    wait_until_waiting_for_locks(engine, 1)
+                    change.start()
+                wait_until_waiting_for_locks(engine, 2)
+            finally:
+                blocker.rollback()
+
+        release = threading.Thread(target=let_both_meet)
+        release.start()
+        # RQ installs signal handlers, so the worker runs on the main thread.
+        build_worker(app).work(burst=True, max_jobs=1)
+        release.join(timeout=30)
+        change.join(timeout=30)
+        blocker.close()
+
+        with app.app_context():
+            assert queued_functions(redis).count(RECOMPUTE) == 1
+            summary = db.session.get(ProjectSummary, project_id)
+            assert summary.figures["partners"] == 2  # the held recompute saw the first change only
+            assert summary.changes_requested - summary.changes_computed == 1
+            run_worker(app)
+            done = db.session.get(ProjectSummary, project_id)
+            assert not done.is_pending and done.figures["partners"] == 3
+            redis.flushdb()
+            db.session.remove()
+            db.engine.dispose()
+        engine.dispose()
 
 
 def test_the_project_page_says_a_recompute_is_pending_and_htmx_fetches_the_result(app, client_for, session, redis):

@@ -60,8 +60,10 @@ def partnerships(session):
     private_measurement = factories.measurement(private_indicator, value="12")
     held = mail.queue_message(to=lead.email, template="password_reset", kind="account.password_reset", user=lead,
                               context={"name": lead.name, "link": SECRETS["link in a held email"], "hours": 1})
+    # Someone of a partner organisation who is in neither project.
+    outsider = factories.user(lead.organisation)
     session.commit()
-    return {"published": published, "private": private, "outsider": factories.user(lead.organisation),
+    return {"published": published, "private": private, "outsider": outsider,
             "decisions": [grant.id, confidential.id, private_decision.id],
             "indicators": [indicator.id, private_indicator.id],
             "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id],
@@ -92,19 +94,59 @@ def every_get_url(app, partnerships) -> list[str]:
     return urls
 
 
+def public_addresses(partnerships) -> set[str]:
+    """What anyone may read of the published project: each must answer 200 and be inspected."""
+    project = f"/projects/{partnerships['published'].slug}"
+    api = f"/api/v1/projects/{partnerships['published'].slug}"
+    grant, confidential, _private = partnerships["decisions"]
+    return {project, f"{project}/summary", f"{project}/decisions", f"{project}/decisions/decisions.csv",
+            f"{project}/decisions/{grant}", f"{project}/decisions/{confidential}", f"{project}/indicators",
+            f"{project}/indicators/{partnerships['indicators'][0]}", f"{project}/contributions.csv",
+            f"{project}/measurements.csv", f"{project}/360giving.json",
+            api, *(f"{api}/{part}" for part in ("partners", "vision", "decisions", "summary", "indicators")),
+            "/", "/projects", "/projects?q=merger", "/accessibility", "/api/v1/", "/api/v1/openapi.json",
+            "/api/v1/projects", "/api/v1/projects?q=merger"}
+
+
+def unexpected_status(url: str, response, visitor: str, public: set[str], project_slugs: list[str]) -> str | None:
+    """Public addresses answer 200; a project's other pages send an anonymous visitor to
+    sign in or say not found, and refuse or say not found to an outsider; nothing fails."""
+    status, location = response.status_code, response.headers.get("Location", "")
+    if url in public:
+        return None if status == 200 else f"{url}: {status}, expected 200"
+    to_sign_in = status == 302 and location.startswith("/sign-in")
+    if any(f"/projects/{slug}" in url for slug in project_slugs):
+        allowed = to_sign_in or status == 404 if visitor == "anonymous" else status in (403, 404)
+    elif url.startswith("/invitations/"):  # the test's made-up invitation link
+        allowed = status == 404
+    elif url.startswith("/admin"):
+        allowed = to_sign_in if visitor == "anonymous" else status == 403
+    else:  # the site's own pages: the outsider's own work, signing in, files, health
+        allowed = status == 200 or to_sign_in or (visitor == "outsider" and url == "/sign-in" and status == 302)
+    return None if allowed else f"{url}: {status} {location}".strip()
+
+
 @pytest.mark.parametrize("visitor", ["anonymous", "outsider"])
 def test_no_private_record_appears_anywhere_public(app, client_for, partnerships, visitor):
     client = client_for(partnerships["outsider"] if visitor == "outsider" else None)
     urls = every_get_url(app, partnerships) + ["/projects?q=merger", "/api/v1/projects?q=merger"]
-    leaks = []
+    public = public_addresses(partnerships)
+    slugs = [partnerships["published"].slug, partnerships["private"].slug]
+    leaks, surprises, inspected = [], [], 0
     for url in urls:
         db.session.remove()
         response = client.get(url)
-        body = response.get_data(as_text=True)
+        surprises += filter(None, [unexpected_status(url, response, visitor, public, slugs)])
+        if response.status_code == 200:
+            inspected += 1
+            body = response.get_data(as_text=True)
+            leaks += [f"{url}: {name}" for name, secret in SECRETS.items() if secret in body]
         response.close()
-        leaks += [f"{url}: {name}" for name, secret in SECRETS.items() if secret in body]
+    assert surprises == []
     assert leaks == []
     assert len(urls) > 40
+    # Every public address, and for the outsider their own pages too, had its body read.
+    assert inspected >= len(public) + (2 if visitor == "outsider" else 0)
 
 
 def test_people_of_the_project_do_see_it(client_for, partnerships):

@@ -117,7 +117,7 @@ def unexpected_status(url: str, response, visitor: str, public: set[str], projec
     to_sign_in = status == 302 and location.startswith("/sign-in")
     if any(f"/projects/{slug}" in url for slug in project_slugs):
         allowed = to_sign_in or status == 404 if visitor == "anonymous" else status in (403, 404)
-    elif url.startswith("/invitations/"):  # the test's made-up invitation link
+    elif url.startswith(("/invitations/", "/password-reset/", "/account/email/")):  # made-up emailed links
         allowed = status == 404
     elif url.startswith("/admin"):
         allowed = to_sign_in if visitor == "anonymous" else status == 403

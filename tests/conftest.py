@@ -93,7 +93,10 @@ def redis(app) -> Redis:
 
 @pytest.fixture(autouse=True)
 def _empty_redis(app):
-    """Every commit queues a summary recompute: each test starts with an empty queue."""
+    """Every commit queues a summary recompute: each test starts with an empty queue, and
+    with Redis trusted again, whatever outage an earlier test staged."""
+    app.extensions.pop("localvision_summary_queue", None)
+    app.extensions["localvision_data_versions"]["failed_at"] = None
     yield
     with app.app_context():
         get_redis().flushdb()

@@ -50,7 +50,9 @@ PageNumber = Annotated[int, Field(ge=1, le=PAGE_MAX, description="Page number, f
                        BeforeValidator(_whole_number(PAGE_MAX))]
 PerPage = Annotated[int, Field(ge=1, le=PER_PAGE_MAX, description="Results per page"),
                     BeforeValidator(_whole_number(PER_PAGE_MAX))]
-Words = Annotated[str, Field(max_length=WORDS_MAX), BeforeValidator(_at_most(WORDS_MAX))]
+# Every address on the site refuses a null character (web/input_bounds.py); saying so
+# here keeps the document honest about it.
+Words = Annotated[str, Field(max_length=WORDS_MAX, pattern=r"^[^\x00]*$"), BeforeValidator(_at_most(WORDS_MAX))]
 
 
 class Address(BaseModel):

@@ -22,7 +22,7 @@ from localvision.models.indicators import (
     Unit,
 )
 from localvision.models.measurement_imports import ImportStatus, MeasurementImport
-from localvision.models.organisations import Organisation, Sector
+from localvision.models.organisations import Organisation, OrganisationDomain, Sector
 from localvision.models.projects import (
     DecisionRule,
     PartnerRole,
@@ -57,6 +57,7 @@ __all__ = [
     "MeasurementImport",
     "MeasurementRevision",
     "Organisation",
+    "OrganisationDomain",
     "PartnerRole",
     "Phase",
     "PlatformSummary",

@@ -36,8 +36,15 @@ class Project(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
 
+    # Only organisations that accepted are partners: everything that counts, lists or
+    # summarises partners reads this. Invitations awaiting an answer are kept apart.
     partners: Mapped[list["ProjectPartner"]] = relationship(
-        back_populates="project", cascade="all, delete-orphan"
+        back_populates="project", cascade="all, delete-orphan",
+        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.accepted_at.is_not(None))",
+    )
+    invited_partners: Mapped[list["ProjectPartner"]] = relationship(
+        cascade="all, delete-orphan", viewonly=False, overlaps="partners,project",
+        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.accepted_at.is_(None))",
     )
     memberships: Mapped[list["ProjectMembership"]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
@@ -56,8 +63,12 @@ class ProjectPartner(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[PartnerRole] = enum_column(PartnerRole, default=PartnerRole.PARTNER)
     joined_at: Mapped[datetime] = created_at_column()
+    # An invited organisation becomes a partner when one of its own people accepts.
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=func.now())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    project: Mapped[Project] = relationship(back_populates="partners")
+    project: Mapped[Project] = relationship(back_populates="partners", overlaps="invited_partners")
     # Partners are almost always shown with their organisation: load them together.
     organisation: Mapped["Organisation"] = relationship(lazy="selectin")
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from flask import Flask
 
+from localvision.domain.web_addresses import is_web_address
 from localvision.web.markdown_text import render_markdown
 
 
@@ -49,6 +51,21 @@ def time_since(value: datetime, now: datetime | None = None) -> str:
     return "less than a minute ago"
 
 
+# Entries recorded before the trail kept only ids named people by address: the trail
+# pages hide any address rather than rewrite history.
+_EMAIL_ADDRESS = re.compile(r"[^\s@(),<>]+@[^\s@(),<>]+\.[^\s@(),<>]+")
+ADDRESS_FIELDS = frozenset({"user", "email"})
+
+
+def hide_addresses(value: object) -> str:
+    return _EMAIL_ADDRESS.sub("(address hidden)", str(value))
+
+
+def audit_values(values: dict | None) -> list[tuple[str, str]]:
+    """An audit entry's before or after values, without any email address."""
+    return [(key, hide_addresses(value)) for key, value in (values or {}).items() if key not in ADDRESS_FIELDS]
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
@@ -57,4 +74,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_evenness, "evenness")
     app.add_template_filter(time_since)
+    app.add_template_filter(hide_addresses)
+    app.add_template_filter(audit_values)
+    # Only http and https addresses ever become links, whatever is stored.
+    app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals["service_name"] = "Local Vision"

@@ -207,7 +207,7 @@ class Contribution(Organisation):
 
 class Position(Organisation):
     stance: DecisionStance
-    reasons: str
+    reasons: str | None
     recorded_at: Timestamp
 
 

@@ -31,3 +31,7 @@ class AcceptInvitationForm(FlaskForm):
 
 
 __all__ = ["AcceptInvitationForm", "Email", "SignInForm"]
+
+
+class JoinProjectForm(FlaskForm):
+    submit = SubmitField("Accept invitation", widget=GovSubmitInput())

@@ -10,6 +10,7 @@ from redis import Redis
 
 from localvision import create_app
 from localvision.extensions import db, limiter
+from localvision.models import User
 from localvision.redis_connection import get_redis
 from support import settings_for_tests
 
@@ -99,9 +100,10 @@ def client_for(app, connection):
     def make(user=None):
         client = app.test_client()
         if user is not None:
-            user_id = user if isinstance(user, int) else user.id
+            if isinstance(user, int):
+                user = db.session.get(User, user)
             with client.session_transaction() as flask_session:
-                flask_session["_user_id"] = str(user_id)
+                flask_session["_user_id"] = user.get_id()
                 flask_session["_fresh"] = True
         return client
 

@@ -2,7 +2,7 @@
 administrators, and partners that accept an invitation
 
 Revision ID: 0010_organisation_membership
-Revises: 0008_domain_events
+Revises: 0009_mail_and_sessions
 Create Date: 2026-11-28 05:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_organisation_membership'
-down_revision = '0008_domain_events'
+down_revision = '0009_mail_and_sessions'
 branch_labels = None
 depends_on = None
 

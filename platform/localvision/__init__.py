@@ -31,11 +31,13 @@ def create_app(
     _register_blueprints(app)
 
     from localvision import cli, summaries
+    from localvision.services import mail
     from localvision.web import errors, http_caching, security
 
     http_caching.init_app(app)
     security.init_app(app)
     summaries.init_app(app)
+    mail.install()
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -98,8 +100,16 @@ def _register_extensions(app: Flask) -> None:
     from localvision.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str) -> User | None:
+        # The session holds "<user id>:<session version>"; a raised version (sign-out
+        # elsewhere, password change) makes every older session anonymous.
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -79,6 +79,13 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "localvision"),
         "INVITATION_DAYS": 7,
+        # Outgoing mail: empty keeps messages in the outbox for administrators to read.
+        # Forms are described in localvision/mail_transport.py and the README.
+        "MAIL_URL": env.get("MAIL_URL", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", "Local Vision <no-reply@localvision.example>"),
+        # A message claimed for this long without being marked sent is sent again.
+        "MAIL_SENDING_LEASE_SECONDS": int(env.get("MAIL_SENDING_LEASE_SECONDS", "300")),
+        "SERVICE_NAME": "Local Vision",
         "BEHIND_PROXY": env.get("BEHIND_PROXY", "") == "1",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         # Where the accessibility statement tells people to report a problem.

@@ -138,3 +138,18 @@ class ImportStatus(LabelledEnum):
     QUEUED = "queued", "Waiting to start"
     IMPORTED = "imported", "Imported"
     FAILED = "failed", "Not imported"
+
+
+class OutboxState(LabelledEnum):
+    """Where an outgoing email is: waiting, being handed to the mail server, done."""
+
+    QUEUED = "queued", "Waiting to send"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    HELD = "held", "Kept here (no mail server set)"
+
+
+class AccountTokenPurpose(LabelledEnum):
+    PASSWORD_RESET = "password_reset", "Password reset"
+    EMAIL_CHANGE = "email_change", "Email address change"

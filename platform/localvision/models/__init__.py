@@ -1,5 +1,5 @@
 """All models, importable from one place (Alembic and the app need every table)."""
-from localvision.models.accounts import Invitation, User
+from localvision.models.accounts import AccountToken, Invitation, User
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.audit import AuditEvent
 from localvision.models.base import Base
@@ -23,6 +23,7 @@ from localvision.models.indicators import (
 )
 from localvision.models.measurement_imports import ImportStatus, MeasurementImport
 from localvision.models.organisations import Organisation, OrganisationDomain, Sector
+from localvision.models.outbox import OutboxMessage, OutboxState
 from localvision.models.projects import (
     DecisionRule,
     PartnerRole,
@@ -36,6 +37,7 @@ from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.models.vision import Stance, VisionComment, VisionPosition, VisionVersion
 
 __all__ = [
+    "AccountToken",
     "Action",
     "ActionStatus",
     "AuditEvent",
@@ -58,6 +60,8 @@ __all__ = [
     "MeasurementRevision",
     "Organisation",
     "OrganisationDomain",
+    "OutboxMessage",
+    "OutboxState",
     "PartnerRole",
     "Phase",
     "PlatformSummary",

@@ -5,11 +5,12 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from localvision.models.base import Base, created_at_column, enum_column
+from localvision.domain.vocabulary import AccountTokenPurpose
 from localvision.models.projects import ProjectRole
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ class User(UserMixin, Base):
     is_organisation_admin: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     created_at: Mapped[datetime] = created_at_column()
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stored in the session at sign-in and compared on every request: raising it ends
+    # every session signed in before (sign-out, password change, reset).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisation: Mapped["Organisation"] = relationship(back_populates="people")
     memberships: Mapped[list["ProjectMembership"]] = relationship(
@@ -46,6 +50,9 @@ class User(UserMixin, Base):
     @property
     def administers_organisation(self) -> bool:
         return self.is_organisation_admin and self.belongs_to_organisation
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -86,3 +93,28 @@ class Invitation(Base):
         if expires_at.tzinfo is None:  # SQLite hands back naive UTC datetimes
             expires_at = expires_at.replace(tzinfo=timezone.utc)
         return self.accepted_at is None and now < expires_at
+
+
+class AccountToken(Base):
+    """A single-use emailed link: a password reset, or proof of a new email address.
+
+    Only the token's hash is kept; ``used_at`` makes it single-use."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[AccountTokenPurpose] = enum_column(AccountTokenPurpose)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    new_email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        expires_at = self.expires_at
+        if expires_at.tzinfo is None:  # SQLite hands back naive UTC datetimes
+            expires_at = expires_at.replace(tzinfo=timezone.utc)
+        return self.used_at is None and now < expires_at

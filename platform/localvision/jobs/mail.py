@@ -1,0 +1,121 @@
+"""Sending the outbox: one job per message, and a sweep that catches up.
+
+A message is CLAIMED before it is sent: one committed UPDATE moves it from ``queued`` to
+``sending``, and only the worker whose UPDATE changed the row sends it, so two workers
+(or a job queued twice) never both send. Once the mail server has accepted it the row
+becomes ``sent``.
+
+Delivery is at least once, made as close to exactly once as SMTP allows: a worker
+killed between the server accepting the message and the ``sent`` commit leaves it in
+``sending``; after the lease the sweep sends it again with the same ``Message-ID``, so
+the duplicate is recognisable (and mail clients fold it). That window is one local
+UPDATE long. A worker killed earlier, while the server is still receiving, leaves no
+delivered copy, and the resend is the only one.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from localvision.extensions import db
+from localvision.jobs import job
+from localvision.mail_transport import MailTransportError, send_email
+from localvision.models import OutboxMessage, OutboxState
+
+log = logging.getLogger(__name__)
+
+# Minutes before each further attempt; after the last, the message is marked failed.
+RETRY_DELAYS_MINUTES = (1, 5, 30, 120)
+MAX_ATTEMPTS = len(RETRY_DELAYS_MINUTES) + 1
+# A sweep leaves a just-committed message to the job queued after its commit.
+FRESHLY_QUEUED_SECONDS = 30
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@job(timeout=120)
+def send_message(message_id: int) -> str:
+    """Claim, send and mark one message. Returns what happened, for the job's result."""
+    if not _claim(message_id):
+        return "not queued"
+    message = db.session.get(OutboxMessage, message_id)
+    try:
+        send_email(current_app.config["MAIL_URL"], build_email(message))
+    except MailTransportError as error:
+        _record_failure(message, str(error))
+        return "failed attempt"
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                       .values(state=OutboxState.SENT, sent_at=_now(), last_error=None))
+    db.session.commit()
+    return "sent"
+
+
+def _claim(message_id: int) -> bool:
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.QUEUED)
+        .values(state=OutboxState.SENDING, claimed_at=_now(), attempts=OutboxMessage.attempts + 1)
+    ).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def _record_failure(message: OutboxMessage, error: str) -> None:
+    log.warning("Sending message %s failed (attempt %s): %s", message.id, message.attempts, error)
+    message.last_error = error[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.state = OutboxState.FAILED
+    else:
+        message.state = OutboxState.QUEUED
+        message.next_attempt_at = _now() + timedelta(minutes=RETRY_DELAYS_MINUTES[message.attempts - 1])
+    db.session.commit()
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email["Date"] = format_datetime(message.created_at if message.created_at.tzinfo
+                                    else message.created_at.replace(tzinfo=timezone.utc))
+    for name, value in (message.headers or {}).items():
+        email[name] = value
+    email.set_content(message.text_body)
+    email.add_alternative(message.html_body, subtype="html")
+    return email
+
+
+@job(timeout=120)
+def sweep_outbox() -> int:
+    """Queue messages left behind: committed while Redis was away, due for a retry, or
+    claimed by a worker that died (``sending`` past the lease). Returns how many."""
+    from localvision.services import mail
+
+    now = _now()
+    lease = timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
+    abandoned = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_at < now - lease)
+        .values(state=OutboxState.QUEUED, next_attempt_at=None)
+    ).rowcount
+    if abandoned:
+        log.warning("%d message(s) abandoned mid-send are queued again", abandoned)
+    db.session.commit()
+    due = list(db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.state == OutboxState.QUEUED,
+               or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+               or_(OutboxMessage.claimed_at.is_not(None),
+                   OutboxMessage.created_at <= now - timedelta(seconds=FRESHLY_QUEUED_SECONDS)))
+        .order_by(OutboxMessage.id)
+    ))
+    mail.send_soon(due)
+    return len(due)

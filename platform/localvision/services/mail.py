@@ -1,0 +1,94 @@
+"""Outgoing email through an outbox table.
+
+``queue_message`` renders a message and adds one ``OutboxMessage`` row to the caller's
+transaction: the caller's service commits it with the change that caused it, and if
+that change rolls back no message exists. After the commit a sending job is queued
+automatically (an ``after_commit`` hook); if Redis is unreachable then, the row waits
+in ``queued`` and the scheduler's sweep queues it once Redis is back.
+
+Templates: ``templates/mail/<name>.txt`` and ``templates/mail/<name>.html``. The FIRST
+LINE of the rendered ``.txt`` is the subject; the rest (after the blank line) is the
+plain-text body. Both templates get the same context, plus ``service_name``.
+
+Without ``MAIL_URL`` (the embedded default) messages are ``held``: nothing is sent and
+platform administrators read them at /admin/outbox, so every flow can be followed.
+"""
+from __future__ import annotations
+
+import logging
+from email.utils import make_msgid
+from typing import Any
+
+from flask import current_app, render_template
+from flask_sqlalchemy.session import Session
+from redis.exceptions import RedisError
+from sqlalchemy import event
+
+from localvision.extensions import db
+from localvision.models import OutboxMessage, OutboxState, User
+
+log = logging.getLogger(__name__)
+
+_PENDING = "outbox_message_ids"
+
+
+def queue_message(*, to: str, template: str, context: dict[str, Any], kind: str,
+                  user: User | None = None, headers: dict[str, str] | None = None) -> OutboxMessage:
+    """Render ``templates/mail/<template>`` and add the message to the current transaction."""
+    context = {"service_name": current_app.config["SERVICE_NAME"], **context}
+    subject, _, text_body = render_template(f"mail/{template}.txt", **context).partition("\n")
+    message = OutboxMessage(
+        to_address=to,
+        user_id=user.id if user is not None else None,
+        kind=kind,
+        subject=subject.strip()[:300],
+        text_body=text_body.strip() + "\n",
+        html_body=render_template(f"mail/{template}.html", subject=subject.strip(), **context),
+        message_id=make_msgid(domain=sender_domain()),
+        state=OutboxState.QUEUED if mail_server_configured() else OutboxState.HELD,
+        attempts=0,
+        headers=headers or None,
+    )
+    db.session.add(message)
+    db.session.flush()
+    if message.state is OutboxState.QUEUED:
+        db.session.info.setdefault(_PENDING, []).append(message.id)
+    return message
+
+
+def mail_server_configured() -> bool:
+    return bool(current_app.config.get("MAIL_URL"))
+
+
+def sender_domain() -> str:
+    sender = current_app.config["MAIL_FROM"]
+    return sender.rpartition("@")[2].rstrip(">").strip() or "localvision.invalid"
+
+
+def send_soon(message_ids: list[int]) -> None:
+    """Queue a sending job for each message; a Redis failure leaves them to the sweep."""
+    from localvision import jobs
+    from localvision.jobs import mail as mail_jobs
+
+    try:
+        for message_id in message_ids:
+            jobs.enqueue(mail_jobs.send_message, message_id)
+    except RedisError:
+        log.warning("Redis unreachable: %d message(s) wait for the outbox sweep", len(message_ids))
+
+
+def _send_after_commit(session: Session) -> None:
+    message_ids = session.info.pop(_PENDING, None)
+    if message_ids:
+        send_soon(message_ids)
+
+
+def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install() -> None:
+    """Listen on every Flask-SQLAlchemy session, including the ones tests make."""
+    for name, listener in (("after_commit", _send_after_commit), ("after_soft_rollback", _forget_after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -71,3 +71,26 @@ def counted_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def link_mailed_to(address: str, path_fragment: str) -> str:
+    """The newest link containing ``path_fragment`` in a message held in the outbox for
+    ``address``: how a person (and a test) reads it without an email service."""
+    import re
+
+    from sqlalchemy import select
+
+    from localvision.models import OutboxMessage
+
+    bodies = db.session.scalars(select(OutboxMessage.text_body).where(OutboxMessage.to_address == address)
+                                .order_by(OutboxMessage.id.desc()))
+    for body in bodies:
+        for link in re.findall(r"https?://\S+", body):
+            if path_fragment in link:
+                return link
+    raise AssertionError(f"no link with {path_fragment!r} was mailed to {address}")
+
+
+def token_mailed_to(address: str) -> str:
+    """The token of the newest invitation link mailed to ``address``."""
+    return link_mailed_to(address, "/invitations/").rstrip("/").rsplit("/", 1)[-1]

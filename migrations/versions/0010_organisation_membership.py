@@ -37,6 +37,8 @@ def upgrade():
         batch_op.add_column(sa.Column('is_organisation_admin', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     with op.batch_alter_table('project_partners', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status', sa.Enum('invited', 'accepted', name='partnerstatus', native_enum=False,
+                                                        length=40), server_default='accepted', nullable=False))
         batch_op.add_column(sa.Column('invited_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('accepted_by_id', sa.Integer(), nullable=True))
@@ -60,6 +62,7 @@ def downgrade():
         batch_op.drop_column('accepted_by_id')
         batch_op.drop_column('accepted_at')
         batch_op.drop_column('invited_by_id')
+        batch_op.drop_column('status')
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('is_organisation_admin')

@@ -19,6 +19,7 @@ from localvision.models import (
     Organisation,
     OrganisationDomain,
     PartnerRole,
+    PartnerStatus,
     Phase,
     Project,
     ProjectMembership,
@@ -318,7 +319,8 @@ def load_partnerships() -> dict[str, User]:
     for slug, name, inviter in PENDING_INVITATIONS:
         project = db.session.scalar(select(Project).where(Project.slug == slug))
         project.invited_partners.append(ProjectPartner(organisation=organisations[name], role=PartnerRole.PARTNER,
-                                                       invited_by_id=users[inviter].id, accepted_at=None))
+                                                       invited_by_id=users[inviter].id,
+                                                       status=PartnerStatus.INVITED))
     return users
 
 

@@ -27,6 +27,7 @@ from localvision.models.outbox import OutboxMessage, OutboxState
 from localvision.models.projects import (
     DecisionRule,
     PartnerRole,
+    PartnerStatus,
     Phase,
     Project,
     ProjectMembership,
@@ -63,6 +64,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxState",
     "PartnerRole",
+    "PartnerStatus",
     "Phase",
     "PlatformSummary",
     "Position",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole
+from localvision.domain.vocabulary import DecisionRule, PartnerRole, PartnerStatus, Phase, ProjectRole
 from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
@@ -40,11 +40,11 @@ class Project(Base):
     # summarises partners reads this. Invitations awaiting an answer are kept apart.
     partners: Mapped[list["ProjectPartner"]] = relationship(
         back_populates="project", cascade="all, delete-orphan",
-        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.accepted_at.is_not(None))",
+        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.status == 'accepted')",
     )
     invited_partners: Mapped[list["ProjectPartner"]] = relationship(
         cascade="all, delete-orphan", viewonly=False, overlaps="partners,project",
-        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.accepted_at.is_(None))",
+        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.status == 'invited')",
     )
     memberships: Mapped[list["ProjectMembership"]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
@@ -64,8 +64,10 @@ class ProjectPartner(Base):
     role: Mapped[PartnerRole] = enum_column(PartnerRole, default=PartnerRole.PARTNER)
     joined_at: Mapped[datetime] = created_at_column()
     # An invited organisation becomes a partner when one of its own people accepts.
+    status: Mapped[PartnerStatus] = enum_column(PartnerStatus, default=PartnerStatus.ACCEPTED,
+                                                server_default=PartnerStatus.ACCEPTED.value)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=func.now())
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     project: Mapped[Project] = relationship(back_populates="partners", overlaps="invited_partners")

@@ -13,14 +13,16 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from localvision.extensions import db
+from localvision.links import external_url
 from localvision.models import (
     Invitation,
     Organisation,
     PartnerRole,
+    PartnerStatus,
     Project,
     ProjectMembership,
     ProjectPartner,
@@ -54,13 +56,13 @@ def invite_organisation(context: ProjectContext, organisation: Organisation) -> 
     if any(partner.organisation_id == organisation.id for partner in project.invited_partners):
         raise Refused(f"{organisation.name} has already been invited", field="organisation_id")
     invited = ProjectPartner(organisation=organisation, role=PartnerRole.PARTNER, invited_by_id=context.actor.id,
-                             accepted_at=None)
+                             status=PartnerStatus.INVITED)
     project.invited_partners.append(invited)
     db.session.flush()
     events.record(EventKind.PARTNER_INVITED, invited, actor=context.actor, project=project,
                   label=f"{organisation.name} invited to the partnership",
                   payload={"organisation_id": organisation.id, "partner_id": invited.id})
-    link = url_for("organisations.partner_invitation", partner_id=invited.id, _external=True)
+    link = external_url("organisations.partner_invitation", partner_id=invited.id)
     for contact in organisations.contacts_for(organisation):
         mail.queue_message(to=contact.email, template="organisation_invitation", kind="partner.invited",
                            user=contact, context={"person": contact, "organisation": organisation, "project": project,
@@ -73,7 +75,7 @@ def pending_partner_invitation(user: User, partner_id: int) -> ProjectPartner:
     """An invitation awaiting an answer from the user's own organisation; any other is
     refused as if it did not exist, so its project stays unknown."""
     invited = db.session.get(ProjectPartner, partner_id)
-    if invited is None or invited.accepted_at is not None or not policy.may_answer_partner_invitation(user, invited):
+    if invited is None or invited.status != PartnerStatus.INVITED or not policy.may_answer_partner_invitation(user, invited):
         raise NotPermitted("There is no invitation for your organisation here.")
     return invited
 
@@ -82,7 +84,9 @@ def accept_partner_invitation(user: User, partner_id: int) -> ProjectPartner:
     """One of the organisation's own people consents: it becomes a partner, and they join."""
     invited = pending_partner_invitation(user, partner_id)
     project = invited.project
-    invited.accepted_at = datetime.now(timezone.utc)
+    invited.status = PartnerStatus.ACCEPTED
+    # A partner joins when it accepts: decisions closed before then did not await it.
+    invited.accepted_at = invited.joined_at = datetime.now(timezone.utc)
     invited.accepted_by_id = user.id
     db.session.flush()
     db.session.expire(project, ["partners", "invited_partners"])
@@ -127,7 +131,7 @@ def awaiting_answer(user: User) -> list[ProjectPartner]:
         return []
     return list(db.session.scalars(
         select(ProjectPartner).where(ProjectPartner.organisation_id == user.organisation_id,
-                                     ProjectPartner.accepted_at.is_(None)).order_by(ProjectPartner.id)))
+                                     ProjectPartner.status == PartnerStatus.INVITED).order_by(ProjectPartner.id)))
 
 
 # People ---------------------------------------------------------------------------
@@ -154,7 +158,7 @@ def _new_invitation(inviter: User, email: str, organisation: Organisation, proje
                       payload={"invitation_id": invitation.id, "organisation_id": organisation.id, "role": role})
     mail.queue_message(to=email, template="organisation_person_invitation", kind="invitation.sent",
                        context={"inviter": inviter, "organisation": organisation, "project": project,
-                                "link": url_for("auth.accept_invitation", token=token, _external=True),
+                                "link": external_url("auth.accept_invitation", token=token),
                                 "expires_at": invitation.expires_at})
     return invitation
 

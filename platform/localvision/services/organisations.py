@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from localvision.domain.web_addresses import email_domain, is_web_address, normalised_domain
 from localvision.extensions import db
+from localvision.links import external_url
 from localvision.models import Organisation, OrganisationDomain, PartnerRole, Project, ProjectPartner, Sector, User
 from localvision.services import NotPermitted, Refused, events, mail, policy
 from localvision.services.events import EventKind
@@ -137,7 +138,7 @@ def send_confirmation_link(person: User) -> None:
     token = _serializer().dumps({"user": person.id, "email": person.email, "organisation": person.organisation_id})
     mail.queue_message(to=person.email, template="organisation_confirm_membership", kind="organisation.confirm",
                        user=person, context={"person": person, "organisation": person.organisation,
-                                             "link": url_for("organisations.confirm", token=token, _external=True)})
+                                             "link": external_url("organisations.confirm", token=token)})
     db.session.commit()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from localvision import jobs
 from localvision.jobs import health
 from localvision.extensions import db
-from localvision.models import Organisation, OrganisationDomain, Project, ProjectPartner, Sector, User
+from localvision.models import Organisation, OrganisationDomain, PartnerStatus, Project, ProjectPartner, Sector, User
 from localvision.services import NotPermitted, Refused
 from localvision.services import invitations as invitation_services
 from localvision.services import organisations as organisation_services
@@ -112,7 +112,7 @@ def organisations():
             form = OrganisationForm(formdata=None)
     people_counts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
     project_counts = dict(db.session.execute(
-        select(ProjectPartner.organisation_id, func.count()).where(ProjectPartner.accepted_at.is_not(None))
+        select(ProjectPartner.organisation_id, func.count()).where(ProjectPartner.status == PartnerStatus.ACCEPTED)
         .group_by(ProjectPartner.organisation_id)).all())
     listed = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_template("admin/organisations.html", form=form, organisations=listed,

@@ -62,7 +62,7 @@ def invite_organisation(context: ProjectContext, organisation: Organisation) -> 
     events.record(EventKind.PARTNER_INVITED, invited, actor=context.actor, project=project,
                   label=f"{organisation.name} invited to the partnership",
                   payload={"organisation_id": organisation.id, "partner_id": invited.id})
-    link = external_url("organisations.partner_invitation", partner_id=invited.id)
+    link = external_url("organisations.partner_invitation", invited_id=invited.id)
     for contact in organisations.contacts_for(organisation):
         mail.queue_message(to=contact.email, template="organisation_invitation", kind="partner.invited",
                            user=contact, context={"person": contact, "organisation": organisation, "project": project,

@@ -96,22 +96,22 @@ def administrator(user_id: int):
     return _back_to(person)
 
 
-@blueprint.route("/invitations/<int:partner_id>", methods=["GET", "POST"])
+@blueprint.route("/invitations/<int:invited_id>", methods=["GET", "POST"])
 @login_required
-def partner_invitation(partner_id: int):
+def partner_invitation(invited_id: int):
     """Accept or decline a partnership for the organisation: only its own people see this."""
     try:
-        invited = invitations.pending_partner_invitation(current_user, partner_id)
+        invited = invitations.pending_partner_invitation(current_user, invited_id)
     except NotPermitted:
         abort(404)
     form = AnswerInvitationForm()
     if form.validate_on_submit():
         name = invited.organisation.name
         if form.accept.data:
-            invitations.accept_partner_invitation(current_user, partner_id)
+            invitations.accept_partner_invitation(current_user, invited_id)
             flash(f"{name} is now a partner of {invited.project.title}", "success")
             return redirect(url_for("projects.show", slug=invited.project.slug))
-        project = invitations.decline_partner_invitation(current_user, partner_id)
+        project = invitations.decline_partner_invitation(current_user, invited_id)
         flash(f"{name} declined to join {project.title}", "success")
         return redirect(url_for("organisations.show"))
     inviter = db.session.get(User, invited.invited_by_id) if invited.invited_by_id else None

@@ -144,12 +144,12 @@ def partners(slug: str):
     return _render_partners(context, invite_form)
 
 
-@blueprint.route("/<slug>/partners/invited/<int:partner_id>/withdraw", methods=["POST"])
+@blueprint.route("/<slug>/partners/invited/<int:invited_id>/withdraw", methods=["POST"])
 @login_required
-def withdraw_partner_invitation(slug: str, partner_id: int):
+def withdraw_partner_invitation(slug: str, invited_id: int):
     context = project_context(slug, Access.LEAD)
     try:
-        invitations.withdraw_partner_invitation(context, partner_id)
+        invitations.withdraw_partner_invitation(context, invited_id)
     except Refused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("projects.partners", slug=slug))

@@ -6,7 +6,7 @@ from flask import url_for
 
 import factories
 from localvision.extensions import db
-from localvision.models import DecisionStatus, Stance
+from localvision.models import DecisionStance, DecisionStatus, PartnerStatus, ProjectPartner, Stance
 
 SECRETS = {
     "private project": "Undisclosed merger talks",
@@ -19,6 +19,8 @@ SECRETS = {
     "private indicator": "Savings from the merger",
     "unconfirmed import": "424242",
     "unconfirmed import, formatted": "424,242",
+    "confidential position reason": "Our board approved the confidential rate",
+    "organisation only invited": "Invited Not Yet Agreed Trust",
 }
 
 
@@ -38,6 +40,9 @@ def partnerships(session):
     confidential.rationale, confidential.recipient_name = SECRETS["confidential rationale"], "Guarding Ltd"
     factories.contribution(confidential, lead, SECRETS["confidential amount"])
     factories.contribution(confidential, doctor, "1000.00")
+    factories.position(confidential, doctor, DecisionStance.SUPPORT, reasons=SECRETS["confidential position reason"])
+    published.invited_partners.append(ProjectPartner(
+        organisation=factories.organisation(SECRETS["organisation only invited"]), status=PartnerStatus.INVITED))
 
     indicator = factories.indicator(published, name="Street drinking incidents")
     public_measurement = factories.measurement(indicator, value="90")
@@ -66,6 +71,7 @@ def every_get_url(app, partnerships) -> list[str]:
     values = {"slug": [partnerships["published"].slug, partnerships["private"].slug],
               "decision_id": partnerships["decisions"], "number": [1, 2], "filename": ["images/favicon.svg"],
               "token": ["not-a-real-invitation"], "job_id": ["no-such-job"], "partner_id": [1], "membership_id": [1],
+              "invited_id": [1, 2, 3], "organisation_id": [1, 2, 3],
               "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
               "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"]}
     urls = []

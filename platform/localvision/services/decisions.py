@@ -241,6 +241,9 @@ def set_review_date(context: ProjectContext, decision: Decision, review_on: date
 def _acting_organisation(context: ProjectContext, decision: Decision, once_closed: str) -> Organisation:
     """The organisation this person acts for on the decision, or why they cannot."""
     _require_member(context)
+    if not context.actor.belongs_to_organisation:
+        raise Refused(f"{context.actor.organisation.name} has not confirmed you as one of its people yet, "
+                      "so you cannot act for it.")
     organisation = policy.partner_organisation(context)
     if organisation is None:
         raise Refused("Your organisation is not a partner of this project.")

@@ -10,6 +10,7 @@ from localvision.models import (
     DecisionStatus,
     Indicator,
     Organisation,
+    PartnerStatus,
     Project,
     ProjectMembership,
     ProjectPartner,
@@ -97,3 +98,13 @@ def test_every_demo_project_has_indicators_with_two_to_three_years_of_monthly_fi
     cornwall = session.scalar(select(Project).where(Project.slug == "food-and-wellbeing-cornwall"))
     page = client.get(f"/projects/{cornwall.slug}").get_data(as_text=True)
     assert "Households using food banks" in page and "Community cafes open" in page
+
+
+def test_demo_organisations_have_domains_an_administrator_and_an_invitation_to_answer(app, session):
+    load_demo()
+    assert session.scalar(select(func.count()).select_from(Organisation).where(~Organisation.domains.any())) == 0
+    admins = session.scalars(select(User).where(User.is_organisation_admin.is_(True))).all()
+    assert [(user.name, user.organisation.name) for user in admins] == [("Priya Shah", "Plymouth City Council")]
+    assert session.scalar(select(func.count()).select_from(User).where(User.organisation_confirmed_at.is_(None))) == 0
+    invited = session.scalars(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED)).all()
+    assert [(p.project.slug, p.organisation.name) for p in invited] == [("food-poverty-wirral", "Plymouth City Council")]

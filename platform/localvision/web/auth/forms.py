@@ -70,5 +70,9 @@ class ConfirmEmailForm(FlaskForm):
     submit = SubmitField("Use this email address", widget=GovSubmitInput())
 
 
-__all__ = ["AcceptInvitationForm", "ChangeEmailForm", "ChangePasswordForm", "ConfirmEmailForm",
+class JoinProjectForm(FlaskForm):
+    submit = SubmitField("Accept invitation", widget=GovSubmitInput())
+
+
+__all__ = ["AcceptInvitationForm", "ChangeEmailForm", "ChangePasswordForm", "ConfirmEmailForm", "JoinProjectForm",
            "PasswordResetForm", "PasswordResetRequestForm", "SignInForm"]

@@ -197,3 +197,11 @@ def test_a_comment_is_corrected_by_its_author_soon_after_and_its_earlier_wording
         discussions.edit_comment(context(team, team.nurse), comment, "Start in March",
                                  now=written + timedelta(minutes=16))
     assert comment.text == "Start in January"
+
+
+def test_an_organisation_an_administrator_makes_a_lead_partner_is_counted_on_open_decisions(session, team):
+    decision = factories.decision(team.project, team.worker)
+    university = factories.organisation("University of Plymouth")
+    admin = factories.user(is_admin=True)
+    invitations.invite_by_administrator(admin, "dean@university.example", university, team.project)
+    assert university.id in {c.organisation_id for c in decision.counted}

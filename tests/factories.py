@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 
@@ -60,13 +60,15 @@ def organisation(name: str | None = None, sector: Sector = Sector.LOCAL_AUTHORIT
 
 
 def user(org: Organisation | None = None, *, name: str | None = None, email: str | None = None,
-         is_admin: bool = False) -> User:
+         is_admin: bool = False, confirmed: bool = True, organisation_admin: bool = False) -> User:
     number = next(_sequence)
     person = User(
         email=email or f"person{number}@example.org",
         name=name or f"Person {number}",
         organisation=org or organisation(),
         is_admin=is_admin,
+        is_organisation_admin=organisation_admin,
+        organisation_confirmed_at=datetime.now(timezone.utc) if confirmed else None,
         password_hash=_password_hash(),
     )
     db.session.add(person)

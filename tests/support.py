@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import uuid
 from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from localvision.extensions import db
+from localvision.models import OutboxMessage, ProjectPartner
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -91,3 +93,37 @@ def counted_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def link_mailed_to(address: str, path_fragment: str) -> str:
+    """The newest link containing ``path_fragment`` in a message held in the outbox for
+    ``address``: how a person (and a test) reads it without an email service."""
+    bodies = db.session.scalars(select(OutboxMessage.text_body).where(OutboxMessage.to_address == address)
+                                .order_by(OutboxMessage.id.desc()))
+    for body in bodies:
+        for link in re.findall(r"https?://\S+", body):
+            if path_fragment in link:
+                return link
+    raise AssertionError(f"no link with {path_fragment!r} was mailed to {address}")
+
+
+def token_mailed_to(address: str) -> str:
+    """The token of the newest invitation link mailed to ``address``."""
+    return link_mailed_to(address, "/invitations/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def invite_and_accept(client_for, lead, project, organisation) -> None:
+    """Through the pages: a lead invites the organisation, and one of its own people
+    (an administrator made for the purpose) accepts, so it becomes a partner."""
+    import factories  # factories need the app's models loaded first
+
+    accepter = factories.user(organisation, organisation_admin=True)
+    db.session.commit()
+    invited = client_for(lead).post(f"/projects/{project.slug}/partners",
+                                    data={"invite-organisation_id": organisation.id})
+    assert invited.status_code == 302, invited.get_data(as_text=True)[:300]
+    invited_id = db.session.scalar(select(ProjectPartner.id).where(ProjectPartner.project_id == project.id,
+                                                                   ProjectPartner.organisation_id == organisation.id))
+    accepted = client_for(accepter).post(f"/organisation/invitations/{invited_id}", data={"accept": "Accept invitation"})
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)[:300]
+    db.session.expire_all()

@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.decisions import blueprint as decisions
     from localvision.web.indicators import blueprint as indicators
     from localvision.web.main import blueprint as main
+    from localvision.web.organisations import blueprint as organisations
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
     from localvision.web.summaries import blueprint as summaries
@@ -139,4 +140,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vision)
     app.register_blueprint(decisions)
     app.register_blueprint(your_work)
+    app.register_blueprint(organisations)
     app.register_blueprint(indicators)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
 import click
 from flask import Flask, current_app
@@ -51,7 +52,8 @@ def create_admin(email: str, name: str, organisation: str, sector: str, password
     if org is None:
         org = Organisation(name=organisation.strip(), sector=Sector(sector))
         db.session.add(org)
-    user = User(email=email, name=name.strip(), organisation=org, is_admin=True)
+    user = User(email=email, name=name.strip(), organisation=org, is_admin=True,
+                organisation_confirmed_at=datetime.now(timezone.utc))
     user.set_password(password)
     db.session.add(user)
     db.session.commit()

@@ -89,6 +89,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "localvision"),
         "INVITATION_DAYS": 7,
+        # Where links in emails point when they are made outside a web request (jobs, the CLI).
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://localhost:5000"),
         # Outgoing mail: empty keeps messages in the outbox for administrators to read.
         # Forms are described in localvision/mail_transport.py and the README.
         "MAIL_URL": mail_url,

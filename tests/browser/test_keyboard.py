@@ -4,11 +4,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from localvision import create_app
-from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN
+from localvision.demo import EMAIL_DOMAIN
 from localvision.extensions import db
 from localvision.models import (
     Decision,
@@ -21,32 +21,13 @@ from localvision.models import (
     User,
     VisionVersion,
 )
+from keyboard_support import sign_in_with_keyboard, tab_to
 from support import settings_for_tests
 
 pytestmark = pytest.mark.browser
-TABS_ALLOWED = 150
 # From the top of a decision's page to its position form: past the header, the skip
 # link and the project's tabs, and nothing else.
 TABS_TO_OWN_POSITION = 20
-
-
-def tab_to(page: Page, target: Locator) -> int:
-    """Press Tab until the target has the focus, as a keyboard user would; how many presses it took."""
-    for presses in range(1, TABS_ALLOWED + 1):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return presses
-    raise AssertionError(f"{target} cannot be reached with the Tab key")
-
-
-def sign_in_with_keyboard(page: Page, live_server: str, key: str) -> None:
-    page.goto(f"{live_server}/sign-in")
-    tab_to(page, page.get_by_label("Email address"))
-    page.keyboard.type(f"{key}@{EMAIL_DOMAIN}")
-    tab_to(page, page.get_by_label("Password", exact=True))
-    page.keyboard.type(DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
 
 
 @pytest.fixture

@@ -10,9 +10,22 @@ from flask import url_for
 from sqlalchemy import select
 
 from localvision.extensions import db
-from localvision.models import Action, Decision, DecisionStatus, Indicator, Measurement, Organisation, Project, User
-from localvision.services import measurements, policy
+from localvision.models import (
+    Action,
+    Decision,
+    DecisionStatus,
+    Indicator,
+    Measurement,
+    Organisation,
+    OutboxMessage,
+    PartnerStatus,
+    Project,
+    ProjectPartner,
+    User,
+)
+from localvision.services import discussions, measurements, policy
 from localvision.services.invitations import invite_by_administrator
+from support import token_mailed_to
 
 NARROW = {"width": 320, "height": 640}
 PLYMOUTH = "street-drinking-plymouth"
@@ -23,7 +36,8 @@ NOT_PAGES = {"static", "main.healthz", "decisions.download", "open_data.contribu
 # Who looks at a page: the lead of the Plymouth partnership unless said here. Public pages
 # are also seen by a visitor who is not signed in, as most readers of a published project are.
 SEEN_BY = {"admin.status": "admin", "admin.round_trip_result": "admin", "admin.organisations": "admin",
-           "admin.invitations": "admin", "auth.sign_in": None, "auth.accept_invitation": None,
+           "admin.invitations": "admin", "admin.outbox": "admin", "admin.outbox_message": "admin",
+           "admin.organisation": "admin", "auth.sign_in": None, "auth.accept_invitation": None,
            "public.directory": None, "public.accessibility": None}
 ALSO_SEEN_BY_VISITORS = {"main.home", "projects.show", "summaries.show", "decisions.index", "decisions.show",
                          "indicators.index", "indicators.show", "public.directory", "public.accessibility"}
@@ -44,11 +58,17 @@ def pages(live_app) -> list[tuple[str | None, str, str]]:
         measurement = db.session.scalar(select(Measurement).where(Measurement.indicator_id == indicator.id))
         upload = measurements.check_import(policy.context_for(lead, project), "figures.csv",
                                            f"indicator,period,value\n{indicator.name},2026-01-01,12\n".encode())
-        token = invite_by_administrator(admin, "new.reader@example.org",
-                                        db.session.scalar(select(Organisation).order_by(Organisation.id)), None)
+        invitation = invite_by_administrator(admin, "new.reader@example.org",
+                                             db.session.scalar(select(Organisation).order_by(Organisation.id)), None)
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == invitation.email))
+        comment = discussions.add_comment(policy.context_for(lead, project), open_decision, "Who evaluates it?")
+        invited = db.session.scalar(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED,
+                                                                 ProjectPartner.organisation_id == lead.organisation_id))
         values = {"slug": PLYMOUTH, "decision_id": open_decision.id, "action_id": action.id,
                   "indicator_id": indicator.id, "measurement_id": measurement.id, "import_id": upload.id,
-                  "number": 1, "token": token, "job_id": "no-such-job"}
+                  "number": 1, "token": token_mailed_to(invitation.email), "job_id": "no-such-job",
+                  "message_id": message.id, "comment_id": comment.id, "invited_id": invited.id,
+                  "organisation_id": lead.organisation_id}
         by_endpoint = {"decisions.reopen": {"decision_id": closed.id}}
         found = []
         with live_app.test_request_context():

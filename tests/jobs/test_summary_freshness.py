@@ -23,7 +23,7 @@ from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summ
 from localvision.jobs.worker import build_worker
 from localvision.models import PartnerRole, Project, ProjectPartner, Sector
 from localvision.models.summaries import ProjectSummary
-from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests
+from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests, invite_and_accept
 
 
 def run_worker(app) -> None:
@@ -172,9 +172,7 @@ def test_with_redis_away_writes_succeed_pages_say_paused_and_the_sweep_catches_u
     session.commit()
     client = client_for(lead)
 
-    added = client.post(f"/projects/{project.slug}/partners",
-                        data={"add-organisation_id": newcomer.id, "add-role": PartnerRole.PARTNER.value})
-    assert added.status_code == 302
+    invite_and_accept(client_for, lead, project, newcomer)
     assert newcomer.id in {partner.organisation_id for partner in project.partners}
     page = client.get(f"/projects/{project.slug}")
     assert page.status_code == 200

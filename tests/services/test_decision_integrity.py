@@ -16,10 +16,9 @@ from localvision.models import (
     DecisionRule,
     DecisionStance,
     DecisionStatus,
-    PartnerRole,
     Phase,
 )
-from localvision.services import NotPermitted, Refused, discussions, policy
+from localvision.services import NotPermitted, Refused, discussions, invitations, policy
 from localvision.services import decisions as services
 from localvision.services import projects as project_services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails
@@ -90,14 +89,16 @@ def test_a_partner_removed_in_silence_is_no_longer_waited_for(session, team):
     assert services.close_decision(context(team, team.lead), decision, APPLY_RULE, "").status == DecisionStatus.AGREED
 
 
-def test_a_partner_joining_while_open_is_counted_and_its_position_stays_counted_once_removed(session, team):
+def test_a_partner_accepting_while_open_is_counted_and_its_position_stays_counted_once_removed(session, team):
     decision = factories.decision(team.project, team.worker)
     closed = factories.decision(team.project, team.worker, status=DecisionStatus.AGREED)
     university = factories.organisation("University of Plymouth")
-    partner = project_services.add_partner(context(team, team.lead), university, PartnerRole.PARTNER)
+    scholar = factories.user(university, organisation_admin=True)
+    invited = invitations.invite_organisation(context(team, team.lead), university)
+    assert university.id not in decision.counted_organisation_ids, "an organisation only invited counts for nothing"
+    partner = invitations.accept_partner_invitation(scholar, invited.id)
     assert university.id in {c.organisation_id for c in decision.counted}
     assert university.id not in closed.counted_organisation_ids
-    scholar = factories.user(university)
     factories.position(decision, scholar, DecisionStance.OBJECT, "No evaluation planned")
     project_services.remove_partner(context(team, team.lead), partner)
     assert university.id in decision.counted_organisation_ids
@@ -196,3 +197,11 @@ def test_a_comment_is_corrected_by_its_author_soon_after_and_its_earlier_wording
         discussions.edit_comment(context(team, team.nurse), comment, "Start in March",
                                  now=written + timedelta(minutes=16))
     assert comment.text == "Start in January"
+
+
+def test_an_organisation_an_administrator_makes_a_lead_partner_is_counted_on_open_decisions(session, team):
+    decision = factories.decision(team.project, team.worker)
+    university = factories.organisation("University of Plymouth")
+    admin = factories.user(is_admin=True)
+    invitations.invite_by_administrator(admin, "dean@university.example", university, team.project)
+    assert university.id in {c.organisation_id for c in decision.counted}

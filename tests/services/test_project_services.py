@@ -73,27 +73,11 @@ def test_publishing_twice_records_one_event(session, partnership):
     assert last_event(session).kind == "project.unpublished" and not partnership["project"].is_published
 
 
-def test_a_partner_joins_with_its_role_and_sector(session, partnership):
-    police = factories.organisation("Devon and Cornwall Police", Sector.POLICE)
-    context = context_for(partnership["lead"], partnership["project"])
-    partner = projects.add_partner(context, police, PartnerRole.PARTNER)
-    assert partner.organisation_id == police.id
-    event = last_event(session)
-    assert (event.kind, event.object_label) == ("partner.added", "Devon and Cornwall Police joined as partner")
-    assert event.payload == {"organisation_id": police.id, "role": "partner"}
-    with pytest.raises(Refused, match="already a partner"):
-        projects.add_partner(context, police, PartnerRole.PARTNER)
-
-
-def test_a_new_organisation_is_listed_and_joins_unless_its_name_is_taken(session, partnership):
-    context = context_for(partnership["lead"], partnership["project"])
-    partner = projects.add_new_organisation_as_partner(context, " Truro Food Bank ", Sector.VOLUNTARY_AND_COMMUNITY, None)
-    assert partner.organisation.name == "Truro Food Bank" and partner.organisation.sector == Sector.VOLUNTARY_AND_COMMUNITY
-    assert last_event(session).payload == {"organisation_id": partner.organisation_id, "role": "partner"}
-    with pytest.raises(Refused) as refusal:
-        projects.add_new_organisation_as_partner(context, "truro food bank", Sector.VOLUNTARY_AND_COMMUNITY, None)
-    assert refusal.value.field == "name"
-    assert refusal.value.message == "truro food bank is already listed: choose it from the list of organisations above"
+def test_an_unconfirmed_person_cannot_start_a_project(session):
+    claimant = factories.user(confirmed=False)
+    with pytest.raises(NotPermitted, match="their organisation has confirmed"):
+        projects.create_project(claimant, title="Street drinking", place="Plymouth", theme="Health", summary="",
+                                phase=Phase.DISCOVER, decision_rule=DecisionRule.CONSENSUS)
 
 
 def test_a_partner_leaves_with_its_people_but_not_while_it_has_a_lead(session, partnership):
@@ -110,19 +94,26 @@ def test_a_partner_leaves_with_its_people_but_not_while_it_has_a_lead(session, p
     assert last_event(session).payload == {"organisation_id": member.organisation_id}
 
 
-def test_a_person_of_a_partner_joins_the_project(session, partnership):
-    project = partnership["project"]
-    colleague = factories.user(partnership["member"].organisation)
-    stranger = factories.user()
-    context = context_for(partnership["lead"], project)
+def test_only_the_persons_own_organisation_administrator_adds_them(session, partnership):
+    project, trust = partnership["project"], partnership["member"].organisation
+    colleague = factories.user(trust)
+    with pytest.raises(NotPermitted, match="own organisation"):
+        projects.add_person(context_for(partnership["lead"], project), colleague, ProjectRole.MEMBER)
+    partnership["member"].is_organisation_admin = True
+    context = context_for(partnership["member"], project)
+    with pytest.raises(Refused, match="Only a project lead"):
+        projects.add_person(context, colleague, ProjectRole.LEAD)
     membership = projects.add_person(context, colleague, ProjectRole.MEMBER)
     assert (membership.project_id, membership.role) == (project.id, ProjectRole.MEMBER)
-    assert last_event(session).payload == {"user_id": colleague.id, "organisation_id": colleague.organisation_id,
-                                           "role": "member"}
+    event = last_event(session)
+    assert event.payload == {"user_id": colleague.id, "organisation_id": trust.id, "role": "member"}
+    assert colleague.email not in str((event.before, event.after, event.object_label))
     with pytest.raises(Refused, match="already part of this project"):
         projects.add_person(context, colleague, ProjectRole.MEMBER)
-    with pytest.raises(Refused, match="is not a partner of this project"):
-        projects.add_person(context, stranger, ProjectRole.MEMBER)
+    with pytest.raises(Refused, match="Approve"):
+        projects.add_person(context, factories.user(trust, confirmed=False), ProjectRole.MEMBER)
+    with pytest.raises(NotPermitted):
+        projects.add_person(context, factories.user(), ProjectRole.MEMBER)
 
 
 def test_a_project_always_keeps_a_lead(session, partnership):
@@ -152,10 +143,13 @@ def test_a_person_is_removed_from_the_project(session, partnership):
     assert event.payload == {"user_id": member.id, "organisation_id": member.organisation_id}
 
 
-def test_representatives_are_named_and_removed(session, partnership):
+def test_representatives_are_named_by_their_own_organisation(session, partnership):
     project, member = partnership["project"], partnership["member"]
-    context = context_for(partnership["lead"], project)
     membership = next(m for m in project.memberships if m.user_id == member.id)
+    with pytest.raises(NotPermitted, match="own organisation"):
+        projects.set_representative(context_for(partnership["lead"], project), membership, True)
+    member.is_organisation_admin = True
+    context = context_for(member, project)
     projects.set_representative(context, membership, True)
     assert membership.is_representative
     event = last_event(session)

@@ -10,6 +10,7 @@ from localvision.models import (
     DecisionStatus,
     Indicator,
     Organisation,
+    PartnerStatus,
     Project,
     ProjectMembership,
     ProjectPartner,
@@ -112,3 +113,13 @@ def test_the_demo_has_its_own_audit_trail_in_sentences(app, client_for, session)
     trail = page.split("Audit trail</h1>")[1]
     assert "Priya Shah (Plymouth City Council) recorded Plymouth City Council's position on ‘" in trail
     assert "None" not in trail and "{'" not in trail
+
+
+def test_demo_organisations_have_domains_an_administrator_and_an_invitation_to_answer(app, session):
+    load_demo()
+    assert session.scalar(select(func.count()).select_from(Organisation).where(~Organisation.domains.any())) == 0
+    admins = session.scalars(select(User).where(User.is_organisation_admin.is_(True))).all()
+    assert [(user.name, user.organisation.name) for user in admins] == [("Priya Shah", "Plymouth City Council")]
+    assert session.scalar(select(func.count()).select_from(User).where(User.organisation_confirmed_at.is_(None))) == 0
+    invited = session.scalars(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED)).all()
+    assert [(p.project.slug, p.organisation.name) for p in invited] == [("food-poverty-wirral", "Plymouth City Council")]

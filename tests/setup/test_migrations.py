@@ -99,3 +99,24 @@ def test_existing_decisions_keep_the_projects_rule_and_count_every_voice_on_reco
         assert (rule, counted, notice) == ("consent", [1, 2, 3], 5)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_people_and_partners_already_there_carry_over_as_confirmed_and_accepted(empty_database_url, tmp_path):
+    app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}, instance_path=tmp_path)
+    with app.app_context():
+        upgrade(revision="0012_input_bounds")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO organisations (id, name, sector) VALUES (1, 'Merton', 'local_authority')"))
+            connection.execute(text("INSERT INTO users (id, email, name, password_hash, organisation_id) "
+                                    "VALUES (1, 'grace@merton.example', 'Grace', 'x', 1)"))
+            connection.execute(text("INSERT INTO projects (id, slug, title, place, theme, summary, phase, decision_rule) "
+                                    "VALUES (1, 'p', 'P', 'Merton', 'T', '', 'discover', 'consensus')"))
+            connection.execute(text("INSERT INTO project_partners (project_id, organisation_id, role) "
+                                    "VALUES (1, 1, 'lead_partner')"))
+        upgrade()
+        with db.engine.connect() as connection:
+            confirmed = connection.execute(text("SELECT organisation_confirmed_at FROM users")).scalar_one()
+            status, accepted = connection.execute(text("SELECT status, accepted_at FROM project_partners")).one()
+        assert confirmed is not None and status == "accepted" and accepted is not None
+        db.session.remove()
+        db.engine.dispose()

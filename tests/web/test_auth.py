@@ -7,6 +7,7 @@ from localvision.extensions import db
 from localvision.services import invitations
 from localvision.services.policy import context_for
 from localvision.models import AuditEvent, Invitation, ProjectMembership, ProjectRole, User
+from support import token_mailed_to
 
 
 def sign_in(client, email, password=factories.PASSWORD, next_url=None):
@@ -57,15 +58,16 @@ def test_sign_in_attempts_are_rate_limited(client, session, app):
 
 def _invite(email="new.person@example.org"):
     admin = factories.user(is_admin=True)
-    return f"/invitations/{invitations.invite_by_administrator(admin, email, admin.organisation, None)}"
+    invitations.invite_by_administrator(admin, email, admin.organisation, None)
+    return f"/invitations/{token_mailed_to(email)}"
 
 
 def test_invitation_creates_an_account_once(app, client, session):
     lead = factories.user()
     project = factories.project(lead=lead)
-    token = invitations.invite_to_project(context_for(lead, project), "New.Person@example.org", lead.organisation,
-                                          ProjectRole.MEMBER)
-    path = f"/invitations/{token}"
+    invitations.invite_to_project(context_for(lead, project), "New.Person@example.org", lead.organisation,
+                                  ProjectRole.MEMBER)
+    path = f"/invitations/{token_mailed_to('new.person@example.org')}"
     page = client.get(path).get_data(as_text=True)
     assert "new.person@example.org" in page and lead.organisation.name in page
 
@@ -104,7 +106,7 @@ def test_invitation_tokens_are_not_stored(app, session):
     assert session.scalar(select(Invitation).where(Invitation.token_hash == token)) is None
 
 
-def test_lead_invites_through_the_page_and_sees_the_link(client_for, session):
+def test_lead_invites_through_the_page_and_the_link_goes_only_by_email(client_for, session):
     lead = factories.user()
     member_org = factories.organisation("Harbour Street Outreach")
     project = factories.project(lead=lead, partners=(member_org,))
@@ -112,10 +114,28 @@ def test_lead_invites_through_the_page_and_sees_the_link(client_for, session):
     client = client_for(lead)
     response = client.post(f"/projects/{project.slug}/invitations",
                            data={"email": "dan@example.org", "organisation_id": member_org.id, "role": "member"})
-    page = response.get_data(as_text=True)
-    assert "Invitation link created" in page and "/invitations/" in page
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Invitation sent to dan@example.org" in page and "/invitations/" not in page
     invitation = session.scalar(select(Invitation).where(Invitation.email == "dan@example.org"))
     assert invitation.organisation_id == member_org.id and invitation.project_id == project.id
+    assert invitations.usable_invitation(token_mailed_to("dan@example.org")).id == invitation.id
+
+
+def test_an_invitation_to_an_existing_account_needs_that_account_signed_in(client_for, client, session):
+    lead = factories.user()
+    trust = factories.organisation("Plymouth NHS Trust")
+    colleague, someone_else = factories.user(trust, email="tom@trust.example"), factories.user(trust)
+    project = factories.project(lead=lead, partners=(trust,))
+    invitations.invite_to_project(context_for(lead, project), colleague.email, trust, ProjectRole.MEMBER)
+    path = f"/invitations/{token_mailed_to(colleague.email)}"
+    session.commit()
+    assert "/sign-in?next=" in client.get(path).headers["Location"]
+    refused = client_for(someone_else).post(path)
+    assert refused.status_code == 403 and "sent to a different email address" in refused.get_data(as_text=True)
+    assert project.title not in refused.get_data(as_text=True)
+    joined = client_for(colleague).post(path)
+    assert joined.headers["Location"] == f"/projects/{project.slug}"
+    assert context_for(colleague, project).is_member
 
 
 def test_lead_cannot_invite_for_an_organisation_outside_the_project(client_for, session):

@@ -18,7 +18,7 @@ from localvision.models import (
     DecisionStance,
 )
 from factories import Partnership
-from support import day_month_year
+from support import day_month_year, invite_and_accept
 
 
 def proposal(**changes):
@@ -445,7 +445,7 @@ def test_a_partner_added_while_open_is_waited_for(client_for, session, team):
     university = factories.organisation("University of Plymouth", Sector.UNIVERSITY_AND_RESEARCH)
     session.commit()
     lead = client_for(team.lead)
-    lead.post(f"/projects/{team.project.slug}/partners", data={"add-organisation_id": str(university.id), "add-role": "partner"})
+    invite_and_accept(client_for, team.lead, team.project, university)
     page = close(lead, team, decision).get_data(as_text=True)
     assert "The rule cannot decide yet. Waiting for 1 partner to record a position" in page
     session.refresh(decision)

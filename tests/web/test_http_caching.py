@@ -13,7 +13,7 @@ from localvision.models import ProjectSummary, Sector
 from localvision.summaries import figures
 from localvision.web import http_caching
 from localvision.web.http_caching import rendered_responses
-from support import counted_statements
+from support import counted_statements, invite_and_accept
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -68,8 +68,7 @@ def test_a_new_partner_changes_the_etag(client_for, project, session, url):
     etag = client_for().get(url).headers["ETag"]
     organisation = factories.organisation("Plymouth NHS Trust", Sector.NHS)
     session.commit()
-    client_for(project.memberships[0].user).post(f"/projects/{project.slug}/partners", data={
-        "add-organisation_id": organisation.id, "add-role": "partner"})
+    invite_and_accept(client_for, project.memberships[0].user, project, organisation)
     response = client_for().get(url, headers={"If-None-Match": etag})
     assert response.status_code == 200 and "Plymouth NHS Trust" in response.get_data(as_text=True)
 

@@ -6,7 +6,7 @@ from flask import url_for
 
 import factories
 from localvision.extensions import db
-from localvision.models import DecisionStatus, Stance
+from localvision.models import DecisionStance, DecisionStatus, PartnerStatus, ProjectPartner, Stance
 from localvision.services import mail
 
 SECRETS = {
@@ -22,6 +22,8 @@ SECRETS = {
     "unconfirmed import": "424242",
     "unconfirmed import, formatted": "424,242",
     "link in a held email": "https://lv.example/reset/held-7731",
+    "confidential position reason": "Our board approved the confidential rate",
+    "organisation only invited": "Invited Not Yet Agreed Trust",
 }
 
 
@@ -42,6 +44,9 @@ def partnerships(session):
     confidential.rationale, confidential.recipient_name = SECRETS["confidential rationale"], "Guarding Ltd"
     factories.contribution(confidential, lead, SECRETS["confidential amount"])
     factories.contribution(confidential, doctor, "1000.00")
+    factories.position(confidential, doctor, DecisionStance.SUPPORT, reasons=SECRETS["confidential position reason"])
+    published.invited_partners.append(ProjectPartner(
+        organisation=factories.organisation(SECRETS["organisation only invited"]), status=PartnerStatus.INVITED))
 
     indicator = factories.indicator(published, name="Street drinking incidents")
     public_measurement = factories.measurement(indicator, value="90")
@@ -76,6 +81,7 @@ def every_get_url(app, partnerships) -> list[str]:
     values = {"slug": [partnerships["published"].slug, partnerships["private"].slug],
               "decision_id": partnerships["decisions"], "number": [1, 2], "filename": ["images/favicon.svg"],
               "token": ["not-a-real-invitation"], "job_id": ["no-such-job"], "partner_id": [1], "membership_id": [1],
+              "invited_id": [1, 2, 3], "organisation_id": [1, 2, 3],
               "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
               "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"],
               "message_id": partnerships["messages"],

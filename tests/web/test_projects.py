@@ -2,6 +2,7 @@ import pytest
 from sqlalchemy import select
 
 import factories
+from support import link_mailed_to
 from localvision.models import (
     AuditEvent,
     Organisation,
@@ -100,50 +101,53 @@ def test_project_page_groups_partners_by_sector(client_for, session):
     assert "NHS / health care" in page and "Police" in page
 
 
-def test_adding_a_partner_with_htmx_returns_the_updated_list(client_for, session):
+def test_inviting_a_partner_with_htmx_lists_it_as_invited_only(client_for, session):
     lead = factories.user()
     project = factories.project(lead=lead)
     newcomer = factories.organisation("University of Plymouth", Sector.UNIVERSITY_AND_RESEARCH)
+    factories.user(newcomer, organisation_admin=True, email="registrar@plymouth.ac.example")
     session.commit()
     response = client_for(lead).post(f"/projects/{project.slug}/partners", headers={"HX-Request": "true"},
-                                     data={"add-organisation_id": newcomer.id, "add-role": "partner"})
+                                     data={"invite-organisation_id": newcomer.id})
     fragment = response.get_data(as_text=True)
     assert fragment.startswith('<div id="partners"') and "<html" not in fragment
-    assert "University of Plymouth" in fragment.split("<tbody")[1].split("</tbody>")[0]
-    assert events(session, "added")[-1].after["organisation"] == "University of Plymouth"
+    partners_table, invited_table = fragment.split("<tbody")[1], fragment.split("<tbody")[2]
+    assert "University of Plymouth" not in partners_table.split("</tbody>")[0]
+    assert "University of Plymouth" in invited_table and "Invited" in invited_table
+    assert events(session, "invited")[-1].payload["organisation_id"] == newcomer.id
+    assert "/organisation/invitations/" in link_mailed_to("registrar@plymouth.ac.example", "/organisation/invitations/")
 
 
-def test_adding_a_partner_without_javascript_redirects_back(client_for, session):
+def test_inviting_a_partner_without_javascript_redirects_back(client_for, session):
     lead = factories.user()
     project = factories.project(lead=lead)
     newcomer = factories.organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY)
     session.commit()
-    response = client_for(lead).post(f"/projects/{project.slug}/partners",
-                                     data={"add-organisation_id": newcomer.id, "add-role": "partner"})
+    client = client_for(lead)
+    response = client.post(f"/projects/{project.slug}/partners", data={"invite-organisation_id": newcomer.id})
     assert response.status_code == 302
-    assert "Harbour Street Outreach" in client_for(lead).get(f"/projects/{project.slug}").get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Harbour Street Outreach has been invited" in page
+    assert "Harbour Street Outreach" not in client.get(f"/projects/{project.slug}").get_data(as_text=True)
 
 
 def test_choosing_no_organisation_says_so(client_for, session):
     lead = factories.user()
     project = factories.project(lead=lead)
     session.commit()
-    page = client_for(lead).post(f"/projects/{project.slug}/partners", data={"add-organisation_id": "0"}).get_data(as_text=True)
+    page = client_for(lead).post(f"/projects/{project.slug}/partners",
+                                 data={"invite-organisation_id": "0"}).get_data(as_text=True)
     assert "Choose an organisation" in page and "There is a problem" in page
 
 
-def test_a_new_organisation_can_join_as_partner(client_for, session):
+def test_leads_can_no_longer_list_organisations_themselves(client_for, session):
     lead = factories.user()
     project = factories.project(lead=lead)
     session.commit()
-    client_for(lead).post(f"/projects/{project.slug}/partners/new-organisation",
-                          data={"new-name": "Cornwall Food Voices", "new-sector": "residents", "new-website": ""})
-    org = session.scalar(select(Organisation).where(Organisation.name == "Cornwall Food Voices"))
-    assert org.sector == Sector.RESIDENTS
-    assert org.id in {p.organisation_id for p in project.partners}
-    duplicate = client_for(lead).post(f"/projects/{project.slug}/partners/new-organisation",
-                                      data={"new-name": "cornwall food voices", "new-sector": "residents"})
-    assert "already listed" in duplicate.get_data(as_text=True)
+    response = client_for(lead).post(f"/projects/{project.slug}/partners/new-organisation",
+                                     data={"new-name": "Cornwall Food Voices", "new-sector": "residents"})
+    assert response.status_code == 404
+    assert session.scalar(select(Organisation).where(Organisation.name == "Cornwall Food Voices")) is None
 
 
 def test_removing_a_partner_removes_its_people(client_for, session):
@@ -175,40 +179,60 @@ def test_the_organisation_of_the_only_lead_cannot_be_removed(client_for, session
     assert len(project.partners) == 1
 
 
-def test_people_can_be_added_promoted_and_removed_but_one_lead_remains(client_for, session):
+def test_people_are_added_by_their_organisation_administrator_promoted_and_removed(client_for, session):
     lead = factories.user()
     member_org = factories.organisation()
+    admin = factories.user(member_org, organisation_admin=True)
     colleague = factories.user(member_org, name="Tom Evans")
-    project = factories.project(lead=lead, partners=(member_org,))
+    project = factories.project(lead=lead, partners=(member_org,), members=(admin,))
     session.commit()
-    client = client_for(lead)
+    assert "Tom Evans" not in client_for(lead).get(f"/projects/{project.slug}/people").get_data(as_text=True)
+    assert client_for(lead).post(f"/projects/{project.slug}/people",
+                                 data={"user_id": colleague.id, "role": "member"}).status_code == 200
+    assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == colleague.id)) is None
+    client = client_for(admin)
     assert "Tom Evans" in client.get(f"/projects/{project.slug}/people").get_data(as_text=True)
     client.post(f"/projects/{project.slug}/people", data={"user_id": colleague.id, "role": "member"})
     membership = session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == colleague.id))
     assert membership.role == ProjectRole.MEMBER
 
+    lead_client = client_for(lead)
     own = session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == lead.id))
-    refused = client.post(f"/projects/{project.slug}/people/{own.id}/role", data={"role": "member"}, follow_redirects=True)
+    refused = lead_client.post(f"/projects/{project.slug}/people/{own.id}/role", data={"role": "member"},
+                               follow_redirects=True)
     assert "at least one project lead" in refused.get_data(as_text=True)
 
-    client.post(f"/projects/{project.slug}/people/{membership.id}/role", data={"role": "lead"})
+    lead_client.post(f"/projects/{project.slug}/people/{membership.id}/role", data={"role": "lead"})
     session.expire_all()
     assert membership.role == ProjectRole.LEAD
-    asked = client.post(f"/projects/{project.slug}/people/{own.id}/remove").get_data(as_text=True)
+    asked = lead_client.post(f"/projects/{project.slug}/people/{own.id}/remove").get_data(as_text=True)
     assert f"Remove {lead.name} from the project?" in asked
     assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == lead.id)) is not None
-    client.post(f"/projects/{project.slug}/people/{own.id}/remove", data={"confirmed": "yes"})
+    lead_client.post(f"/projects/{project.slug}/people/{own.id}/remove", data={"confirmed": "yes"})
     assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == lead.id)) is None
 
 
-def test_people_from_outside_the_partnership_cannot_be_added(client_for, session):
-    lead = factories.user()
-    outsider = factories.user()
+def test_nobody_is_offered_people_from_other_organisations(client_for, session):
+    lead = factories.user(organisation_admin=True)
+    outsider = factories.user(name="Somebody Elsewhere")
     project = factories.project(lead=lead)
     session.commit()
+    assert "Somebody Elsewhere" not in client_for(lead).get(f"/projects/{project.slug}/people").get_data(as_text=True)
     page = client_for(lead).post(f"/projects/{project.slug}/people", data={"user_id": outsider.id, "role": "lead"})
     assert "Not a valid choice" in page.get_data(as_text=True)
     assert session.scalar(select(ProjectMembership).where(ProjectMembership.user_id == outsider.id)) is None
+
+
+def test_addresses_are_shown_only_to_the_persons_own_organisation(client_for, session):
+    lead = factories.user(email="priya@council.example")
+    nhs = factories.organisation("Plymouth NHS Trust", Sector.NHS)
+    nurse, doctor = factories.user(nhs, email="nurse@trust.example"), factories.user(nhs, email="doctor@trust.example")
+    project = factories.project(lead=lead, partners=(nhs,), members=(nurse, doctor))
+    session.commit()
+    as_lead = client_for(lead).get(f"/projects/{project.slug}/people").get_data(as_text=True)
+    assert "nurse@trust.example" not in as_lead and "priya@council.example" in as_lead
+    as_colleague = client_for(doctor).get(f"/projects/{project.slug}/people").get_data(as_text=True)
+    assert "nurse@trust.example" in as_colleague and "priya@council.example" not in as_colleague
 
 
 def test_partners_read_the_audit_trail_outsiders_do_not(client_for, session):
@@ -252,13 +276,15 @@ def test_named_representatives_alone_speak_for_their_organisation(client_for, se
     lead = factories.user()
     nhs = factories.organisation("Plymouth NHS Trust", Sector.NHS)
     first, second = factories.user(nhs), factories.user(nhs)
-    project = factories.project(lead=lead, partners=(nhs,), members=(first, second))
+    nhs_admin = factories.user(nhs, organisation_admin=True)
+    project = factories.project(lead=lead, partners=(nhs,), members=(first, second, nhs_admin))
     session.commit()
     memberships = {m.user_id: m for m in project.memberships}
     assert speaks_for_organisation(memberships[first.id]) and speaks_for_organisation(memberships[second.id])
 
-    client_for(lead).post(f"/projects/{project.slug}/people/{memberships[first.id].id}/representative",
-                          data={"representative": "1"})
+    representative = f"/projects/{project.slug}/people/{memberships[first.id].id}/representative"
+    assert client_for(lead).post(representative, data={"representative": "1"}).status_code == 403
+    client_for(nhs_admin).post(representative, data={"representative": "1"})
     session.expire_all()
     assert speaks_for_organisation(memberships[first.id])
     assert not speaks_for_organisation(memberships[second.id])

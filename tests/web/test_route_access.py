@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 import factories
 from localvision.extensions import db
 from localvision.services import mail
-from localvision.services.invitations import invite_by_administrator
-from localvision.models import Decision, DecisionStatus, Indicator, MeasurementImport, Sector
+from localvision.services.invitations import invite_by_administrator, invite_organisation
+from localvision.services.policy import context_for
+from localvision.models import Decision, DecisionStatus, Indicator, MeasurementImport, OrganisationDomain, Sector
+from support import token_mailed_to
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
 
@@ -31,6 +33,16 @@ PROJECT_LEAD = "project lead"  # project leads
 ADMIN = "admin"  # platform administrators
 NOBODY_WITHOUT_A_LINK = "nobody without a link"  # single-use emailed links: a made-up token finds nothing
 COMMENT_AUTHOR = "comment author"  # the person of the project who wrote the comment, soon after
+# The administrators of a person's own organisation (the member's, in this world) and
+# platform administrators; anyone else is not told the person exists.
+ORGANISATION_ADMIN = "organisation admin"
+# People of the project who administer the person's own organisation (here: the member).
+PERSONS_ORGANISATION_ADMIN = "person's organisation admin in the project"
+# The confirmed people of the invited organisation (here: the outsider's).
+INVITED_ORGANISATION = "invited organisation"
+# Whoever holds the link may create the account at its address; a signed-in account at
+# another address is refused.
+INVITEE = "invitee"
 
 EXPECTED: dict[str, tuple[str, str]] = {
     # endpoint: (who may use it, HTTP method to try)
@@ -40,7 +52,6 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "main.readyz": (PUBLIC, "GET"),
     "auth.sign_in": (PUBLIC, "GET"),
     "auth.sign_out": (SIGNED_IN, "POST"),
-    "auth.accept_invitation": (PUBLIC, "GET"),
     "auth.request_password_reset": (PUBLIC, "GET"),
     # An unusable link answers 404 to everyone; a usable one is tested in test_accounts.
     "auth.reset_password": (NOBODY_WITHOUT_A_LINK, "GET"),
@@ -48,17 +59,18 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "auth.account": (SIGNED_IN, "GET"),
     "auth.change_password": (SIGNED_IN, "GET"),
     "auth.change_email": (SIGNED_IN, "GET"),
+    "auth.accept_invitation": (INVITEE, "GET"),
     "projects.create": (SIGNED_IN, "GET"),
     "projects.show": (PROJECT_VIEWER, "GET"),
     "projects.edit": (PROJECT_LEAD, "GET"),
     "projects.publication": (PROJECT_LEAD, "POST"),
     "projects.partners": (PROJECT_MEMBER, "GET"),
-    "projects.add_new_organisation": (PROJECT_LEAD, "POST"),
+    "projects.withdraw_partner_invitation": (PROJECT_LEAD, "POST"),
     "projects.remove_partner": (PROJECT_LEAD, "POST"),
     "projects.people": (PROJECT_MEMBER, "GET"),
     "projects.change_role": (PROJECT_LEAD, "POST"),
     "projects.remove_person": (PROJECT_LEAD, "POST"),
-    "projects.representative": (PROJECT_LEAD, "POST"),
+    "projects.representative": (PERSONS_ORGANISATION_ADMIN, "POST"),
     "projects.invite": (PROJECT_LEAD, "GET"),
     "projects.audit_trail": (PROJECT_MEMBER, "GET"),
     "vision.show": (PROJECT_MEMBER, "GET"),
@@ -88,6 +100,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "admin.invitations": (ADMIN, "GET"),
     "admin.outbox": (ADMIN, "GET"),
     "admin.outbox_message": (ADMIN, "GET"),
+    "admin.organisation": (ADMIN, "GET"),
+    "admin.remove_domain": (ADMIN, "POST"),
+    "organisations.show": (SIGNED_IN, "GET"),
+    "organisations.send_confirmation": (SIGNED_IN, "POST"),
+    "organisations.confirm": (SIGNED_IN, "GET"),
+    "organisations.approve": (ORGANISATION_ADMIN, "POST"),
+    "organisations.administrator": (ORGANISATION_ADMIN, "POST"),
+    "organisations.partner_invitation": (INVITED_ORGANISATION, "GET"),
     "public.directory": (PUBLIC, "GET"),
     "public.accessibility": (PUBLIC, "GET"),
     "api.index": (PUBLIC, "GET"),
@@ -126,10 +146,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
 
 # Writes that people of a project may make but outsiders may not: the same route tried
 # with POST as well as GET.
-ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_LEAD, "projects.edit": PROJECT_LEAD,
+ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_MEMBER, "projects.edit": PROJECT_LEAD,
                "projects.invite": PROJECT_LEAD, "projects.create": SIGNED_IN, "admin.organisations": ADMIN,
                "admin.invitations": ADMIN, "auth.change_password": SIGNED_IN, "auth.change_email": SIGNED_IN,
-               "auth.request_password_reset": PUBLIC, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
+               "auth.request_password_reset": PUBLIC, "admin.organisation": ADMIN,
+               "organisations.partner_invitation": INVITED_ORGANISATION, "vision.propose": PROJECT_MEMBER, "decisions.create": PROJECT_MEMBER, "decisions.edit": PROJECT_MEMBER,
                "decisions.amend": PROJECT_MEMBER, "decisions.withdraw": PROJECT_MEMBER, "decisions.close": PROJECT_LEAD,
                "decisions.reopen": PROJECT_LEAD, "decisions.edit_comment": COMMENT_AUTHOR,
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
@@ -144,6 +165,8 @@ def expected_outcome(kind: str, role: str, published: bool) -> str:
         return ALLOWED
     if kind == NOBODY_WITHOUT_A_LINK:
         return NOT_FOUND
+    if kind == INVITEE:
+        return ALLOWED if role == "anonymous" else FORBIDDEN
     if kind == PUBLISHED_ONLY:
         return ALLOWED if published else NOT_FOUND
     if role == "anonymous":
@@ -154,6 +177,10 @@ def expected_outcome(kind: str, role: str, published: bool) -> str:
         return ALLOWED
     if kind == ADMIN:
         return ALLOWED if role == "admin" else FORBIDDEN
+    if kind == ORGANISATION_ADMIN:
+        return ALLOWED if role in ("member", "admin") else NOT_FOUND
+    if kind == INVITED_ORGANISATION:
+        return ALLOWED if role == "outsider" else NOT_FOUND
     can_see = published or role in ("member", "lead", "admin")
     if not can_see:
         return NOT_FOUND
@@ -161,7 +188,7 @@ def expected_outcome(kind: str, role: str, published: bool) -> str:
         return ALLOWED
     if kind == PROJECT_MEMBER:
         return ALLOWED if role in ("member", "lead") else FORBIDDEN
-    if kind == COMMENT_AUTHOR:
+    if kind in (COMMENT_AUTHOR, PERSONS_ORGANISATION_ADMIN):
         return ALLOWED if role == "member" else FORBIDDEN
     return ALLOWED if role == "lead" else FORBIDDEN
 
@@ -184,6 +211,8 @@ class World:
     published: object
     invitation_token: str
     outbox_message_id: int
+    pending_person: object
+    domain: object
 
 
 @pytest.fixture
@@ -192,8 +221,8 @@ def world(session: Session, app) -> World:
     member_org = factories.organisation("Plymouth NHS Trust", Sector.NHS)
     outsider_org = factories.organisation("Kent County Council", Sector.LOCAL_AUTHORITY)
     users = {
-        "lead": factories.user(lead_org),
-        "member": factories.user(member_org),
+        "lead": factories.user(lead_org, organisation_admin=True),
+        "member": factories.user(member_org, organisation_admin=True),
         "outsider": factories.user(outsider_org),
         "admin": factories.user(factories.organisation("Platform team", Sector.BUSINESS), is_admin=True),
     }
@@ -216,13 +245,17 @@ def world(session: Session, app) -> World:
         grant = factories.decision(project, users["lead"], status=DecisionStatus.AGREED)
         grant.recipient_name = "Harbour Street Outreach"
         factories.contribution(grant, users["lead"], "2500.00")
-    token = invite_by_administrator(users["admin"], "invitee@example.org", member_org, None)
+        invite_organisation(context_for(users["lead"], project), outsider_org)
+    invite_by_administrator(users["admin"], "invitee@example.org", member_org, None)
+    pending_person = factories.user(member_org, confirmed=False)
+    domain = OrganisationDomain(organisation=member_org, domain="trust.nhs.example")
+    session.add(domain)
     # Releases the session's savepoint: the requests below reuse this session.
-    held = mail.queue_message(to="invitee@example.org", template="password_reset", kind="account.password_reset",
+    held = mail.queue_message(to="reader@example.org", template="password_reset", kind="account.password_reset",
                               context={"name": "Invitee", "link": "https://lv.example/r/x", "hours": 1})
     session.commit()
-    return World(users=users, private=private, published=published, invitation_token=token,
-                 outbox_message_id=held.id)
+    return World(users=users, private=private, published=published, invitation_token=token_mailed_to("invitee@example.org"),
+                 outbox_message_id=held.id, pending_person=pending_person, domain=domain)
 
 
 def url_arguments(project, world: World) -> dict:
@@ -235,6 +268,10 @@ def url_arguments(project, world: World) -> dict:
         "import_id": db.session.scalar(select(MeasurementImport.id).where(MeasurementImport.project_id == project.id)),
         "slug": project.slug,
         "partner_id": next(p.id for p in project.partners if p.organisation_id == member_org_id),
+        "invited_id": project.invited_partners[0].id,
+        "user_id": world.pending_person.id,
+        "organisation_id": member_org_id,
+        "domain_id": world.domain.id,
         "membership_id": next(m.id for m in project.memberships if m.user_id == world.users["member"].id),
         "job_id": "no-such-job",
         "message_id": world.outbox_message_id,

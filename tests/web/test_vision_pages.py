@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
+from support import invite_and_accept
 from localvision.models import (
     AuditEvent,
     Project,
@@ -146,8 +147,7 @@ def test_a_new_partner_makes_the_agreed_vision_need_its_endorsement(client_for, 
     agreed_on_first_wording(client_for, partnership)
     police = factories.organisation("Devon and Cornwall Police", Sector.POLICE)
     session.commit()
-    client_for(partnership.council).post(f"/projects/{partnership.project.slug}/partners",
-                                         data={"add-organisation_id": police.id, "add-role": "partner"})
+    invite_and_accept(client_for, partnership.council, partnership.project, police)
     page = client_for(partnership.council).get(url(partnership.project)).get_data(as_text=True)
     status = agreement_status(page)
     assert "Not agreed yet" in status and "2 of 3 partner organisations endorse version 1" in status

@@ -7,7 +7,9 @@ a banner saying so.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 
@@ -15,7 +17,9 @@ from localvision.extensions import db
 from localvision.models import (
     DecisionRule,
     Organisation,
+    OrganisationDomain,
     PartnerRole,
+    PartnerStatus,
     Phase,
     Project,
     ProjectMembership,
@@ -75,6 +79,8 @@ class DemoPerson:
     name: str
     organisation: str
     is_admin: bool = False
+    # Approves its organisation's people and names who speaks for it.
+    is_organisation_admin: bool = False
 
     @property
     def email(self) -> str:
@@ -83,7 +89,7 @@ class DemoPerson:
 
 PEOPLE = [
     DemoPerson("admin", "Alex Morgan", "Local Vision platform team", is_admin=True),
-    DemoPerson("lead", "Priya Shah", "Plymouth City Council"),
+    DemoPerson("lead", "Priya Shah", "Plymouth City Council", is_organisation_admin=True),
     DemoPerson("nhs", "Tom Evans", "University Hospitals Plymouth NHS Trust"),
     DemoPerson("publichealth", "Sam Okafor", "Plymouth Public Health"),
     DemoPerson("police", "Aisha Khan", "Devon and Cornwall Police"),
@@ -253,6 +259,10 @@ PROJECTS = [
 ]
 
 # The logins `make run` prints.
+# One invitation awaits an answer, so the organisation's side of joining can be tried:
+# (project slug, invited organisation, inviting person's key).
+PENDING_INVITATIONS = (("food-poverty-wirral", "Plymouth City Council", "wirral"),)
+
 PRINTED_LOGINS = ("admin", "lead", "nhs", "police", "voluntary", "merton")
 
 
@@ -269,13 +279,18 @@ def load_partnerships() -> dict[str, User]:
     organisations = {
         name: _get_or_create(Organisation, {"name": name}, sector=sector) for name, sector in ORGANISATIONS.items()
     }
+    for name, organisation in organisations.items():
+        if not organisation.domains:
+            organisation.domains.append(OrganisationDomain(domain=demo_domain(name)))
+    now = datetime.now(timezone.utc)
     users: dict[str, User] = {}
     password_hash = None  # every demo login shares one password: hash it once
     for person in PEOPLE:
         user = db.session.scalar(select(User).where(User.email == person.email))
         if user is None:
             user = User(email=person.email, name=person.name, organisation=organisations[person.organisation],
-                        is_admin=person.is_admin)
+                        is_admin=person.is_admin, is_organisation_admin=person.is_organisation_admin,
+                        organisation_confirmed_at=now)
             if password_hash is None:
                 user.set_password(DEMO_PASSWORD)
                 password_hash = user.password_hash
@@ -300,7 +315,18 @@ def load_partnerships() -> dict[str, User]:
             db.session.add(ProjectPartner(project=project, organisation=organisations[name], role=role))
         for key, role in spec.people:
             db.session.add(ProjectMembership(project=project, user=users[key], role=role))
+    db.session.flush()
+    for slug, name, inviter in PENDING_INVITATIONS:
+        project = db.session.scalar(select(Project).where(Project.slug == slug))
+        project.invited_partners.append(ProjectPartner(organisation=organisations[name], role=PartnerRole.PARTNER,
+                                                       invited_by_id=users[inviter].id,
+                                                       status=PartnerStatus.INVITED))
     return users
+
+
+def demo_domain(organisation_name: str) -> str:
+    """Each demo organisation's own email domain, under the demo's reserved one."""
+    return f"{'-'.join(re.findall(r'[a-z0-9]+', organisation_name.lower()))}.{EMAIL_DOMAIN}"
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -308,7 +334,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
     by_key = {person.key: person for person in PEOPLE}
     descriptions = {
         "admin": "platform administrator",
-        "lead": "project lead, Plymouth",
+        "lead": "project lead, Plymouth; administrator of Plymouth City Council, with an invitation to answer",
         "nhs": "NHS partner member, Plymouth",
         "police": "police partner member, Plymouth and Cornwall",
         "voluntary": "voluntary sector partner member, Plymouth",

@@ -56,6 +56,13 @@ class PartnerRole(LabelledEnum):
     PARTNER = "partner", "Partner"
 
 
+class PartnerStatus(LabelledEnum):
+    """An organisation is invited to a partnership, and a partner once its own people accept."""
+
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Partner"
+
+
 class ProjectRole(LabelledEnum):
     LEAD = "lead", "Project lead"
     MEMBER = "member", "Member"

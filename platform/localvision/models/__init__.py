@@ -25,11 +25,12 @@ from localvision.models.indicators import (
     Unit,
 )
 from localvision.models.measurement_imports import ImportStatus, MeasurementImport
-from localvision.models.organisations import Organisation, Sector
+from localvision.models.organisations import Organisation, OrganisationDomain, Sector
 from localvision.models.outbox import OutboxMessage, OutboxState
 from localvision.models.projects import (
     DecisionRule,
     PartnerRole,
+    PartnerStatus,
     Phase,
     Project,
     ProjectMembership,
@@ -66,10 +67,12 @@ __all__ = [
     "MeasurementImport",
     "MeasurementRevision",
     "Organisation",
+    "OrganisationDomain",
     "OrganisationTotal",
     "OutboxMessage",
     "OutboxState",
     "PartnerRole",
+    "PartnerStatus",
     "Phase",
     "PlatformSummary",
     "Position",

@@ -27,6 +27,11 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    # A person only claims their organisation until they prove an address at one of its
+    # domains or one of its administrators approves them; until then they speak for nobody.
+    organisation_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Manages the organisation's people and its representatives in projects.
+    is_organisation_admin: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     created_at: Mapped[datetime] = created_at_column()
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Stored in the session at sign-in and compared on every request: raising it ends
@@ -37,6 +42,14 @@ class User(UserMixin, Base):
     memberships: Mapped[list["ProjectMembership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def belongs_to_organisation(self) -> bool:
+        return self.organisation_confirmed_at is not None
+
+    @property
+    def administers_organisation(self) -> bool:
+        return self.is_organisation_admin and self.belongs_to_organisation
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

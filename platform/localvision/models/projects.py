@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole
+from localvision.domain.vocabulary import DecisionRule, PartnerRole, PartnerStatus, Phase, ProjectRole
 from localvision.models.base import Base, created_at_column, enum_column
 
 if TYPE_CHECKING:
@@ -38,8 +38,15 @@ class Project(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
 
+    # Only organisations that accepted are partners: everything that counts, lists or
+    # summarises partners reads this. Invitations awaiting an answer are kept apart.
     partners: Mapped[list["ProjectPartner"]] = relationship(
-        back_populates="project", cascade="all, delete-orphan"
+        back_populates="project", cascade="all, delete-orphan",
+        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.status == 'accepted')",
+    )
+    invited_partners: Mapped[list["ProjectPartner"]] = relationship(
+        cascade="all, delete-orphan", viewonly=False, overlaps="partners,project",
+        primaryjoin="and_(Project.id == ProjectPartner.project_id, ProjectPartner.status == 'invited')",
     )
     memberships: Mapped[list["ProjectMembership"]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
@@ -58,8 +65,14 @@ class ProjectPartner(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[PartnerRole] = enum_column(PartnerRole, default=PartnerRole.PARTNER)
     joined_at: Mapped[datetime] = created_at_column()
+    # An invited organisation becomes a partner when one of its own people accepts.
+    status: Mapped[PartnerStatus] = enum_column(PartnerStatus, default=PartnerStatus.ACCEPTED,
+                                                server_default=PartnerStatus.ACCEPTED.value)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    project: Mapped[Project] = relationship(back_populates="partners")
+    project: Mapped[Project] = relationship(back_populates="partners", overlaps="invited_partners")
     # Partners are almost always shown with their organisation: load them together.
     organisation: Mapped["Organisation"] = relationship(lazy="selectin")
 

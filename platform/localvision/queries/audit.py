@@ -1,6 +1,6 @@
 """The audit trail as sentences: who did what to which thing, and when, with the values
 that changed under plain labels. One sentence per kind of event; an event of a kind
-added later still reads sensibly through the fallback."""
+added later still reads sensibly through the fallback. No email address is ever shown."""
 from __future__ import annotations
 
 import re
@@ -24,7 +24,8 @@ FIELD_LABELS = {
     "reasons": "Reasons", "kind": "Kind", "amount": "Amount", "hours": "Hours", "hourly_cost": "Cost per hour",
     "description": "Description", "due_on": "Due date", "owner": "Owner", "user": "Person", "role": "Role",
     "is_representative": "Speaks for the organisation", "is_published": "Published", "organisation": "Organisation",
-    "email": "Email address", "number": "Version", "version": "Version", "text": "Comment", "wording": "Wording",
+    "domain": "Email domain", "is_organisation_admin": "Organisation administrator",
+    "number": "Version", "version": "Version", "text": "Comment", "wording": "Wording",
     "change_note": "Change note", "name": "Name", "unit": "Unit", "direction": "Direction",
     "baseline_value": "Baseline value", "baseline_date": "Baseline date", "target_value": "Target value",
     "target_date": "Target date", "frequency": "Frequency", "source": "Source", "period": "Period", "value": "Value",
@@ -33,7 +34,10 @@ FIELD_LABELS = {
     "recipient_name": "Recipient", "is_commercially_sensitive": "Commercially sensitive",
 }
 # Internal references mean nothing to a reader; the sentence names the things instead.
-HIDDEN_FIELD = re.compile(r"(_id|_ids|digest|token|hash)$")
+# People are named, never shown by address: entries recorded before the trail kept only
+# ids named people by address, so any address left in a label or value is hidden.
+HIDDEN_FIELD = re.compile(r"(_id|_ids|digest|token|hash|^user|^email|^decision)$")
+EMAIL_ADDRESS = re.compile(r"[^\s@(),<>]+@[^\s@(),<>]+\.[^\s@(),<>]+")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 LABELLED = {"stance": (DecisionStance, Stance), "status": (DecisionStatus,)}
@@ -51,6 +55,10 @@ class Entry:
     sentence: str
     when: datetime
     changes: list[Change]
+
+
+def hide_addresses(text: str) -> str:
+    return EMAIL_ADDRESS.sub("(address hidden)", text)
 
 
 def _value(key: str, value: Any) -> str:
@@ -74,7 +82,7 @@ def _value(key: str, value: Any) -> str:
             continue
     if re.fullmatch(r"[a-z]+(_[a-z]+)+", text):
         return text.replace("_", " ")
-    return text
+    return hide_addresses(text)
 
 
 def _label(key: str) -> str:
@@ -126,6 +134,14 @@ PHRASES: dict[EventKind, Phrase] = {
     EventKind.PROJECT_UNPUBLISHED: lambda e, n: "made the project private",
     EventKind.PARTNER_ADDED: lambda e, n: f"added {n.organisation(e)} to the partnership",
     EventKind.PARTNER_REMOVED: lambda e, n: f"removed {n.organisation(e)} from the partnership",
+    EventKind.PARTNER_INVITED: lambda e, n: f"invited {n.organisation(e)} to join the partnership",
+    EventKind.PARTNER_ACCEPTED: lambda e, n: f"accepted, for {n.organisation(e)}, the invitation to join the partnership",
+    EventKind.PARTNER_DECLINED: lambda e, n: f"declined, for {n.organisation(e)}, the invitation to join the partnership",
+    EventKind.PARTNER_INVITATION_WITHDRAWN: lambda e, n: f"withdrew the invitation to {n.organisation(e)}",
+    EventKind.ORGANISATION_DOMAIN_ADDED: lambda e, n: f"added an email domain of {n.organisation(e)}: {e.object_label}",
+    EventKind.ORGANISATION_DOMAIN_REMOVED: lambda e, n: f"removed an email domain of {n.organisation(e)}: {e.object_label}",
+    EventKind.PERSON_CONFIRMED: lambda e, n: f"confirmed a person as one of {possessive(n.organisation(e))} people: {e.object_label}",
+    EventKind.ORGANISATION_ADMIN_SET: lambda e, n: f"changed who administers {n.organisation(e)}: {e.object_label}",
     EventKind.MEMBER_ADDED: lambda e, n: f"added a person to the project: {e.object_label}",
     EventKind.MEMBER_JOINED: lambda e, n: "accepted an invitation and joined the project",
     EventKind.MEMBER_REMOVED: lambda e, n: f"removed a person from the project: {e.object_label}",
@@ -185,7 +201,7 @@ def sentence(event: AuditEvent, names: Names) -> str:
         phrase = PHRASES[EventKind(event.kind)]
     except (KeyError, ValueError):
         phrase = _fallback
-    return f"{who} {phrase(event, names)}"
+    return hide_addresses(f"{who} {phrase(event, names)}")
 
 
 def _names(events: list[AuditEvent]) -> Names:

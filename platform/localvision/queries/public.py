@@ -24,6 +24,7 @@ from localvision.models import (
     Organisation,
     Phase,
     Project,
+    PartnerStatus,
     ProjectPartner,
     ProjectSummary,
     Sector,
@@ -63,7 +64,8 @@ def published_projects(filters: ProjectFilters = ProjectFilters()) -> Select[tup
         query = query.where(
             select(ProjectPartner.id)
             .join(Organisation, Organisation.id == ProjectPartner.organisation_id)
-            .where(ProjectPartner.project_id == Project.id, Organisation.sector.in_(filters.sectors))
+            .where(ProjectPartner.project_id == Project.id, ProjectPartner.status == PartnerStatus.ACCEPTED,
+                   Organisation.sector.in_(filters.sectors))
             .exists()
         )
     if filters.phases:
@@ -91,7 +93,7 @@ def partners_with_organisations(project: Project) -> list[ProjectPartner]:
             select(ProjectPartner)
             .join(ProjectPartner.organisation)
             .options(contains_eager(ProjectPartner.organisation))
-            .where(ProjectPartner.project_id == project.id)
+            .where(ProjectPartner.project_id == project.id, ProjectPartner.status == PartnerStatus.ACCEPTED)
         )
     )
     set_committed_value(project, "partners", partners)

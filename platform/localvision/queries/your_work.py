@@ -92,9 +92,17 @@ def vision_versions_awaiting_endorsement(person: User, today: date) -> WorkSecti
                        "No vision wording is waiting for your organisation's position.", items)
 
 
+def _member_project_ids(person: User) -> list[int]:
+    """Only projects the person is in now: someone removed, or shut out of a project made
+    private, sees nothing of it here."""
+    return [membership.project_id for membership in _memberships(person)]
+
+
 def actions_owned(person: User, today: date) -> WorkSection:
     actions = db.session.scalars(
-        select(Action).where(Action.owner_id == person.id, Action.status == ActionStatus.OPEN)
+        select(Action).join(Action.decision)
+        .where(Action.owner_id == person.id, Action.status == ActionStatus.OPEN,
+               Decision.project_id.in_(_member_project_ids(person)))
         .options(selectinload(Action.decision).selectinload(Decision.project))
         .order_by(Action.due_on, Action.id)
     )
@@ -110,10 +118,12 @@ def actions_owned(person: User, today: date) -> WorkSection:
 
 def decisions_due_for_review(person: User, today: date) -> WorkSection:
     """Agreed decisions whose review date has come, in projects this person leads or
-    where they proposed the decision."""
-    led = [m.project_id for m in _memberships(person) if m.role == ProjectRole.LEAD]
+    where they proposed the decision and are still in the project."""
+    memberships = _memberships(person)
+    led = [m.project_id for m in memberships if m.role == ProjectRole.LEAD]
     decisions = db.session.scalars(
         select(Decision).where(Decision.status == DecisionStatus.AGREED, Decision.review_on <= today,
+                               Decision.project_id.in_([m.project_id for m in memberships]),
                                (Decision.project_id.in_(led)) | (Decision.proposer_id == person.id))
         .options(selectinload(Decision.project)).order_by(Decision.review_on, Decision.id)
     )

@@ -25,8 +25,9 @@ from localvision.models import (
     DecisionStatus,
     Organisation,
     Position,
+    Project,
 )
-from localvision.queries.decisions import rule_outcome
+from localvision.queries.decisions import open_decisions, rule_outcome
 from localvision.services import NotPermitted, Refused, events, policy
 from localvision.services.events import EventKind
 from localvision.services.policy import ProjectContext
@@ -285,11 +286,20 @@ def count_partners(decision: Decision) -> None:
             decision.counted.append(CountedPartner(organisation_id=partner.organisation_id))
 
 
+def count_partners_on_open_decisions(project: Project) -> None:
+    """A partner joining or leaving: every decision open now counts every current partner."""
+    for decision in open_decisions(project):
+        count_partners(decision)
+
+
 # Positions and contributions ----------------------------------------------------------------
 
 def _acting_organisation(context: ProjectContext, decision: Decision, once_closed: str) -> Organisation:
     """The organisation this person acts for on the decision, or why they cannot."""
     _require_member(context)
+    if not context.actor.belongs_to_organisation:
+        raise Refused(f"{context.actor.organisation.name} has not confirmed you as one of its people yet, "
+                      "so you cannot act for it.")
     organisation = policy.partner_organisation(context)
     if organisation is None:
         raise Refused("Your organisation is not a partner of this project.")

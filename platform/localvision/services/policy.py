@@ -13,7 +13,19 @@ from sqlalchemy import select
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
-from localvision.models import Action, Contribution, Decision, DecisionComment, Indicator, Organisation, Project, ProjectMembership, ProjectRole, User
+from localvision.models import (
+    Action,
+    Contribution,
+    Decision,
+    DecisionComment,
+    Indicator,
+    Organisation,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    ProjectRole,
+    User,
+)
 
 
 # Long enough to correct a slip, short enough that a discussion cannot be rewritten later.
@@ -77,8 +89,9 @@ def context_for(user: User, project: Project) -> ProjectContext:
 
 
 def speaks_for_organisation(membership: ProjectMembership | None) -> bool:
-    """Whether this person may record their organisation's position or endorsement."""
-    if membership is None:
+    """Whether this person may record their organisation's position or endorsement:
+    only people the organisation has confirmed speak for it."""
+    if membership is None or not membership.user.belongs_to_organisation:
         return False
     organisation_id = membership.user.organisation_id
     has_representatives = any(
@@ -91,7 +104,7 @@ def speaks_for_organisation(membership: ProjectMembership | None) -> bool:
 
 def partner_organisation(context: ProjectContext) -> Organisation | None:
     """The organisation this person acts for here, if it is a partner of the project."""
-    if context.membership is None:
+    if context.membership is None or not context.membership.user.belongs_to_organisation:
         return None
     organisation = context.membership.user.organisation
     if any(partner.organisation_id == organisation.id for partner in context.project.partners):
@@ -183,13 +196,54 @@ def may_enter_measurements(context: ProjectContext) -> bool:
 
 
 def may_create_project(user: User) -> bool:
-    """Anyone with an account may start a partnership; they become its first lead."""
-    return user.is_authenticated
+    """Anyone the organisation has confirmed may start a partnership for it; they become its
+    first lead and their organisation its lead partner."""
+    return user.is_authenticated and user.belongs_to_organisation
 
 
 def may_manage_project(context: ProjectContext) -> bool:
-    """Project details, publication, partners, people and invitations are the leads' to change."""
+    """Project details, publication, partner invitations and people's invitations and roles
+    are the leads' to change."""
     return context.is_lead
+
+
+def administers(actor: User | None, organisation_id: int) -> bool:
+    """Whether the actor is a confirmed administrator of this organisation."""
+    return (actor is not None and actor.is_authenticated and actor.administers_organisation
+            and actor.organisation_id == organisation_id)
+
+
+def may_manage_people_of(actor: User | None, organisation: Organisation) -> bool:
+    """An organisation's people are approved and made administrators by its own
+    administrators, or by a platform administrator."""
+    return may_administer(actor) or administers(actor, organisation.id)
+
+
+def may_add_person(context: ProjectContext, person: User) -> bool:
+    """A person is put in a project without an invitation only by their own organisation's
+    administrator, who is in the project themselves."""
+    return context.is_member and administers(context.actor, person.organisation_id)
+
+
+def may_name_representative(context: ProjectContext, membership: ProjectMembership) -> bool:
+    """Who speaks for an organisation in a project is that organisation's own choice."""
+    return context.is_member and administers(context.actor, membership.user.organisation_id)
+
+
+def may_answer_partner_invitation(user: User | None, partner: ProjectPartner) -> bool:
+    """An organisation joins a partnership only by the consent of one of its own people."""
+    return (user is not None and user.is_authenticated and user.belongs_to_organisation
+            and user.organisation_id == partner.organisation_id)
+
+
+def may_see_email(viewer: User | None, person: User) -> bool:
+    """Addresses are shown where someone needs to contact the person: to themselves, their
+    own organisation's confirmed people, and platform administrators."""
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.id == person.id or viewer.is_admin:
+        return True
+    return viewer.belongs_to_organisation and viewer.organisation_id == person.organisation_id
 
 
 def may_administer(user: User | None) -> bool:

@@ -4,21 +4,19 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from localvision.domain.slugs import unique_slug
+from localvision.domain.wording import possessive
 from localvision.extensions import db
 from localvision.models import (
     DecisionRule,
-    Organisation,
     PartnerRole,
     Phase,
     Project,
     ProjectMembership,
     ProjectPartner,
     ProjectRole,
-    Sector,
     User,
 )
-from localvision.queries.decisions import open_decisions
-from localvision.services import NotPermitted, Refused, decisions, events, organisations, policy
+from localvision.services import NotPermitted, Refused, decisions, events, policy
 from localvision.services.events import EventKind
 from localvision.services.policy import ProjectContext
 
@@ -50,7 +48,8 @@ def create_project(actor: User, *, title: str, place: str, theme: str, summary: 
                    decision_rule: DecisionRule, minimum_notice_days: int | None = None) -> Project:
     """A new private project, with the actor's organisation as lead partner and the actor as lead."""
     if not policy.may_create_project(actor):
-        raise NotPermitted("Sign in to start a project.")
+        raise NotPermitted("Only people their organisation has confirmed can start a project for it."
+                           if actor.is_authenticated else "Sign in to start a project.")
     taken = set(db.session.scalars(select(Project.slug)))
     project = Project(slug=unique_slug(f"{title} {place}", taken))
     _set_details(project, title, place, theme, summary, phase, decision_rule,
@@ -97,39 +96,6 @@ def set_publication(context: ProjectContext, publish: bool) -> Project:
 
 # Partners -------------------------------------------------------------------------
 
-def _add_partner(context: ProjectContext, organisation: Organisation, role: PartnerRole) -> ProjectPartner:
-    partner = ProjectPartner(project=context.project, organisation=organisation, role=role)
-    db.session.add(partner)
-    db.session.flush()
-    for decision in open_decisions(context.project):
-        decisions.count_partners(decision)
-    events.record(EventKind.PARTNER_ADDED, partner, actor=context.actor, project=context.project,
-                  label=f"{organisation.name} joined as {role.label.lower()}",
-                  after={"organisation": organisation.name, "sector": organisation.sector.value, "role": role.value},
-                  payload={"organisation_id": organisation.id, "role": role})
-    return partner
-
-
-def add_partner(context: ProjectContext, organisation: Organisation, role: PartnerRole) -> ProjectPartner:
-    _require_lead(context)
-    if any(partner.organisation_id == organisation.id for partner in context.project.partners):
-        raise Refused(f"{organisation.name} is already a partner", field="organisation_id")
-    partner = _add_partner(context, organisation, role)
-    db.session.commit()
-    return partner
-
-
-def add_new_organisation_as_partner(context: ProjectContext, name: str, sector: Sector,
-                                    website: str | None) -> ProjectPartner:
-    """List an organisation that is not listed yet and make it a partner in one step."""
-    _require_lead(context)
-    organisation = organisations.new_organisation(
-        name, sector, website, refusal="{name} is already listed: choose it from the list of organisations above")
-    partner = _add_partner(context, organisation, PartnerRole.PARTNER)
-    db.session.commit()
-    return partner
-
-
 def check_partner_removal(context: ProjectContext, partner: ProjectPartner) -> list[ProjectMembership]:
     """The memberships that leave with the partner."""
     _require_lead(context)
@@ -148,12 +114,11 @@ def remove_partner(context: ProjectContext, partner: ProjectPartner) -> ProjectP
     project = context.project
     organisation = partner.organisation
     # Its recorded voice stays counted on every decision open now.
-    for decision in open_decisions(project):
-        decisions.count_partners(decision)
+    decisions.count_partners_on_open_decisions(project)
     for membership in leaving:
         events.record(EventKind.MEMBER_REMOVED, membership, actor=context.actor, project=project,
                       label=f"{membership.user.name} left with {organisation.name}",
-                      before={"user": membership.user.email, "role": membership.role.value},
+                      before={"role": membership.role.value},
                       payload={"user_id": membership.user_id, "organisation_id": organisation.id})
         db.session.delete(membership)
     events.record(EventKind.PARTNER_REMOVED, partner, actor=context.actor, project=project,
@@ -173,8 +138,15 @@ def _require_membership_of(context: ProjectContext, membership: ProjectMembershi
 
 
 def add_person(context: ProjectContext, person: User, role: ProjectRole) -> ProjectMembership:
-    """Someone of a partner organisation joins the project."""
-    _require_lead(context)
+    """Their own organisation's administrator puts one of its confirmed people in the project;
+    anyone else joins only by accepting an invitation sent to their own address."""
+    if not policy.may_add_person(context, person):
+        raise NotPermitted("Only an administrator of the person's own organisation can add them to a project. "
+                           "Invite them by email instead.")
+    if not person.belongs_to_organisation:
+        raise Refused(f"Approve {person.name} as one of {possessive(person.organisation.name)} people first", field="user_id")
+    if role == ProjectRole.LEAD and not context.is_lead:
+        raise Refused("Only a project lead can make someone a project lead", field="role")
     project = context.project
     if not any(partner.organisation_id == person.organisation_id for partner in project.partners):
         raise Refused(f"{person.organisation.name} is not a partner of this project: add it as a partner first",
@@ -186,7 +158,7 @@ def add_person(context: ProjectContext, person: User, role: ProjectRole) -> Proj
     db.session.flush()
     events.record(EventKind.MEMBER_ADDED, membership, actor=context.actor, project=project,
                   label=f"{person.name} ({person.organisation.name}) joined as {role.label.lower()}",
-                  after={"user": person.email, "organisation": person.organisation.name, "role": role.value},
+                  after={"organisation": person.organisation.name, "role": role.value},
                   payload={"user_id": person.id, "organisation_id": person.organisation_id, "role": role})
     db.session.commit()
     return membership
@@ -208,9 +180,13 @@ def change_role(context: ProjectContext, membership: ProjectMembership, role: Pr
 
 
 def set_representative(context: ProjectContext, membership: ProjectMembership, named: bool) -> ProjectMembership:
-    """Name a person as one who speaks for their organisation here, or stop doing so."""
-    _require_lead(context)
+    """Name a person as one who speaks for their organisation here, or stop doing so: the
+    organisation's own administrators choose who speaks for it."""
     _require_membership_of(context, membership)
+    if not policy.may_name_representative(context, membership):
+        raise NotPermitted("Only an administrator of the person's own organisation can name who speaks for it.")
+    if named and not membership.user.belongs_to_organisation:
+        raise Refused(f"Approve {membership.user.name} as one of {possessive(membership.user.organisation.name)} people first")
     if named != membership.is_representative:
         membership.is_representative = named
         organisation = membership.user.organisation.name
@@ -230,7 +206,7 @@ def remove_person(context: ProjectContext, membership: ProjectMembership) -> Pro
         raise Refused(ONE_LEAD_NEEDED)
     events.record(EventKind.MEMBER_REMOVED, membership, actor=context.actor, project=context.project,
                   label=f"{membership.user.name} left the project",
-                  before={"user": membership.user.email, "role": membership.role.value},
+                  before={"role": membership.role.value},
                   payload={"user_id": membership.user_id, "organisation_id": membership.user.organisation_id})
     db.session.delete(membership)
     db.session.commit()

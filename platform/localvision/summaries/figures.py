@@ -24,6 +24,7 @@ from localvision.models import (
     DecisionIndicator,
     Organisation,
     Project,
+    PartnerStatus,
     ProjectPartner,
     Sector,
     User,
@@ -56,7 +57,7 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
     partners = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.sector, ProjectPartner.joined_at)
         .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
-        .where(ProjectPartner.project_id == project_id)
+        .where(ProjectPartner.project_id == project_id, ProjectPartner.status == PartnerStatus.ACCEPTED)
     ).all()
     organisations = {row.id: _blank_entry(row.id, row.name, row.sector, is_partner=True) for row in partners}
     # Figures of organisations that are no longer partners, keyed by id until their names are loaded.
@@ -80,7 +81,7 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
                                               Decision.status != DecisionStatus.WITHDRAWN)
     ) or 0
     joined = select(distinct(ProjectPartner.joined_at).label("joined_at")).where(
-        ProjectPartner.project_id == project_id).subquery()
+        ProjectPartner.project_id == project_id, ProjectPartner.status == PartnerStatus.ACCEPTED).subquery()
     closed_before_joining = dict(db.session.execute(
         select(joined.c.joined_at, func.count(Decision.id))
         .select_from(joined)
@@ -297,7 +298,7 @@ def platform_figures() -> dict[str, Any]:
         select(Organisation.sector, func.count(distinct(Organisation.id)))
         .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
         .join(Project, Project.id == ProjectPartner.project_id)
-        .where(published)
+        .where(published, ProjectPartner.status == PartnerStatus.ACCEPTED)
         .group_by(Organisation.sector)
     ).all())
     pooled = dict(db.session.execute(

@@ -1,4 +1,4 @@
-"""Form fields for exact amounts and GOV.UK day-month-year dates, with plain messages."""
+"""Form fields for exact amounts, GOV.UK day-month-year dates and web addresses, with plain messages."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import Field, StringField
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
+
+from localvision.domain.web_addresses import is_web_address
 
 _EXACT_NUMBER = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 
@@ -90,3 +92,13 @@ class DayMonthYearField(Field):
     def pre_validate(self, form) -> None:  # type: ignore[no-untyped-def]
         if self.data is None and not self.process_errors and self.required_message:
             raise StopValidation(self.required_message)
+
+
+class WebAddress:
+    """An http or https address: anything else (``javascript:``, ``data:``) is refused."""
+
+    message = "Enter a web address starting with http:// or https://, like https://www.example.org"
+
+    def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
+        if field.data and not is_web_address(field.data):
+            raise ValidationError(self.message)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from localvision.domain.web_addresses import is_web_address
 from localvision.domain.wording import possessive
 from localvision.web.markdown_text import render_markdown
 
@@ -72,4 +73,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_evenness, "evenness")
     app.add_template_filter(time_since)
     app.add_template_filter(possessive)
+    # Only http and https addresses ever become links, whatever is stored.
+    app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals["service_name"] = "Local Vision"

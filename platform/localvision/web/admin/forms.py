@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
+from localvision.web.fields import WebAddress
 from localvision.models import Sector
 from localvision.web.forms import Form
 
@@ -23,7 +24,7 @@ class OrganisationForm(Form):
     website = StringField(
         "Website (optional)",
         widget=GovTextInput(),
-        validators=[Optional(), URL(message="Enter a full web address, like https://www.example.org"), Length(max=300)],
+        validators=[Optional(), WebAddress(), Length(max=300)],
     )
     submit = SubmitField("Add organisation", widget=GovSubmitInput())
 
@@ -43,7 +44,7 @@ class AdminInvitationForm(Form):
         coerce=int,
         description="Choose a project to make the new person one of its project leads",
     )
-    submit = SubmitField("Create invitation link", widget=GovSubmitInput())
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
 class RoundTripForm(Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import abort, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from rq.job import Job
 from rq.exceptions import NoSuchJobError
@@ -13,7 +13,16 @@ from sqlalchemy import func, select, text
 from localvision import jobs
 from localvision.jobs import health
 from localvision.extensions import db
-from localvision.models import Organisation, OutboxMessage, Project, ProjectPartner, Sector, User
+from localvision.models import (
+    Organisation,
+    OrganisationDomain,
+    OutboxMessage,
+    PartnerStatus,
+    Project,
+    ProjectPartner,
+    Sector,
+    User,
+)
 from localvision.queries import outbox as outbox_queries
 from localvision.services import NotPermitted, Refused
 from localvision.services import invitations as invitation_services
@@ -23,6 +32,8 @@ from localvision.redis_connection import get_redis
 from localvision.web import mail_bodies
 from localvision.web.admin import blueprint
 from localvision.web.admin.forms import AdminInvitationForm, OrganisationForm, RoundTripForm
+from localvision.web.organisations.forms import DomainForm
+from localvision.web.organisations.routes import people_of
 
 FAILED_JOBS_SHOWN = 20
 
@@ -106,14 +117,15 @@ def organisations():
             organisation_services.create_organisation(current_user, form.name.data, Sector(form.sector.data),
                                                       form.website.data)
         except Refused as refusal:
-            form.name.errors = [refusal.message]
+            getattr(form, refusal.field or "name").errors = [refusal.message]
         except NotPermitted as refusal:
             abort(403, refusal.message)
         else:
             form = OrganisationForm(formdata=None)
     people_counts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
     project_counts = dict(db.session.execute(
-        select(ProjectPartner.organisation_id, func.count()).group_by(ProjectPartner.organisation_id)).all())
+        select(ProjectPartner.organisation_id, func.count()).where(ProjectPartner.status == PartnerStatus.ACCEPTED)
+        .group_by(ProjectPartner.organisation_id)).all())
     listed = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_template("admin/organisations.html", form=form, organisations=listed,
                            people_counts=people_counts, project_counts=project_counts)
@@ -128,19 +140,20 @@ def invitations():
     form.project_id.choices = [(0, "No project")] + [
         (project.id, project.title) for project in db.session.scalars(select(Project).order_by(Project.title))
     ]
-    link = None
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)
         project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
         try:
-            token = invitation_services.invite_by_administrator(current_user, form.email.data, organisation, project)
+            invitation = invitation_services.invite_by_administrator(current_user, form.email.data, organisation,
+                                                                     project)
         except Refused as refusal:
             form.email.errors = [refusal.message]
         except NotPermitted as refusal:
             abort(403, refusal.message)
         else:
-            link = url_for("auth.accept_invitation", token=token, _external=True)
-    return render_template("admin/invitations.html", form=form, link=link)
+            flash(f"Invitation sent to {invitation.email}", "success")
+            return redirect(url_for("admin.invitations"))
+    return render_template("admin/invitations.html", form=form)
 
 
 @blueprint.route("/outbox")
@@ -157,3 +170,35 @@ def outbox_message(message_id: int):
     return render_template("admin/outbox_message.html", message=message,
                            text_body=mail_bodies.text_with_links(message.text_body),
                            html_body=mail_bodies.html_body(message.html_body))
+
+
+@blueprint.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+def organisation(organisation_id: int):
+    """An organisation's email domains and people."""
+    listed = db.get_or_404(Organisation, organisation_id)
+    form = DomainForm()
+    if form.validate_on_submit():
+        try:
+            organisation_services.add_domain(current_user, listed, form.domain.data)
+        except Refused as refusal:
+            form.domain.errors = [refusal.message]
+        except NotPermitted as refusal:
+            abort(403, refusal.message)
+        else:
+            flash(f"{form.domain.data.strip().lower()} added", "success")
+            return redirect(url_for("admin.organisation", organisation_id=organisation_id))
+    return render_template("admin/organisation.html", organisation=listed, form=form,
+                           people=people_of(organisation_id), may_manage_people=True)
+
+
+@blueprint.route("/organisations/<int:organisation_id>/domains/<int:domain_id>/remove", methods=["POST"])
+def remove_domain(organisation_id: int, domain_id: int):
+    record = db.session.get(OrganisationDomain, domain_id)
+    if record is None or record.organisation_id != organisation_id:
+        abort(404)
+    try:
+        organisation_services.remove_domain(current_user, record)
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    flash(f"{record.domain} removed", "success")
+    return redirect(url_for("admin.organisation", organisation_id=organisation_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import url_for
 
 from localvision.domain.decisions import totals
+from localvision.domain.web_addresses import is_web_address
 from localvision.queries.decisions import responses
 from localvision.queries.partners import partners_by_sector
 from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
@@ -42,7 +43,8 @@ def project_summary(project: Project) -> schemas.ProjectSummary:
 def partner(partner: ProjectPartner) -> schemas.Partner:
     organisation = partner.organisation
     return schemas.Partner(organisation_id=organisation.id, name=organisation.name, sector=organisation.sector,
-                           sector_label=organisation.sector.label, role=partner.role, website=organisation.website)
+                           sector_label=organisation.sector.label, role=partner.role,
+                           website=organisation.website if is_web_address(organisation.website) else None)
 
 
 def partners(project_partners: list[ProjectPartner]) -> list[schemas.Partner]:
@@ -110,7 +112,7 @@ def decision(decision: Decision) -> schemas.Decision:
             for c in decision.contributions
         ] if shown else None,
         positions=[
-            schemas.Position(**_organisation(p.organisation), stance=p.stance, reasons=p.reasons,
+            schemas.Position(**_organisation(p.organisation), stance=p.stance, reasons=p.reasons if shown else None,
                              recorded_at=p.recorded_at, counted=p.organisation_id in counted)
             for p in sorted(decision.current_positions().values(), key=lambda p: p.organisation.name)
         ],

@@ -207,7 +207,7 @@ class Contribution(Organisation):
 
 class Position(Organisation):
     stance: DecisionStance
-    reasons: str
+    reasons: str | None
     recorded_at: Timestamp
     counted: bool = Field(description="Whether the decision's rule counts this organisation: a partner when the "
                                       "decision opened or one that joined while it was open, even if removed since")

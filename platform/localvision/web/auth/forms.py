@@ -69,5 +69,9 @@ class ConfirmEmailForm(Form):
     submit = SubmitField("Use this email address", widget=GovSubmitInput())
 
 
-__all__ = ["AcceptInvitationForm", "ChangeEmailForm", "ChangePasswordForm", "ConfirmEmailForm",
+class JoinProjectForm(Form):
+    submit = SubmitField("Accept invitation", widget=GovSubmitInput())
+
+
+__all__ = ["AcceptInvitationForm", "ChangeEmailForm", "ChangePasswordForm", "ConfirmEmailForm", "JoinProjectForm",
            "PasswordResetForm", "PasswordResetRequestForm", "SignInForm"]

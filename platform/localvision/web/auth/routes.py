@@ -9,14 +9,15 @@ from flask_wtf import FlaskForm
 
 from localvision.domain.vocabulary import AccountTokenPurpose
 from localvision.extensions import limiter
-from localvision.models import AccountToken, User
-from localvision.services import Refused, accounts, invitations
+from localvision.models import AccountToken, Invitation, User
+from localvision.services import NotPermitted, Refused, accounts, invitations, policy
 from localvision.web.auth import blueprint
 from localvision.web.auth.forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmEmailForm,
+    JoinProjectForm,
     PasswordResetForm,
     PasswordResetRequestForm,
     SignInForm,
@@ -180,10 +181,15 @@ def _show_refusal(form: FlaskForm, refusal: Refused) -> None:
 
 @blueprint.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
+    """The link works only for the address it was sent to: it creates the account of
+    someone new, or the person already at that address accepts it signed in."""
     try:
         invitation = invitations.usable_invitation(token)
     except Refused as refusal:
         abort(404, refusal.message)
+    existing = invitations.account_for(invitation.email)
+    if existing is not None or current_user.is_authenticated:
+        return _join_signed_in(token, invitation)
     form = AcceptInvitationForm()
     form.email_value = invitation.email  # compared against by the password policy
     if form.validate_on_submit():
@@ -194,7 +200,29 @@ def accept_invitation(token: str):
             abort(404, refusal.message)
         _start_session(user)
         flash("Your account is ready", "success")
-        if project is not None:
+        if project is not None and policy.membership_of(user, project) is not None:
             return redirect(url_for("projects.show", slug=project.slug))
-        return redirect(url_for("main.home"))
+        return redirect(url_for("organisations.show"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+def _join_signed_in(token: str, invitation: Invitation):
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    form = JoinProjectForm()
+    refusal = None
+    if current_user.email.lower() != invitation.email.lower():
+        refusal = invitations.NOT_YOUR_INVITATION
+    elif form.validate_on_submit():
+        try:
+            invitations.accept_as_signed_in(_signed_in_user(), token)
+        except (Refused, NotPermitted) as error:
+            refusal = error.message
+        else:
+            if invitation.project is None:
+                return redirect(url_for("main.home"))
+            flash(f"You have joined {invitation.project.title}", "success")
+            return redirect(url_for("projects.show", slug=invitation.project.slug))
+    for_someone_else = refusal == invitations.NOT_YOUR_INVITATION
+    return render_template("auth/join_project.html", form=form, invitation=invitation, refusal=refusal,
+                           for_someone_else=for_someone_else), 403 if for_someone_else else 200

@@ -8,9 +8,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from localvision.models import DecisionRule, PartnerRole, Phase, ProjectRole, Sector
+from localvision.models import DecisionRule, Phase, ProjectRole
 from localvision.web.forms import Form
 
 
@@ -58,32 +58,11 @@ class ProjectForm(Form):
     submit = SubmitField("Save project", widget=GovSubmitInput())
 
 
-class AddPartnerForm(Form):
+class InvitePartnerForm(Form):
     organisation_id = SelectField(
         "Organisation", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose an organisation")]
     )
-    role = SelectField("Role", widget=GovSelect(), choices=PartnerRole.choices(), default=PartnerRole.PARTNER.value)
-    submit = SubmitField("Add partner", widget=GovSubmitInput())
-
-
-class NewOrganisationForm(Form):
-    name = StringField(
-        "Organisation name",
-        widget=GovTextInput(),
-        validators=[DataRequired(message="Enter the organisation's name"), Length(max=200, message="Name must be 200 characters or fewer")],
-    )
-    sector = SelectField(
-        "Sector",
-        widget=GovSelect(),
-        choices=[("", "Choose a sector")] + Sector.choices(),
-        validators=[DataRequired(message="Choose the organisation's sector")],
-    )
-    website = StringField(
-        "Website (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), URL(message="Enter a full web address, like https://www.example.org"), Length(max=300)],
-    )
-    submit = SubmitField("Add organisation", widget=GovSubmitInput())
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
 class AddPersonForm(Form):
@@ -107,7 +86,7 @@ class InvitationForm(Form):
         "Organisation they act for", widget=GovSelect(), coerce=int, validators=[DataRequired(message="Choose an organisation")]
     )
     role = SelectField("Role in the project", widget=GovSelect(), choices=ProjectRole.choices(), default=ProjectRole.MEMBER.value)
-    submit = SubmitField("Create invitation link", widget=GovSubmitInput())
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
 class PublicationForm(Form):

@@ -13,17 +13,15 @@ from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.models import (
     DecisionRule,
     Organisation,
-    PartnerRole,
     Phase,
     Project,
     ProjectMembership,
     ProjectRole,
-    Sector,
     User,
 )
 from localvision.queries.overview import project_overview
 from localvision.queries.public import published_project_version
-from localvision.services import NotPermitted, Refused, invitations
+from localvision.services import NotPermitted, Refused, invitations, policy
 from localvision.services import projects as project_services
 from localvision.services.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
@@ -31,11 +29,10 @@ from localvision.web.context import project_context
 from localvision.web.projects import blueprint
 from localvision.queries.decisions import open_decisions
 from localvision.web.projects.forms import (
-    AddPartnerForm,
     AddPersonForm,
     ChangeRoleForm,
     InvitationForm,
-    NewOrganisationForm,
+    InvitePartnerForm,
     ProjectForm,
 )
 from localvision.web.public.project_page import render_public_project
@@ -109,32 +106,33 @@ def publication(slug: str):
 
 # Partners -------------------------------------------------------------------------
 
-def _partner_forms(project: Project) -> tuple[AddPartnerForm, NewOrganisationForm]:
-    add_form = AddPartnerForm(prefix="add")
-    partner_ids = {partner.organisation_id for partner in project.partners}
+def _invite_form(project: Project) -> InvitePartnerForm:
+    """Organisations that are neither partners nor invited yet."""
+    form = InvitePartnerForm(prefix="invite")
+    taken = {partner.organisation_id for partner in project.partners + project.invited_partners}
     candidates = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    add_form.organisation_id.choices = [(0, "Choose an organisation")] + [
-        (org.id, f"{org.name} ({org.sector.label})") for org in candidates if org.id not in partner_ids
+    form.organisation_id.choices = [(0, "Choose an organisation")] + [
+        (org.id, f"{org.name} ({org.sector.label})") for org in candidates if org.id not in taken
     ]
-    return add_form, NewOrganisationForm(prefix="new")
+    return form
 
 
-def _render_partners(context: ProjectContext, add_form: AddPartnerForm, new_form: NewOrganisationForm):
+def _render_partners(context: ProjectContext, invite_form: InvitePartnerForm):
     template = "projects/_partners.html" if request.htmx else "projects/partners.html"
     return render_template(
         template,
         context=context,
         project=context.project,
         partner_groups=partners_by_sector(context.project.partners),
-        add_form=add_form,
-        new_form=new_form,
+        invited=sorted(context.project.invited_partners, key=lambda p: p.organisation.name),
+        invite_form=invite_form,
     )
 
 
 def _partners_done(context: ProjectContext, message: str):
     db.session.refresh(context.project)
     if request.htmx:
-        return _render_partners(context, *_partner_forms(context.project))
+        return _render_partners(context, _invite_form(context.project))
     flash(message, "success")
     return redirect(url_for("projects.partners", slug=context.project.slug))
 
@@ -143,36 +141,32 @@ def _partners_done(context: ProjectContext, message: str):
 @login_required
 def partners(slug: str):
     context = project_context(slug, Access.MEMBER if request.method == "GET" else Access.LEAD)
-    add_form, new_form = _partner_forms(context.project)
-    if request.method == "POST" and add_form.validate_on_submit():
-        organisation = db.session.get(Organisation, add_form.organisation_id.data)
+    invite_form = _invite_form(context.project)
+    if request.method == "POST" and invite_form.validate_on_submit():
+        organisation = db.session.get(Organisation, invite_form.organisation_id.data)
         try:
-            project_services.add_partner(context, organisation, PartnerRole(add_form.role.data))
+            invitations.invite_organisation(context, organisation)
         except Refused as refusal:
-            add_form.organisation_id.errors = [refusal.message]
-            return _render_partners(context, add_form, new_form)
+            invite_form.organisation_id.errors = [refusal.message]
+            return _render_partners(context, invite_form)
         except NotPermitted as refusal:
             abort(403, refusal.message)
-        return _partners_done(context, f"{organisation.name} added as a partner")
-    return _render_partners(context, add_form, new_form)
+        return _partners_done(context, f"{organisation.name} has been invited. It joins when one of its people accepts.")
+    return _render_partners(context, invite_form)
 
 
-@blueprint.route("/<slug>/partners/new-organisation", methods=["POST"])
+@blueprint.route("/<slug>/partners/invited/<int:invited_id>/withdraw", methods=["POST"])
 @login_required
-def add_new_organisation(slug: str):
+def withdraw_partner_invitation(slug: str, invited_id: int):
     context = project_context(slug, Access.LEAD)
-    add_form, new_form = _partner_forms(context.project)
-    if new_form.validate_on_submit():
-        try:
-            partner = project_services.add_new_organisation_as_partner(
-                context, new_form.name.data, Sector(new_form.sector.data), new_form.website.data)
-        except Refused as refusal:
-            new_form.name.errors = [refusal.message]
-            return _render_partners(context, add_form, new_form)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
-        return _partners_done(context, f"{partner.organisation.name} added as a partner")
-    return _render_partners(context, add_form, new_form)
+    try:
+        invitations.withdraw_partner_invitation(context, invited_id)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("projects.partners", slug=slug))
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    return _partners_done(context, "Invitation withdrawn")
 
 
 @blueprint.route("/<slug>/partners/<int:partner_id>/remove", methods=["POST"])
@@ -207,40 +201,49 @@ def remove_partner(slug: str, partner_id: int):
 
 # People ---------------------------------------------------------------------------
 
-def _eligible_people(project: Project) -> list[User]:
-    partner_org_ids = [partner.organisation_id for partner in project.partners]
-    member_ids = {membership.user_id for membership in project.memberships}
+def _addable_people(context: ProjectContext) -> list[User]:
+    """An organisation administrator in the project may add their own organisation's
+    confirmed people who are not in it yet; nobody else is offered anyone."""
+    actor = context.actor
+    if not context.is_member or not actor.administers_organisation or not any(
+            partner.organisation_id == actor.organisation_id for partner in context.project.partners):
+        return []
+    member_ids = {membership.user_id for membership in context.project.memberships}
     people = db.session.scalars(
-        select(User).where(User.organisation_id.in_(partner_org_ids)).options(selectinload(User.organisation)).order_by(User.name)
-    ).all()
+        select(User).where(User.organisation_id == actor.organisation_id, User.organisation_confirmed_at.is_not(None))
+        .order_by(User.name)).all()
     return [person for person in people if person.id not in member_ids]
 
 
 def _people_page(context: ProjectContext, form: AddPersonForm):
     memberships = sorted(context.project.memberships, key=lambda m: (m.user.organisation.name, m.user.name))
     return render_template("projects/people.html", context=context, project=context.project,
-                           memberships=memberships, form=form, role_form=ChangeRoleForm())
+                           memberships=memberships, form=form, role_form=ChangeRoleForm(),
+                           may_see_email=policy.may_see_email,
+                           may_name_representative=lambda m: policy.may_name_representative(context, m))
 
 
-def _person_form(project: Project) -> AddPersonForm:
+def _person_form(context: ProjectContext) -> AddPersonForm:
     form = AddPersonForm()
     form.user_id.choices = [(0, "Choose a person")] + [
-        (person.id, f"{person.name}, {person.organisation.name}") for person in _eligible_people(project)
+        (person.id, person.name) for person in _addable_people(context)
     ]
+    if not context.is_lead:
+        form.role.choices = [(ProjectRole.MEMBER.value, ProjectRole.MEMBER.label)]
     return form
 
 
 @blueprint.route("/<slug>/people", methods=["GET", "POST"])
 @login_required
 def people(slug: str):
-    context = project_context(slug, Access.MEMBER if request.method == "GET" else Access.LEAD)
-    form = _person_form(context.project)
+    context = project_context(slug, Access.MEMBER)
+    form = _person_form(context)
     if form.validate_on_submit():
         person = db.session.get(User, form.user_id.data)
         try:
             project_services.add_person(context, person, ProjectRole(form.role.data))
         except Refused as refusal:
-            form.user_id.errors = [refusal.message]
+            getattr(form, refusal.field or "user_id").errors = [refusal.message]
             return _people_page(context, form)
         except NotPermitted as refusal:
             abort(403, refusal.message)
@@ -278,7 +281,7 @@ def change_role(slug: str, membership_id: int):
 @blueprint.route("/<slug>/people/<int:membership_id>/representative", methods=["POST"])
 @login_required
 def representative(slug: str, membership_id: int):
-    context = project_context(slug, Access.LEAD)
+    context = project_context(slug, Access.MEMBER)
     membership = _membership(context.project, membership_id)
     if membership is None:
         return redirect(url_for("projects.people", slug=slug))
@@ -286,6 +289,9 @@ def representative(slug: str, membership_id: int):
     unchanged = named == membership.is_representative
     try:
         project_services.set_representative(context, membership, named)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("projects.people", slug=slug))
     except NotPermitted as refusal:
         abort(403, refusal.message)
     if not unchanged:
@@ -330,18 +336,19 @@ def invite(slug: str):
         (partner.organisation_id, partner.organisation.name)
         for partner in sorted(project.partners, key=lambda p: p.organisation.name)
     ]
-    link = None
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)
         try:
-            token = invitations.invite_to_project(context, form.email.data, organisation, ProjectRole(form.role.data))
+            invitation = invitations.invite_to_project(context, form.email.data, organisation,
+                                                       ProjectRole(form.role.data))
         except Refused as refusal:
             getattr(form, refusal.field or "email").errors = [refusal.message]
         except NotPermitted as refusal:
             abort(403, refusal.message)
         else:
-            link = url_for("auth.accept_invitation", token=token, _external=True)
-    return render_template("projects/invite.html", context=context, project=project, form=form, link=link)
+            flash(f"Invitation sent to {invitation.email}", "success")
+            return redirect(url_for("projects.people", slug=slug))
+    return render_template("projects/invite.html", context=context, project=project, form=form)
 
 
 @blueprint.route("/<slug>/audit")

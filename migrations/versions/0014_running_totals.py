@@ -1,7 +1,7 @@
 """Running totals behind contribution summaries: per agreed decision, and per organisation and project
 
-Revision ID: 0013_running_totals
-Revises: 0012_input_bounds
+Revision ID: 0014_running_totals
+Revises: 0013_organisation_membership
 Create Date: 2026-11-28 05:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_running_totals'
-down_revision = '0012_input_bounds'
+revision = '0014_running_totals'
+down_revision = '0013_organisation_membership'
 branch_labels = None
 depends_on = None
 

@@ -234,7 +234,7 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     except IntegrityError:
         # The same link was used a moment earlier, in another tab or by someone else.
         db.session.rollback()
-        raise Refused(ACCOUNT_EXISTS) from None
+        raise Refused(LINK_UNUSABLE) from None
     organisations.confirm_if_address_proves(user)
     invitation.accepted_at = datetime.now(timezone.utc)
     invitation.accepted_by_id = user.id

@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from localvision.queries import audit
 from localvision.queries.partners import partners_by_sector

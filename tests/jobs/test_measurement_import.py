@@ -220,7 +220,7 @@ def test_a_worker_killed_mid_import_saves_nothing_and_the_page_says_so(tmp_path)
             slug, indicator_id, lead_id = project.slug, parcels.id, lead.id
             client = app.test_client()
             with client.session_transaction() as cookie:
-                cookie["_user_id"] = str(lead.id)
+                cookie["_user_id"] = lead.get_id()
             preview_url = upload(client, project, large_file()).headers["Location"]
             client.post(f"{preview_url}/confirm")
             import_id = int(preview_url.rsplit("/", 1)[1])
@@ -262,7 +262,7 @@ def test_a_worker_killed_mid_import_saves_nothing_and_the_page_says_so(tmp_path)
             # RQ's maintenance, once the job's time is up, finds the dead worker's job.
             StartedJobRegistry("default", connection=redis).cleanup(timestamp=int(time.time()) + 3600)
             with client.session_transaction() as cookie:
-                cookie["_user_id"] = str(lead_id)
+                cookie["_user_id"] = lead.get_id()
             page = client.get(preview_url).get_data(as_text=True)
             assert "The import stopped before it finished. Nothing was saved." in page
             assert f"/projects/{slug}/indicators/import" in page

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import factories
+from support import token_mailed_to
 from localvision.extensions import db
 from localvision.models import DecisionStance, DecisionStatus, ProjectRole
-from localvision.services import accounts, invitations, policy
+from localvision.services import accounts, invitations, organisations, policy
 
 HOSTILE_TEXT = [
     "", " ", "\x00", "a\x00b", "9" * 25, "99999999999999999999", "-99999999999999999999", "1e999", "-1e999",
@@ -83,13 +84,23 @@ def world(session):
         "number": factories.vision_version(project, lead).number,
         "membership_id": next(m.id for m in project.memberships if m.role == ProjectRole.MEMBER),
         "partner_id": next(p.id for p in project.partners if p.organisation_id == member.organisation_id),
-        "token": invitations.invite_to_project(context, "newcomer@example.org", member.organisation, ProjectRole.MEMBER),
     }
+    invitations.invite_to_project(context, "newcomer@example.org", member.organisation, ProjectRole.MEMBER)
+    world["token"] = token_mailed_to("newcomer@example.org")
     # Pages of decisions in other states show the forms an open decision does not.
     world["other_decision_ids"] = [factories.decision(project, lead, status=status).id
                                    for status in (DecisionStatus.AGREED, DecisionStatus.DEFERRED)]
-    # Someone of a partner who is not yet part of the project, so the people page offers to add them.
-    factories.user(member.organisation)
+    # The lead administers their own organisation, so the people page offers to add a colleague
+    # not yet in the project, and the organisation's page to confirm one who is not yet confirmed.
+    lead.is_organisation_admin = True
+    factories.user(lead.organisation)
+    world["user_id"] = factories.user(lead.organisation, confirmed=False).id
+    world["organisation_id"] = member.organisation_id
+    world["domain_id"] = organisations.add_domain(lead, member.organisation, "trust.example.org").id
+    # An organisation the lead has invited, and a partnership the lead's own organisation is invited to.
+    world["invited_id"] = invitations.invite_organisation(context, factories.organisation()).id
+    other_project = factories.project(lead=member)
+    invited_to_lead = invitations.invite_organisation(policy.context_for(member, other_project), lead.organisation)
     session.commit()
     # Emailed links name a token of their own: the member's, so the lead stays signed in.
     links: dict[str, str] = {}
@@ -97,6 +108,7 @@ def world(session):
     accounts.request_email_change(member, factories.PASSWORD, "member.new@example.org",
                                   link_for=lambda token: links.setdefault("auth.confirm_email", token))
     world["by_endpoint"] = {endpoint: {"token": token} for endpoint, token in links.items()}
+    world["by_endpoint"]["organisations.partner_invitation"] = {"invited_id": invited_to_lead.id}
     return world
 
 
@@ -158,7 +170,9 @@ def test_every_post_route_is_reached(app, world, fields):
     assert set(formless) <= {"auth.sign_out", "decisions.action_done", "decisions.remove_contribution",
                              "indicators.confirm_import", "projects.remove_partner", "projects.remove_person",
                              "admin.round_trip", "projects.publication", "projects.representative",
-                             "auth.confirm_email"}
+                             "auth.confirm_email", "organisations.approve", "organisations.administrator",
+                             "organisations.send_confirmation", "organisations.partner_invitation",
+                             "admin.remove_domain", "projects.withdraw_partner_invitation"}
 
 
 @settings(max_examples=EXAMPLES_PER_ROUTE, deadline=None, derandomize=True, database=None,
@@ -177,4 +191,5 @@ def test_hostile_values_never_cause_a_server_error_or_a_partial_write(app, clien
         assert response.status_code < 500, (path, form)
         if response.status_code >= 400:
             assert table_counts() == before, (path, response.status_code)
+
 

@@ -125,6 +125,11 @@ def unexpected_status(url: str, response, visitor: str, public: set[str], projec
         allowed = to_sign_in or status == 404 if visitor == "anonymous" else status in (403, 404)
     elif url.startswith(("/invitations/", "/password-reset/", "/account/email/")):  # made-up emailed links
         allowed = status == 404
+    elif url.startswith(("/organisation/invitations/", "/organisation/confirm/")):
+        # Made-up links on the visitor's own organisation's pages: an invitation to another
+        # organisation is not found; a false confirmation link goes back to the organisation page.
+        made_up_answer = status == 404 if "/invitations/" in url else status == 302 and location == "/organisation"
+        allowed = to_sign_in if visitor == "anonymous" else made_up_answer
     elif url.startswith("/admin"):
         allowed = to_sign_in if visitor == "anonymous" else status == 403
     else:  # the site's own pages: the outsider's own work, signing in, files, health

@@ -132,10 +132,12 @@ def test_every_page_answers_each_demo_visitor_without_a_server_error(demo_app, r
     if role != "anonymous":
         email = next(person.email for person in PEOPLE if person.key == SIGNED_IN_ROLES[role])
         with demo_app.app_context():
-            user_id = db.session.scalar(select(User.id).where(User.email == email))
+            signed_in_as = db.session.scalar(select(User).where(User.email == email)).get_id()
         with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user_id)
+            flask_session["_user_id"] = signed_in_as
             flask_session["_fresh"] = True
+        # A session the app does not accept would quietly test the anonymous visitor again.
+        assert client.get("/your-work").status_code == 200
     server_errors = []
     for address in demo_addresses(demo_app):
         with client.get(address) as response:

@@ -43,7 +43,7 @@ ALSO_SEEN_BY_VISITORS = {"main.home", "projects.show", "summaries.show", "decisi
                          "indicators.index", "indicators.show", "public.directory", "public.accessibility"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def pages(live_app) -> list[tuple[str | None, str, str]]:
     """(who, endpoint, path) for every page of the route list, parameters taken from the demo."""
     with live_app.app_context():
@@ -123,7 +123,8 @@ def test_wide_tables_scroll_inside_a_region_a_keyboard_can_reach(page, live_serv
     assert region.evaluate("element => element.scrollWidth > element.clientWidth")
     region.focus()
     page.keyboard.press("ArrowRight")
-    assert region.evaluate("element => element.scrollLeft") > 0
+    # The browser may scroll smoothly: wait for the region to have moved.
+    page.wait_for_function("element => element.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
     for path in ("/decisions", "/summary", "", "/indicators/1"):
         page.goto(f"{live_server}/projects/{PLYMOUTH}{path}")
         assert_accessible()

@@ -5,10 +5,15 @@ import contextlib
 import os
 import re
 import shutil
+import subprocess
+import sys
+import time
 import uuid
 from datetime import date
 from pathlib import Path
 from typing import Iterator
+
+import pytest
 
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
@@ -127,3 +132,28 @@ def invite_and_accept(client_for, lead, project, organisation) -> None:
     accepted = client_for(accepter).post(f"/organisation/invitations/{invited_id}", data={"accept": "Accept invitation"})
     assert accepted.status_code == 302, accepted.get_data(as_text=True)[:300]
     db.session.expire_all()
+
+
+def start_worker_process(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
+    """A real worker process (`worker.py`) on the given database and Redis, leading a
+    process group of its own so a test can kill it with everything it started."""
+    environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY="test",
+                       LOCALVISION_ENV="development")
+    return subprocess.Popen([sys.executable, str(Path(__file__).resolve().parents[1] / "worker.py")],
+                            env=environment, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until_someone_waits_for_a_lock(engine, tries: int, failure: str) -> None:
+    """Poll PostgreSQL until a session of this database waits on a lock (the job reached
+    the row the test holds), or fail the test with ``failure``."""
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND wait_event_type = 'Lock'")
+    with engine.connect() as watcher:
+        for _ in range(tries):
+            blocked = watcher.execute(waiting).scalar()
+            watcher.rollback()  # activity statistics are read once per transaction
+            if blocked:
+                return
+            time.sleep(0.1)
+    pytest.fail(failure)

@@ -2,8 +2,6 @@ import io
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,12 +12,19 @@ from rq.registry import StartedJobRegistry
 from sqlalchemy import create_engine, func, select, text
 
 import factories
-from localvision import PROJECT_ROOT, create_app
+from localvision import create_app
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, ImportStatus, Measurement, MeasurementImport, MeasurementRevision, Sector
 from localvision.services.measurements import BACKGROUND_FROM_ROWS, run_queued_import
-from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests
+from support import (
+    TEST_DATABASE_URL,
+    TEST_REDIS_URL,
+    separate_database,
+    settings_for_tests,
+    start_worker_process,
+    wait_until_someone_waits_for_a_lock,
+)
 
 
 @pytest.fixture
@@ -233,21 +238,9 @@ def test_a_worker_killed_mid_import_saves_nothing_and_the_page_says_so(tmp_path)
         blocker.execute(text("INSERT INTO measurements (indicator_id, period, value, note, source, entered_by_id, "
                              "entered_at) VALUES (:indicator, '2000-01-01', 1, '', '', :user, now())"),
                         {"indicator": indicator_id, "user": lead_id})
-        environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=TEST_REDIS_URL, SECRET_KEY="test",
-                           LOCALVISION_ENV="development")
-        worker = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment,
-                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = start_worker_process(database_url, TEST_REDIS_URL)
         try:
-            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND wait_event_type = 'Lock'")
-            with engine.connect() as watcher:
-                for _ in range(900):
-                    if watcher.execute(waiting).scalar():
-                        break
-                    watcher.rollback()  # activity statistics are read once per transaction
-                    time.sleep(0.1)
-                else:
-                    pytest.fail("the import never reached its first insert")
+            wait_until_someone_waits_for_a_lock(engine, 900, "the import never reached its first insert")
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
         finally:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -16,14 +14,22 @@ from rq import Queue
 from sqlalchemy import create_engine, text
 
 import factories
-from localvision import PROJECT_ROOT, create_app, jobs
+from localvision import create_app, jobs
 from localvision.extensions import db
 from localvision.jobs.schedule import NIGHTLY_RECOMPUTE, SWEEP_INTERVAL_SECONDS, build_scheduler
 from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summaries
 from localvision.jobs.worker import build_worker
 from localvision.models import PartnerRole, Project, ProjectPartner, Sector
 from localvision.models.summaries import ProjectSummary
-from support import TEST_DATABASE_URL, TEST_REDIS_URL, separate_database, settings_for_tests, invite_and_accept
+from support import (
+    TEST_DATABASE_URL,
+    TEST_REDIS_URL,
+    invite_and_accept,
+    separate_database,
+    settings_for_tests,
+    start_worker_process,
+    wait_until_someone_waits_for_a_lock,
+)
 
 
 def run_worker(app) -> None:
@@ -227,22 +233,9 @@ def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_ag
         blocker = engine.connect()
         # Hold the snapshot row so the job blocks just before replacing it.
         blocker.execute(text("SELECT * FROM project_summaries WHERE project_id = :id FOR UPDATE"), {"id": project_id})
-        environment = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=TEST_REDIS_URL, SECRET_KEY="test",
-                           LOCALVISION_ENV="development")
-        worker = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment,
-                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = start_worker_process(database_url, TEST_REDIS_URL)
         try:
-            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND wait_event_type = 'Lock'")
-            with engine.connect() as watcher:
-                for _ in range(200):
-                    blocked = watcher.execute(waiting).scalar()
-                    watcher.rollback()  # activity statistics are read once per transaction
-                    if blocked:
-                        break
-                    time.sleep(0.1)
-                else:
-                    pytest.fail("the recompute never reached the snapshot")
+            wait_until_someone_waits_for_a_lock(engine, 200, "the recompute never reached the snapshot")
             # The worker dies mid-job, with any process it started.
             for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
                 process.send_signal(signal.SIGKILL)

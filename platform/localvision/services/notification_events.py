@@ -64,6 +64,8 @@ log = logging.getLogger(__name__)
 
 SETTLED_AFTER = timedelta(hours=1)
 BATCH_SIZE = 500
+
+
 def _queue_after_commit(session: Session) -> None:
     if session.info.pop(RECORDED, False):
         request_fan_out()
@@ -88,9 +90,10 @@ def fan_out(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     while True:
         pending = _unhandled_event_ids(_lower_bound(now), batch_size)
         db.session.commit()  # end the read: each event gets a transaction of its own
-        for event_id in pending:
-            handled += _handle(event_id)
-        if len(pending) < batch_size:
+        done = sum(_handle(event_id) for event_id in pending)
+        handled += done
+        # A short batch was the last; a batch where nothing succeeded would only repeat.
+        if len(pending) < batch_size or done == 0:
             break
     _prune(now)
     return handled

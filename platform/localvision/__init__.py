@@ -29,7 +29,7 @@ def create_app(
     _register_templates(app)
     _register_extensions(app)
     from localvision import cli, data_versions, summaries
-    from localvision.services import mail
+    from localvision.services import mail, notification_events
     from localvision.web import errors, http_caching, input_bounds, security
 
     input_bounds.init_app(app)
@@ -39,6 +39,7 @@ def create_app(
     security.init_app(app)
     summaries.init_app(app)
     mail.install()
+    notification_events.install()
     data_versions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.decisions import blueprint as decisions
     from localvision.web.indicators import blueprint as indicators
     from localvision.web.main import blueprint as main
+    from localvision.web.notifications import blueprint as notifications
     from localvision.web.organisations import blueprint as organisations
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
@@ -142,3 +144,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(your_work)
     app.register_blueprint(organisations)
     app.register_blueprint(indicators)
+    app.register_blueprint(notifications)

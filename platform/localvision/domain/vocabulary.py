@@ -160,3 +160,43 @@ class OutboxState(LabelledEnum):
 class AccountTokenPurpose(LabelledEnum):
     PASSWORD_RESET = "password_reset", "Password reset"
     EMAIL_CHANGE = "email_change", "Email address change"
+
+
+class NotificationKind(LabelledEnum):
+    """What a notification tells a person; each kind has its own preference and unsubscribe.
+
+    The label is how the preferences page names the kind."""
+
+    # Produced from domain events (the fan-out in services/notifications.py).
+    DECISION_AWAITS = "decision.awaits", "A decision awaits your organisation's position"
+    DECISION_AMENDED = "decision.amended", "An amendment of an agreed decision awaits your organisation's position"
+    DECISION_CLOSED = "decision.closed", "A decision is closed, with its outcome"
+    DECISION_WITHDRAWN = "decision.withdrawn", "A decision is withdrawn"
+    DECISION_REOPENED = "decision.reopened", "A deferred decision is reopened and awaits your organisation again"
+    DECISION_DATE_MOVED = "decision.date_moved", "The closing date moves on a decision awaiting your organisation"
+    VISION_AWAITS = "vision.awaits", "A new version of the vision awaits your organisation's position"
+    VISION_AGREED = "vision.agreed", "The vision is agreed"
+    ACTION_GIVEN = "action.given", "An action is given to you"
+    INVITED = "invitation.received", "You are invited to a project"
+    ORGANISATION_INVITED = "partner.invited", "Your organisation is invited to a project"
+    # Produced by the clock (reminders and the scheduled checks).
+    DECISION_REMINDER = "decision.reminder", "Reminders before a decision closes, while your organisation is silent"
+    DECISION_READY_TO_CLOSE = "decision.ready_to_close", "A decision you lead reaches its closing date"
+    ACTION_DUE_TOMORROW = "action.due_tomorrow", "An action of yours is due tomorrow"
+    ACTION_OVERDUE = "action.overdue", "An action is overdue"
+    INDICATOR_STALE = "indicator.stale", "An indicator of your organisation has no recent measurement"
+    DECISION_REVIEW_DUE = "decision.review_due", "A decision's review date arrives"
+
+
+class Delivery(LabelledEnum):
+    """How a person hears of one kind of notification (always also on the notifications page)."""
+
+    IMMEDIATELY = "immediately", "Email me straight away"
+    DIGEST = "digest", "In my digest email"
+    OFF = "off", "No email"
+
+
+class DigestFrequency(LabelledEnum):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    NEVER = "never", "Never"

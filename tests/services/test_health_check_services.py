@@ -204,6 +204,9 @@ def test_publishing_needs_a_closed_round_and_is_recorded(partnership):
     with pytest.raises(Refused):
         health_checks.set_round_publication(context, health_check, True)
     health_checks.close_round(context, health_check)
+    with pytest.raises(Refused, match="still being computed"):
+        health_checks.set_round_publication(context, health_check, True)
+    compute_health_check_results(health_check.id)
     health_checks.set_round_publication(context, health_check, True)
     health_checks.set_round_publication(context, health_check, True)
     kinds = db.session.scalars(select(AuditEvent.kind).where(AuditEvent.kind.like("health_check.%"))

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from localvision import data_versions
 from localvision.extensions import db
 from localvision.jobs import job
 from localvision.models import HealthCheckResult, HealthCheckRound
@@ -26,6 +27,7 @@ def compute_health_check_results(round_id: int) -> None:
     result.figures = {**figures, "comments": comments}
     result.computed_at = datetime.now(timezone.utc)
     db.session.add(result)
+    data_versions.note_change(db.session, health_check.project_id)
     db.session.commit()
     log.info("health check results computed for round %s", round_id)
 

@@ -157,6 +157,10 @@ def set_round_publication(context: ProjectContext, health_check: HealthCheckRoun
         raise NotPermitted("That round belongs to another project.")
     if publish and not health_check.is_closed:
         raise Refused("Results are published once the round has closed.")
+    # Published results never change afterwards, so public pages cached under the
+    # publishing event's version stay true.
+    if publish and health_check.result is None:
+        raise Refused("The results are still being computed: publish them once they appear.")
     if publish != health_check.is_published:
         health_check.is_published = publish
         events.record(EventKind.HEALTH_CHECK_PUBLISHED if publish else EventKind.HEALTH_CHECK_UNPUBLISHED,

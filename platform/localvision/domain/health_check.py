@@ -30,9 +30,11 @@ is built from the same groups, so none can be combined with another to expose an
 5. Rounds are separate sets of answers with no link between them, so comparing rounds
    compares groups, never a person with themselves.
 
-A known limit: when every person in a cell gives the same rating, the cell's figures say
-what each of them answered. No grouping rule prevents that without adding noise to the
-figures, which would make them less honest for the many cases where it does not arise.
+Known limits, which no grouping rule can remove without adding noise to the figures (and
+so making them less honest wherever the case does not arise): comparing two rounds could
+give away a newcomer's answer if every other person of their group repeated all nine
+ratings exactly; and when every person in a cell gives the same rating, the cell's
+figures say what each of them answered.
 """
 from __future__ import annotations
 

@@ -33,7 +33,8 @@ ANONYMITY_RULE = (
     f"of at least {rules.MINIMUM_ANSWERS} answers. An organisation with fewer is counted in “other partners”, and "
     f"a sector with fewer in “other sectors”; where showing the rest would let someone work out a group of one or "
     f"two by subtraction, more is merged. Comments are shown to the partnership without organisation or sector. "
-    f"Results appear only once a round has closed."
+    f"Results appear only once a round has closed. Comparing two rounds could give away a newcomer's answers "
+    f"only if everyone else in their group answered exactly as before."
 )
 
 

@@ -130,11 +130,13 @@ def _chart(health_check: HealthCheckRound, figures: dict) -> dict:
 def close(slug: str, round_id: int):
     context = project_context(slug, Access.LEAD)
     health_check = _load(context, round_id)
+    was_open = not health_check.is_closed
     try:
         services.close_round(context, health_check)
     except NotPermitted as refusal:
         abort(403, refusal.message)
-    flash("Round closed. The results are being computed.", "success")
+    if was_open:
+        flash("Round closed. The results are being computed.", "success")
     return _to_round(context, health_check)
 
 

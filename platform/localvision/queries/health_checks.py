@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from localvision.domain import health_check as rules
 from localvision.domain.vocabulary import HealthStatement, Sector
@@ -56,8 +56,8 @@ def round_of(project: Project, round_id: int) -> HealthCheckRound | None:
 
 
 def answered_count(health_check: HealthCheckRound) -> int:
-    return len(db.session.scalars(select(HealthCheckRespondent.user_id)
-                                  .where(HealthCheckRespondent.round_id == health_check.id)).all())
+    return db.session.scalar(select(func.count()).select_from(HealthCheckRespondent)
+                             .where(HealthCheckRespondent.round_id == health_check.id)) or 0
 
 
 def published_rounds(project: Project) -> list[HealthCheckRound]:

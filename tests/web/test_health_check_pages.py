@@ -47,7 +47,10 @@ def test_a_round_from_opening_to_published_results(client_for, session):
     waiting = lead_client.get(f"{base}/{health_check.id}").get_data(as_text=True)
     assert "6 people have answered so far" in waiting and "Mean" not in waiting
 
-    assert lead_client.post(f"{base}/{health_check.id}/close").status_code == 302
+    asked = lead_client.post(f"{base}/{health_check.id}/close").get_data(as_text=True)
+    assert "Close Spring 2027 now?" in asked and "6 people have answered so far" in asked
+    assert health_check.closed_at is None
+    assert lead_client.post(f"{base}/{health_check.id}/close", data={"confirmed": "yes"}).status_code == 302
     assert "The results are being computed" in lead_client.get(f"{base}/{health_check.id}").get_data(as_text=True)
     compute_health_check_results(health_check.id)
     assert client_for(None).get(f"{base}/{health_check.id}").status_code == 404
@@ -87,3 +90,17 @@ def test_change_since_the_last_round_states_its_method(client_for, session):
     assert METHOD.split(".")[0] in page.replace("&#39;", "'")
     # Four 2s then four 4s: 2 of C(8,4) = 70 splits reach a difference of 2; Holm times 9: 18/70.
     assert "+2.0" in page and "0.257" in page and "Could be noise" in page
+
+
+def test_the_page_asks_again_while_results_are_computed_and_reloads_once_they_are_in(client_for, session):
+    lead, doctor = factories.council_and_trust()
+    project = factories.two_partner_project(lead, doctor)
+    made = factories.health_check_round(project, lead, opens_in_days=-9, closes_in_days=-2)
+    made.closed_at = factories.datetime.now(factories.timezone.utc)
+    session.commit()
+    client = client_for(lead)
+    url = f"/projects/{project.slug}/health-check/{made.id}"
+    waiting = client.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="load delay:3s"' in waiting.get_data(as_text=True) and "<html" not in waiting.get_data(as_text=True)
+    compute_health_check_results(made.id)
+    assert client.get(url, headers={"HX-Request": "true"}).headers["HX-Refresh"] == "true"

@@ -14,6 +14,7 @@ from localvision.services import NotPermitted, Refused, policy
 from localvision.services import health_checks as services
 from localvision.services.policy import Access, ProjectContext
 from localvision.web.context import project_context
+from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.csv_safety import csv_text
 from localvision.web.decisions.pages import beside_field
 from localvision.web.health_checks import blueprint
@@ -100,6 +101,10 @@ def show(slug: str, round_id: int):
     health_check = _load(context, round_id)
     result = health_check.result if policy.may_see_health_check_results(context, health_check) else None
     figures = result.figures if result is not None else None
+    if request.htmx and health_check.is_closed:
+        if figures is None:
+            return render_template("health_checks/_pending.html", project=context.project, health_check=health_check)
+        return Response(status=200, headers={"HX-Refresh": "true"})
     state = summary_state(context.project.id)
     chart = _chart(health_check, figures) if figures and not figures["suppressed"] else None
     return render_template(
@@ -131,6 +136,15 @@ def close(slug: str, round_id: int):
     context = project_context(slug, Access.LEAD)
     health_check = _load(context, round_id)
     was_open = not health_check.is_closed
+    if was_open and not is_confirmed():
+        answered = queries.answered_count(health_check)
+        return confirmation_page(
+            heading=f"Close {health_check.title} now?", project=context.project, context=context,
+            consequences=[f"Nobody else can answer: {answered} {'person has' if answered == 1 else 'people have'} "
+                          f"answered so far, and the round was open until {health_check.closes_on:%-d %B %Y}.",
+                          "The results are computed from the answers given, and shown to the partnership.",
+                          "A closed round cannot be opened again."],
+            button="Close the round", back_url=url_for("health_checks.show", slug=slug, round_id=round_id))
     try:
         services.close_round(context, health_check)
     except NotPermitted as refusal:

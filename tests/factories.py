@@ -247,3 +247,28 @@ class Partnership:
     def url(self, decision=None, tail=""):
         base = f"/projects/{self.project.slug}/decisions"
         return base + (f"/{decision.id}" if decision is not None else "") + tail
+
+
+def health_check_round(proj: Project, lead: User, *, title: str | None = None, opens_in_days: int = 0,
+                       closes_in_days: int = 14) -> "HealthCheckRound":
+    from localvision.models import HealthCheckRound
+
+    made = HealthCheckRound(project_id=proj.id, title=title or f"Round {next(_sequence)}", opened_by_id=lead.id,
+                            opens_on=date.today() + timedelta(days=opens_in_days),
+                            closes_on=date.today() + timedelta(days=closes_in_days))
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def health_check_answer(made_round, person: User, rating: int = 4, comment: str = "") -> None:
+    """One person's answer, every statement rated the same, recorded as the service records it."""
+    from localvision.domain.vocabulary import HealthStatement
+    from localvision.models import HealthCheckAnswer, HealthCheckRespondent
+
+    db.session.add(HealthCheckRespondent(round_id=made_round.id, user_id=person.id))
+    db.session.add(HealthCheckAnswer(round_id=made_round.id, organisation_id=person.organisation_id,
+                                     sector=person.organisation.sector,
+                                     ratings={statement.value: rating for statement in HealthStatement},
+                                     comments={"direction": comment} if comment else {}))
+    db.session.flush()

@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.open_data import blueprint as open_data
     from localvision.web.auth import blueprint as auth
     from localvision.web.decisions import blueprint as decisions
+    from localvision.web.health_checks import blueprint as health_checks
     from localvision.web.indicators import blueprint as indicators
     from localvision.web.main import blueprint as main
     from localvision.web.notifications import blueprint as notifications
@@ -145,3 +146,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations)
     app.register_blueprint(indicators)
     app.register_blueprint(notifications)
+    app.register_blueprint(health_checks)

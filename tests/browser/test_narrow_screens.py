@@ -16,6 +16,7 @@ from localvision.models import (
     Action,
     Decision,
     DecisionStatus,
+    HealthCheckRound,
     Indicator,
     Measurement,
     Organisation,
@@ -34,7 +35,7 @@ PLYMOUTH = "street-drinking-plymouth"
 
 # Routes that answer with data, not a page: nothing to reflow.
 NOT_PAGES = {"static", "main.healthz", "decisions.download", "open_data.contributions", "open_data.measurements",
-             "open_data.threesixtygiving"}
+             "open_data.threesixtygiving", "health_checks.download"}
 # Who looks at a page: the lead of the Plymouth partnership unless said here. Public pages
 # are also seen by a visitor who is not signed in, as most readers of a published project are.
 SEEN_BY = {"admin.status": "admin", "admin.round_trip_result": "admin", "admin.organisations": "admin",
@@ -42,7 +43,8 @@ SEEN_BY = {"admin.status": "admin", "admin.round_trip_result": "admin", "admin.o
            "admin.organisation": "admin", "auth.sign_in": None, "auth.accept_invitation": None,
            "public.directory": None, "public.accessibility": None}
 ALSO_SEEN_BY_VISITORS = {"main.home", "projects.show", "summaries.show", "decisions.index", "decisions.show",
-                         "indicators.index", "indicators.show", "public.directory", "public.accessibility"}
+                         "indicators.index", "indicators.show", "public.directory", "public.accessibility",
+                         "health_checks.index", "health_checks.show"}
 
 
 @pytest.fixture
@@ -66,13 +68,16 @@ def pages(live_app) -> list[tuple[str | None, str, str]]:
         comment = discussions.add_comment(policy.context_for(lead, project), open_decision, "Who evaluates it?")
         invited = db.session.scalar(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED,
                                                                  ProjectPartner.organisation_id == lead.organisation_id))
-        values = {"slug": PLYMOUTH, "decision_id": open_decision.id, "action_id": action.id,
+        rounds = {item.title: item.id for item in db.session.scalars(
+            select(HealthCheckRound).where(HealthCheckRound.project_id == project.id))}
+        values = {"round_id": rounds["Spring health check"], "slug": PLYMOUTH, "decision_id": open_decision.id, "action_id": action.id,
                   "indicator_id": indicator.id, "measurement_id": measurement.id, "import_id": upload.id,
                   "number": 1, "token": token_mailed_to(invitation.email), "job_id": "no-such-job",
                   "message_id": message.id, "comment_id": comment.id, "invited_id": invited.id,
                   "organisation_id": lead.organisation_id}
         by_endpoint = {"decisions.reopen": {"decision_id": closed.id},
-                       "notifications.unsubscribe": {"token": unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)}}
+                       "notifications.unsubscribe": {"token": unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)},
+                       "health_checks.answer": {"round_id": rounds["Summer health check"]}}
         found = []
         with live_app.test_request_context():
             for rule in live_app.url_map.iter_rules():

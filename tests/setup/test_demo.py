@@ -123,3 +123,25 @@ def test_demo_organisations_have_domains_an_administrator_and_an_invitation_to_a
     assert session.scalar(select(func.count()).select_from(User).where(User.organisation_confirmed_at.is_(None))) == 0
     invited = session.scalars(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED)).all()
     assert [(p.project.slug, p.organisation.name) for p in invited] == [("food-poverty-wirral", "Plymouth City Council")]
+
+
+def test_demo_health_checks_show_change_in_plymouth_and_stay_private_in_merton(app, session):
+    from localvision.models import HealthCheckRound
+
+    load_demo()
+    for slug, published in (("street-drinking-plymouth", True), ("co-production-merton", False)):
+        project = session.scalar(select(Project).where(Project.slug == slug))
+        closed = session.scalars(select(HealthCheckRound).where(HealthCheckRound.project_id == project.id,
+                                                                HealthCheckRound.closed_at.is_not(None))
+                                 .order_by(HealthCheckRound.opens_on)).all()
+        assert [item.title for item in closed] == ["Autumn health check", "Spring health check"]
+        assert {item.is_published for item in closed} == {published}
+        latest = closed[-1].result.figures
+        assert latest["previous"]["id"] == closed[0].id and latest["changes"]
+        assert all(entry["answers"] >= 3 for entry in latest["by_organisation"] + latest["by_sector"])
+    plymouth = session.scalar(select(Project).where(Project.slug == "street-drinking-plymouth"))
+    spring = session.scalars(select(HealthCheckRound).where(HealthCheckRound.project_id == plymouth.id,
+                                                            HealthCheckRound.title == "Spring health check")).one()
+    # The demo shows both verdicts: some change beyond noise, some that could be noise.
+    assert {change["more_than_noise"] for change in spring.result.figures["changes"].values()} == {True, False}
+    assert spring.result.figures["by_organisation"][-1]["name"] == "Other partners"

@@ -7,6 +7,7 @@ never a 5xx, and an answer that refuses (4xx) leaves every table as it was.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -100,6 +101,10 @@ def world(session):
     world["domain_id"] = organisations.add_domain(lead, member.organisation, "trust.example.org").id
     # An organisation the lead has invited, and a partnership the lead's own organisation is invited to.
     world["invited_id"] = invitations.invite_organisation(context, factories.organisation()).id
+    # An open health check round, whose answer form the lead sees, and a closed one to publish.
+    world["round_id"] = factories.health_check_round(project, lead).id
+    closed_round = factories.health_check_round(project, lead, opens_in_days=-10, closes_in_days=-1)
+    closed_round.closed_at = datetime.now(timezone.utc)
     other_project = factories.project(lead=member)
     invited_to_lead = invitations.invite_organisation(policy.context_for(member, other_project), lead.organisation)
     session.commit()
@@ -112,6 +117,7 @@ def world(session):
     world["by_endpoint"]["organisations.partner_invitation"] = {"invited_id": invited_to_lead.id}
     world["by_endpoint"]["notifications.unsubscribe"] = {
         "token": notifications.unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)}
+    world["by_endpoint"]["health_checks.publication"] = {"round_id": closed_round.id}
     return world
 
 
@@ -176,7 +182,8 @@ def test_every_post_route_is_reached(app, world, fields):
                              "auth.confirm_email", "organisations.approve", "organisations.administrator",
                              "organisations.send_confirmation", "organisations.partner_invitation",
                              "admin.remove_domain", "projects.withdraw_partner_invitation",
-                             "notifications.mark_all_read", "notifications.unsubscribe"}
+                             "notifications.mark_all_read", "notifications.unsubscribe",
+                             "health_checks.close", "health_checks.publication"}
 
 
 @settings(max_examples=EXAMPLES_PER_ROUTE, deadline=None, derandomize=True, database=None,

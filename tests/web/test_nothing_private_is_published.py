@@ -1,15 +1,15 @@
 """Nothing private reaches the public: a private project, a commercially sensitive
 decision's details and drafts of the vision appear on no page, feed or download that a
 visitor without a place in the project can open."""
+from datetime import date, timedelta
+
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 import factories
 from localvision.extensions import db
-from datetime import date, timedelta
-
-from sqlalchemy import select
-
+from localvision.jobs.health_checks import compute_health_check_results
 from localvision.models import (
     DecisionCategory,
     DecisionStance,
@@ -39,6 +39,10 @@ SECRETS = {
     "confidential position reason": "Our board approved the confidential rate",
     "organisation only invited": "Invited Not Yet Agreed Trust",
     "private decision awaiting positions": "Private merger feasibility study",
+    "health check comment": "Our director never turns up",
+    "unpublished health check round": "Morale round kept private",
+    "open health check round": "Round still taking answers",
+    "private project's health check round": "Merger anxiety round",
 }
 # Why a commercially sensitive decision was deferred: the people of the project read it on
 # its page; no email carries it out of the service.
@@ -83,6 +87,24 @@ def partnerships(session):
     private_measurement = factories.measurement(private_indicator, value="12")
     held = mail.queue_message(to=lead.email, template="password_reset", kind="account.password_reset", user=lead,
                               context={"name": lead.name, "link": SECRETS["link in a held email"], "hours": 1})
+    # Health check rounds: one with published results (whose comments stay private), one
+    # closed but not published, one still open, and a published one of the private project.
+    rounds = []
+    for project, title, published_results, closed in (
+            (published, "Spring health check", True, True),
+            (published, SECRETS["unpublished health check round"], False, True),
+            (published, SECRETS["open health check round"], False, False),
+            (private, SECRETS["private project's health check round"], True, True)):
+        health_check = factories.health_check_round(project, lead, title=title, opens_in_days=-10,
+                                                    closes_in_days=-1 if closed else 5)
+        for person, said in ((lead, SECRETS["health check comment"]), (doctor, ""), (factories.user(lead.organisation), "")):
+            factories.health_check_answer(health_check, person, comment=said)
+        health_check.closed_at = factories.datetime.now(factories.timezone.utc) if closed else None
+        health_check.is_published = published_results
+        rounds.append(health_check)
+    session.commit()
+    for health_check in rounds:
+        compute_health_check_results(health_check.id)
     # Someone of a partner organisation who is in neither project.
     outsider = factories.user(lead.organisation)
     session.commit()
@@ -102,7 +124,7 @@ def partnerships(session):
             "indicators": [indicator.id, private_indicator.id],
             "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id],
             "messages": [held.id],
-            "comments": [comment.id]}
+            "comments": [comment.id], "rounds": [health_check.id for health_check in rounds]}
 
 
 def every_get_url(app, partnerships) -> list[str]:
@@ -114,7 +136,7 @@ def every_get_url(app, partnerships) -> list[str]:
               "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
               "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"],
               "message_id": partnerships["messages"],
-              "comment_id": partnerships["comments"]}
+              "comment_id": partnerships["comments"], "round_id": partnerships["rounds"]}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -138,7 +160,10 @@ def public_addresses(partnerships) -> set[str]:
             f"{project}/decisions/{grant}", f"{project}/decisions/{confidential}", f"{project}/indicators",
             f"{project}/indicators/{partnerships['indicators'][0]}", f"{project}/contributions.csv",
             f"{project}/measurements.csv", f"{project}/360giving.json",
-            api, *(f"{api}/{part}" for part in ("partners", "vision", "decisions", "summary", "indicators")),
+            f"{project}/health-check", f"{project}/health-check/{partnerships['rounds'][0]}",
+            f"{project}/health-check/{partnerships['rounds'][0]}/results.csv",
+            api, *(f"{api}/{part}" for part in ("partners", "vision", "decisions", "summary", "indicators",
+                                                "health-checks")),
             "/", "/projects", "/projects?q=merger", "/accessibility", "/api/v1/", "/api/v1/openapi.json",
             "/api/v1/projects", "/api/v1/projects?q=merger"}
 

@@ -6,6 +6,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import factories
+from localvision.jobs.health_checks import compute_health_check_results
 from localvision.jobs.worker import build_worker
 from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Stance
 
@@ -37,7 +38,12 @@ def partnership(app, session):
     factories.contribution(factories.decision(project, doctor, sensitive=True), doctor, "99.99")
     factories.measurement(factories.indicator(project, baseline=None), period="2024-03-01", value="-2.75")
     factories.project(lead=lead)
+    health_check = factories.health_check_round(project, lead, opens_in_days=-10, closes_in_days=-1)
+    for person, rating in ((lead, 5), (doctor, 2), (factories.user(lead.organisation), 4)):
+        factories.health_check_answer(health_check, person, rating, comment="Kept inside the partnership")
+    health_check.closed_at, health_check.is_published = factories.datetime.now(factories.timezone.utc), True
     session.commit()
+    compute_health_check_results(health_check.id)
     build_worker(app).work(burst=True)  # the contribution summary, as a worker computes it
     return project
 
@@ -66,7 +72,7 @@ def _checked_against(document: dict, declared: dict, body: object) -> list[str]:
 
 def test_every_operation_answers_with_the_documents_it_declares(client, partnership):
     document = client.get("/api/v1/openapi.json").get_json()
-    assert len(document["paths"]) == 8
+    assert len(document["paths"]) == 9
     for path, item in document["paths"].items():
         declared = {status: response["content"]["application/json"]["schema"]
                     for status, response in item["get"]["responses"].items() if "content" in response}
@@ -94,3 +100,6 @@ def test_the_documents_show_every_kind_of_value(client, partnership):
     assert {decision["contributions"] is None for decision in decisions} == {True, False}
     assert client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/vision").get_json()["data"]["endorsements"]
     assert client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/summary").get_json()["data"]["figures"]["totals"]
+    health_checks = client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/health-checks").get_json()
+    assert health_checks["data"][0]["by_organisation"][0]["name"] == "Other partners"
+    assert "Kept inside the partnership" not in str(health_checks)

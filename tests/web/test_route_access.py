@@ -6,6 +6,7 @@ without saying who may use it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Callable
 
 import pytest
@@ -18,7 +19,8 @@ from localvision.extensions import db
 from localvision.services import mail
 from localvision.services.invitations import invite_by_administrator, invite_organisation
 from localvision.services.policy import context_for
-from localvision.models import Decision, DecisionStatus, Indicator, MeasurementImport, OrganisationDomain, Sector
+from localvision.jobs.health_checks import compute_health_check_results
+from localvision.models import Decision, DecisionStatus, HealthCheckRound, Indicator, MeasurementImport, OrganisationDomain, Sector
 from support import token_mailed_to
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
@@ -144,6 +146,17 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "api.decisions": (PUBLISHED_ONLY, "GET"),
     "api.indicators": (PUBLISHED_ONLY, "GET"),
     "api.summary": (PUBLISHED_ONLY, "GET"),
+    "api.health_checks": (PUBLISHED_ONLY, "GET"),
+    # The world's rounds are closed with published results: outside the project only
+    # published results are found (tested in test_health_check_pages).
+    "health_checks.index": (PROJECT_VIEWER, "GET"),
+    "health_checks.show": (PROJECT_VIEWER, "GET"),
+    "health_checks.download": (PROJECT_VIEWER, "GET"),
+    "health_checks.create": (PROJECT_LEAD, "GET"),
+    # The people of partner organisations: the member's and the lead's.
+    "health_checks.answer": (PROJECT_MEMBER, "GET"),
+    "health_checks.close": (PROJECT_LEAD, "POST"),
+    "health_checks.publication": (PROJECT_LEAD, "POST"),
     "open_data.measurements": (PROJECT_VIEWER, "GET"),
     "open_data.contributions": (PROJECT_VIEWER, "GET"),
     "open_data.threesixtygiving": (PROJECT_VIEWER, "GET"),
@@ -161,7 +174,9 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_MEM
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
                "indicators.edit": PROJECT_LEAD, "indicators.correct_measurement": PROJECT_MEMBER,
                "indicators.upload": PROJECT_MEMBER, "notifications.preferences": SIGNED_IN,
-               "notifications.unsubscribe": NOBODY_WITHOUT_A_LINK}
+               "notifications.unsubscribe": NOBODY_WITHOUT_A_LINK,
+               "health_checks.create": PROJECT_LEAD,
+               "health_checks.answer": PROJECT_MEMBER}
 
 ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
 
@@ -252,6 +267,11 @@ def world(session: Session, app) -> World:
         grant.recipient_name = "Harbour Street Outreach"
         factories.contribution(grant, users["lead"], "2500.00")
         invite_organisation(context_for(users["lead"], project), outsider_org)
+        health_check = factories.health_check_round(project, users["lead"], opens_in_days=-10, closes_in_days=-1)
+        for person in (users["lead"], users["member"]):
+            factories.health_check_answer(health_check, person)
+        health_check.closed_at, health_check.is_published = datetime.now(timezone.utc), True
+        compute_health_check_results(health_check.id)
     invite_by_administrator(users["admin"], "invitee@example.org", member_org, None)
     pending_person = factories.user(member_org, confirmed=False)
     domain = OrganisationDomain(organisation=member_org, domain="trust.nhs.example")
@@ -288,6 +308,7 @@ def url_arguments(project, world: World) -> dict:
         "contribution_id": decision.contributions[0].id,
         "action_id": decision.actions[0].id,
         "comment_id": decision.comments[0].id,
+        "round_id": db.session.scalar(select(HealthCheckRound.id).where(HealthCheckRound.project_id == project.id)),
     }
 
 

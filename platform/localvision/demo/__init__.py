@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from localvision.demo.decisions import load_decisions
+from localvision.demo.health_checks import load_health_checks
 from localvision.demo.history import record_demo_history
 from localvision.demo.indicators import load_indicators
 from localvision.demo.partnerships import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS, demo_logins, load_partnerships
@@ -30,6 +31,7 @@ def load_demo() -> bool:
     load_decisions(users)
     load_indicators()
     record_demo_history()
+    load_health_checks()
     db.session.commit()
     # Tell people of the last few weeks only, so the header and the outbox have something to
     # show; older history is not news.

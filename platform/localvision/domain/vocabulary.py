@@ -200,3 +200,49 @@ class DigestFrequency(LabelledEnum):
     DAILY = "daily", "Daily"
     WEEKLY = "weekly", "Weekly"
     NEVER = "never", "Never"
+class HealthStatement(LabelledEnum):
+    """What a health check asks each person to rate, 1 (strongly disagree) to 5 (strongly
+    agree). The first six are the NHS culture programme's characteristics of collective
+    leadership; the last three are Drath and colleagues' outcomes of leadership, which set
+    "what partners say" beside the summary's evidence of "what partners did". Every round
+    asks all nine, so rounds compare statement by statement."""
+
+    VISION_AND_VALUES = "vision_and_values", "Everyone understands and embodies the partnership's vision and values"
+    OBJECTIVES_AND_DATA = "objectives_and_data", "Everyone has clear objectives and data on performance"
+    SUPPORTIVE_APPROACH = "supportive_approach", "The partnership's approach to people is open, supportive and compassionate"
+    ENGAGEMENT = "engagement", "People across the partnership are highly engaged"
+    LEARNING = "learning", "Learning and quality improvement are embedded in the partnership's work"
+    TEAM_WORKING = "team_working", "Good team and inter-team working are standard across organisations"
+    DIRECTION = "direction", "Direction: the partners agree on shared goals"
+    ALIGNMENT = "alignment", "Alignment: the partners co-ordinate their work and resources"
+    COMMITMENT = "commitment", "Commitment: each partner puts the collective interest before its own"
+
+    @property
+    def short_label(self) -> str:
+        return _SHORT_STATEMENT_LABELS[self.value]
+
+    @property
+    def is_outcome(self) -> bool:
+        """One of Drath's outcomes (direction, alignment, commitment) rather than a culture characteristic."""
+        return self.value in ("direction", "alignment", "commitment")
+
+
+_SHORT_STATEMENT_LABELS = {
+    "vision_and_values": "Vision and values",
+    "objectives_and_data": "Objectives and data",
+    "supportive_approach": "Supportive approach",
+    "engagement": "Engagement",
+    "learning": "Learning and improvement",
+    "team_working": "Team working",
+    "direction": "Direction",
+    "alignment": "Alignment",
+    "commitment": "Commitment",
+}
+
+AGREEMENT_SCALE = (
+    (1, "Strongly disagree"),
+    (2, "Disagree"),
+    (3, "Neither agree nor disagree"),
+    (4, "Agree"),
+    (5, "Strongly agree"),
+)

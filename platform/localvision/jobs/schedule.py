@@ -7,6 +7,7 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from localvision.jobs import declaration_of
+from localvision.jobs.health_checks import sweep_health_checks
 from localvision.jobs.mail import sweep_outbox
 from localvision.jobs.notifications import fan_out_notifications
 from localvision.jobs.summaries import check_running_totals, recompute_all_summaries, sweep_stale_summaries
@@ -15,6 +16,8 @@ SWEEP_INTERVAL_SECONDS = 60
 OUTBOX_SWEEP_INTERVAL_SECONDS = 60
 # Catches up events whose nudge was lost (Redis away at commit, a worker killed mid-run).
 NOTIFICATION_FAN_OUT_INTERVAL_SECONDS = 60
+# Rounds close on their closing date within this long; missed results are queued again.
+HEALTH_CHECK_SWEEP_INTERVAL_SECONDS = 300
 NIGHTLY_RECOMPUTE = "30 2 * * *"  # 02:30, after the working day's changes
 NIGHTLY_TOTALS_CHECK = "0 2 * * *"  # before the recompute, which then sees repaired totals
 
@@ -26,6 +29,7 @@ def build_scheduler(connection: Redis) -> CronScheduler:
     _register(scheduler, recompute_all_summaries, cron=NIGHTLY_RECOMPUTE)
     _register(scheduler, sweep_outbox, interval=OUTBOX_SWEEP_INTERVAL_SECONDS)
     _register(scheduler, fan_out_notifications, interval=NOTIFICATION_FAN_OUT_INTERVAL_SECONDS)
+    _register(scheduler, sweep_health_checks, interval=HEALTH_CHECK_SWEEP_INTERVAL_SECONDS)
     return scheduler
 
 

@@ -15,6 +15,7 @@ from localvision.models.decisions import (
     DecisionStatus,
     Position,
 )
+from localvision.models.health_checks import HealthCheckAnswer, HealthCheckRespondent, HealthCheckResult, HealthCheckRound
 from localvision.models.indicators import (
     DecisionIndicator,
     Direction,
@@ -66,6 +67,10 @@ __all__ = [
     "DecisionTotal",
     "Direction",
     "Frequency",
+    "HealthCheckAnswer",
+    "HealthCheckRespondent",
+    "HealthCheckResult",
+    "HealthCheckRound",
     "ImportStatus",
     "Indicator",
     "Invitation",

@@ -180,6 +180,11 @@ PHRASES: dict[EventKind, Phrase] = {
     EventKind.MEASUREMENT_ADDED: lambda e, n: f"added a measurement of {e.object_label}",
     EventKind.MEASUREMENT_CORRECTED: lambda e, n: f"corrected a measurement of {e.object_label}",
     EventKind.MEASUREMENTS_IMPORTED: lambda e, n: f"imported measurements from {e.object_label}",
+    EventKind.HEALTH_CHECK_OPENED: lambda e, n: f"opened the health check round ‘{e.object_label}’",
+    EventKind.HEALTH_CHECK_CLOSED: lambda e, n: (f"closed the health check round ‘{e.object_label}’" if e.actor_id
+                                                 else f"closed the health check round ‘{e.object_label}’ on its closing date"),
+    EventKind.HEALTH_CHECK_PUBLISHED: lambda e, n: f"published the results of the health check round ‘{e.object_label}’",
+    EventKind.HEALTH_CHECK_UNPUBLISHED: lambda e, n: f"made the results of the health check round ‘{e.object_label}’ private",
     # Account events belong to no project, so no project's trail shows them; they read
     # sensibly wherever a person's own history is shown.
     EventKind.ACCOUNT_SIGNED_OUT: lambda e, n: "signed out everywhere",

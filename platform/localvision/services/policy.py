@@ -18,6 +18,7 @@ from localvision.models import (
     Contribution,
     Decision,
     DecisionComment,
+    HealthCheckRound,
     Indicator,
     Organisation,
     Project,
@@ -192,6 +193,29 @@ def may_set_indicator_tolerance(context: ProjectContext) -> bool:
 
 def may_enter_measurements(context: ProjectContext) -> bool:
     """Anyone in the project adds, corrects and imports measurements."""
+    return context.is_member
+
+
+def may_run_health_check(context: ProjectContext) -> bool:
+    """Opening, closing and publishing a health check round are the project leads'."""
+    return context.is_lead
+
+
+def may_answer_health_check(context: ProjectContext) -> bool:
+    """Each confirmed person of a partner organisation answers for themselves; nobody else
+    (an administrator, a person of an organisation only invited) answers."""
+    return partner_organisation(context) is not None
+
+
+def may_see_health_check_results(context: ProjectContext, health_check: HealthCheckRound) -> bool:
+    """A closed round's aggregate results are for the people of the project, and for
+    everyone who may see the project once a lead has published them."""
+    return health_check.is_closed and (context.is_member or (health_check.is_published and may_see_project(context)))
+
+
+def may_read_health_check_comments(context: ProjectContext) -> bool:
+    """Comments are the partnership's own: people write more freely to colleagues than to
+    the public, and words can identify a writer where figures cannot."""
     return context.is_member
 
 

@@ -7,7 +7,8 @@ from localvision.domain.decisions import totals
 from localvision.domain.web_addresses import is_web_address
 from localvision.queries.decisions import responses
 from localvision.queries.partners import partners_by_sector
-from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
+from localvision.models import Decision, HealthCheckRound, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
+from localvision.queries.health_checks import ANONYMITY_RULE, METHOD, STATEMENTS
 from localvision.queries.public import open_data_licence
 from localvision.services.policy import decision_details_public
 from localvision.summaries.figures import for_the_public
@@ -148,4 +149,32 @@ def contribution_summary(summary: ProjectSummary | None) -> schemas.Contribution
         computed_at=summary.computed_at if summary else None,
         pending=summary is None or summary.is_pending,
         figures=for_the_public(summary.figures) if summary and summary.figures else None,
+    )
+
+
+def _statements(cells: dict) -> list[schemas.StatementFigures]:
+    return [schemas.StatementFigures(statement=statement, **cells[statement]) for statement in STATEMENTS]
+
+
+def health_check(health_check_round: HealthCheckRound) -> schemas.HealthCheckRound:
+    """A round's published aggregate: the groups of its page, never its comments."""
+    result = health_check_round.result
+    figures = result.figures
+
+    def groups(entries: list[dict]) -> list[schemas.HealthCheckGroup]:
+        return [schemas.HealthCheckGroup(group=entry["group"], name=entry["name"],
+                                         sector=entry["sector"] if entry["group"] == "sector" else None,
+                                         answers=entry["answers"], statements=_statements(entry["statements"]))
+                for entry in entries]
+
+    return schemas.HealthCheckRound(
+        id=health_check_round.id, title=health_check_round.title, opens_on=health_check_round.opens_on,
+        closes_on=health_check_round.closes_on, computed_at=result.computed_at, answers=figures["answers"],
+        minimum_answers=figures["minimum"], suppressed=figures["suppressed"],
+        overall=_statements(figures["overall"]) if figures["overall"] else [],
+        by_organisation=groups(figures["by_organisation"]), by_sector=groups(figures["by_sector"]),
+        compared_with=figures["previous"]["id"] if figures["changes"] else None,
+        changes=[schemas.StatementChange(statement=statement, **figures["changes"][statement])
+                 for statement in STATEMENTS if figures["changes"]],
+        method=METHOD, anonymity=ANONYMITY_RULE,
     )

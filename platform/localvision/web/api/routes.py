@@ -18,6 +18,7 @@ from localvision.web.api import blueprint, documents, schemas
 from localvision.web.api.openapi import openapi_document
 from localvision.web.api.operations import operation
 from localvision.web.api.parameters import DecisionQuery, Paging, ProjectAddress, ProjectQuery
+from localvision.queries.health_checks import published_rounds
 from localvision.queries.vision import agreed_vision
 
 # A read-only API takes no form posts, so there is no token to check.
@@ -131,3 +132,12 @@ def indicators(slug: str) -> schemas.IndicatorList:
     project = _published_or_404(slug)
     return schemas.IndicatorList(data=[documents.indicator(item) for item in project_indicators(project)],
                                  licence=documents.licence())
+
+
+@operation("/projects/<slug>/health-checks", "listHealthChecks",
+           "A project's published health check rounds: aggregate figures only, every group of at least three answers",
+           schemas.HealthCheckList, address=ProjectAddress, version_of=published_project_version)
+def health_checks(slug: str) -> schemas.HealthCheckList:
+    project = _published_or_404(slug)
+    return schemas.HealthCheckList(data=[documents.health_check(item) for item in published_rounds(project)],
+                                   licence=documents.licence())

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from localvision.domain.vocabulary import HealthStatement
 from localvision.models import (
     ContributionKind,
     DecisionCategory,
@@ -390,4 +391,59 @@ class ContributionSummary(Document):
 
 class ContributionSummaryDocument(Document):
     data: ContributionSummary
+    licence: Licence
+
+
+# The partnership health check ------------------------------------------------------------
+
+Statement = Annotated[str, WithJsonSchema({"type": "string", "enum": [statement.value for statement in HealthStatement],
+                                           "description": "A health check statement"})]
+Rating = Annotated[float, Field(ge=1, le=5)]
+
+
+class StatementFigures(Document):
+    statement: Statement
+    answers: int = Field(ge=3, description="Never fewer than the minimum: smaller groups are merged")
+    mean: Rating = Field(description="Mean agreement, 1 (strongly disagree) to 5 (strongly agree)")
+    counts: list[Count] = Field(min_length=5, max_length=5, description="How many gave each rating, 1 to 5")
+    agreeing_share: Fraction = Field(description="The share rating 4 or 5")
+
+
+class HealthCheckGroup(Document):
+    group: Literal["organisation", "other_partners", "sector", "other_sectors"]
+    name: str
+    sector: Sector | None = Field(description="The sector of a sector group; null for organisations and merged groups")
+    answers: int = Field(ge=3)
+    statements: list[StatementFigures]
+
+
+class StatementChange(Document):
+    statement: Statement
+    previous_mean: Rating
+    difference: float = Field(ge=-4, le=4, description="This round's mean minus the last round's")
+    p_value: Fraction = Field(description="Two-sided permutation test of the difference in means")
+    adjusted_p_value: Fraction = Field(description="The p-value after Holm's adjustment across the statements")
+    more_than_noise: bool = Field(description="Whether the adjusted p-value is below 0.05")
+
+
+class HealthCheckRound(Document):
+    id: int
+    title: str
+    opens_on: date
+    closes_on: date
+    computed_at: Timestamp
+    answers: Count
+    minimum_answers: int = Field(description="The smallest group any figure is given for")
+    suppressed: bool = Field(description="Too few answers in all: no figures are given")
+    overall: list[StatementFigures]
+    by_organisation: list[HealthCheckGroup]
+    by_sector: list[HealthCheckGroup]
+    compared_with: int | None = Field(description="The id of the last round, when change is given")
+    changes: list[StatementChange]
+    method: str = Field(description="How change since the last round is tested, in plain words")
+    anonymity: str = Field(description="How answers stay anonymous, in plain words")
+
+
+class HealthCheckList(Document):
+    data: list[HealthCheckRound]
     licence: Licence

@@ -329,8 +329,9 @@ def _queue_import(measurement_import: MeasurementImport, user: User) -> None:
 
 def confirm_import(context: ProjectContext, measurement_import: MeasurementImport) -> bool:
     """Import a checked file: now, or through a background job for files of
-    BACKGROUND_FROM_ROWS rows or more, or long enough to be checked by one. True when the rows were saved now; otherwise the
-    preview page tells where the import stands (queued, refused, or already done)."""
+    BACKGROUND_FROM_ROWS rows or more, or long enough to be checked by one. True when the
+    rows were saved now; otherwise the preview page tells where the import stands
+    (queued, refused, or already done)."""
     if not policy.may_enter_measurements(context):
         raise NotPermitted("Only the people of the project import measurements.")
     if measurement_import.status != ImportStatus.READY:

@@ -250,6 +250,8 @@ def sign_in_everyone(base_url: str, plan: dict) -> list[dict]:
         cookies.update(dict(signed_in.cookies))
         project_page = requests.get(f"{base_url}/projects/{plan['slug']}", cookies=cookies, timeout=30)
         header_token = re.search(r'"X-CSRFToken": "([^"]+)"', project_page.text).group(1)
+        # Signing in starts an empty session: the page that made the form token saved it in a new cookie.
+        cookies.update(dict(project_page.cookies))
         name, value = next(iter(cookies.items())) if len(cookies) == 1 else ("session", cookies["session"])
         sessions.append({"cookie_name": name, "cookie": value, "token": header_token})
     return sessions

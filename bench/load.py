@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -166,32 +167,50 @@ def build_partnership(environment: dict[str, str], instance: Path) -> dict:
     from localvision import create_app
     from localvision.extensions import db
     from localvision.models import (
-        DecisionCategory, DecisionRule, Direction, Frequency, Phase, ProjectRole, Sector, Unit, User)
+        DecisionCategory, DecisionRule, Direction, Frequency, OutboxMessage, Phase, ProjectRole, Sector, Unit, User)
     from localvision.services import decisions, indicators, invitations, organisations, policy, projects
 
     app = create_app(instance_path=str(instance))
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.email == "admin@bench.example"))
+
+        def emailed_token(email: str) -> str:
+            # Invitations go by email only: the link is read from the message in the outbox.
+            body = db.session.scalar(select(OutboxMessage.text_body).where(OutboxMessage.to_address == email)
+                                     .order_by(OutboxMessage.id.desc()))
+            return re.search(r"/invitations/([\w-]+)", body).group(1)
+
         sectors = [Sector.LOCAL_AUTHORITY, Sector.NHS, Sector.POLICE, Sector.VOLUNTARY_AND_COMMUNITY, Sector.HOUSING]
-        council = organisations.create_organisation(admin, "Bench City Council", Sector.LOCAL_AUTHORITY, None)
-        lead = invitations.accept_invitation(
-            invitations.invite_by_administrator(admin, "person0@bench.example", council, None), "Person 0", PASSWORD)
+        partner_organisations = [organisations.create_organisation(admin, "Bench City Council", Sector.LOCAL_AUTHORITY,
+                                                                   None)] + [
+            organisations.create_organisation(admin, f"Bench partner {number}", sectors[number % len(sectors)], None)
+            for number in range(1, PARTNERS)]
+        # An address at its organisation's domain confirms each person as one of its people.
+        for number, organisation in enumerate(partner_organisations):
+            organisations.add_domain(admin, organisation, f"partner{number}.bench.example")
+        people = [f"person{number}@partner{number % PARTNERS}.bench.example" for number in range(PEOPLE)]
+
+        def join_by_invitation(number: int) -> User:
+            return invitations.accept_invitation(emailed_token(people[number]), f"Person {number}", PASSWORD)
+
+        invitations.invite_by_administrator(admin, people[0], partner_organisations[0], None)
+        lead = join_by_invitation(0)
         project = projects.create_project(
             lead, title="Safer nights", place="Bench City", theme="Community safety",
             summary="Partners working together on a safer night-time economy.", phase=Phase.DELIVER,
             decision_rule=DecisionRule.CONSENT)
         context = policy.context_for(lead, project)
-        partner_organisations = [council] + [
-            projects.add_new_organisation_as_partner(
-                context, f"Bench partner {number}", sectors[number % len(sectors)], None).organisation
-            for number in range(1, PARTNERS)]
-        people = ["person0@bench.example"]
-        for number in range(1, PEOPLE):
-            email = f"person{number}@bench.example"
-            token = invitations.invite_to_project(
-                context, email, partner_organisations[number % PARTNERS], ProjectRole.MEMBER)
-            invitations.accept_invitation(token, f"Person {number}", PASSWORD)
-            people.append(email)
+        # Each organisation joins by the consent of one of its own people, who joins with it.
+        for number in range(1, PARTNERS):
+            organisation = partner_organisations[number]
+            invitations.invite_by_administrator(admin, people[number], organisation, None)
+            first = join_by_invitation(number)
+            invited = invitations.invite_organisation(context, organisation)
+            invitations.accept_partner_invitation(first, invited.id)
+        for number in range(PARTNERS, PEOPLE):
+            organisation = partner_organisations[number % PARTNERS]
+            invitations.invite_to_project(context, people[number], organisation, ProjectRole.MEMBER)
+            join_by_invitation(number)
         projects.set_publication(context, True)
         today = date.today()
         decision_ids = [
@@ -205,7 +224,7 @@ def build_partnership(environment: dict[str, str], instance: Path) -> dict:
                 unit=Unit.COUNT, decimal_places=0, direction=Direction.LOWER_IS_BETTER,
                 baseline_value=Decimal(900), baseline_date=date(1990, 1, 1), target_value=Decimal(400),
                 target_date=date(2030, 1, 1), source="Police records", frequency=Frequency.MONTHLY,
-                owner_organisation_id=council.id)).id
+                owner_organisation_id=partner_organisations[0].id)).id
             for number in range(1, 5)]
         plan = {"slug": project.slug, "project_id": project.id, "people": people, "password": PASSWORD,
                 "decisions": decision_ids, "indicators": indicator_ids}
@@ -214,8 +233,6 @@ def build_partnership(environment: dict[str, str], instance: Path) -> dict:
 
 def sign_in_everyone(base_url: str, plan: dict) -> list[dict]:
     """Each person signs in once, as at the start of a meeting; the users reuse the session."""
-    import re
-
     import requests
 
     sessions = []
@@ -233,6 +250,8 @@ def sign_in_everyone(base_url: str, plan: dict) -> list[dict]:
         cookies.update(dict(signed_in.cookies))
         project_page = requests.get(f"{base_url}/projects/{plan['slug']}", cookies=cookies, timeout=30)
         header_token = re.search(r'"X-CSRFToken": "([^"]+)"', project_page.text).group(1)
+        # Signing in starts an empty session: the page that made the form token saved it in a new cookie.
+        cookies.update(dict(project_page.cookies))
         name, value = next(iter(cookies.items())) if len(cookies) == 1 else ("session", cookies["session"])
         sessions.append({"cookie_name": name, "cookie": value, "token": header_token})
     return sessions

@@ -100,6 +100,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "SERVICE_NAME": "Local Vision",
         "BEHIND_PROXY": env.get("BEHIND_PROXY", "") == "1",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # A measurements file this long (in characters) is checked and imported by a
+        # background job, not while its upload waits.
+        "IMPORT_IN_BACKGROUND_FROM_CHARACTERS": int(env.get("IMPORT_IN_BACKGROUND_FROM_CHARACTERS", str(1024 * 1024))),
         # Where the accessibility statement tells people to report a problem.
         "ACCESSIBILITY_CONTACT_EMAIL": env.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@localvision.example"),
         # The licence open data is published under, unless a partnership says otherwise.

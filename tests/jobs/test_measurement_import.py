@@ -16,7 +16,14 @@ from localvision import create_app
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, ImportStatus, Measurement, MeasurementImport, MeasurementRevision, Sector
-from localvision.services.measurements import BACKGROUND_FROM_ROWS, run_queued_import
+from localvision.domain.measurement_csv import PROBLEMS_KEPT
+from localvision.services.measurements import (
+    BACKGROUND_FROM_ROWS,
+    CHECK_STOPPED,
+    CHECK_UNAVAILABLE,
+    run_queued_check,
+    run_queued_import,
+)
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
@@ -206,6 +213,112 @@ def test_an_import_that_fails_part_way_saves_nothing_and_the_person_is_told(app,
     page = client.get(preview_url).get_data(as_text=True)
     assert "Nothing was imported" in page
     assert "The import stopped before it finished, so nothing was saved. Try again." in page
+
+
+@pytest.fixture
+def long_from_10_kb(app, monkeypatch):
+    """Files from 10,000 characters count as long: checked and imported by jobs."""
+    monkeypatch.setitem(app.config, "IMPORT_IN_BACKGROUND_FROM_CHARACTERS", 10_000)
+
+
+def test_a_long_file_is_checked_by_a_job_not_the_request_then_imported_by_another(
+        app, client_for, session, redis, wirral, long_from_10_kb):
+    text = large_file(500)  # 500 rows, about 17,000 characters: long, though under BACKGROUND_FROM_ROWS
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], text).headers["Location"]
+    assert session.scalar(select(MeasurementImport.status)) == ImportStatus.CHECKING
+    assert session.scalar(select(MeasurementImport.row_count)) == 0  # the request read no row
+
+    waiting = client.get(preview_url).get_data(as_text=True)
+    assert "The file is waiting to be checked" in waiting
+    assert 'hx-trigger="load delay:1s"' in waiting
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in waiting  # without JavaScript
+
+    build_worker(app).work(burst=True)
+    session.expire_all()
+    checked = client.get(preview_url).get_data(as_text=True)
+    assert "The file has 500 rows and no problems. Importing it will save 500 new values" in checked
+    assert "http-equiv" not in checked
+    assert count(session, Measurement) == 0
+
+    assert client.post(f"{preview_url}/confirm").headers["Location"].endswith(preview_url)
+    assert "Saving 0 of 500 rows" in client.get(preview_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert count(session, Measurement) == 0
+    build_worker(app).work(burst=True)
+    session.expire_all()
+    assert count(session, Measurement) == 500
+    assert "500 new values" in client.get(preview_url).get_data(as_text=True)
+
+
+def test_a_long_file_with_many_problems_names_the_first_and_counts_the_rest(
+        app, client_for, session, redis, wirral, long_from_10_kb):
+    rows = "".join(f"Food bank parcels,someday,{number}\n" for number in range(PROBLEMS_KEPT + 12_345))
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], "indicator,period,value\n" + rows).headers["Location"]
+    build_worker(app).work(burst=True)
+    session.expire_all()
+    page = client.get(preview_url).get_data(as_text=True)
+    assert f"The file has {PROBLEMS_KEPT + 12_345:,} problems: nothing has been saved" in page
+    assert page.count("“someday” is not a date") == PROBLEMS_KEPT
+    assert "and 12,345 more problems" in page
+    assert len(page) < 100_000  # a page to read, whatever the file's size
+
+
+def test_a_check_that_fails_part_way_keeps_nothing_and_the_person_is_told(
+        app, client_for, session, redis, wirral, long_from_10_kb):
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], large_file(6000)).headers["Location"]
+    import_id = int(preview_url.rsplit("/", 1)[1])
+    heard = []
+
+    def redis_gone_after_the_first_lines(read: int, lines: int) -> None:
+        heard.append((read, lines))
+        raise RedisConnectionError("Connection refused")
+
+    with pytest.raises(RedisConnectionError):
+        run_queued_check(import_id, redis_gone_after_the_first_lines)
+    # After 5,000 rows, on line 5,001, of at most 6,002 (the header, 6,000 rows, a last empty line).
+    assert heard == [(5001, 6002)]
+
+    session.expire_all()
+    failed = session.get(MeasurementImport, import_id)
+    assert (failed.status, failed.row_count, failed.new_count) == (ImportStatus.FAILED, 0, 0)
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "Nothing was imported" in page and CHECK_STOPPED in page
+    assert client.post(f"{preview_url}/confirm").status_code == 302
+    assert count(session, Measurement) == 0
+
+
+def test_a_check_whose_job_is_lost_says_so_and_offers_the_upload_again(
+        app, client_for, session, redis, wirral, long_from_10_kb):
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], large_file(500)).headers["Location"]
+    redis.flushdb()  # Redis lost the queued job (restarted without its data)
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "The check stopped before it finished. Nothing was saved." in page
+    assert f"/projects/{wirral['project'].slug}/indicators/import" in page
+    assert "http-equiv" not in page  # nothing more to wait for
+
+
+def test_a_long_file_uploaded_while_the_queue_is_away_is_refused_and_not_kept(
+        app, client_for, session, wirral, long_from_10_kb, unreachable_redis):
+    response = upload(client_for(wirral["volunteer"]), wirral["project"], large_file(500))
+    assert response.status_code == 200
+    assert CHECK_UNAVAILABLE in response.get_data(as_text=True)
+    assert count(session, MeasurementImport) == 0
+
+
+def test_the_progress_page_answers_while_redis_is_away(app, client_for, session, redis, wirral, long_from_10_kb):
+    client = client_for(wirral["volunteer"])
+    preview_url = upload(client, wirral["project"], large_file(500)).headers["Location"]
+    working = app.extensions["localvision_redis"]
+    app.extensions["localvision_redis"] = type(working).from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    try:
+        page = client.get(preview_url)
+    finally:
+        app.extensions["localvision_redis"] = working
+    assert page.status_code == 200
+    assert "How far it has gone cannot be read just now; the work goes on." in page.get_data(as_text=True)
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql") or not TEST_REDIS_URL,

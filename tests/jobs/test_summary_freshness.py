@@ -1,11 +1,17 @@
 """Summaries stay fresh: one recompute per burst of changes, nothing lost while Redis is
-away, and a worker killed mid-job leaves the previous snapshot in place."""
+away, a worker that loses Redis mid-job carries on when it returns, and a worker killed
+mid-job leaves the previous snapshot in place."""
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -21,6 +27,7 @@ from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summ
 from localvision.jobs.worker import build_worker
 from localvision.models import PartnerRole, Project, ProjectPartner, Sector
 from localvision.models.summaries import ProjectSummary
+from localvision.redis_connection import limiter_storage_uri
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
@@ -258,3 +265,91 @@ def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_ag
             db.session.remove()
             db.engine.dispose()
         engine.dispose()
+
+
+def own_redis_server(folder: Path):
+    """The load benchmark's Redis of its own on a free port (bench/load.py), so stopping it
+    stops nobody else's; it keeps its data on disk like a production Redis, across a restart."""
+    spec = importlib.util.spec_from_file_location("bench_load", Path(__file__).resolve().parents[2] / "bench" / "load.py")
+    bench_load = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench_load  # its dataclasses look their module up there
+    spec.loader.exec_module(bench_load)
+    folder.mkdir()
+    return bench_load.OwnRedis(folder)
+
+
+def wait_until(check, seconds: float) -> float:
+    """Seconds until ``check()`` held, or fail after ``seconds``."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > seconds:
+            pytest.fail(f"not done within {seconds} s")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql") or not TEST_REDIS_URL
+                    or shutil.which("redis-server") is None,
+                    reason="needs PostgreSQL, a Redis server (TEST_DATABASE_URL, TEST_REDIS_URL) and redis-server")
+def test_a_worker_that_loses_redis_mid_job_carries_on_and_catches_up_when_it_returns(tmp_path):
+    redis_server = own_redis_server(tmp_path / "redis")
+    redis_server.start()
+    with separate_database("redis_outage", tmp_path) as database_url:
+        # Rate limits stay on the suite's Redis: the limiter is one for every app a test makes.
+        app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url,
+                          "REDIS_URL": redis_server.url,
+                          "RATELIMIT_STORAGE_URI": limiter_storage_uri(TEST_REDIS_URL)}, instance_path=tmp_path)
+        engine = create_engine(database_url)
+        worker = None
+
+        def summary() -> tuple[int, int]:
+            with engine.connect() as connection:
+                return tuple(connection.execute(text(
+                    "SELECT changes_requested, changes_computed FROM project_summaries WHERE project_id = :id"),
+                    {"id": project_id}).one())
+
+        try:
+            with app.app_context():
+                db.create_all()
+                project = factories.project(lead=factories.user())
+                db.session.commit()  # queues the project's first recompute
+                project_id = project.id
+                db.session.remove()
+            blocker = engine.connect()
+            # Hold the snapshot row so the job is mid-way when Redis stops.
+            blocker.execute(text("SELECT * FROM project_summaries WHERE project_id = :id FOR UPDATE"),
+                            {"id": project_id})
+            worker = start_worker_process(database_url, redis_server.url)
+            wait_until_someone_waits_for_a_lock(engine, 200, "the recompute never reached the snapshot")
+            redis_server.stop()
+            blocker.rollback()
+            blocker.close()
+            # The job saves its figures, then cannot tell Redis it finished: RQ's worker quits there.
+            wait_until(lambda: summary()[1] == 1, 30)
+            with app.app_context():
+                add_partner(db.session.get(Project, project_id))  # a write while Redis is away succeeds
+                db.session.remove()
+            assert summary() == (2, 1)
+            time.sleep(3)  # the worker meets the outage
+
+            redis_server.start()
+            # No scheduler runs here: the worker itself sweeps what went stale once Redis is back.
+            waited = wait_until(lambda: summary() == (2, 2), 30)
+            assert worker.poll() is None, "the worker exited when it lost Redis"
+            assert waited < 15
+            with app.app_context():
+                assert db.session.get(ProjectSummary, project_id).figures["partners"] == 2
+                db.session.remove()
+        finally:
+            if worker is not None and worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                try:
+                    worker.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(worker.pid, signal.SIGKILL)
+                    worker.wait()
+            redis_server.stop()
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            engine.dispose()

@@ -214,6 +214,23 @@ def test_pages_say_the_service_is_unavailable_and_when_to_retry(without_database
     assert "Traceback" not in page
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_signed_in_person_is_told_the_service_is_unavailable_too(without_database, method):
+    # Their session names an account the app cannot load while the database is away.
+    client = without_database.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = "1:0"
+        cookie["_fresh"] = True
+    if method == "GET":
+        response = client.get("/projects/street-drinking-plymouth/decisions/1")
+    else:
+        response = client.post("/projects/street-drinking-plymouth/decisions/1/position",
+                               data={"position-stance": "support"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "Sorry, the service is unavailable" in response.get_data(as_text=True)
+
+
 def test_the_api_says_the_service_is_unavailable_in_json(without_database):
     response = without_database.test_client().get("/api/v1/projects")
     assert response.status_code == 503

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation, Overflow
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 REQUIRED_COLUMNS = ("indicator", "period", "value")
 OPTIONAL_COLUMNS = ("note", "source")
@@ -27,6 +27,8 @@ PROBLEMS_KEPT = 100
 ROW_LIMIT = 100_000
 # Longest cell a problem message quotes.
 QUOTED_LIMIT = 60
+# A long check reports how far it has read after each this many rows.
+PROGRESS_EVERY = 5000
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,11 @@ def _rows_until_unreadable(reader: Iterator[list[str]], parsed: ParsedFile) -> I
         parsed.stop(line, f"This row cannot be read: a cell is longer than {csv.field_size_limit():,} characters")
 
 
-def parse_measurements(text: str, indicators: Mapping[str, int], indicator_names: Mapping[int, str]) -> ParsedFile:
+def parse_measurements(text: str, indicators: Mapping[str, int], indicator_names: Mapping[int, str],
+                       progress: Callable[[int], None] | None = None) -> ParsedFile:
     """Check every row of the file. ``indicators`` maps ``indicator_key(name)`` to id;
-    ``indicator_names`` gives each id's name for messages."""
+    ``indicator_names`` gives each id's name for messages; ``progress``, if given, hears
+    the number of lines read every PROGRESS_EVERY rows."""
     parsed = ParsedFile()
     reader = csv.reader(io.StringIO(text))
     try:
@@ -153,6 +157,8 @@ def parse_measurements(text: str, indicators: Mapping[str, int], indicator_names
                                f"{ROW_LIMIT:,} rows or fewer")
             break
         parsed.row_count += 1
+        if progress is not None and parsed.row_count % PROGRESS_EVERY == 0:
+            progress(reader.line_num)
         problems = []
         name = cell(cells, "indicator")
         indicator_id = indicators.get(indicator_key(name))

@@ -140,6 +140,7 @@ class Frequency(LabelledEnum):
 
 
 class ImportStatus(LabelledEnum):
+    CHECKING = "checking", "Being checked"
     HAS_PROBLEMS = "has_problems", "Has problems"
     READY = "ready", "Ready to import"
     QUEUED = "queued", "Waiting to start"

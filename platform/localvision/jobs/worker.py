@@ -2,17 +2,25 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask
+from redis.exceptions import RedisError
 from rq import SimpleWorker
+from rq.exceptions import StopRequested
 from rq.job import Job
 from rq.queue import Queue
 
+from localvision import jobs
 from localvision.extensions import db
+from localvision.jobs.summaries import sweep_stale_summaries
 from localvision.redis_connection import get_redis
 
 log = logging.getLogger(__name__)
+
+# After RQ's worker quits on losing Redis, a fresh one starts this much later.
+RESTART_SECONDS = 2
 
 
 class AppWorker(SimpleWorker):
@@ -25,6 +33,11 @@ class AppWorker(SimpleWorker):
     """
 
     app: Flask
+    stop_was_requested = False
+
+    def request_stop(self, signum, frame):  # type: ignore[no-untyped-def]
+        self.stop_was_requested = True
+        super().request_stop(signum, frame)
 
     def perform_job(self, job: Job, queue: Queue) -> bool:
         with self.app.app_context():
@@ -42,3 +55,35 @@ def build_worker(app: Flask, queue_names: list[str] | None = None, **options: An
     worker = AppWorker([Queue(name, connection=connection) for name in names], connection=connection, **options)
     worker.app = app
     return worker
+
+
+def work_until_stopped(app: Flask) -> None:
+    """Work until SIGTERM or Ctrl+C. RQ's worker quits when Redis fails under it (while
+    finishing a job, or as it starts): a fresh worker starts, and once Redis answers it
+    first queues the sweep of stale summaries, so what changed during the outage is
+    computed within seconds, not at the scheduler's next minute."""
+    worker: AppWorker | None = None
+    restarting = False
+    while True:
+        try:
+            if restarting:
+                with app.app_context():
+                    jobs.enqueue(sweep_stale_summaries)
+            worker = build_worker(app)
+            restarting = False
+            worker.work(with_scheduler=True)
+        except RedisError as error:
+            # RQ's own start and teardown speak to Redis too, and fail while it is away.
+            log.warning("the worker lost Redis (%s); trying again in %s s", error, RESTART_SECONDS)
+        else:
+            if worker.stop_was_requested:
+                return
+            log.warning("the worker stopped without being asked; a fresh one starts in %s s", RESTART_SECONDS)
+        restarting = True
+        try:
+            # The last worker's signal handlers stay installed: a stop now lands on it.
+            time.sleep(RESTART_SECONDS)
+        except StopRequested:
+            return
+        if worker is not None and worker.stop_was_requested:
+            return

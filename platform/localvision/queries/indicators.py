@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
+from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from sqlalchemy import and_, func, select
@@ -163,19 +164,31 @@ def import_of(project: Project, import_id: int) -> MeasurementImport | None:
     return measurement_import if measurement_import is not None and measurement_import.project_id == project.id else None
 
 
+# Job states in which the job will never finish its work.
+STOPPED_STATES = frozenset({"failed", "stopped", "canceled", "missing"})
+
+
 @dataclass(frozen=True)
 class ImportProgress:
-    state: str  # the RQ job's status, or "missing" when Redis no longer has the job
+    # The RQ job's status; "missing" when Redis no longer has the job, "unknown" while
+    # Redis does not answer.
+    state: str
     done: int
     total: int
 
+    @property
+    def stopped(self) -> bool:
+        return self.state in STOPPED_STATES
+
 
 def import_progress(measurement_import: MeasurementImport) -> ImportProgress:
-    """Rows saved so far by the background job, from its metadata in Redis."""
+    """Rows checked or saved so far by the background job, from its metadata in Redis."""
     planned = measurement_import.new_count + measurement_import.corrected_count
     try:
         job = Job.fetch(measurement_import.job_id, connection=get_redis())
+        state = job.get_status(refresh=True).value
     except NoSuchJobError:
         return ImportProgress("missing", 0, planned)
-    return ImportProgress(job.get_status(refresh=True).value, job.meta.get("rows_done", 0),
-                          job.meta.get("rows_total", planned))
+    except RedisError:
+        return ImportProgress("unknown", 0, planned)
+    return ImportProgress(state, job.meta.get("rows_done", 0), job.meta.get("rows_total", planned))

@@ -1,7 +1,8 @@
 """Measurements of outcome indicators: adding one, correcting one, importing a CSV of them.
 
 A correction keeps the earlier value as a revision. An import is checked first (the
-preview saves nothing), then saves every row or none. A row whose indicator and period
+preview saves nothing), then saves every row or none. A long file is checked and imported
+by background jobs, never parsed while a request waits. A row whose indicator and period
 already hold the same value changes nothing, so importing the same file twice changes
 nothing; a different value is a correction, as if someone corrected it by hand.
 """
@@ -13,6 +14,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Callable, Iterator, Sequence
 
+from flask import current_app
 from sqlalchemy import insert, select, update
 
 from localvision import jobs
@@ -44,6 +46,8 @@ MEASUREMENT_FIELDS = ("period", "value", "note", "source")
 BACKGROUND_FROM_ROWS = 2000
 BATCH_SIZE = 5000
 QUEUE_UNAVAILABLE = "The import could not be started just now. Nothing was saved: try again in a minute."
+CHECK_UNAVAILABLE = "The file could not be checked just now. Nothing was saved: upload it again in a minute."
+CHECK_STOPPED = "The check stopped before it finished, so nothing was saved. Upload the file again."
 
 ProgressReport = Callable[[int, int], None]
 
@@ -115,13 +119,18 @@ class Plan:
     unchanged: int
 
 
-def _parse(project: Project, content: str) -> ParsedFile:
+def _parse(project: Project, content: str, progress: Callable[[int], None] | None = None) -> ParsedFile:
     indicators = db.session.execute(select(Indicator.id, Indicator.name).where(Indicator.project_id == project.id)).all()
     return parse_measurements(
         content,
         {indicator_key(name): indicator_id for indicator_id, name in indicators},
         {indicator_id: name for indicator_id, name in indicators},
+        progress,
     )
+
+
+def _in_background(content: str) -> bool:
+    return len(content) >= current_app.config["IMPORT_IN_BACKGROUND_FROM_CHARACTERS"]
 
 
 def _stored_measurements(indicator_ids: set[int]) -> dict[tuple[int, date], Stored]:
@@ -238,7 +247,8 @@ def import_summary(measurement_import: MeasurementImport) -> str:
 
 def check_import(context: ProjectContext, filename: str, content: bytes) -> MeasurementImport:
     """Keep an uploaded file with its preview: every problem by line, or what importing
-    it would do. Nothing is imported yet."""
+    it would do. Nothing is imported yet. A long file is kept as it is and checked by a
+    background job; its preview page shows the check's progress meanwhile."""
     if not policy.may_enter_measurements(context):
         raise NotPermitted("Only the people of the project import measurements.")
     try:
@@ -249,15 +259,65 @@ def check_import(context: ProjectContext, filename: str, content: bytes) -> Meas
         project=context.project, uploaded_by=context.actor, filename=(filename or "upload.csv")[:255], content=text,
         row_count=0, status=ImportStatus.READY, problems=[], problem_count=0,
     )
-    _check(measurement_import, _parse(context.project, text))
+    if not _in_background(text):
+        _check(measurement_import, _parse(context.project, text))
+        db.session.add(measurement_import)
+        db.session.commit()
+        return measurement_import
+    measurement_import.status = ImportStatus.CHECKING
     db.session.add(measurement_import)
+    db.session.flush()
+    measurement_import.job_id = check_job_id_for(measurement_import.id)
+    # Committed before queueing, so the job finds the file.
     db.session.commit()
+    try:
+        _queue_check(measurement_import)
+    except Exception:
+        # Nobody would ever check it: the file goes, and the person uploads it again.
+        db.session.delete(measurement_import)
+        db.session.commit()
+        raise Refused(CHECK_UNAVAILABLE, field="file") from None
     return measurement_import
+
+
+def run_queued_check(import_id: int, report: ProgressReport) -> ImportStatus | None:
+    """The background job's check of a long file: the preview, as check_import makes it
+    for a short one. None when the file is not waiting for a check."""
+    measurement_import = db.session.get(MeasurementImport, import_id)
+    if measurement_import is None or measurement_import.status != ImportStatus.CHECKING:
+        return None
+    # Lines, not rows: a quoted cell may span lines, so this is the most there can be.
+    lines = measurement_import.content.count("\n") + 1
+    try:
+        _check(measurement_import, _parse(measurement_import.project, measurement_import.content,
+                                          lambda read: report(read, lines)))
+        if measurement_import.status == ImportStatus.CHECKING:
+            measurement_import.status = ImportStatus.READY
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        measurement_import = db.session.get(MeasurementImport, import_id)
+        measurement_import.status = ImportStatus.FAILED
+        measurement_import.problems = [[0, CHECK_STOPPED]]
+        measurement_import.problem_count = 1
+        db.session.commit()
+        raise
+    return measurement_import.status
 
 
 def job_id_for(import_id: int) -> str:
     """One job per import: confirming twice cannot import the file twice."""
     return f"measurement-import-{import_id}"
+
+
+def check_job_id_for(import_id: int) -> str:
+    return f"measurement-check-{import_id}"
+
+
+def _queue_check(measurement_import: MeasurementImport) -> None:
+    from localvision.jobs.measurement_import import check_measurement_file
+
+    jobs.enqueue(check_measurement_file, measurement_import.id, job_id=measurement_import.job_id)
 
 
 def _queue_import(measurement_import: MeasurementImport, user: User) -> None:
@@ -269,13 +329,14 @@ def _queue_import(measurement_import: MeasurementImport, user: User) -> None:
 
 def confirm_import(context: ProjectContext, measurement_import: MeasurementImport) -> bool:
     """Import a checked file: now, or through a background job for files of
-    BACKGROUND_FROM_ROWS rows or more. True when the rows were saved now; otherwise the
-    preview page tells where the import stands (queued, refused, or already done)."""
+    BACKGROUND_FROM_ROWS rows or more, or long enough to be checked by one. True when the
+    rows were saved now; otherwise the preview page tells where the import stands
+    (queued, refused, or already done)."""
     if not policy.may_enter_measurements(context):
         raise NotPermitted("Only the people of the project import measurements.")
     if measurement_import.status != ImportStatus.READY:
         return False
-    if measurement_import.row_count >= BACKGROUND_FROM_ROWS:
+    if measurement_import.row_count >= BACKGROUND_FROM_ROWS or _in_background(measurement_import.content):
         measurement_import.status = ImportStatus.QUEUED
         measurement_import.job_id = job_id_for(measurement_import.id)
         # Committed before queueing, so the job finds the import queued.

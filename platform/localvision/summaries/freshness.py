@@ -32,8 +32,10 @@ from localvision.redis_connection import get_redis
 
 log = logging.getLogger(__name__)
 
-# Longer than any job waits in a healthy queue; only matters if a queued job is lost.
-QUEUED_KEY_SECONDS = 600
+# Longer than a job waits in a healthy queue. It matters when the job is lost but the
+# mark is not (Redis stopped between the two): until the mark expires nothing queues that
+# project, so it is short; a job that waits longer only gets a harmless second one.
+QUEUED_KEY_SECONDS = 120
 # After Redis fails to answer, writes skip it for a while rather than each waiting for
 # the connection timeout; the database mark keeps the work.
 PAUSE_AFTER_FAILURE_SECONDS = 30

@@ -1,12 +1,12 @@
 """Friendly error pages, and JSON errors for machine clients."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge
 
-from localvision.extensions import db
+from localvision.extensions import db, login_manager
 
 
 def _wants_json() -> bool:
@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
         return http_error(RequestEntityTooLarge(TOO_LARGE_MESSAGE))
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     @app.errorhandler(DisconnectionError)
     def database_unavailable(error: SQLAlchemyError):  # type: ignore[no-untyped-def]
         app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
@@ -58,6 +59,9 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         except SQLAlchemyError:
             db.session.close()
+        # The page is drawn for a visitor: loading the signed-in person would ask the
+        # database that is away, and fail again inside this handler (a bare 500).
+        g._login_user = login_manager.anonymous_user()
         if _wants_json():
             response = jsonify(error="Service Unavailable", message=UNAVAILABLE_MESSAGE)
         else:

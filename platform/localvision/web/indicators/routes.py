@@ -288,7 +288,9 @@ def upload(slug: str):
 def import_preview(slug: str, import_id: int):
     context = project_context(slug, Access.MEMBER)
     measurement_import = _import(context, import_id)
-    progress = import_progress(measurement_import) if measurement_import.status == ImportStatus.QUEUED else None
+    progress = None
+    if measurement_import.status in (ImportStatus.CHECKING, ImportStatus.QUEUED):
+        progress = import_progress(measurement_import)
     template = "indicators/_import_status.html" if request.htmx else "indicators/import.html"
     return render_template(template, context=context, project=context.project, measurement_import=measurement_import,
                            progress=progress, summary=measurement_services.import_summary(measurement_import),

@@ -332,22 +332,24 @@ def _refresh_changed_totals(session: Session, flush_context: Any) -> None:
     decisions_changed: set[int] = set()
     sectors_changed: set[int] = set()
     known_projects: dict[int, int] = {}  # decisions in this flush, some of them deleted already
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Contribution) and (obj not in session.dirty or _changed(obj, ("amount", "kind", "organisation_id", "decision_id"))):
+    # Each of these builds a new set when read: read once, not once per object (quadratic).
+    new, dirty, deleted = session.new, session.dirty, session.deleted
+    for obj in (*new, *dirty, *deleted):
+        if isinstance(obj, Contribution) and (obj not in dirty or _changed(obj, ("amount", "kind", "organisation_id", "decision_id"))):
             decision_ids.add(obj.decision_id)
             decision_organisations[obj.decision_id].add(obj.organisation_id)
-        elif isinstance(obj, Position) and obj not in session.dirty:
+        elif isinstance(obj, Position) and obj not in dirty:
             decision_organisations[obj.decision_id].add(obj.organisation_id)
         elif isinstance(obj, DecisionIndicator):
             for decision_id, indicator_id in _before_and_after(obj, "decision_id", "indicator_id"):
                 indicator_ids.add(indicator_id)
                 linked_decisions.add(decision_id)
-        elif isinstance(obj, Action) and (obj not in session.dirty or _changed(obj, ACTION_FIELDS)):
+        elif isinstance(obj, Action) and (obj not in dirty or _changed(obj, ACTION_FIELDS)):
             for decision_id, owner_id in _before_and_after(obj, "decision_id", "owner_id"):
                 decision_owners[decision_id].add(owner_id)
         elif isinstance(obj, Decision):
             known_projects[obj.id] = obj.project_id
-            if obj in session.new or obj in session.deleted:
+            if obj in new or obj in deleted:
                 organisations[obj.project_id].add(obj.proposing_organisation_id)
                 project_ids.add(obj.project_id)
             elif _changed(obj, DECISION_FIELDS):
@@ -355,7 +357,7 @@ def _refresh_changed_totals(session: Session, flush_context: Any) -> None:
                 for project_id, proposer in _before_and_after(obj, "project_id", "proposing_organisation_id"):
                     organisations[project_id].add(proposer)
                     project_ids.add(project_id)
-        elif isinstance(obj, Organisation) and obj in session.dirty and _changed(obj, ("sector",)):
+        elif isinstance(obj, Organisation) and obj in dirty and _changed(obj, ("sector",)):
             sectors_changed.add(obj.id)
     if not (decision_ids or decision_organisations or decision_owners or organisations or decisions_changed
             or sectors_changed or indicator_ids):

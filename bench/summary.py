@@ -48,11 +48,13 @@ MEASUREMENTS_PER_INDICATOR = 2000
 JOB_RUNS = 7
 STATUSES = [DecisionStatus.AGREED] * 14 + [DecisionStatus.NOT_AGREED, DecisionStatus.OPEN, DecisionStatus.OPEN,
                                             DecisionStatus.DEFERRED, DecisionStatus.WITHDRAWN, DecisionStatus.NOT_AGREED]
-# Jobs run in a forked work-horse: the worker prints the largest resident size of itself
-# and of its horses, in kilobytes.
-WORKER = ("import resource; from localvision import create_app; from localvision.jobs.worker import build_worker; "
+# The worker runs jobs in its own process (AppWorker) and prints its peak resident size in
+# kilobytes: VmHWM, not getrusage's ru_maxrss, which Linux carries over from the parent
+# across fork and exec, so it reported this benchmark's own size (it grows with the data it
+# has just built) rather than the worker's.
+WORKER = ("import re; from localvision import create_app; from localvision.jobs.worker import build_worker; "
           "build_worker(create_app()).work(burst=True); "
-          "print(max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))")
+          "print(re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()).group(1))")
 SIZES = (DECISIONS // 4, DECISIONS, DECISIONS * 4)
 
 LOWER_BOUND = text(
@@ -92,11 +94,11 @@ def fill_project(connection, project_id: int, organisation_ids: list[int], user_
         proposer_org = rng.choice(organisation_ids)
         decision_rows.append((first + number, project_id, f"Decision {number}", "", "pooled_budget", user_of[proposer_org],
                               proposer_org, opens, opens + timedelta(days=21), status.value,
-                              "t" if rng.random() < 0.1 else "f", closed_at))
+                              "t" if rng.random() < 0.1 else "f", closed_at, "consensus"))
         closed[first + number] = closed_at
     copy_rows(connection, "decisions", ["id", "project_id", "title", "rationale", "category", "proposer_id",
                                         "proposing_organisation_id", "opens_on", "closes_on", "status",
-                                        "is_commercially_sensitive", "closed_at"], decision_rows)
+                                        "is_commercially_sensitive", "closed_at", "decision_rule"], decision_rows)
     kinds = list(ContributionKind)
     stances = list(DecisionStance)
 

@@ -40,11 +40,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_organisation_totals_project_id_projects'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('project_id', 'organisation_id', name=op.f('pk_organisation_totals'))
     )
-    # Existing projects get their totals from the base rows, as the nightly check would.
-    from localvision.summaries import totals
-    connection = op.get_bind()
-    for (project_id,) in connection.execute(sa.text("SELECT id FROM projects")).all():
-        totals.rebuild_project(connection, project_id)
+    # Existing projects get their totals in 0019_sector_totals, the last migration to change
+    # them: the application's rebuild writes every totals table, so it runs once they all exist.
 
 
 def downgrade():

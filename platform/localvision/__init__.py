@@ -16,7 +16,9 @@ def create_app(
     config_overrides: Mapping[str, Any] | None = None,
     instance_path: str | Path | None = None,
 ) -> Flask:
-    app = Flask(
+    from localvision.web.lean_requests import KeptSerializerSessionInterface, LeanFlask
+
+    app = LeanFlask(
         __name__,
         instance_path=str(instance_path or PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -25,6 +27,7 @@ def create_app(
     app.config.update(load_config(Path(app.instance_path)))
     if config_overrides:
         app.config.update(config_overrides)
+    app.session_interface = KeptSerializerSessionInterface()
 
     _register_templates(app)
     _register_extensions(app)
@@ -34,6 +37,10 @@ def create_app(
 
     input_bounds.init_app(app)
     _register_blueprints(app)
+    from localvision.extensions import limiter
+    from localvision.web.lean_requests import skip_unused_limit_check
+
+    skip_unused_limit_check(app, limiter)
 
     http_caching.init_app(app)
     security.init_app(app)
@@ -83,6 +90,9 @@ def _register_extensions(app: Flask) -> None:
         render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
         compare_type=True,
     )
+    from localvision.web.lean_requests import check_csrf_where_it_applies
+
+    check_csrf_where_it_applies(app, csrf)
     csrf.init_app(app)
     htmx.init_app(app)
     wtforms_helpers.init_app(app)

@@ -3,8 +3,9 @@
 A public page's ETag follows the version of the data it shows. The database holds the
 truth (the newest audit event of the project, and its summary's counter), but asking it
 costs a pool check-out, BEGIN, the query and ROLLBACK on every request. So Redis keeps a
-counter per project, and one for changes that belong to no project, each bumped after
-every commit that records an event or a new summary for it. A worker remembers, for each
+counter per project, one for changes that belong to no project, and one bumped with every
+other (the version of pages listing all projects), each bumped after every commit that
+records an event or a new summary for it. A worker remembers, for each
 slug, the project it showed and the counters it read *before* asking the database; while
 the counters still read the same, nothing about the project has changed (publishing and
 unpublishing are events too), so its version is known without SQL.
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 EPOCH_KEY = "localvision:data-version:epoch"
 SITE_KEY = "localvision:data-version:site"
+# Bumped with every other counter: the version of pages listing every published project.
+ALL_KEY = "localvision:data-version:all"
 EPOCH_SECONDS = 300
 # After Redis fails to answer, requests go straight to the database for a while rather
 # than each waiting for the connection timeout.
@@ -89,6 +92,8 @@ def bump(changed: set[int | str]) -> None:
         with get_redis().pipeline(transaction=False) as pipeline:
             for item in sorted(pending, key=str):
                 pipeline.incr(SITE_KEY if item == SITE else project_key(item))
+            if pending:
+                pipeline.incr(ALL_KEY)
             pipeline.execute()
         state["unsent"] = set()
     except RedisError as error:
@@ -100,6 +105,19 @@ def bump(changed: set[int | str]) -> None:
 def counters(project_id: int) -> tuple[str, int, int] | None:
     """The epoch and the site's and project's counters, in one round trip; None when Redis
     cannot be trusted (unreachable, or bumps of this process not yet sent)."""
+    read = _read(SITE_KEY, project_key(project_id))
+    return None if read is None else (read[0], read[1], read[2])
+
+
+def all_counter() -> tuple[str, int] | None:
+    """The epoch and the counter of every change, for pages that list every project; None
+    when Redis cannot be trusted."""
+    read = _read(ALL_KEY)
+    return None if read is None else (read[0], read[1])
+
+
+def _read(*keys: str) -> tuple[Any, ...] | None:
+    """The epoch and these counters, in one round trip; a new epoch if Redis has none."""
     state = _state()
     if state["failed_at"] is not None and time.monotonic() - state["failed_at"] < PAUSE_AFTER_FAILURE_SECONDS:
         return None
@@ -109,7 +127,7 @@ def counters(project_id: int) -> tuple[str, int, int] | None:
             return None
     try:
         redis = get_redis()
-        epoch, site, project = redis.mget(EPOCH_KEY, SITE_KEY, project_key(project_id))
+        epoch, *values = redis.mget(EPOCH_KEY, *keys)
         if epoch is None:
             epoch = secrets.token_hex(8).encode()
             if not redis.set(EPOCH_KEY, epoch, nx=True, ex=EPOCH_SECONDS):
@@ -121,7 +139,7 @@ def counters(project_id: int) -> tuple[str, int, int] | None:
         log.warning("data versions unreadable, Redis unreachable (%s); public pages ask the database", error)
         return None
     state["failed_at"] = None
-    return epoch.decode(), int(site or 0), int(project or 0)
+    return (epoch.decode(), *(int(value or 0) for value in values))
 
 
 def remembered(slug: str) -> tuple[int, tuple[str, int, int]] | None:

@@ -12,10 +12,13 @@ from sqlalchemy import select
 import factories
 from localvision.extensions import db
 from localvision.jobs.summaries import check_running_totals
-from localvision.models import AuditEvent, DecisionRule, OrganisationTotal, ProjectPartner, Sector
+from localvision.models import AuditEvent, DecisionIndicator, DecisionRule, OrganisationTotal, ProjectPartner, Sector
+from localvision.models.actions import ActionStatus
 from localvision.models.decisions import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus
 from localvision.services import NotPermitted, Refused, policy
+from localvision.services import actions as action_services
 from localvision.services import decisions as decision_services
+from localvision.services import indicators as indicator_services
 from localvision.services import projects as project_services
 from localvision.services.decisions import DecisionDetails
 from localvision.services.events import EventKind
@@ -35,6 +38,7 @@ class Partnership:
                                          partners=tuple(person.organisation for person in self.people),
                                          members=tuple(self.people))
         self.project.decision_rule = DecisionRule.LEAD_DECIDES
+        self.indicators = [factories.indicator(self.project, name=name) for name in ("A&E attendances", "Street cleaning")]
         db.session.flush()
         self.decisions = []
 
@@ -111,6 +115,29 @@ def withdraw(partnership, rng, number):
                                         "No longer needed.")
 
 
+def set_action(partnership, rng, number):
+    owner = partnership.anyone(rng)
+    action_services.add_action(partnership.context(partnership.lead), pick(partnership, rng, DecisionStatus.AGREED),
+                               f"Follow-up {number}", owner.id, date.today() + timedelta(days=rng.randint(-30, 30)))
+
+
+def finish_action(partnership, rng, number):
+    actions = [action for decision in partnership.decisions for action in decision.actions
+               if action.status == ActionStatus.OPEN]
+    if actions:
+        action = rng.choice(actions)
+        if rng.random() < 0.5:
+            action_services.complete_action(partnership.context(partnership.lead), action)
+        else:
+            action_services.drop_action(partnership.context(partnership.lead), action, "Overtaken by events.")
+
+
+def link(partnership, rng, number):
+    """Aim an indicator at a new choice of decisions: some links made, some removed."""
+    chosen = {decision.id for decision in partnership.decisions if rng.random() < 0.5}
+    indicator_services.link_decisions(partnership.context(partnership.lead), rng.choice(partnership.indicators), chosen)
+
+
 def remove_partner(partnership, rng, number):
     person = rng.choice(partnership.people)
     partner = db.session.scalar(select(ProjectPartner).where(ProjectPartner.project_id == partnership.project.id,
@@ -120,7 +147,9 @@ def remove_partner(partnership, rng, number):
         partnership.people.remove(person)
 
 
-STEPS = [propose] * 2 + [contribute] * 8 + [take_back] * 2 + [respond] * 3 + [close] * 3 + [reopen, withdraw, amend]
+STEPS = ([propose] * 2 + [contribute] * 8 + [take_back] * 2 + [respond] * 3 + [close] * 3 + [reopen] * 2 + [withdraw, amend]
+         + [set_action] * 2 + [finish_action, link])
+NO_DRIFT = {"decisions": [], "sector_sets": [], "organisations": [], "projects": [], "indicators": []}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -129,15 +158,15 @@ def test_totals_equal_the_records_after_any_sequence_of_changes(session, seed):
     partnership = Partnership()
     propose(partnership, rng, 0)
     done = set()
-    for number in range(1, 91):
+    for number in range(1, 151):
         # Partners leave now and then, but not all of them: the rest keep contributing.
-        step = remove_partner if number % 30 == 0 else rng.choice(STEPS)
+        step = remove_partner if number % 40 == 0 else rng.choice(STEPS)
         try:
             step(partnership, rng, number)
             done.add(step.__name__)
         except (Refused, NotPermitted):
             db.session.rollback()
-        assert totals.drift(db.session.connection(), partnership.project.id) == {"decisions": [], "organisations": []}, \
+        assert totals.drift(db.session.connection(), partnership.project.id) == NO_DRIFT, \
             f"step {number}: {step.__name__}"
     assert done == {step.__name__ for step in (*STEPS, remove_partner)}, "every kind of change happened"
     assert len(partnership.people) == 2
@@ -146,6 +175,18 @@ def test_totals_equal_the_records_after_any_sequence_of_changes(session, seed):
     summary = figures.project_figures(partnership.project.id)
     assert Decimal(summary["totals"]["total"]) == sum(c.amount for d in agreed for c in d.contributions)
     assert summary["funded_decisions"] == len(agreed)
+    assert summary["agreed_decisions"] == sum(1 for d in partnership.decisions if d.status == DecisionStatus.AGREED)
+    actions = [action for decision in partnership.decisions for action in decision.actions]
+    assert actions, "the sequence set some actions"
+    links = db.session.execute(select(DecisionIndicator.decision_id, DecisionIndicator.indicator_id)).all()
+    agreed_ids = {d.id: d for d in partnership.decisions if d.status == DecisionStatus.AGREED}
+    assert summary["indicators"]["linked_decisions"] == len({decision_id for decision_id, _ in links
+                                                             if decision_id in agreed_ids})
+    assert sum(Decimal(entry["amount"]) for entry in summary["indicators"]["aimed_at"]) == sum(
+        c.amount for decision_id, _ in links if decision_id in agreed_ids for c in agreed_ids[decision_id].contributions)
+    assert sum(entry["actions_owned"] for entry in summary["organisations"]) == len(actions)
+    assert sum(entry["actions_done"] for entry in summary["organisations"]) == \
+        sum(1 for action in actions if action.status == ActionStatus.DONE)
 
 
 def test_the_nightly_check_records_and_repairs_drift(session):
@@ -171,6 +212,7 @@ def test_the_nightly_check_records_and_repairs_drift(session):
     assert db.session.get(OrganisationTotal, (partnership.project.id, nurse.organisation_id)).amounts["cash"] == "1200.00"
     repaired = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == EventKind.SUMMARY_TOTALS_REPAIRED.value))
     assert repaired.project_id == partnership.project.id
-    assert repaired.payload == {"decision_ids": [], "organisation_ids": [nurse.organisation_id]}
-    assert "1 organisation totals differed" in repaired.object_label
+    assert repaired.payload == {"decision_ids": [], "sector_masks": [], "organisation_ids": [nurse.organisation_id],
+                                "indicator_ids": [], "project_ids": []}
+    assert "0 decision, 0 sector set, 1 organisation, 0 indicator and 0 project totals differed" in repaired.object_label
     assert check_running_totals() == 0

@@ -380,3 +380,11 @@ def test_the_public_page_reads_the_vision_in_a_fixed_number_of_statements(client
         record(client_for(council), project, number, "endorse")
         record(client_for(nhs), project, number, "endorse")
     assert statements_for_public_page() == one_version
+
+
+def test_a_version_number_no_database_could_hold_is_treated_as_naming_no_version(client_for, session, partnership):
+    project = partnership.project
+    propose(client_for(partnership.nhs), project, FIRST_WORDING, None)
+    response = propose(client_for(partnership.nhs), project, "A city centre that is safe at night.", 10**25)
+    assert response.status_code == 409 and "Someone saved" in response.get_data(as_text=True)
+    assert len(versions(session, project)) == 1

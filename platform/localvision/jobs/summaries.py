@@ -78,9 +78,13 @@ def check_running_totals() -> int:
             drifted += 1
             totals.rebuild_project(connection, project.id)
             events.record(EventKind.SUMMARY_TOTALS_REPAIRED, project, actor=None, project=project,
-                          label=f"{len(wrong['decisions'])} decision and {len(wrong['organisations'])} "
-                                f"organisation totals differed from the records and were recomputed",
-                          payload={"decision_ids": wrong["decisions"], "organisation_ids": wrong["organisations"]})
+                          label=f"{len(wrong['decisions'])} decision, {len(wrong['sector_sets'])} sector set, "
+                                f"{len(wrong['organisations'])} organisation, {len(wrong['indicators'])} indicator "
+                                f"and {len(wrong['projects'])} project totals differed from the records and were "
+                                f"recomputed",
+                          payload={"decision_ids": wrong["decisions"], "sector_masks": wrong["sector_sets"],
+                                   "organisation_ids": wrong["organisations"], "indicator_ids": wrong["indicators"],
+                                   "project_ids": wrong["projects"]})
             freshness.note_bulk_change(db.session, project.id)
         # One project per transaction: a long check holds no locks on the rest.
         db.session.commit()

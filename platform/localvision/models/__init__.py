@@ -44,7 +44,15 @@ from localvision.models.projects import (
     ProjectPartner,
     ProjectRole,
 )
-from localvision.models.summaries import DecisionTotal, OrganisationTotal, PlatformSummary, ProjectSummary
+from localvision.models.summaries import (
+    DecisionTotal,
+    IndicatorTotal,
+    OrganisationTotal,
+    PlatformSummary,
+    ProjectSummary,
+    ProjectTotal,
+    SectorSetTotal,
+)
 from localvision.models.vision import Stance, VisionComment, VisionPosition, VisionVersion
 
 __all__ = [
@@ -83,7 +91,10 @@ __all__ = [
     "NotifiedEvent",
     "Organisation",
     "OrganisationDomain",
+    "IndicatorTotal",
     "OrganisationTotal",
+    "ProjectTotal",
+    "SectorSetTotal",
     "OutboxMessage",
     "OutboxState",
     "PartnerRole",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import ActionStatus
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 class Action(Base):
     __tablename__ = "actions"
+    # A summary counts the overdue actions, a few open ones, not every action ever set.
+    __table_args__ = (Index("ix_actions_status_due_on", "status", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)

@@ -44,6 +44,12 @@ MAXIMUM_CONTRIBUTION = Decimal("1000000000.00")
 
 class Decision(Base):
     __tablename__ = "decisions"
+    __table_args__ = (
+        # The running count of a project's decisions by status, and the decisions closed
+        # before a partner joined, are counted from these indexes alone.
+        Index("ix_decisions_project_id_status", "project_id", "status"),
+        Index("ix_decisions_project_id_closed_at", "project_id", "closed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Numeric
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
 from localvision.models.base import Base
@@ -49,9 +49,11 @@ class DecisionTotal(Base):
     these rows instead of every contribution."""
 
     __tablename__ = "decision_totals"
+    # A set of sectors' row in ``SectorSetTotal`` is recomputed from its decisions alone.
+    __table_args__ = (Index("ix_decision_totals_project_id_sector_mask", "project_id", "sector_mask"),)
 
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     sector_mask: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
 
@@ -60,7 +62,8 @@ class OrganisationTotal(Base):
     """One organisation's running totals in one project, kept in the transaction of each
     change: what it put into agreed decisions by kind (all, and disclosed ones only, as
     strings of exact decimals), how many agreed decisions it co-funded, how many it
-    proposed and to how many (not withdrawn) it responded."""
+    proposed, to how many (not withdrawn) it responded, and how many follow-up actions its
+    people own and have done (overdue ones depend on the day, so they are counted then)."""
 
     __tablename__ = "organisation_totals"
 
@@ -71,3 +74,42 @@ class OrganisationTotal(Base):
     decisions_cofunded: Mapped[int] = mapped_column(Integer)
     decisions_proposed: Mapped[int] = mapped_column(Integer)
     positions_recorded: Mapped[int] = mapped_column(Integer)
+    actions_owned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    actions_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SectorSetTotal(Base):
+    """The agreed, funded decisions of a project funded by exactly one set of sectors (the
+    mask of ``DecisionTotal``): how many and their sum. A project has at most a few hundred
+    sets however many decisions it takes, so the pair matrix and the cross-sector share
+    are worked out from these rows."""
+
+    __tablename__ = "sector_set_totals"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    sector_mask: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    decisions: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+
+class ProjectTotal(Base):
+    """How many of a project's decisions are agreed, how many count for responses (all but
+    withdrawn ones) and how many agreed ones aim at an indicator."""
+
+    __tablename__ = "project_totals"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    agreed_decisions: Mapped[int] = mapped_column(Integer)
+    counted_decisions: Mapped[int] = mapped_column(Integer)
+    linked_decisions: Mapped[int] = mapped_column(Integer)
+
+
+class IndicatorTotal(Base):
+    """The agreed decisions aimed at an indicator: how many and the funding they pooled."""
+
+    __tablename__ = "indicator_totals"
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    decisions: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))

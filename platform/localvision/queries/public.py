@@ -150,14 +150,14 @@ def _counted_version(project_id: int, seen: tuple[str, int, int]) -> str:
     return f"{epoch}:{site}:{project_id}:{project}"
 
 
-def data_version(project_id: int | None = None) -> int:
-    """The newest audit event behind what is shown: every change to project data adds
-    one, so this number moves whenever a public page could change. Events that belong
-    to no project (organisations) count for every page."""
-    query = select(func.coalesce(func.max(AuditEvent.id), 0))
-    if project_id is not None:
-        query = query.where(or_(AuditEvent.project_id == project_id, AuditEvent.project_id.is_(None)))
-    return db.session.scalar(query)
+def data_version() -> str:
+    """The version of pages listing every published project: the counter of every change in
+    Redis (see ``data_versions``), with no SQL; while Redis is unreachable, the newest audit
+    event, as every change to project data adds one."""
+    seen = data_versions.all_counter()
+    if seen is not None:
+        return f"{seen[0]}:{seen[1]}"
+    return str(db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0))))
 
 
 def project_decisions(project: Project, statuses: tuple[DecisionStatus, ...] = ()) -> Select[tuple[Decision]]:

@@ -1,10 +1,11 @@
 """The figures of a contribution summary, aggregated in the database.
 
-Money and responses come from the running totals (``totals``): one row per organisation
-and per agreed, funded decision, kept in the transaction of each change, so a summary reads
-small rows rather than every contribution and position. The remaining queries group and sum
-in SQL and return at most one row per organisation, sector, set of sectors or indicator, so
-memory stays bounded however long a project's history. Money is exact decimals, stored as strings.
+Money, responses, proposals, actions and decision counts come from the running totals
+(``totals``): one row per organisation, per set of sectors and per project, kept in the
+transaction of each change, so a summary reads small rows rather than every contribution,
+position, decision and action. The remaining queries group and sum in SQL and return at
+most one row per organisation, sector or indicator, so memory stays bounded however long a
+project's history. Money is exact decimals, stored as strings.
 
 Contributions count when their decision is agreed: pledges to a decision that was not
 agreed were never put in.
@@ -16,12 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from localvision.domain import contribution, evenness, progress, vision
 from localvision.extensions import db
 from localvision.models import (
-    DecisionIndicator,
     Organisation,
     Project,
     PartnerStatus,
@@ -32,10 +32,10 @@ from localvision.models import (
     VisionVersion,
 )
 from localvision.models.actions import Action, ActionStatus
-from localvision.models.summaries import DecisionTotal, OrganisationTotal
+from localvision.models.summaries import IndicatorTotal, OrganisationTotal, ProjectTotal, SectorSetTotal
 from localvision.models.decisions import Contribution, Decision, DecisionStatus
 from localvision.queries.indicators import summaries as indicator_summaries
-from localvision.summaries.totals import KINDS, SECTORS, ZERO, decision_totals_query, money
+from localvision.summaries.totals import KINDS, ORGANISATION_COUNTS, SECTORS, ZERO, decision_totals_query, money
 
 SECTOR_COUNTS = ("decisions_proposed", "actions_owned", "actions_done", "actions_overdue")
 
@@ -46,10 +46,6 @@ EVENNESS_MEASURE = (
     "Shannon entropy; the second, 1 − Gini, is the one public-health readers know from measuring "
     "income inequality. They use different scales, so compare each only with itself."
 )
-
-
-def _agreed(project_id: int) -> Any:
-    return (Decision.project_id == project_id) & (Decision.status == DecisionStatus.AGREED)
 
 
 def project_figures(project_id: int, today: date | None = None) -> dict[str, Any]:
@@ -71,40 +67,35 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
         organisation(totals_of.organisation_id).update(
             amounts={kind.value: Decimal(totals_of.amounts[kind.value]) for kind in KINDS},
             disclosed_amounts={kind.value: Decimal(totals_of.disclosed_amounts[kind.value]) for kind in KINDS},
-            decisions_cofunded=totals_of.decisions_cofunded, decisions_proposed=totals_of.decisions_proposed,
-            positions_recorded=totals_of.positions_recorded,
+            **{field: getattr(totals_of, field) for field in ORGANISATION_COUNTS},
         )
 
+    counts = db.session.get(ProjectTotal, project_id)
+    agreed_decisions, decisions_counted, linked_decisions = (
+        (counts.agreed_decisions, counts.counted_decisions, counts.linked_decisions) if counts else (0, 0, 0))
     # A partner could respond to every decision not withdrawn, except those closed before it joined.
-    decisions_counted = db.session.scalar(
-        select(func.count(Decision.id)).where(Decision.project_id == project_id,
-                                              Decision.status != DecisionStatus.WITHDRAWN)
-    ) or 0
     joined = select(distinct(ProjectPartner.joined_at).label("joined_at")).where(
         ProjectPartner.project_id == project_id, ProjectPartner.status == PartnerStatus.ACCEPTED).subquery()
     closed_before_joining = dict(db.session.execute(
         select(joined.c.joined_at, func.count(Decision.id))
         .select_from(joined)
-        .join(Decision, (Decision.project_id == project_id) & (Decision.status != DecisionStatus.WITHDRAWN)
-              & (Decision.closed_at < joined.c.joined_at))
+        .join(Decision, (Decision.project_id == project_id) & (Decision.closed_at < joined.c.joined_at)
+              & (Decision.status != DecisionStatus.WITHDRAWN))
         .group_by(joined.c.joined_at)
     ).all())
     for row in partners:
         organisations[row.id]["could_respond"] = decisions_counted - closed_before_joining.get(row.joined_at, 0)
 
-    overdue = (Action.status == ActionStatus.OPEN) & (Action.due_on < today)
+    # Overdue depends on the day, so it is counted now, from the open actions only.
     for row in db.session.execute(
-        select(User.organisation_id, func.count(Action.id).label("owned"),
-               func.sum(case((Action.status == ActionStatus.DONE, 1), else_=0)).label("done"),
-               func.sum(case((overdue, 1), else_=0)).label("overdue"))
+        select(User.organisation_id, func.count(Action.id).label("overdue"))
         .select_from(Action)
         .join(Decision, Decision.id == Action.decision_id)
         .join(User, User.id == Action.owner_id)
-        .where(Decision.project_id == project_id)
+        .where(Action.status == ActionStatus.OPEN, Action.due_on < today, Decision.project_id == project_id)
         .group_by(User.organisation_id)
     ):
-        organisation(row.organisation_id).update(actions_owned=row.owned, actions_done=row.done or 0,
-                                                 actions_overdue=row.overdue or 0)
+        organisation(row.organisation_id)["actions_overdue"] = row.overdue
 
     if former:
         for row in db.session.execute(select(Organisation.id, Organisation.name, Organisation.sector)
@@ -112,39 +103,27 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
             organisations[row.id] = {**_blank_entry(row.id, row.name, row.sector, is_partner=False), **former[row.id]}
 
     groups = [
-        contribution.SectorSetGroup(mask=int(row.mask), decisions=row.decisions, amount=row.amount or ZERO)
-        for row in db.session.execute(
-            select(DecisionTotal.sector_mask.label("mask"), func.count().label("decisions"),
-                   func.sum(DecisionTotal.amount).label("amount"))
-            .where(DecisionTotal.project_id == project_id).group_by(DecisionTotal.sector_mask))
+        contribution.SectorSetGroup(mask=row.sector_mask, decisions=row.decisions, amount=row.amount)
+        for row in db.session.execute(select(SectorSetTotal.sector_mask, SectorSetTotal.decisions, SectorSetTotal.amount)
+                                      .where(SectorSetTotal.project_id == project_id))
     ]
-    agreed_decisions = db.session.scalar(select(func.count(Decision.id)).where(_agreed(project_id))) or 0
     return {**_assemble(organisations, groups, agreed_decisions),
             "vision": _vision_figures(project_id, [row.id for row in partners]),
-            "indicators": _indicator_figures(project_id, agreed_decisions)}
+            "indicators": _indicator_figures(project_id, agreed_decisions, linked_decisions)}
 
 
-def _indicator_figures(project_id: int, agreed_decisions: int) -> dict[str, Any]:
+def _indicator_figures(project_id: int, agreed_decisions: int, linked_decisions: int) -> dict[str, Any]:
     """How many indicators are on track, at risk, off track or without data; how many
     agreed decisions aim at one; and the money and decisions aimed at each."""
     project = db.session.get(Project, project_id)
     progress_by_indicator = indicator_summaries(project)
     statuses = Counter(summary.progress.status for summary in progress_by_indicator)
-    linked = (
-        select(DecisionIndicator.decision_id, DecisionIndicator.indicator_id)
-        .join(Decision, Decision.id == DecisionIndicator.decision_id)
-        .where(_agreed(project_id))
-        .subquery()
-    )
-    linked_decisions = db.session.scalar(select(func.count(distinct(linked.c.decision_id)))) or 0
-    decisions_aimed = dict(db.session.execute(
-        select(linked.c.indicator_id, func.count()).group_by(linked.c.indicator_id)).all())
-    # Each agreed decision's sum is kept in its running total: no contribution is read.
-    funding_aimed = dict(db.session.execute(
-        select(linked.c.indicator_id, func.sum(DecisionTotal.amount))
-        .join(DecisionTotal, DecisionTotal.decision_id == linked.c.decision_id)
-        .group_by(linked.c.indicator_id)
-    ).all())
+    # The agreed decisions aimed at each indicator, and their funding, are running totals.
+    aimed = {row.indicator_id: row for row in db.session.execute(
+        select(IndicatorTotal.indicator_id, IndicatorTotal.decisions, IndicatorTotal.amount)
+        .where(IndicatorTotal.project_id == project_id))}
+    decisions_aimed = {indicator_id: row.decisions for indicator_id, row in aimed.items()}
+    funding_aimed = {indicator_id: row.amount for indicator_id, row in aimed.items()}
     return {
         "total": sum(statuses.values()),
         **{status.name.lower(): statuses.get(status, 0) for status in progress.Status},

@@ -62,10 +62,12 @@ def queued_key(project_id: int | str) -> str:
 
 def _mark_changed_projects(session: Session, flush_context: Any) -> None:
     project_ids: set[int] = set()
-    deleted_projects = {obj.id for obj in session.deleted if isinstance(obj, Project)}
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    # Each of these builds a new set when read: read once, not once per object (quadratic).
+    new, dirty, deleted = session.new, session.dirty, session.deleted
+    deleted_projects = {obj.id for obj in deleted if isinstance(obj, Project)}
+    for obj in (*new, *dirty, *deleted):
         project_of = _project_of.get(type(obj))
-        if project_of is None or (obj in session.dirty and not session.is_modified(obj)):
+        if project_of is None or (obj in dirty and not session.is_modified(obj)):
             continue
         project_id = project_of(obj)
         if project_id is not None and project_id not in deleted_projects:

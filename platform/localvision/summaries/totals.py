@@ -1,13 +1,14 @@
 """Running totals behind the contribution summary, kept in the transaction of each change.
 
-A summary of a large partnership used to aggregate every contribution and position it
-ever had. Instead, every flush that touches a contribution, a position, a decision's
-status, sensitivity or proposer, or an organisation's sector recomputes the few rows it
-affects from their base rows: one ``DecisionTotal`` per agreed, funded decision and one
-``OrganisationTotal`` per organisation and project. The summary then reads these small
-rows. A flush hook (beside the freshness marks) rather than calls in each service keeps
-the totals right for every writer, including cascades and the demo loader; bulk writes
-that bypass the ORM call ``rebuild_project``.
+A summary of a large partnership used to aggregate every contribution, position, decision
+and action it ever had. Instead, every flush that touches a contribution, a position, an
+action, a decision's status, sensitivity or proposer, or an organisation's sector
+recomputes the few rows it affects from their base rows: one ``DecisionTotal`` per agreed,
+funded decision, one ``SectorSetTotal`` per set of sectors funding a project's decisions,
+one ``OrganisationTotal`` per organisation and project, and one ``ProjectTotal`` per
+project. The summary then reads these small rows. A flush hook (beside the freshness marks)
+rather than calls in each service keeps the totals right for every writer, including
+cascades and the demo loader; bulk writes that bypass the ORM call ``rebuild_project``.
 
 Each affected row is recomputed from base rows rather than adjusted by a difference, so
 one wrong write cannot leave a lasting error; the nightly check (``check_project``)
@@ -19,19 +20,29 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import case, delete, distinct, event, func, insert, inspect, select, true, union
+from sqlalchemy import case, delete, distinct, event, exists, func, insert, inspect, select, true, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from localvision.domain.vocabulary import ContributionKind, DecisionStatus, Sector
-from localvision.models import Organisation
+from localvision.domain.vocabulary import ActionStatus, ContributionKind, DecisionStatus, Sector
+from localvision.models import DecisionIndicator, Organisation, User
+from localvision.models.actions import Action
 from localvision.models.decisions import Contribution, Decision, Position
-from localvision.models.summaries import DecisionTotal, OrganisationTotal
+from localvision.models.summaries import (
+    DecisionTotal,
+    IndicatorTotal,
+    OrganisationTotal,
+    ProjectTotal,
+    SectorSetTotal,
+)
 
 SECTORS = list(Sector)
 KINDS = list(ContributionKind)
 ZERO = Decimal("0.00")
 DECISION_FIELDS = ("status", "is_commercially_sensitive", "proposing_organisation_id", "project_id")
+ACTION_FIELDS = ("status", "owner_id", "decision_id")
+DRIFT_KINDS = ("decisions", "sector_sets", "organisations", "projects", "indicators")
+ORGANISATION_COUNTS = ("decisions_cofunded", "decisions_proposed", "positions_recorded", "actions_owned", "actions_done")
 
 
 def money(amount: Decimal | None) -> str:
@@ -68,7 +79,7 @@ def organisation_totals(connection: Connection, project_id: int,
 
     totals: dict[int, dict[str, Any]] = defaultdict(lambda: {
         "amounts": {kind.value: ZERO for kind in KINDS}, "disclosed_amounts": {kind.value: ZERO for kind in KINDS},
-        "decisions_cofunded": 0, "decisions_proposed": 0, "positions_recorded": 0})
+        **{field: 0 for field in ORGANISATION_COUNTS}})
     disclosed = Decision.is_commercially_sensitive.is_(False)
     for row in connection.execute(
         select(Contribution.organisation_id, Contribution.kind, func.sum(Contribution.amount).label("amount"),
@@ -104,27 +115,114 @@ def organisation_totals(connection: Connection, project_id: int,
         .group_by(Position.organisation_id)
     ):
         totals[org_id]["positions_recorded"] = responded
+    for row in connection.execute(
+        select(User.organisation_id, func.count(Action.id).label("owned"),
+               func.sum(case((Action.status == ActionStatus.DONE, 1), else_=0)).label("done"))
+        .select_from(Action)
+        .join(Decision, Decision.id == Action.decision_id)
+        .join(User, User.id == Action.owner_id)
+        .where(Decision.project_id == project_id, only(User.organisation_id))
+        .group_by(User.organisation_id)
+    ):
+        totals[row.organisation_id].update(actions_owned=row.owned, actions_done=row.done or 0)
     return {org_id: {**entry, "amounts": {kind: money(value) for kind, value in entry["amounts"].items()},
                      "disclosed_amounts": {kind: money(value) for kind, value in entry["disclosed_amounts"].items()}}
             for org_id, entry in totals.items()}
 
 
-def refresh(connection: Connection, decision_ids: set[int], organisations: dict[int, set[int]]) -> None:
-    """Recompute the totals of these decisions, and of these organisations in these projects."""
+def sector_set_totals_query(where: Any) -> Any:
+    """The sets of sectors among decision totals matching ``where``, with their count and sum."""
+    return (
+        select(DecisionTotal.project_id, DecisionTotal.sector_mask, func.count().label("decisions"),
+               func.sum(DecisionTotal.amount).label("amount"))
+        .where(where)
+        .group_by(DecisionTotal.project_id, DecisionTotal.sector_mask)
+    )
+
+
+def project_totals_query(where: Any) -> Any:
+    """Each project matching ``where`` that has decisions: how many are agreed, how many
+    count and how many agreed ones aim at an indicator."""
+    agreed = Decision.status == DecisionStatus.AGREED
+    linked = agreed & exists().where(DecisionIndicator.decision_id == Decision.id)
+    return (
+        select(Decision.project_id,
+               func.sum(case((agreed, 1), else_=0)).label("agreed_decisions"),
+               func.sum(case((Decision.status != DecisionStatus.WITHDRAWN, 1), else_=0)).label("counted_decisions"),
+               func.sum(case((linked, 1), else_=0)).label("linked_decisions"))
+        .where(where)
+        .group_by(Decision.project_id)
+    )
+
+
+def indicator_totals_query(where: Any) -> Any:
+    """Indicators that agreed decisions matching ``where`` aim at: how many and their funding."""
+    return (
+        select(DecisionIndicator.indicator_id, Decision.project_id, func.count().label("decisions"),
+               func.coalesce(func.sum(DecisionTotal.amount), ZERO).label("amount"))
+        .join(Decision, Decision.id == DecisionIndicator.decision_id)
+        .outerjoin(DecisionTotal, DecisionTotal.decision_id == Decision.id)
+        .where(Decision.status == DecisionStatus.AGREED, where)
+        .group_by(DecisionIndicator.indicator_id, Decision.project_id)
+    )
+
+
+def refresh(connection: Connection, decision_ids: set[int], organisations: dict[int, set[int]],
+            project_ids: set[int] = frozenset(), indicator_ids: set[int] = frozenset()) -> None:
+    """Recompute the totals of these decisions (and of the sets of sectors they were and are
+    in, and of the indicators they aim at), of these organisations in these projects, of
+    these projects' decision counts and of these indicators."""
     if decision_ids:
         chosen = sorted(decision_ids)
+        sector_sets = set(connection.execute(select(DecisionTotal.project_id, DecisionTotal.sector_mask)
+                                             .where(DecisionTotal.decision_id.in_(chosen))).tuples())
         connection.execute(delete(DecisionTotal).where(DecisionTotal.decision_id.in_(chosen)))
         _insert_decision_totals(connection, Contribution.decision_id.in_(chosen))
+        sector_sets |= set(connection.execute(select(DecisionTotal.project_id, DecisionTotal.sector_mask)
+                                              .where(DecisionTotal.decision_id.in_(chosen))).tuples())
+        masks: dict[int, set[int]] = defaultdict(set)
+        for project_id, mask in sector_sets:
+            masks[project_id].add(mask)
+        for project_id, project_masks in sorted(masks.items()):
+            _replace_sector_sets(connection, project_id, sorted(project_masks))
+        indicator_ids = set(indicator_ids) | set(connection.scalars(
+            select(DecisionIndicator.indicator_id).where(DecisionIndicator.decision_id.in_(chosen))))
     for project_id, organisation_ids in sorted(organisations.items()):
         chosen = sorted(organisation_ids)
         connection.execute(delete(OrganisationTotal).where(OrganisationTotal.project_id == project_id,
                                                            OrganisationTotal.organisation_id.in_(chosen)))
         _insert_organisation_totals(connection, project_id, organisation_totals(connection, project_id, chosen))
+    if project_ids:
+        _replace_project_totals(connection, sorted(project_ids))
+    if indicator_ids:
+        chosen = sorted(indicator_ids)
+        connection.execute(delete(IndicatorTotal).where(IndicatorTotal.indicator_id.in_(chosen)))
+        connection.execute(insert(IndicatorTotal).from_select(
+            ["indicator_id", "project_id", "decisions", "amount"],
+            indicator_totals_query(DecisionIndicator.indicator_id.in_(chosen))))
 
 
 def _insert_decision_totals(connection: Connection, where: Any) -> None:
     rows = decision_totals_query(connection.dialect.name, where)
     connection.execute(insert(DecisionTotal).from_select(["decision_id", "project_id", "sector_mask", "amount"], rows))
+
+
+def _replace_sector_sets(connection: Connection, project_id: int, masks: list[int] | None = None) -> None:
+    """Recompute the project's rows of these sets of sectors (all of them without ``masks``)."""
+    connection.execute(delete(SectorSetTotal).where(
+        SectorSetTotal.project_id == project_id,
+        SectorSetTotal.sector_mask.in_(masks) if masks is not None else true()))
+    chosen = DecisionTotal.sector_mask.in_(masks) if masks is not None else true()
+    connection.execute(insert(SectorSetTotal).from_select(
+        ["project_id", "sector_mask", "decisions", "amount"],
+        sector_set_totals_query((DecisionTotal.project_id == project_id) & chosen)))
+
+
+def _replace_project_totals(connection: Connection, project_ids: list[int]) -> None:
+    connection.execute(delete(ProjectTotal).where(ProjectTotal.project_id.in_(project_ids)))
+    connection.execute(insert(ProjectTotal).from_select(
+        ["project_id", "agreed_decisions", "counted_decisions", "linked_decisions"],
+        project_totals_query(Decision.project_id.in_(project_ids))))
 
 
 def _insert_organisation_totals(connection: Connection, project_id: int, totals: dict[int, dict[str, Any]]) -> None:
@@ -137,35 +235,80 @@ def rebuild_project(connection: Connection, project_id: int) -> None:
     """Replace all of a project's totals: after bulk writes that bypass the ORM."""
     connection.execute(delete(DecisionTotal).where(DecisionTotal.project_id == project_id))
     _insert_decision_totals(connection, Decision.project_id == project_id)
+    _replace_sector_sets(connection, project_id)
     connection.execute(delete(OrganisationTotal).where(OrganisationTotal.project_id == project_id))
     _insert_organisation_totals(connection, project_id, organisation_totals(connection, project_id))
+    _replace_project_totals(connection, [project_id])
+    connection.execute(delete(IndicatorTotal).where(IndicatorTotal.project_id == project_id))
+    connection.execute(insert(IndicatorTotal).from_select(
+        ["indicator_id", "project_id", "decisions", "amount"], indicator_totals_query(Decision.project_id == project_id)))
 
 
-def stored_totals(connection: Connection, project_id: int) -> tuple[dict[int, tuple[int, str]], dict[int, dict[str, Any]]]:
-    decisions = {row.decision_id: (int(row.sector_mask), money(row.amount)) for row in connection.execute(
-        select(DecisionTotal.decision_id, DecisionTotal.sector_mask, DecisionTotal.amount)
-        .where(DecisionTotal.project_id == project_id))}
-    organisations = {row.organisation_id: {"amounts": row.amounts, "disclosed_amounts": row.disclosed_amounts,
-                                           "decisions_cofunded": row.decisions_cofunded,
-                                           "decisions_proposed": row.decisions_proposed,
-                                           "positions_recorded": row.positions_recorded}
-                     for row in connection.execute(select(OrganisationTotal).where(OrganisationTotal.project_id == project_id))}
-    return decisions, organisations
+def _decision_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str]]:
+    return {row.decision_id: (int(row.sector_mask), money(row.amount)) for row in rows}
+
+
+def _sector_set_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str]]:
+    return {int(row.sector_mask): (int(row.decisions), money(row.amount)) for row in rows}
+
+
+def _project_rows(rows: Iterable[Any]) -> dict[int, tuple[int, int, int]]:
+    return {row.project_id: (int(row.agreed_decisions), int(row.counted_decisions), int(row.linked_decisions))
+            for row in rows}
+
+
+def _indicator_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str]]:
+    return {row.indicator_id: (int(row.decisions), money(row.amount)) for row in rows}
+
+
+def stored_totals(connection: Connection, project_id: int) -> dict[str, dict[int, Any]]:
+    return {
+        "decisions": _decision_rows(connection.execute(
+            select(DecisionTotal.decision_id, DecisionTotal.sector_mask, DecisionTotal.amount)
+            .where(DecisionTotal.project_id == project_id))),
+        "sector_sets": _sector_set_rows(connection.execute(
+            select(SectorSetTotal).where(SectorSetTotal.project_id == project_id))),
+        "organisations": {row.organisation_id: {"amounts": row.amounts, "disclosed_amounts": row.disclosed_amounts,
+                                                **{field: getattr(row, field) for field in ORGANISATION_COUNTS}}
+                          for row in connection.execute(
+                              select(OrganisationTotal).where(OrganisationTotal.project_id == project_id))},
+        "projects": _project_rows(connection.execute(select(ProjectTotal).where(ProjectTotal.project_id == project_id))),
+        "indicators": _indicator_rows(connection.execute(
+            select(IndicatorTotal).where(IndicatorTotal.project_id == project_id))),
+    }
 
 
 def drift(connection: Connection, project_id: int) -> dict[str, list[int]]:
-    """Where the stored totals differ from the base rows: the ids of the decisions and
-    organisations whose rows are wrong, missing or extra. Empty lists when none."""
-    stored_decisions, stored_organisations = stored_totals(connection, project_id)
-    computed_decisions = {row.decision_id: (int(row.sector_mask), money(row.amount)) for row in connection.execute(
-        decision_totals_query(connection.dialect.name, Decision.project_id == project_id))}
-    computed_organisations = organisation_totals(connection, project_id)
+    """Where the stored totals differ from the base rows: the ids of the decisions,
+    organisations, projects and indicators, and the sector masks, whose rows are wrong,
+    missing or extra. Empty lists when none."""
+    stored = stored_totals(connection, project_id)
+    computed_decisions = _decision_rows(connection.execute(
+        decision_totals_query(connection.dialect.name, Decision.project_id == project_id)))
+    # Each set of sectors from the decisions' own contributions, not from the stored decision totals.
+    per_decision = decision_totals_query(connection.dialect.name, Decision.project_id == project_id).subquery()
+    computed = {
+        "decisions": computed_decisions,
+        "sector_sets": _sector_set_rows(connection.execute(
+            select(per_decision.c.sector_mask, func.count().label("decisions"),
+                   func.sum(per_decision.c.amount).label("amount")).group_by(per_decision.c.sector_mask))),
+        "organisations": organisation_totals(connection, project_id),
+        "projects": _project_rows(connection.execute(project_totals_query(Decision.project_id == project_id))),
+        # Each indicator's funding from the decisions' own contributions, not from the stored decision totals.
+        "indicators": _indicator_rows(connection.execute(
+            select(DecisionIndicator.indicator_id, func.count().label("decisions"),
+                   func.coalesce(func.sum(per_decision.c.amount), ZERO).label("amount"))
+            .join(Decision, Decision.id == DecisionIndicator.decision_id)
+            .outerjoin(per_decision, per_decision.c.decision_id == Decision.id)
+            .where(Decision.project_id == project_id, Decision.status == DecisionStatus.AGREED)
+            .group_by(DecisionIndicator.indicator_id))),
+    }
 
-    def differing(stored: dict[int, Any], computed: dict[int, Any]) -> list[int]:
-        return sorted(key for key in stored.keys() | computed.keys() if stored.get(key) != computed.get(key))
+    def differing(stored_rows: dict[int, Any], computed_rows: dict[int, Any]) -> list[int]:
+        return sorted(key for key in stored_rows.keys() | computed_rows.keys()
+                      if stored_rows.get(key) != computed_rows.get(key))
 
-    return {"decisions": differing(stored_decisions, computed_decisions),
-            "organisations": differing(stored_organisations, computed_organisations)}
+    return {name: differing(stored[name], computed[name]) for name in DRIFT_KINDS}
 
 
 def install() -> None:
@@ -181,31 +324,43 @@ def _changed(obj: Any, fields: Iterable[str]) -> bool:
 def _refresh_changed_totals(session: Session, flush_context: Any) -> None:
     decision_ids: set[int] = set()
     decision_organisations: dict[int, set[int]] = defaultdict(set)  # decision -> organisations, project unknown yet
+    decision_owners: dict[int, set[int]] = defaultdict(set)  # decision -> people owning actions on it
     organisations: dict[int, set[int]] = defaultdict(set)  # project -> organisations
+    project_ids: set[int] = set()  # projects whose decision counts change
+    indicator_ids: set[int] = set()
+    linked_decisions: set[int] = set()  # decisions linked to an indicator or unlinked
     decisions_changed: set[int] = set()
     sectors_changed: set[int] = set()
     known_projects: dict[int, int] = {}  # decisions in this flush, some of them deleted already
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Contribution) and (obj not in session.dirty or _changed(obj, ("amount", "kind", "organisation_id", "decision_id"))):
+    # Each of these builds a new set when read: read once, not once per object (quadratic).
+    new, dirty, deleted = session.new, session.dirty, session.deleted
+    for obj in (*new, *dirty, *deleted):
+        if isinstance(obj, Contribution) and (obj not in dirty or _changed(obj, ("amount", "kind", "organisation_id", "decision_id"))):
             decision_ids.add(obj.decision_id)
             decision_organisations[obj.decision_id].add(obj.organisation_id)
-        elif isinstance(obj, Position) and obj not in session.dirty:
+        elif isinstance(obj, Position) and obj not in dirty:
             decision_organisations[obj.decision_id].add(obj.organisation_id)
+        elif isinstance(obj, DecisionIndicator):
+            for decision_id, indicator_id in _before_and_after(obj, "decision_id", "indicator_id"):
+                indicator_ids.add(indicator_id)
+                linked_decisions.add(decision_id)
+        elif isinstance(obj, Action) and (obj not in dirty or _changed(obj, ACTION_FIELDS)):
+            for decision_id, owner_id in _before_and_after(obj, "decision_id", "owner_id"):
+                decision_owners[decision_id].add(owner_id)
         elif isinstance(obj, Decision):
             known_projects[obj.id] = obj.project_id
-            if obj in session.new or obj in session.deleted:
+            if obj in new or obj in deleted:
                 organisations[obj.project_id].add(obj.proposing_organisation_id)
+                project_ids.add(obj.project_id)
             elif _changed(obj, DECISION_FIELDS):
                 decisions_changed.add(obj.id)
-                for field in ("proposing_organisation_id", "project_id"):
-                    history = inspect(obj).attrs[field].history
-                    if history.deleted:
-                        old = dict(proposing_organisation_id=obj.proposing_organisation_id, project_id=obj.project_id)
-                        old[field] = history.deleted[0]
-                        organisations[old["project_id"]].add(old["proposing_organisation_id"])
-        elif isinstance(obj, Organisation) and obj in session.dirty and _changed(obj, ("sector",)):
+                for project_id, proposer in _before_and_after(obj, "project_id", "proposing_organisation_id"):
+                    organisations[project_id].add(proposer)
+                    project_ids.add(project_id)
+        elif isinstance(obj, Organisation) and obj in dirty and _changed(obj, ("sector",)):
             sectors_changed.add(obj.id)
-    if not (decision_ids or decision_organisations or organisations or decisions_changed or sectors_changed):
+    if not (decision_ids or decision_organisations or decision_owners or organisations or decisions_changed
+            or sectors_changed or indicator_ids):
         return
     connection = session.connection()
     if decisions_changed:
@@ -214,17 +369,40 @@ def _refresh_changed_totals(session: Session, flush_context: Any) -> None:
             select(Contribution.decision_id, Contribution.organisation_id).where(Contribution.decision_id.in_(decisions_changed)),
             select(Position.decision_id, Position.organisation_id).where(Position.decision_id.in_(decisions_changed)),
             select(Decision.id, Decision.proposing_organisation_id).where(Decision.id.in_(decisions_changed)),
+            select(Action.decision_id, User.organisation_id).join(User, User.id == Action.owner_id)
+            .where(Action.decision_id.in_(decisions_changed)),
         )):
             decision_organisations[decision_id].add(org_id)
+    if decision_owners:
+        owners = {owner for people in decision_owners.values() for owner in people}
+        organisation_of = dict(connection.execute(
+            select(User.id, User.organisation_id).where(User.id.in_(sorted(owners)))).tuples().all())
+        for decision_id, people in decision_owners.items():
+            decision_organisations[decision_id] |= {organisation_of[person] for person in people
+                                                    if person in organisation_of}
     if sectors_changed:
         decision_ids.update(connection.scalars(
             select(distinct(Contribution.decision_id)).where(Contribution.organisation_id.in_(sectors_changed))))
-    unknown = set(decision_organisations) - set(known_projects)
+    unknown = (set(decision_organisations) | linked_decisions) - set(known_projects)
     if unknown:
         known_projects.update(connection.execute(
             select(Decision.id, Decision.project_id).where(Decision.id.in_(unknown))).tuples().all())
     for decision_id, org_ids in decision_organisations.items():
         if decision_id in known_projects:
             organisations[known_projects[decision_id]] |= org_ids
-    refresh(connection, decision_ids, dict(organisations))
+    project_ids |= {known_projects[decision_id] for decision_id in linked_decisions if decision_id in known_projects}
+    refresh(connection, decision_ids, dict(organisations), project_ids, indicator_ids)
 
+
+def _before_and_after(obj: Any, first: str, second: str) -> set[tuple[Any, Any]]:
+    """The pair of fields as the row is now and as it was before this flush changed either."""
+    state = inspect(obj)
+    now = (getattr(obj, first), getattr(obj, second))
+    pairs = {now}
+    before = list(now)
+    for index, field in enumerate((first, second)):
+        history = state.attrs[field].history
+        if history.deleted:
+            before[index] = history.deleted[0]
+    pairs.add(tuple(before))
+    return pairs

@@ -27,6 +27,7 @@ from typing import Callable
 
 from flask import Flask, Response, current_app, make_response, request, session
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE_NAME
 
 from localvision import PROJECT_ROOT
 
@@ -87,7 +88,14 @@ def rendered_responses() -> RenderedResponses:
 
 
 def _revalidation_allowed() -> bool:
-    return request.method in ("GET", "HEAD") and not current_user.is_authenticated and "_flashes" not in session
+    if request.method not in ("GET", "HEAD") or "_flashes" in session:
+        return False
+    # Without a signed-in session or a remember-me cookie there is nobody to load: the
+    # visitor is anonymous, and the user loader's work is spared on every cached request.
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE_NAME)
+    if "_user_id" not in session and remember_cookie not in request.cookies:
+        return True
+    return not current_user.is_authenticated
 
 
 def clock_minute() -> int:

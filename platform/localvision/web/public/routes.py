@@ -12,7 +12,7 @@ from localvision.web.public.forms import DirectorySearchForm
 DIRECTORY_PAGE_SIZE = 20
 
 
-def _whole_site_version() -> int:
+def _whole_site_version() -> str:
     return data_version()
 
 

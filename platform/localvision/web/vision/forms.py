@@ -7,6 +7,7 @@ from wtforms.widgets import HiddenInput
 
 from localvision.models import Stance
 from localvision.web.forms import Form
+from localvision.web.input_bounds import DATABASE_INTEGER_MAX
 
 VISION_MAX_LENGTH = 20_000
 
@@ -35,8 +36,10 @@ class VersionForm(Form):
     submit = SubmitField("Propose this version", widget=GovSubmitInput())
 
     def based_on_number(self) -> int | None:
+        """The version edited from; None when the field names no version that could exist
+        (a number beyond what the database stores is refused by it, not merely not found)."""
         value = (self.based_on.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdigit() and int(value) <= DATABASE_INTEGER_MAX else None
 
 
 class PositionForm(Form):

@@ -160,3 +160,24 @@ class OutboxState(LabelledEnum):
 class AccountTokenPurpose(LabelledEnum):
     PASSWORD_RESET = "password_reset", "Password reset"
     EMAIL_CHANGE = "email_change", "Email address change"
+
+
+class DigestFrequency(LabelledEnum):
+    """How often a person's digest of their projects comes."""
+
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly, on Monday mornings"
+
+
+class OccasionKind(LabelledEnum):
+    """What the calendar brings about, for a notification: the label ends a sentence
+    beginning with the thing's name."""
+
+    DECISION_CLOSING_SOON = "decision.closing_soon", "closes soon and awaits your organisation's position"
+    DECISION_CLOSES_TOMORROW = "decision.closes_tomorrow", "closes tomorrow and awaits your organisation's position"
+    DECISION_READY_TO_CLOSE = "decision.ready_to_close", "reached its closing date"
+    ACTION_DUE_TOMORROW = "action.due_tomorrow", "falls due tomorrow"
+    ACTION_OVERDUE = "action.overdue", "is overdue"
+    ACTIONS_OVERDUE_THIS_WEEK = "action.overdue_weekly", "overdue actions this week"
+    INDICATOR_STALE = "indicator.stale", "has no recent measurement"
+    DECISION_REVIEW_DUE = "decision.review_due", "is due for review"

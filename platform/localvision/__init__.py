@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.decisions import blueprint as decisions
     from localvision.web.indicators import blueprint as indicators
     from localvision.web.main import blueprint as main
+    from localvision.web.notifications import blueprint as notifications
     from localvision.web.organisations import blueprint as organisations
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public
@@ -142,3 +143,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(your_work)
     app.register_blueprint(organisations)
     app.register_blueprint(indicators)
+    app.register_blueprint(notifications)

@@ -14,3 +14,9 @@ def external_url(endpoint: str, **values: object) -> str:
     public = urlsplit(current_app.config["PUBLIC_URL"])
     adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/", url_scheme=public.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def site_path(endpoint: str, **values: object) -> str:
+    """The page's path on this site (``/projects/…``), with or without a request: stored
+    paths stay right whatever address the site is later served at."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)

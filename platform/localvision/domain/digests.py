@@ -17,9 +17,6 @@ from localvision.domain.vocabulary import DigestFrequency
 SENDING_HOUR = 7
 
 
-DEFAULT_DIGEST_FREQUENCY = DigestFrequency.WEEKLY
-
-
 @dataclass(frozen=True)
 class DigestPeriod:
     frequency: DigestFrequency
@@ -48,7 +45,7 @@ def _start_of(day: date) -> datetime:
 
 
 def due_period(frequency: DigestFrequency, now: datetime) -> DigestPeriod:
-    """The latest digest of this frequency whose sending time has come by ``now``."""
+    """The latest daily or weekly digest whose sending time has come by ``now``."""
     today = local_date(now)
     sent_today = now.astimezone(LONDON).time() >= time(SENDING_HOUR)
     if frequency is DigestFrequency.DAILY:

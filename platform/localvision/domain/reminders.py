@@ -19,25 +19,34 @@ from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from localvision.domain.progress import Point, is_stale
-from localvision.domain.vocabulary import Frequency, OccasionKind
+from localvision.domain.notifications import occasion_key
+from localvision.domain.vocabulary import Frequency, NotificationKind
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_REMINDER_LEAD_DAYS = 3
 # A lead time of a day is the day-before reminder alone; beyond a month a reminder
 # reads as noise, not as a nudge.
 REMINDER_LEAD_DAYS_RANGE = (1, 30)
+# The stages of a decision reminder, in its dedupe key and its wording.
+LEAD_TIME, DAY_BEFORE, MANUAL = "lead-time", "day-before", "manual"
 
 
 @dataclass(frozen=True)
 class Occasion:
-    """Something the calendar brought about one thing (``subject_id``). It is addressed to
-    organisations (people act for them) or to one person."""
+    """Something the calendar brought about one thing. It is addressed to organisations
+    (people act for them), to one person, or to whom the caller finds (a project's leads).
+    ``stage`` tells occasions of one kind apart in their wording."""
 
-    kind: OccasionKind
-    key: str
-    subject_id: int
+    kind: NotificationKind
+    object_type: str
+    object_id: int
+    stage: str
     organisation_ids: frozenset[int] = frozenset()
     person_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return occasion_key(self.kind, self.object_type, self.object_id, self.stage)
 
 
 def local_date(now: datetime) -> date:
@@ -78,12 +87,20 @@ def closing_reminder(decision: OpenDecision, today: date, lead_days: int) -> Occ
         return None
     days_left = (decision.closes_on - today).days
     if days_left == 1 and decision.opens_on < today:
-        kind, stage = OccasionKind.DECISION_CLOSES_TOMORROW, "day-before"
+        stage = DAY_BEFORE
     elif 1 < days_left <= lead_days and decision.opens_on <= decision.closes_on - timedelta(days=lead_days):
-        kind, stage = OccasionKind.DECISION_CLOSING_SOON, f"lead-{lead_days}"
+        stage = LEAD_TIME
     else:
         return None
-    return Occasion(kind, f"decision-reminder:{decision.id}:{decision.closes_on}:{stage}", decision.id,
+    return Occasion(NotificationKind.DECISION_REMINDER, "Decision", decision.id, f"{decision.closes_on}:{stage}",
+                    organisation_ids=decision.silent)
+
+
+def lead_reminder(decision: OpenDecision, today: date) -> Occasion | None:
+    """The lead's own reminder to the silent organisations: once a day at most."""
+    if not decision.silent:
+        return None
+    return Occasion(NotificationKind.DECISION_REMINDER, "Decision", decision.id, f"{MANUAL}:{today}",
                     organisation_ids=decision.silent)
 
 
@@ -92,13 +109,13 @@ def ready_to_close(decision_id: int, closes_on: date, today: date) -> Occasion |
     closing date (the leads are found by the caller)."""
     if today < closes_on:
         return None
-    return Occasion(OccasionKind.DECISION_READY_TO_CLOSE, f"decision-ready:{decision_id}:{closes_on}", decision_id)
+    return Occasion(NotificationKind.DECISION_READY_TO_CLOSE, "Decision", decision_id, f"{closes_on}")
 
 
 def review_due(decision_id: int, review_on: date | None, today: date) -> Occasion | None:
     if review_on is None or today < review_on:
         return None
-    return Occasion(OccasionKind.DECISION_REVIEW_DUE, f"decision-review:{decision_id}:{review_on}", decision_id)
+    return Occasion(NotificationKind.DECISION_REVIEW_DUE, "Decision", decision_id, f"{review_on}")
 
 
 # Actions -------------------------------------------------------------------------------
@@ -114,10 +131,10 @@ def action_occasion(action: OpenAction, today: date) -> Occasion | None:
     """To the owner: the day before it falls due, and once when it becomes overdue."""
     days_left = (action.due_on - today).days
     if days_left == 1:
-        return Occasion(OccasionKind.ACTION_DUE_TOMORROW, f"action-due:{action.id}:{action.due_on}", action.id,
+        return Occasion(NotificationKind.ACTION_DUE_TOMORROW, "Action", action.id, f"{action.due_on}",
                         person_id=action.owner_id)
     if days_left < 0:
-        return Occasion(OccasionKind.ACTION_OVERDUE, f"action-overdue:{action.id}:{action.due_on}", action.id,
+        return Occasion(NotificationKind.ACTION_OVERDUE, "Action", action.id, f"{action.due_on}",
                         person_id=action.owner_id)
     return None
 
@@ -126,8 +143,7 @@ def overdue_for_leads(project_id: int, actions: Iterable[OpenAction], today: dat
     """Once a week, the project's leads hear of every overdue action together."""
     if not any(action.due_on < today for action in actions):
         return None
-    return Occasion(OccasionKind.ACTIONS_OVERDUE_THIS_WEEK, f"actions-overdue:{project_id}:{iso_week(today)}",
-                    project_id)
+    return Occasion(NotificationKind.ACTION_OVERDUE, "Project", project_id, iso_week(today))
 
 
 # Indicators ----------------------------------------------------------------------------
@@ -147,5 +163,5 @@ def stale_indicator(indicator: OwnedIndicator, today: date) -> Occasion | None:
     latest = indicator.latest_period or indicator.since
     if not is_stale(Point(latest, Decimal(0)), indicator.frequency, today):
         return None
-    return Occasion(OccasionKind.INDICATOR_STALE, f"indicator-stale:{indicator.id}:{latest}", indicator.id,
+    return Occasion(NotificationKind.INDICATOR_STALE, "Indicator", indicator.id, f"{latest}",
                     organisation_ids=frozenset({indicator.owner_organisation_id}))

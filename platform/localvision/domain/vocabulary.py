@@ -162,22 +162,40 @@ class AccountTokenPurpose(LabelledEnum):
     EMAIL_CHANGE = "email_change", "Email address change"
 
 
+class NotificationKind(LabelledEnum):
+    """What a notification tells a person; each kind has its own preference and unsubscribe.
+
+    The label is how the preferences page names the kind."""
+
+    # Produced from domain events (the fan-out in services/notifications.py).
+    DECISION_AWAITS = "decision.awaits", "A decision awaits your organisation's position"
+    DECISION_AMENDED = "decision.amended", "An amendment of an agreed decision awaits your organisation's position"
+    DECISION_CLOSED = "decision.closed", "A decision is closed, with its outcome"
+    DECISION_WITHDRAWN = "decision.withdrawn", "A decision is withdrawn"
+    DECISION_REOPENED = "decision.reopened", "A deferred decision is reopened and awaits your organisation again"
+    VISION_AWAITS = "vision.awaits", "A new version of the vision awaits your organisation's position"
+    VISION_AGREED = "vision.agreed", "The vision is agreed"
+    ACTION_GIVEN = "action.given", "An action is given to you"
+    INVITED = "invitation.received", "You are invited to a project"
+    ORGANISATION_INVITED = "partner.invited", "Your organisation is invited to a project"
+    # Produced by the clock (reminders and the scheduled checks).
+    DECISION_REMINDER = "decision.reminder", "Reminders before a decision closes, while your organisation is silent"
+    DECISION_READY_TO_CLOSE = "decision.ready_to_close", "A decision you lead reaches its closing date"
+    ACTION_DUE_TOMORROW = "action.due_tomorrow", "An action of yours is due tomorrow"
+    ACTION_OVERDUE = "action.overdue", "An action is overdue"
+    INDICATOR_STALE = "indicator.stale", "An indicator of your organisation has no recent measurement"
+    DECISION_REVIEW_DUE = "decision.review_due", "A decision's review date arrives"
+
+
+class Delivery(LabelledEnum):
+    """How a person hears of one kind of notification (always also on the notifications page)."""
+
+    IMMEDIATELY = "immediately", "Email me straight away"
+    DIGEST = "digest", "In my digest email"
+    OFF = "off", "No email"
+
+
 class DigestFrequency(LabelledEnum):
-    """How often a person's digest of their projects comes."""
-
     DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly, on Monday mornings"
-
-
-class OccasionKind(LabelledEnum):
-    """What the calendar brings about, for a notification: the label ends a sentence
-    beginning with the thing's name."""
-
-    DECISION_CLOSING_SOON = "decision.closing_soon", "closes soon and awaits your organisation's position"
-    DECISION_CLOSES_TOMORROW = "decision.closes_tomorrow", "closes tomorrow and awaits your organisation's position"
-    DECISION_READY_TO_CLOSE = "decision.ready_to_close", "reached its closing date"
-    ACTION_DUE_TOMORROW = "action.due_tomorrow", "falls due tomorrow"
-    ACTION_OVERDUE = "action.overdue", "is overdue"
-    ACTIONS_OVERDUE_THIS_WEEK = "action.overdue_weekly", "overdue actions this week"
-    INDICATOR_STALE = "indicator.stale", "has no recent measurement"
-    DECISION_REVIEW_DUE = "decision.review_due", "is due for review"
+    WEEKLY = "weekly", "Weekly"
+    NEVER = "never", "Never"

@@ -25,6 +25,12 @@ from localvision.models.indicators import (
     Unit,
 )
 from localvision.models.measurement_imports import ImportStatus, MeasurementImport
+from localvision.models.notifications import (
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    NotifiedEvent,
+)
 from localvision.models.organisations import Organisation, OrganisationDomain, Sector
 from localvision.models.outbox import OutboxMessage, OutboxState
 from localvision.models.projects import (
@@ -66,6 +72,10 @@ __all__ = [
     "Measurement",
     "MeasurementImport",
     "MeasurementRevision",
+    "Notification",
+    "NotificationPreference",
+    "NotificationSettings",
+    "NotifiedEvent",
     "Organisation",
     "OrganisationDomain",
     "OrganisationTotal",

@@ -256,6 +256,13 @@ def leads_after(project: Project, changed: ProjectMembership, new_role: ProjectR
     return sum(1 for m in project.memberships if (new_role if m is changed else m.role) == ProjectRole.LEAD)
 
 
+def may_be_told(is_member: bool, about_an_invitation: bool) -> bool:
+    """Notifications about a project's work go to its people as they are now: a person
+    removed from it, or outside it, is told nothing, whatever the project publishes; only
+    an invitation reaches someone outside (the invited person or organisation)."""
+    return is_member or about_an_invitation
+
+
 def may_see_project(context: ProjectContext) -> bool:
     """A private project is for its people and the administrators; a published one for all."""
     return context.access >= Access.VIEWER

@@ -15,6 +15,9 @@ from localvision.domain.vocabulary import DigestFrequency
 
 # Early enough to be read with the first coffee, late enough not to arrive overnight.
 SENDING_HOUR = 7
+# The scheduler runs the morning's jobs every hour; these hours catch up a run missed
+# (Redis or the worker away at seven) without mailing anyone in the night.
+LAST_SENDING_HOUR = 9
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,8 @@ def due_period(frequency: DigestFrequency, now: datetime) -> DigestPeriod:
         monday -= timedelta(weeks=1)
     return DigestPeriod(frequency, f"weekly:{iso_week(monday)}", monday - timedelta(weeks=1),
                         monday - timedelta(days=1))
+
+
+def is_sending_time(now: datetime) -> bool:
+    """Whether reminders and digests go out at this moment: mornings in England."""
+    return SENDING_HOUR <= now.astimezone(LONDON).hour <= LAST_SENDING_HOUR

@@ -15,6 +15,7 @@ from localvision.models.decisions import (
     DecisionStatus,
     Position,
 )
+from localvision.models.digests import DigestSent
 from localvision.models.indicators import (
     DecisionIndicator,
     Direction,
@@ -64,6 +65,7 @@ __all__ = [
     "DecisionStance",
     "DecisionStatus",
     "DecisionTotal",
+    "DigestSent",
     "Direction",
     "Frequency",
     "ImportStatus",

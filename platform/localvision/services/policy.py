@@ -128,6 +128,11 @@ def may_close_decision(context: ProjectContext) -> bool:
     return context.is_lead
 
 
+def may_remind_partners(context: ProjectContext) -> bool:
+    """Reminding the partners who have not responded to a decision is for the project leads."""
+    return context.is_lead
+
+
 def may_remove_contribution(context: ProjectContext, contribution: Contribution) -> bool:
     """A contribution is taken back only by the people of the organisation that made it."""
     return context.is_member and contribution.organisation_id == context.actor.organisation_id

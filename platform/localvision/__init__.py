@@ -29,7 +29,7 @@ def create_app(
     _register_templates(app)
     _register_extensions(app)
     from localvision import cli, data_versions, summaries
-    from localvision.services import mail
+    from localvision.services import mail, notification_events
     from localvision.web import errors, http_caching, input_bounds, security
 
     input_bounds.init_app(app)
@@ -39,6 +39,7 @@ def create_app(
     security.init_app(app)
     summaries.init_app(app)
     mail.install()
+    notification_events.install()
     data_versions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

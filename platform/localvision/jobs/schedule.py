@@ -8,11 +8,14 @@ from rq.cron import CronScheduler
 
 from localvision.jobs import declaration_of
 from localvision.jobs.mail import sweep_outbox
+from localvision.jobs.notifications import fan_out_notifications
 from localvision.jobs.reminders import send_digests, send_reminders
 from localvision.jobs.summaries import check_running_totals, recompute_all_summaries, sweep_stale_summaries
 
 SWEEP_INTERVAL_SECONDS = 60
 OUTBOX_SWEEP_INTERVAL_SECONDS = 60
+# Catches up events whose nudge was lost (Redis away at commit, a worker killed mid-run).
+NOTIFICATION_FAN_OUT_INTERVAL_SECONDS = 60
 NIGHTLY_RECOMPUTE = "30 2 * * *"  # 02:30, after the working day's changes
 NIGHTLY_TOTALS_CHECK = "0 2 * * *"  # before the recompute, which then sees repaired totals
 # Hourly in UTC; the jobs act only in the morning hours in England (jobs/reminders.py).
@@ -26,6 +29,7 @@ def build_scheduler(connection: Redis) -> CronScheduler:
     _register(scheduler, check_running_totals, cron=NIGHTLY_TOTALS_CHECK)
     _register(scheduler, recompute_all_summaries, cron=NIGHTLY_RECOMPUTE)
     _register(scheduler, sweep_outbox, interval=OUTBOX_SWEEP_INTERVAL_SECONDS)
+    _register(scheduler, fan_out_notifications, interval=NOTIFICATION_FAN_OUT_INTERVAL_SECONDS)
     _register(scheduler, send_reminders, cron=HOURLY_REMINDERS)
     _register(scheduler, send_digests, cron=HOURLY_DIGESTS)
     return scheduler

@@ -172,6 +172,8 @@ PHRASES: dict[EventKind, Phrase] = {
     EventKind.VISION_POSITION_RECORDED: lambda e, n: (f"recorded {possessive(n.organisation(e))} position on version "
                                                       f"{_version(e)} of the vision: {_stance(e, Stance)}"),
     EventKind.VISION_COMMENTED: lambda e, n: f"commented on version {_version(e)} of the vision",
+    EventKind.VISION_AGREED: lambda e, n: (f"recorded the position that made version {_version(e)} of the vision "
+                                           f"agreed by every partner"),
     EventKind.INDICATOR_CREATED: lambda e, n: f"created the indicator ‘{e.object_label}’",
     EventKind.INDICATOR_UPDATED: lambda e, n: f"changed the indicator ‘{e.object_label}’",
     EventKind.INDICATOR_LINKED: lambda e, n: f"linked a decision to an indicator: {e.object_label}",

@@ -16,6 +16,9 @@ from localvision.models import AuditEvent, Project, User
 from localvision.domain.vocabulary import LabelledEnum
 
 
+RECORDED = "events_recorded"  # a session.info key: this transaction recorded events
+
+
 class EventKind(LabelledEnum):
     """What happened, for programs; the label is the audit trail's words for people."""
 
@@ -60,6 +63,7 @@ class EventKind(LabelledEnum):
     VISION_PROPOSED = "vision.proposed", "proposed"
     VISION_POSITION_RECORDED = "vision.position_recorded", "position recorded"
     VISION_COMMENTED = "vision.commented", "commented"
+    VISION_AGREED = "vision.agreed", "agreed"
     INDICATOR_CREATED = "indicator.created", "created"
     INDICATOR_UPDATED = "indicator.updated", "updated"
     INDICATOR_LINKED = "indicator.linked", "linked"
@@ -129,4 +133,6 @@ def record(
         payload={key: _jsonable(value) for key, value in (payload or {}).items()} or None,
     )
     db.session.add(event)
+    # Readers of the events (the notification fan-out) are nudged once this commits.
+    db.session.info[RECORDED] = True
     return event

@@ -5,7 +5,13 @@ from sqlalchemy.exc import IntegrityError
 
 from localvision.extensions import db
 from localvision.models import Stance, VisionComment, VisionPosition, VisionVersion
-from localvision.queries.vision import current_position_rows, latest_version, version_numbered, versions_after
+from localvision.queries.vision import (
+    current_position_rows,
+    latest_version,
+    version_numbered,
+    versions_after,
+    vision_state,
+)
 from localvision.services import NotPermitted, Refused, events, policy
 from localvision.services.events import EventKind
 from localvision.services.policy import ProjectContext
@@ -81,6 +87,7 @@ def record_position(context: ProjectContext, version_number: int, stance: Stance
     if not comment and stance in REASON_NEEDED:
         raise Refused(REASON_NEEDED[stance], field="comment")
     previous = current_position_rows(latest).get(actor.organisation_id)
+    was_agreed = vision_state(project).is_agreed
     position = VisionPosition(version=latest, organisation_id=actor.organisation_id, stance=stance, comment=comment,
                               recorded_by=actor)
     db.session.add(position)
@@ -90,6 +97,13 @@ def record_position(context: ProjectContext, version_number: int, stance: Stance
                   after={"version": latest.number, **events.snapshot(position, POSITION_FIELDS)},
                   payload={"version": latest.number, "organisation_id": actor.organisation_id,
                            "stance": stance.value})
+    db.session.flush()
+    db.session.expire(latest, ["positions"])
+    if not was_agreed and vision_state(project).is_agreed:
+        # The event notifications read: every partner now endorses this version.
+        events.record(EventKind.VISION_AGREED, latest, actor=actor, project=project,
+                      label=f"Version {latest.number} of the vision is agreed",
+                      payload={"version": latest.number})
     db.session.commit()
     return position
 

@@ -64,6 +64,15 @@ def time_since(value: datetime, now: datetime | None = None) -> str:
     return "less than a minute ago"
 
 
+def _unread_notification_count() -> int:
+    """For the header of a signed-in person's pages."""
+    from flask_login import current_user
+
+    from localvision.services.notifications import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
@@ -76,3 +85,4 @@ def init_app(app: Flask) -> None:
     # Only http and https addresses ever become links, whatever is stored.
     app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals["service_name"] = "Local Vision"
+    app.jinja_env.globals["unread_notification_count"] = _unread_notification_count

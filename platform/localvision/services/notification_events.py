@@ -1,0 +1,277 @@
+"""Turning domain events into notifications: the fan-out.
+
+Audit events are the transactional outbox of every change (``services/events.py``): a row
+exists exactly when its change committed. This module reads them in id order and tells
+the people each one concerns (``notifications.notify``).
+
+Nothing twice, nothing lost, and why it holds:
+
+- Each event is handled in its own transaction, which first inserts the event's marker
+  row (``NotifiedEvent``, primary key = event id) and then its notifications and their
+  emails. Commit makes all of it visible at once; a worker killed mid-way (SIGKILL, job
+  timeout) or a database error rolls all of it back, so the event is simply unhandled and
+  the next run handles it. A run that finds the marker already there skips the event:
+  a retry or a second run at the same moment (PostgreSQL makes the second INSERT of the
+  same key wait for the first transaction, then skip) does nothing twice.
+- Even so, the last guard is the database: each notification's dedupe key
+  (``event:<id>``) is UNIQUE per person and inserted with ON CONFLICT DO NOTHING.
+- Redis carries only the nudge to run (queued after each commit that recorded events, and
+  by the scheduler every minute); the work to do is read from the database, so an outage
+  of Redis delays notifications and loses none.
+- Why not a single high-water mark ("everything up to id N is done")? Ids are taken when
+  a row is inserted, not when it commits: a slow transaction can commit event 10 after
+  event 11 was read and the mark moved past it, and event 10 would be lost. So each event
+  has its own marker, and only the search has a lower bound: the highest event handled
+  more than ``SETTLED_AFTER`` ago. An event below it that is still unhandled would have to
+  belong to a transaction open for longer than that, and none is (the longest job
+  timeout is 30 minutes). Markers below the bound are no longer needed and are pruned.
+
+Who is told is decided when the event is handled, from the project as it is then: a person
+removed meanwhile is told nothing, a decision already closed no longer "awaits" anyone.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable
+
+from flask_sqlalchemy.session import Session
+from sqlalchemy import delete, event as sqlalchemy_event, exists, func, select
+
+from localvision.domain.notifications import event_key
+from localvision.domain.vocabulary import DecisionStatus, NotificationKind
+from localvision.extensions import db
+from localvision.jobs.notifications import request_fan_out
+from localvision.links import site_path
+from localvision.models import (
+    Action,
+    AuditEvent,
+    Decision,
+    Invitation,
+    NotifiedEvent,
+    Project,
+    ProjectPartner,
+    User,
+)
+from localvision.queries.vision import latest_version
+from localvision.services import invitations, organisations, policy
+from localvision.services.events import RECORDED, EventKind
+from localvision.services.notifications import Tidings, notify, people_of, speakers_for
+from localvision.summaries.freshness import insert_for
+
+log = logging.getLogger(__name__)
+
+SETTLED_AFTER = timedelta(hours=1)
+BATCH_SIZE = 500
+def _queue_after_commit(session: Session) -> None:
+    if session.info.pop(RECORDED, False):
+        request_fan_out()
+
+
+def _forget_after_rollback(session: Session, previous_transaction: object) -> None:
+    if getattr(previous_transaction, "parent", None) is None:
+        session.info.pop(RECORDED, None)
+
+
+def install() -> None:
+    """Listen on every Flask-SQLAlchemy session, including the ones tests make."""
+    for name, listener in (("after_commit", _queue_after_commit), ("after_soft_rollback", _forget_after_rollback)):
+        if not sqlalchemy_event.contains(Session, name, listener):
+            sqlalchemy_event.listen(Session, name, listener)
+
+
+def fan_out(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Handle every event not handled yet, oldest first. Returns how many were handled here."""
+    now = now or datetime.now(timezone.utc)
+    handled = 0
+    while True:
+        pending = _unhandled_event_ids(_lower_bound(now), batch_size)
+        db.session.commit()  # end the read: each event gets a transaction of its own
+        for event_id in pending:
+            handled += _handle(event_id)
+        if len(pending) < batch_size:
+            break
+    _prune(now)
+    return handled
+
+
+def _lower_bound(now: datetime) -> int:
+    return db.session.scalar(select(func.max(NotifiedEvent.event_id))
+                             .where(NotifiedEvent.processed_at < now - SETTLED_AFTER)) or 0
+
+
+def _unhandled_event_ids(after: int, limit: int) -> list[int]:
+    return list(db.session.scalars(
+        select(AuditEvent.id)
+        .where(AuditEvent.id > after, ~exists().where(NotifiedEvent.event_id == AuditEvent.id))
+        .order_by(AuditEvent.id).limit(limit)))
+
+
+def _prune(now: datetime) -> None:
+    db.session.execute(delete(NotifiedEvent).where(NotifiedEvent.event_id < _lower_bound(now)))
+    db.session.commit()
+
+
+def _handle(event_id: int) -> int:
+    """One event in one transaction: its marker, its notifications, their emails."""
+    insert = insert_for(db.session.get_bind().dialect.name)
+    claimed = db.session.execute(insert(NotifiedEvent).values(event_id=event_id)
+                                 .on_conflict_do_nothing(index_elements=["event_id"])
+                                 .returning(NotifiedEvent.event_id)).first()
+    if claimed is None:
+        db.session.rollback()
+        return 0
+    event = db.session.get(AuditEvent, event_id)
+    producer = PRODUCERS.get(event.kind)
+    try:
+        if producer is not None:
+            producer(event)
+    except Exception:
+        # Left unhandled for the next run; the rest of the batch goes on.
+        db.session.rollback()
+        log.exception("notifications for event %s (%s) failed", event_id, event.kind)
+        return 0
+    db.session.commit()
+    return 1
+
+
+# What each kind of event tells, and whom -------------------------------------------------
+
+def _decision_of(event: AuditEvent) -> Decision | None:
+    return db.session.get(Decision, (event.payload or {}).get("decision_id"))
+
+
+def _decision_link(decision: Decision) -> str:
+    return site_path("decisions.show", slug=decision.project.slug, decision_id=decision.id)
+
+
+def _not_the_actor(people: list[User], event: AuditEvent) -> list[User]:
+    return [person for person in people if person.id != event.actor_id]
+
+
+def _speakers_of_counted(decision: Decision, event: AuditEvent, organisation_ids: set[int] | None = None) -> list[User]:
+    chosen = decision.counted_organisation_ids if organisation_ids is None else organisation_ids
+    people = [person for organisation_id in sorted(chosen) for person in speakers_for(decision.project, organisation_id)]
+    return _not_the_actor(people, event)
+
+
+def _tell(people: list[User], event: AuditEvent, kind: NotificationKind, headline: str, link: str, obj_type: str,
+          obj_id: int | None, project: Project | None, email: str, **context: object) -> None:
+    notify(people, Tidings(kind, headline, link, obj_type, obj_id, project, email, dict(context, event=event)),
+           dedupe_key=event_key(event.id), event_id=event.id)
+
+
+def _decision_proposed(event: AuditEvent) -> None:
+    decision = _decision_of(event)
+    if decision is None or not decision.is_open:
+        return  # closed or withdrawn before anyone was told: it awaits nobody now
+    amendment = event.kind == EventKind.AMENDMENT_PROPOSED.value
+    kind = NotificationKind.DECISION_AMENDED if amendment else NotificationKind.DECISION_AWAITS
+    headline = (f"An amendment of an agreed decision awaits your organisation's position: {decision.title}" if amendment
+                else f"A decision awaits your organisation's position: {decision.title}")
+    _tell(_speakers_of_counted(decision, event), event, kind, headline, _decision_link(decision), "Decision",
+          decision.id, decision.project, "decision_awaits", decision=decision, amendment=amendment)
+
+
+def _decision_finished(event: AuditEvent) -> None:
+    decision = _decision_of(event)
+    if decision is None:
+        return
+    status = DecisionStatus((event.payload or {}).get("status", decision.status))
+    withdrawn = event.kind == EventKind.DECISION_WITHDRAWN.value
+    kind = NotificationKind.DECISION_WITHDRAWN if withdrawn else NotificationKind.DECISION_CLOSED
+    headline = (f"Withdrawn: {decision.title}" if withdrawn
+                else f"Decision closed, {status.label.lower()}: {decision.title}")
+    reason = (event.after or {}).get("outcome_reason") or ""
+    _tell(_not_the_actor(people_of(decision.project), event), event, kind, headline, _decision_link(decision),
+          "Decision", decision.id, decision.project, "decision_finished", decision=decision, status=status,
+          reason=reason, withdrawn=withdrawn,
+          # Email leaves the project's walls: a commercially sensitive decision's reasons stay on the page.
+          reason_in_email=policy.decision_details_public(decision, is_member=False))
+
+
+def _decision_reopened(event: AuditEvent) -> None:
+    decision = _decision_of(event)
+    if decision is None or not decision.is_open:
+        return
+    # Only the partners whose response it still awaits must act again (loomio#12803).
+    awaiting = decision.counted_organisation_ids - set(decision.current_positions())
+    closes_on = date.fromisoformat((event.payload or {}).get("closes_on") or decision.closes_on.isoformat())
+    _tell(_speakers_of_counted(decision, event, awaiting), event, NotificationKind.DECISION_REOPENED,
+          f"Reopened, and awaiting your organisation's position by {closes_on:%-d %B %Y}: {decision.title}",
+          _decision_link(decision), "Decision", decision.id, decision.project, "decision_reopened",
+          decision=decision, closes_on=closes_on)
+
+
+def _vision_proposed(event: AuditEvent) -> None:
+    project = db.session.get(Project, event.project_id)
+    number = (event.payload or {}).get("version")
+    latest = latest_version(project) if project is not None else None
+    if latest is None or latest.number != number:
+        return  # a newer version awaits positions instead, and has its own event
+    people = [person for partner in sorted(project.partners, key=lambda p: p.organisation_id)
+              for person in speakers_for(project, partner.organisation_id)]
+    _tell(_not_the_actor(people, event), event, NotificationKind.VISION_AWAITS,
+          f"Version {number} of the vision awaits your organisation's position: {project.title}",
+          site_path("vision.show", slug=project.slug), "VisionVersion", latest.id, project, "vision_awaits",
+          version=latest)
+
+
+def _vision_agreed(event: AuditEvent) -> None:
+    project = db.session.get(Project, event.project_id)
+    if project is None:
+        return
+    number = (event.payload or {}).get("version")
+    _tell(people_of(project), event, NotificationKind.VISION_AGREED,
+          f"The vision is agreed: every partner endorses version {number}: {project.title}",
+          site_path("vision.show", slug=project.slug), "VisionVersion", event.object_id, project, "vision_agreed",
+          number=number)
+
+
+def _action_added(event: AuditEvent) -> None:
+    action = db.session.get(Action, event.object_id)
+    if action is None or action.owner_id == event.actor_id:
+        return
+    decision = action.decision
+    _tell([action.owner], event, NotificationKind.ACTION_GIVEN,
+          f"An action is yours, due {action.due_on:%-d %B %Y}: {action.title}",
+          _decision_link(decision), "Action", action.id, decision.project, "action_given",
+          action=action, decision=decision, giver=event.actor)
+
+
+def _person_invited(event: AuditEvent) -> None:
+    invitation = db.session.get(Invitation, (event.payload or {}).get("invitation_id"))
+    if invitation is None or invitation.project is None or invitation.accepted_at is not None:
+        return
+    person = invitations.account_for(invitation.email)
+    if person is None:
+        return  # someone new: the invitation email is all there is, and it was sent
+    project = invitation.project
+    _tell([person], event, NotificationKind.INVITED,
+          f"You are invited to join {project.title}: follow the link in the invitation emailed to {person.email}",
+          site_path("your_work.index"), "Invitation", invitation.id, project, "invited")
+
+
+def _organisation_invited(event: AuditEvent) -> None:
+    invited = db.session.get(ProjectPartner, (event.payload or {}).get("partner_id"))
+    if invited is None or invited.status.value != "invited":
+        return  # answered or withdrawn already
+    project = invited.project
+    _tell(organisations.contacts_for(invited.organisation), event, NotificationKind.ORGANISATION_INVITED,
+          f"{invited.organisation.name} is invited to join the partnership {project.title}",
+          site_path("organisations.partner_invitation", invited_id=invited.id), "ProjectPartner", invited.id,
+          project, "organisation_invited")
+
+
+PRODUCERS: dict[str, Callable[[AuditEvent], None]] = {
+    EventKind.DECISION_PROPOSED.value: _decision_proposed,
+    EventKind.AMENDMENT_PROPOSED.value: _decision_proposed,
+    EventKind.DECISION_CLOSED.value: _decision_finished,
+    EventKind.DECISION_WITHDRAWN.value: _decision_finished,
+    EventKind.DECISION_REOPENED.value: _decision_reopened,
+    EventKind.VISION_PROPOSED.value: _vision_proposed,
+    EventKind.VISION_AGREED.value: _vision_agreed,
+    EventKind.ACTION_ADDED.value: _action_added,
+    EventKind.INVITATION_SENT.value: _person_invited,
+    EventKind.PARTNER_INVITED.value: _organisation_invited,
+}

@@ -213,6 +213,10 @@ def silent_organisations(decision: Decision) -> frozenset[int]:
     return open_decision(decision).silent
 
 
+def partners_phrase(count: int) -> str:
+    return f"{count} partner{'s' if count != 1 else ''}"
+
+
 def check_reminder(context: ProjectContext, decision: Decision, now: datetime) -> frozenset[int]:
     """The organisations a lead's reminder would go to now; refuses when it may not go."""
     if not policy.may_remind_partners(context):

@@ -49,8 +49,8 @@ def open_decision(decision: Decision) -> reminders.OpenDecision:
 
 
 def _decision_link(decision: Decision, anchor: str | None = None) -> str:
-    values = {"_anchor": anchor} if anchor else {}
-    return site_path("decisions.show", slug=decision.project.slug, decision_id=decision.id, **values)
+    path = site_path("decisions.show", slug=decision.project.slug, decision_id=decision.id)
+    return f"{path}#{anchor}" if anchor else path
 
 
 def _remind(decision: Decision, occasion: Occasion, today: date) -> int:

@@ -172,7 +172,8 @@ def test_every_post_route_is_reached(app, world, fields):
                              "admin.round_trip", "projects.publication", "projects.representative",
                              "auth.confirm_email", "organisations.approve", "organisations.administrator",
                              "organisations.send_confirmation", "organisations.partner_invitation",
-                             "admin.remove_domain", "projects.withdraw_partner_invitation"}
+                             "admin.remove_domain", "projects.withdraw_partner_invitation",
+                             "decisions.remind"}
 
 
 @settings(max_examples=EXAMPLES_PER_ROUTE, deadline=None, derandomize=True, database=None,

@@ -11,7 +11,7 @@ second worker finds the rows and sends nothing twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable
 
@@ -33,8 +33,10 @@ from localvision.models import (
     DigestSent,
     Notification,
     NotificationSettings,
+    PartnerStatus,
     Project,
     ProjectMembership,
+    ProjectPartner,
     User,
 )
 from localvision.queries import audit
@@ -47,19 +49,30 @@ BATCH = 500
 CHANGES_SHOWN = 6
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProjectNews:
-    project: Project
-    changes: list[str] = field(default_factory=list)
-    more_changes: int = 0
+    title: str
+    changes: tuple[str, ...]
+    more_changes: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Awaiting:
     title: str
     detail: str
     link: str
     is_overdue: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What every person of a project is told alike, worked out once per run."""
+
+    news: ProjectNews | None
+    partner_ids: frozenset[int]
+    # Organisations whose named representatives alone speak for them here.
+    represented: frozenset[int]
+    awaiting: dict[int, tuple[Awaiting, ...]]  # by organisation: open decisions awaiting its position
 
 
 @dataclass
@@ -74,6 +87,25 @@ class Digest:
         return not (self.news or self.awaiting or self.notifications)
 
 
+class FactsCache(dict):
+    """Project facts for one run and period. Emptied when it grows past a bound, so a
+    platform of many more projects costs recomputation, not memory."""
+
+    LIMIT = 2000
+
+    def __init__(self, period: DigestPeriod) -> None:
+        super().__init__()
+        self.period = period
+
+    def for_projects(self, project_ids: set[int]) -> dict[int, ProjectFacts]:
+        missing = sorted(project_ids - self.keys())
+        if len(self) + len(missing) > self.LIMIT:
+            self.clear()
+            missing = sorted(project_ids)
+        self.update(_project_facts(missing, self.period))
+        return {project_id: self[project_id] for project_id in project_ids}
+
+
 def send_digests(now: datetime) -> int:
     """Send every digest due at ``now`` not sent yet; returns how many were sent."""
     return sum(send_digests_for(due_period(frequency, now), now)
@@ -83,12 +115,13 @@ def send_digests(now: datetime) -> int:
 def send_digests_for(period: DigestPeriod, now: datetime) -> int:
     sent = 0
     last_id = 0
+    facts = FactsCache(period)
     while True:
         people = list(db.session.scalars(_people_due(period).where(User.id > last_id).order_by(User.id).limit(BATCH)))
         if not people:
             return sent
         last_id = people[-1].id
-        sent += _send_batch(people, period, now)
+        sent += _send_batch(people, period, now, facts)
         # Each batch is its own transaction, and its objects are let go before the next.
         db.session.commit()
         db.session.expunge_all()
@@ -108,77 +141,104 @@ def _people_due(period: DigestPeriod):
     )
 
 
-def _send_batch(people: list[User], period: DigestPeriod, now: datetime) -> int:
-    digests = [digest for digest in gather(people, period, now) if not digest.is_empty]
+def _send_batch(people: list[User], period: DigestPeriod, now: datetime, facts: FactsCache) -> int:
+    digests = [digest for digest in gather(people, now, facts) if not digest.is_empty]
     if not digests:
         return 0
     # Claim first: of two runs racing, the second's rows conflict and it sends nothing.
     insert = insert_for(db.session.get_bind().dialect.name)
-    claimed = set(db.session.scalars(
+    claimed = dict(db.session.execute(
         insert(DigestSent).values([{"user_id": d.person.id, "period_key": period.key} for d in digests])
-        .on_conflict_do_nothing(index_elements=["user_id", "period_key"]).returning(DigestSent.user_id)))
-    for digest in digests:
-        if digest.person.id not in claimed:
-            continue
-        message = _email(digest, period)
-        db.session.execute(update(DigestSent).where(DigestSent.user_id == digest.person.id,
-                                                    DigestSent.period_key == period.key)
-                           .values(outbox_message_id=message.id))
-    digested = [n.id for d in digests if d.person.id in claimed for n in d.notifications]
+        .on_conflict_do_nothing(index_elements=["user_id", "period_key"])
+        .returning(DigestSent.user_id, DigestSent.id)).tuples().all())
+    digests = [digest for digest in digests if digest.person.id in claimed]
+    if not digests:
+        return 0
+    messages = mail.queue_messages([_email(digest, period) for digest in digests])
+    db.session.execute(update(DigestSent), [
+        {"id": claimed[digest.person.id], "outbox_message_id": message.id}
+        for digest, message in zip(digests, messages)])
+    digested = [n.id for digest in digests for n in digest.notifications]
     if digested:
         db.session.execute(update(Notification).where(Notification.id.in_(digested)).values(digested_at=now))
-    return len(claimed)
+    return len(digests)
 
 
-def _email(digest: Digest, period: DigestPeriod):
+def _email(digest: Digest, period: DigestPeriod) -> dict:
     person = digest.person
-    return mail.queue_message(
+    unsubscribe = notifications.unsubscribe_url(person, DIGEST)
+    return dict(
         to=person.email, template="digest", kind=DIGEST, user=person,
-        headers=notifications.unsubscribe_headers(person, DIGEST),
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": notifications.ONE_CLICK},
         context={"person": person, "period": period, "news": digest.news, "awaiting": digest.awaiting,
                  "notifications": [(n, notifications.absolute(n.link)) for n in digest.notifications],
-                 "your_work_url": external_url("your_work.index"),
-                 "unsubscribe_url": notifications.unsubscribe_url(person, DIGEST),
+                 "your_work_url": external_url("your_work.index"), "unsubscribe_url": unsubscribe,
                  "preferences_url": external_url("notifications.preferences")},
     )
 
 
 # What a batch of people hears ---------------------------------------------------------------
 
-def gather(people: list[User], period: DigestPeriod, now: datetime) -> list[Digest]:
+def gather(people: list[User], now: datetime, facts: FactsCache) -> list[Digest]:
     """Each person's digest, from their projects as they are now: a project they have left
     tells them nothing."""
     person_ids = [person.id for person in people]
-    memberships = list(db.session.scalars(
-        select(ProjectMembership).where(ProjectMembership.user_id.in_(person_ids))
-        .options(selectinload(ProjectMembership.project).selectinload(Project.memberships),
-                 selectinload(ProjectMembership.project).selectinload(Project.partners))))
-    projects_of: dict[int, list[ProjectMembership]] = defaultdict(list)
-    for membership in memberships:
-        projects_of[membership.user_id].append(membership)
-    project_ids = sorted({membership.project_id for membership in memberships})
-    news = _news(project_ids, period)
-    awaiting_positions = _awaiting_positions(project_ids)
-    actions = _open_actions(person_ids, project_ids)
+    memberships = db.session.execute(
+        select(ProjectMembership.user_id, ProjectMembership.project_id, ProjectMembership.is_representative,
+               Project.title)
+        .join(Project, Project.id == ProjectMembership.project_id)
+        .where(ProjectMembership.user_id.in_(person_ids))
+        .order_by(ProjectMembership.user_id, Project.title)).tuples().all()
+    projects_of: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for user_id, project_id, is_representative, _title in memberships:
+        projects_of[user_id].append((project_id, is_representative))
+    known = facts.for_projects({project_id for _, project_id, _, _ in memberships})
+    actions = _open_actions(person_ids)
     waiting = _digest_notifications(person_ids, now)
     today = local_date(now)
     digests = []
     for person in people:
-        own = sorted(projects_of[person.id], key=lambda m: m.project.title)
-        member_of = {m.project_id for m in own}
-        awaiting = [item for m in own if policy.may_record_position(policy.context_of(m))
-                    for item in awaiting_positions.get((m.project_id, person.organisation_id), [])]
+        own = projects_of[person.id]
+        member_of = {project_id for project_id, _ in own}
+        awaiting: list[Awaiting] = []
+        for project_id, is_representative in own:
+            project = known[project_id]
+            organisation = person.organisation_id
+            if policy.may_record_position_for(person, organisation in project.partner_ids, is_representative,
+                                              organisation in project.represented):
+                awaiting.extend(project.awaiting.get(organisation, ()))
         awaiting += [_action_item(action, today) for action in actions.get(person.id, [])
                      if action.decision.project_id in member_of]
-        digests.append(Digest(person, [news[m.project_id] for m in own if m.project_id in news], awaiting,
+        news = [known[project_id].news for project_id, _ in own if known[project_id].news is not None]
+        digests.append(Digest(person, news, awaiting,
                               [n for n in waiting.get(person.id, []) if n.project_id is None or n.project_id in member_of]))
     return digests
 
 
-def _news(project_ids: list[int], period: DigestPeriod) -> dict[int, ProjectNews]:
-    """The latest changes of each project in the period, as the audit trail words them."""
+def _project_facts(project_ids: list[int], period: DigestPeriod) -> dict[int, ProjectFacts]:
     if not project_ids:
         return {}
+    news = _news(project_ids, period)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for project_id, organisation_id in db.session.execute(
+            select(ProjectPartner.project_id, ProjectPartner.organisation_id)
+            .where(ProjectPartner.project_id.in_(project_ids), ProjectPartner.status == PartnerStatus.ACCEPTED)):
+        partners[project_id].add(organisation_id)
+    represented: dict[int, set[int]] = defaultdict(set)
+    for project_id, organisation_id in db.session.execute(
+            select(ProjectMembership.project_id, User.organisation_id).join(User, User.id == ProjectMembership.user_id)
+            .where(ProjectMembership.project_id.in_(project_ids), ProjectMembership.is_representative)):
+        represented[project_id].add(organisation_id)
+    awaiting = _awaiting_positions(project_ids)
+    return {project_id: ProjectFacts(news.get(project_id), frozenset(partners[project_id]),
+                                     frozenset(represented[project_id]),
+                                     {organisation: tuple(items) for (project, organisation), items in awaiting.items()
+                                      if project == project_id})
+            for project_id in project_ids}
+
+
+def _news(project_ids: list[int], period: DigestPeriod) -> dict[int, ProjectNews]:
+    """The latest changes of each project in the period, as the audit trail words them."""
     in_period = and_(AuditEvent.project_id.in_(project_ids), AuditEvent.occurred_at >= period.starts_at,
                      AuditEvent.occurred_at < period.ends_at)
     counts = dict(db.session.execute(select(AuditEvent.project_id, func.count()).where(in_period)
@@ -193,23 +253,20 @@ def _news(project_ids: list[int], period: DigestPeriod) -> dict[int, ProjectNews
         .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.actor_organisation))
         .order_by(AuditEvent.project_id, AuditEvent.occurred_at.desc(), AuditEvent.id.desc())))
     names = audit.names_of(events)
-    projects = {p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_(counts)))}
-    news = {project_id: ProjectNews(projects[project_id], more_changes=count) for project_id, count in counts.items()}
+    titles = dict(db.session.execute(select(Project.id, Project.title).where(Project.id.in_(counts))).tuples().all())
+    changes: dict[int, list[str]] = defaultdict(list)
     for event in events:
-        item = news[event.project_id]
-        item.changes.append(audit.sentence(event, names))
-        item.more_changes -= 1
-    return news
+        changes[event.project_id].append(audit.sentence(event, names))
+    return {project_id: ProjectNews(titles[project_id], tuple(changes[project_id]), count - len(changes[project_id]))
+            for project_id, count in counts.items()}
 
 
 def _awaiting_positions(project_ids: list[int]) -> dict[tuple[int, int], list[Awaiting]]:
     """For each project and organisation, the open decisions still waiting for its position."""
     awaiting: dict[tuple[int, int], list[Awaiting]] = defaultdict(list)
-    if not project_ids:
-        return awaiting
     decisions = db.session.scalars(
         select(Decision).where(Decision.project_id.in_(project_ids), Decision.status == DecisionStatus.OPEN)
-        .options(selectinload(Decision.positions), selectinload(Decision.project))
+        .options(selectinload(Decision.positions), selectinload(Decision.project).selectinload(Project.partners))
         .order_by(Decision.closes_on, Decision.id))
     for decision in decisions:
         responded = decision.current_positions()
@@ -221,12 +278,10 @@ def _awaiting_positions(project_ids: list[int]) -> dict[tuple[int, int], list[Aw
     return awaiting
 
 
-def _open_actions(person_ids: list[int], project_ids: list[int]) -> dict[int, list[Action]]:
+def _open_actions(person_ids: list[int]) -> dict[int, list[Action]]:
     actions: dict[int, list[Action]] = defaultdict(list)
     for action in db.session.scalars(
-            select(Action).join(Action.decision)
-            .where(Action.owner_id.in_(person_ids), Action.status == ActionStatus.OPEN,
-                   Decision.project_id.in_(project_ids))
+            select(Action).where(Action.owner_id.in_(person_ids), Action.status == ActionStatus.OPEN)
             .options(selectinload(Action.decision).selectinload(Decision.project))
             .order_by(Action.due_on, Action.id)):
         actions[action.owner_id].append(action)

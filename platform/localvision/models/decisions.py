@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from localvision.domain.decisions import counted_organisations
 from localvision.domain.vocabulary import (
     ContributionKind,
     DecisionCategory,
@@ -113,16 +114,10 @@ class Decision(Base):
 
     @property
     def counted_organisation_ids(self) -> set[int]:
-        """The organisations whose positions the rule counts: those recorded when it opened
-        or while it was open, and, while it is open, every current partner, since a partner
-        joining now joins it too. A removed partner's recorded position still counts; one
-        removed in silence is no longer waited for."""
-        counted = {counted.organisation_id for counted in self.counted}
-        if not self.is_open:
-            return counted
-        partners = {partner.organisation_id for partner in self.project.partners}
-        responded = {position.organisation_id for position in self.positions}
-        return {organisation for organisation in counted | partners if organisation in partners | responded}
+        """The organisations whose positions the rule counts (``domain.decisions.counted_organisations``)."""
+        return counted_organisations({counted.organisation_id for counted in self.counted},
+                                     {partner.organisation_id for partner in self.project.partners},
+                                     {position.organisation_id for position in self.positions}, self.is_open)
 
     def current_positions(self) -> dict[int, "Position"]:
         """Each organisation's latest position: earlier ones are its history."""

@@ -18,6 +18,7 @@ from typing import Iterable
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from localvision.domain.decisions import counted_organisations
 from localvision.domain.digests import DigestPeriod, due_period
 from localvision.domain.notifications import DEFAULT_DIGEST_FREQUENCY, DIGEST
 from localvision.domain.reminders import local_date
@@ -28,12 +29,14 @@ from localvision.models import (
     Action,
     ActionStatus,
     AuditEvent,
+    CountedPartner,
     Decision,
     DecisionStatus,
     DigestSent,
     Notification,
     NotificationSettings,
     PartnerStatus,
+    Position,
     Project,
     ProjectMembership,
     ProjectPartner,
@@ -193,9 +196,8 @@ def gather(people: list[User], now: datetime, facts: FactsCache) -> list[Digest]
     for user_id, project_id, is_representative, _title in memberships:
         projects_of[user_id].append((project_id, is_representative))
     known = facts.for_projects({project_id for _, project_id, _, _ in memberships})
-    actions = _open_actions(person_ids)
+    actions = _open_actions(person_ids, local_date(now))
     waiting = _digest_notifications(person_ids, now)
-    today = local_date(now)
     digests = []
     for person in people:
         own = projects_of[person.id]
@@ -207,8 +209,7 @@ def gather(people: list[User], now: datetime, facts: FactsCache) -> list[Digest]
             if policy.may_record_position_for(person, organisation in project.partner_ids, is_representative,
                                               organisation in project.represented):
                 awaiting.extend(project.awaiting.get(organisation, ()))
-        awaiting += [_action_item(action, today) for action in actions.get(person.id, [])
-                     if action.decision.project_id in member_of]
+        awaiting += [action.item for action in actions.get(person.id, []) if action.project_id in member_of]
         news = [known[project_id].news for project_id, _ in own if known[project_id].news is not None]
         digests.append(Digest(person, news, awaiting,
                               [n for n in waiting.get(person.id, []) if n.project_id is None or n.project_id in member_of]))
@@ -229,11 +230,10 @@ def _project_facts(project_ids: list[int], period: DigestPeriod) -> dict[int, Pr
             select(ProjectMembership.project_id, User.organisation_id).join(User, User.id == ProjectMembership.user_id)
             .where(ProjectMembership.project_id.in_(project_ids), ProjectMembership.is_representative)):
         represented[project_id].add(organisation_id)
-    awaiting = _awaiting_positions(project_ids)
+    awaiting = _awaiting_positions(project_ids, partners)
     return {project_id: ProjectFacts(news.get(project_id), frozenset(partners[project_id]),
                                      frozenset(represented[project_id]),
-                                     {organisation: tuple(items) for (project, organisation), items in awaiting.items()
-                                      if project == project_id})
+                                     {organisation: tuple(items) for organisation, items in awaiting[project_id].items()})
             for project_id in project_ids}
 
 
@@ -261,40 +261,58 @@ def _news(project_ids: list[int], period: DigestPeriod) -> dict[int, ProjectNews
             for project_id, count in counts.items()}
 
 
-def _awaiting_positions(project_ids: list[int]) -> dict[tuple[int, int], list[Awaiting]]:
-    """For each project and organisation, the open decisions still waiting for its position."""
-    awaiting: dict[tuple[int, int], list[Awaiting]] = defaultdict(list)
-    decisions = db.session.scalars(
-        select(Decision).where(Decision.project_id.in_(project_ids), Decision.status == DecisionStatus.OPEN)
-        .options(selectinload(Decision.positions), selectinload(Decision.project).selectinload(Project.partners))
-        .order_by(Decision.closes_on, Decision.id))
-    for decision in decisions:
-        responded = decision.current_positions()
-        for organisation_id in decision.counted_organisation_ids - responded.keys():
-            awaiting[(decision.project_id, organisation_id)].append(Awaiting(
-                decision.title, f"{decision.project.title}: your organisation's position, by "
-                                f"{decision.closes_on:%-d %B %Y}",
-                external_url("decisions.show", slug=decision.project.slug, decision_id=decision.id)))
+def _awaiting_positions(project_ids: list[int], partners: dict[int, set[int]]
+                        ) -> dict[int, dict[int, list[Awaiting]]]:
+    """For each project and organisation, the open decisions still waiting for its position:
+    read as plain columns, since a digest run reads every open decision of the platform."""
+    open_decisions = db.session.execute(
+        select(Decision.id, Decision.project_id, Decision.title, Decision.closes_on, Project.slug, Project.title)
+        .join(Project, Project.id == Decision.project_id)
+        .where(Decision.project_id.in_(project_ids), Decision.status == DecisionStatus.OPEN)
+        .order_by(Decision.closes_on, Decision.id)).tuples().all()
+    decision_ids = [row[0] for row in open_decisions]
+    counted: dict[int, set[int]] = defaultdict(set)
+    for decision_id, organisation_id in db.session.execute(
+            select(CountedPartner.decision_id, CountedPartner.organisation_id)
+            .where(CountedPartner.decision_id.in_(decision_ids))):
+        counted[decision_id].add(organisation_id)
+    responded: dict[int, set[int]] = defaultdict(set)
+    for decision_id, organisation_id in db.session.execute(
+            select(Position.decision_id, Position.organisation_id).distinct()
+            .where(Position.decision_id.in_(decision_ids))):
+        responded[decision_id].add(organisation_id)
+    awaiting: dict[int, dict[int, list[Awaiting]]] = defaultdict(lambda: defaultdict(list))
+    for decision_id, project_id, title, closes_on, slug, project_title in open_decisions:
+        waited_for = counted_organisations(counted[decision_id], partners[project_id], responded[decision_id],
+                                           is_open=True) - responded[decision_id]
+        item = Awaiting(title, f"{project_title}: your organisation's position, by {closes_on:%-d %B %Y}",
+                        external_url("decisions.show", slug=slug, decision_id=decision_id))
+        for organisation_id in waited_for:
+            awaiting[project_id][organisation_id].append(item)
     return awaiting
 
 
-def _open_actions(person_ids: list[int]) -> dict[int, list[Action]]:
-    actions: dict[int, list[Action]] = defaultdict(list)
-    for action in db.session.scalars(
-            select(Action).where(Action.owner_id.in_(person_ids), Action.status == ActionStatus.OPEN)
-            .options(selectinload(Action.decision).selectinload(Decision.project))
+@dataclass(frozen=True)
+class OwnedAction:
+    owner_id: int
+    project_id: int
+    item: Awaiting
+
+
+def _open_actions(person_ids: list[int], today: date) -> dict[int, list[OwnedAction]]:
+    actions: dict[int, list[OwnedAction]] = defaultdict(list)
+    for owner_id, title, due_on, decision_id, project_id, slug, project_title in db.session.execute(
+            select(Action.owner_id, Action.title, Action.due_on, Action.decision_id, Project.id, Project.slug,
+                   Project.title)
+            .join(Decision, Decision.id == Action.decision_id).join(Project, Project.id == Decision.project_id)
+            .where(Action.owner_id.in_(person_ids), Action.status == ActionStatus.OPEN)
             .order_by(Action.due_on, Action.id)):
-        actions[action.owner_id].append(action)
+        overdue = due_on < today
+        link = external_url("decisions.show", slug=slug, decision_id=decision_id) + "#actions"
+        actions[owner_id].append(OwnedAction(owner_id, project_id, Awaiting(
+            title, f"{project_title}: your action, {'was due' if overdue else 'due'} {due_on:%-d %B %Y}", link,
+            is_overdue=overdue)))
     return actions
-
-
-def _action_item(action: Action, today: date) -> Awaiting:
-    project = action.decision.project
-    overdue = action.is_overdue(today)
-    return Awaiting(action.title, f"{project.title}: your action, {'was due' if overdue else 'due'} "
-                                  f"{action.due_on:%-d %B %Y}",
-                    external_url("decisions.show", slug=project.slug, decision_id=action.decision_id,
-                                 _anchor="actions"), is_overdue=overdue)
 
 
 def _digest_notifications(person_ids: Iterable[int], now: datetime) -> dict[int, list[Notification]]:

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 from flask import url_for
 from sqlalchemy import select
 
+from localvision.domain.vocabulary import NotificationKind
 from localvision.extensions import db
+from localvision.services.notifications import unsubscribe_token
 from localvision.models import (
     Action,
     Decision,
@@ -69,7 +71,8 @@ def pages(live_app) -> list[tuple[str | None, str, str]]:
                   "number": 1, "token": token_mailed_to(invitation.email), "job_id": "no-such-job",
                   "message_id": message.id, "comment_id": comment.id, "invited_id": invited.id,
                   "organisation_id": lead.organisation_id}
-        by_endpoint = {"decisions.reopen": {"decision_id": closed.id}}
+        by_endpoint = {"decisions.reopen": {"decision_id": closed.id},
+                       "notifications.unsubscribe": {"token": unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)}}
         found = []
         with live_app.test_request_context():
             for rule in live_app.url_map.iter_rules():

@@ -19,7 +19,8 @@ import factories
 from support import token_mailed_to
 from localvision.extensions import db
 from localvision.models import DecisionStance, DecisionStatus, ProjectRole
-from localvision.services import accounts, invitations, organisations, policy
+from localvision.domain.vocabulary import NotificationKind
+from localvision.services import accounts, invitations, notifications, organisations, policy
 
 HOSTILE_TEXT = [
     "", " ", "\x00", "a\x00b", "9" * 25, "99999999999999999999", "-99999999999999999999", "1e999", "-1e999",
@@ -109,6 +110,8 @@ def world(session):
                                   link_for=lambda token: links.setdefault("auth.confirm_email", token))
     world["by_endpoint"] = {endpoint: {"token": token} for endpoint, token in links.items()}
     world["by_endpoint"]["organisations.partner_invitation"] = {"invited_id": invited_to_lead.id}
+    world["by_endpoint"]["notifications.unsubscribe"] = {
+        "token": notifications.unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)}
     return world
 
 
@@ -173,7 +176,7 @@ def test_every_post_route_is_reached(app, world, fields):
                              "auth.confirm_email", "organisations.approve", "organisations.administrator",
                              "organisations.send_confirmation", "organisations.partner_invitation",
                              "admin.remove_domain", "projects.withdraw_partner_invitation",
-                             "decisions.remind"}
+                             "decisions.remind", "notifications.mark_all_read", "notifications.unsubscribe"}
 
 
 @settings(max_examples=EXAMPLES_PER_ROUTE, deadline=None, derandomize=True, database=None,

@@ -6,8 +6,22 @@ from flask import url_for
 
 import factories
 from localvision.extensions import db
-from localvision.models import DecisionStance, DecisionStatus, PartnerStatus, ProjectPartner, Stance
-from localvision.services import mail
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from localvision.models import (
+    DecisionCategory,
+    DecisionStance,
+    DecisionStatus,
+    Notification,
+    OutboxMessage,
+    PartnerStatus,
+    ProjectPartner,
+    Stance,
+)
+from localvision.services import decisions, mail, notification_events, policy
+from localvision.services.decisions import DecisionDetails
 
 SECRETS = {
     "private project": "Undisclosed merger talks",
@@ -24,7 +38,11 @@ SECRETS = {
     "link in a held email": "https://lv.example/reset/held-7731",
     "confidential position reason": "Our board approved the confidential rate",
     "organisation only invited": "Invited Not Yet Agreed Trust",
+    "private decision awaiting positions": "Private merger feasibility study",
 }
+# Why a commercially sensitive decision was deferred: the people of the project read it on
+# its page; no email carries it out of the service.
+CONFIDENTIAL_REASON = "Guarding Ltd bid 31% under the others"
 
 
 @pytest.fixture
@@ -68,6 +86,17 @@ def partnerships(session):
     # Someone of a partner organisation who is in neither project.
     outsider = factories.user(lead.organisation)
     session.commit()
+    # Changes made through their services, so the notification fan-out has events to tell.
+    today = date.today()
+    decisions.propose_decision(policy.context_for(lead, private), DecisionDetails(
+        title=SECRETS["private decision awaiting positions"], rationale="Ask the boards", category=DecisionCategory.OTHER,
+        opens_on=today, closes_on=today + timedelta(days=20)))
+    renewal = decisions.propose_decision(policy.context_for(lead, published), DecisionDetails(
+        title="Guarding contract renewal", rationale=SECRETS["confidential rationale"], category=DecisionCategory.OTHER,
+        opens_on=today, closes_on=today + timedelta(days=20), is_commercially_sensitive=True))
+    decisions.close_decision(policy.context_for(lead, published), renewal, DecisionStatus.DEFERRED.value,
+                             CONFIDENTIAL_REASON)
+    notification_events.fan_out()
     return {"published": published, "private": private, "outsider": outsider,
             "decisions": [grant.id, confidential.id, private_decision.id],
             "indicators": [indicator.id, private_indicator.id],
@@ -123,7 +152,8 @@ def unexpected_status(url: str, response, visitor: str, public: set[str], projec
     to_sign_in = status == 302 and location.startswith("/sign-in")
     if any(f"/projects/{slug}" in url for slug in project_slugs):
         allowed = to_sign_in or status == 404 if visitor == "anonymous" else status in (403, 404)
-    elif url.startswith(("/invitations/", "/password-reset/", "/account/email/")):  # made-up emailed links
+    elif url.startswith(("/invitations/", "/password-reset/", "/account/email/",
+                         "/notifications/unsubscribe/")):  # made-up emailed links
         allowed = status == 404
     elif url.startswith(("/organisation/invitations/", "/organisation/confirm/")):
         # Made-up links on the visitor's own organisation's pages: an invitation to another
@@ -167,3 +197,16 @@ def test_people_of_the_project_do_see_it(client_for, partnerships):
         as_text=True)
     csv = client_for(member).get(f"/projects/{partnerships['published'].slug}/contributions.csv").get_data(as_text=True)
     assert SECRETS["confidential amount"] in csv
+
+
+def test_notifications_tell_only_the_people_of_the_project_and_keep_sensitive_details_out_of_email(
+        session, partnerships):
+    doctor = partnerships["private"].memberships[1].user
+    told = {(n.user_id, n.headline) for n in session.scalars(select(Notification))}
+    assert {user_id for user_id, _ in told} == {doctor.id}  # the lead acted; the outsider is in neither project
+    assert any(SECRETS["private decision awaiting positions"] in headline for _, headline in told)
+    emails = list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("decision.%"))))
+    assert {email.to_address for email in emails} == {doctor.email}
+    for email in emails:
+        for secret in (CONFIDENTIAL_REASON, SECRETS["confidential rationale"]):
+            assert secret not in email.text_body and secret not in email.html_body

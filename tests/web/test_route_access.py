@@ -136,6 +136,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "decisions.add_comment": (PROJECT_MEMBER, "POST"),
     "decisions.edit_comment": (COMMENT_AUTHOR, "GET"),
     "your_work.index": (SIGNED_IN, "GET"),
+    "notifications.index": (SIGNED_IN, "GET"),
+    "notifications.mark_all_read": (SIGNED_IN, "POST"),
+    "notifications.preferences": (SIGNED_IN, "GET"),
+    # Works without signing in, but only with a link signed by the service: a made-up one is 404.
+    "notifications.unsubscribe": (NOBODY_WITHOUT_A_LINK, "GET"),
     "api.vision": (PUBLISHED_ONLY, "GET"),
     "api.decisions": (PUBLISHED_ONLY, "GET"),
     "api.indicators": (PUBLISHED_ONLY, "GET"),
@@ -156,7 +161,8 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_MEM
                "decisions.reopen": PROJECT_LEAD, "decisions.edit_comment": COMMENT_AUTHOR,
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
                "indicators.edit": PROJECT_LEAD, "indicators.correct_measurement": PROJECT_MEMBER,
-               "indicators.upload": PROJECT_MEMBER}
+               "indicators.upload": PROJECT_MEMBER, "notifications.preferences": SIGNED_IN,
+               "notifications.unsubscribe": NOBODY_WITHOUT_A_LINK}
 
 ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
 

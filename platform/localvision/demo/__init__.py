@@ -2,6 +2,8 @@
 `demo_logins` lists the logins worth trying first."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from sqlalchemy import select
 
 from localvision.demo.decisions import load_decisions
@@ -11,8 +13,11 @@ from localvision.demo.partnerships import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS,
 from localvision.demo.vision import load_vision
 from localvision.extensions import db
 from localvision.models import Project
+from localvision.services import notification_events
 
 __all__ = ["DEMO_PASSWORD", "EMAIL_DOMAIN", "PROJECTS", "demo_logins", "load_demo"]
+
+NEWS_FOR = timedelta(days=30)
 
 
 def load_demo() -> bool:
@@ -26,4 +31,9 @@ def load_demo() -> bool:
     load_indicators()
     record_demo_history()
     db.session.commit()
+    # Tell people of the last few weeks only, so the header and the outbox have something to
+    # show; older history is not news.
+    notification_events.settle_events_before(datetime.now(timezone.utc) - NEWS_FOR)
+    db.session.commit()
+    notification_events.fan_out()
     return True

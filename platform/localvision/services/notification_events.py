@@ -45,6 +45,7 @@ from localvision.jobs.notifications import request_fan_out
 from localvision.links import site_path
 from localvision.models import (
     Action,
+    ActionStatus,
     AuditEvent,
     Decision,
     Invitation,
@@ -53,7 +54,7 @@ from localvision.models import (
     ProjectPartner,
     User,
 )
-from localvision.queries.vision import latest_version
+from localvision.queries.vision import current_position_rows, latest_version
 from localvision.services import invitations, organisations, policy
 from localvision.services.events import RECORDED, EventKind
 from localvision.services.notifications import Tidings, notify, people_of, speakers_for
@@ -63,6 +64,8 @@ log = logging.getLogger(__name__)
 
 SETTLED_AFTER = timedelta(hours=1)
 BATCH_SIZE = 500
+
+
 def _queue_after_commit(session: Session) -> None:
     if session.info.pop(RECORDED, False):
         request_fan_out()
@@ -87,12 +90,21 @@ def fan_out(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     while True:
         pending = _unhandled_event_ids(_lower_bound(now), batch_size)
         db.session.commit()  # end the read: each event gets a transaction of its own
-        for event_id in pending:
-            handled += _handle(event_id)
-        if len(pending) < batch_size:
+        done = sum(_handle(event_id) for event_id in pending)
+        handled += done
+        # A short batch was the last; a batch where nothing succeeded would only repeat.
+        if len(pending) < batch_size or done == 0:
             break
     _prune(now)
     return handled
+
+
+def settle_events_before(cutoff: datetime) -> None:
+    """Count events that happened before ``cutoff`` as told: history loaded in bulk (the
+    demonstration's) is not news. The caller commits."""
+    db.session.execute(NotifiedEvent.__table__.insert().from_select(
+        ["event_id"], select(AuditEvent.id).where(AuditEvent.occurred_at < cutoff,
+                                                  ~exists().where(NotifiedEvent.event_id == AuditEvent.id))))
 
 
 def _lower_bound(now: datetime) -> int:
@@ -169,7 +181,9 @@ def _decision_proposed(event: AuditEvent) -> None:
     kind = NotificationKind.DECISION_AMENDED if amendment else NotificationKind.DECISION_AWAITS
     headline = (f"An amendment of an agreed decision awaits your organisation's position: {decision.title}" if amendment
                 else f"A decision awaits your organisation's position: {decision.title}")
-    _tell(_speakers_of_counted(decision, event), event, kind, headline, _decision_link(decision), "Decision",
+    # A partner that has responded meanwhile is no longer awaited.
+    awaiting = decision.counted_organisation_ids - set(decision.current_positions())
+    _tell(_speakers_of_counted(decision, event, awaiting), event, kind, headline, _decision_link(decision), "Decision",
           decision.id, decision.project, "decision_awaits", decision=decision, amendment=amendment)
 
 
@@ -209,7 +223,9 @@ def _vision_proposed(event: AuditEvent) -> None:
     latest = latest_version(project) if project is not None else None
     if latest is None or latest.number != number:
         return  # a newer version awaits positions instead, and has its own event
+    responded = set(current_position_rows(latest))
     people = [person for partner in sorted(project.partners, key=lambda p: p.organisation_id)
+              if partner.organisation_id not in responded
               for person in speakers_for(project, partner.organisation_id)]
     _tell(_not_the_actor(people, event), event, NotificationKind.VISION_AWAITS,
           f"Version {number} of the vision awaits your organisation's position: {project.title}",
@@ -230,7 +246,7 @@ def _vision_agreed(event: AuditEvent) -> None:
 
 def _action_added(event: AuditEvent) -> None:
     action = db.session.get(Action, event.object_id)
-    if action is None or action.owner_id == event.actor_id:
+    if action is None or action.owner_id == event.actor_id or action.status != ActionStatus.OPEN:
         return
     decision = action.decision
     _tell([action.owner], event, NotificationKind.ACTION_GIVEN,

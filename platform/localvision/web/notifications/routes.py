@@ -17,9 +17,10 @@ PAGE_SIZE = 20
 @login_required
 def index():
     page = notifications_page(current_user, request.args.get("page", 1, type=int), PAGE_SIZE)
+    fresh = {n.id for n in page.items if n.read_at is None}
     # Shown now, so read: the page still marks them new this once.
-    notifications.mark_read(current_user, [n.id for n in page.items if n.read_at is None])
-    return render_template("notifications/index.html", page=page)
+    notifications.mark_read(current_user, fresh)
+    return render_template("notifications/index.html", page=page, fresh=fresh)
 
 
 @blueprint.route("/notifications/read-all", methods=["POST"])

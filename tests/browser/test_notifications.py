@@ -1,0 +1,76 @@
+"""Notifications in the browser: the count in the header, the notifications page, marking
+read, the preferences and unsubscribe pages; each passes WCAG 2.2 AA."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from localvision.domain.vocabulary import NotificationKind
+from localvision.extensions import db
+from localvision.models import User
+from localvision.services.notifications import Tidings, notify, unsubscribe_url
+
+
+def header_count(page):
+    return page.locator(".govuk-service-navigation .app-notification-count")
+
+
+def test_the_header_counts_what_is_unread_and_the_page_marks_it_read(page, live_server, sign_in, assert_accessible):
+    # In the demo the NHS trust is awaited on two of Plymouth's decisions, one an amendment.
+    sign_in("nhs")
+    expect(header_count(page)).to_have_text("2 unread")
+    assert_accessible()
+    page.get_by_role("link", name="Notifications 2 unread").click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    expect(page.locator(".app-notification").get_by_text("New")).to_have_count(2)
+    notification = page.locator(".app-notification").filter(has_text="An amendment of an agreed decision awaits")
+    assert_accessible()
+    # Seen: the count is gone, here and on the next page.
+    expect(header_count(page)).to_have_count(0)
+    notification.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Amendment")
+    expect(header_count(page)).to_have_count(0)
+
+
+def test_mark_all_as_read_clears_what_later_pages_hold(page, live_server, live_app, sign_in, assert_accessible):
+    with live_app.app_context():
+        lead = db.session.scalar(select(User).where(User.email.startswith("lead@")))
+        for number in range(25):
+            notify([lead], Tidings(NotificationKind.VISION_AGREED, f"The vision is agreed: test {number}", "/your-work",
+                                   "VisionVersion", None, None, "vision_agreed"), dedupe_key=f"browser-test:{number}")
+        db.session.commit()
+        db.session.remove()
+    sign_in("lead")
+    page.goto(f"{live_server}/notifications")
+    # The first page was seen; the rest (and the demo's two) are still unread.
+    expect(header_count(page)).to_have_text("7 unread")
+    page.get_by_role("button", name="Mark all as read").click()
+    expect(page.get_by_text("All your notifications are marked as read")).to_be_visible()
+    expect(header_count(page)).to_have_count(0)
+    assert_accessible()
+    page.get_by_role("link", name="Next").click()
+    expect(page.locator(".app-notification").first).to_be_visible()
+    assert_accessible()
+
+
+def test_preferences_and_unsubscribing_pass_wcag_22_aa(page, live_server, live_app, sign_in, assert_accessible):
+    sign_in("police")
+    page.goto(f"{live_server}/account/notifications")
+    assert_accessible()
+    page.get_by_role("group", name="An action is given to you").get_by_label("No email").check()
+    page.get_by_label("Daily").check()
+    page.get_by_role("button", name="Save your choices").click()
+    expect(page.get_by_text("Your notification choices are saved")).to_be_visible()
+    expect(page.get_by_role("group", name="An action is given to you").get_by_label("No email")).to_be_checked()
+    assert_accessible()
+
+    with live_app.app_context():
+        police = db.session.scalar(select(User).where(User.email.startswith("police@")))
+        link = unsubscribe_url(police, NotificationKind.DECISION_AWAITS.value)
+        db.session.remove()
+    page.context.clear_cookies()  # the link works without signing in
+    page.goto(link.replace("http://localhost:5000", live_server))
+    assert_accessible()
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
+    assert_accessible()

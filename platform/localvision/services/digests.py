@@ -125,9 +125,9 @@ def send_digests_for(period: DigestPeriod, now: datetime) -> int:
             return sent
         last_id = people[-1].id
         sent += _send_batch(people, period, now, facts)
-        # Each batch is its own transaction, and its objects are let go before the next.
+        # Each batch is its own transaction; the session holds its objects weakly, so
+        # they are let go once the batch is done with them.
         db.session.commit()
-        db.session.expunge_all()
 
 
 def _people_due(period: DigestPeriod):

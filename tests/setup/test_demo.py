@@ -10,6 +10,7 @@ from localvision.models import (
     DecisionStatus,
     Indicator,
     Organisation,
+    OutboxMessage,
     PartnerStatus,
     Project,
     ProjectMembership,
@@ -123,3 +124,15 @@ def test_demo_organisations_have_domains_an_administrator_and_an_invitation_to_a
     assert session.scalar(select(func.count()).select_from(User).where(User.organisation_confirmed_at.is_(None))) == 0
     invited = session.scalars(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED)).all()
     assert [(p.project.slug, p.organisation.name) for p in invited] == [("food-poverty-wirral", "Plymouth City Council")]
+
+
+def test_the_demo_outbox_shows_this_mornings_digests_and_reminders(app, client_for, session):
+    load_demo()
+    kinds = dict(session.execute(select(OutboxMessage.kind, func.count()).group_by(OutboxMessage.kind)).tuples().all())
+    assert kinds.get("digest", 0) > 0
+    # Plymouth's overdue action tells its owner, and its lead reminded the silent partners.
+    assert kinds.get("action.overdue", 0) > 0 and kinds.get("decision.reminder", 0) > 0
+    admin = client_for(session.scalar(select(User).where(User.is_admin)))
+    listing = admin.get("/admin/outbox").get_data(as_text=True)
+    assert "Your weekly digest" in listing or "Your daily digest" in listing
+    assert "was due on" in listing and "Reminder: " in listing

@@ -7,21 +7,33 @@ Sunday 29 November, the daily one Sunday 29 November. The Plymouth partnership o
 Dan (charity)."""
 from __future__ import annotations
 
+import os
+import signal
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import psutil
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import create_engine, func, select, text, update
 
 import factories
-from localvision import jobs
+from localvision import create_app, jobs
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.extensions import db
 from localvision.jobs.reminders import send_digests
 from localvision.jobs.worker import build_worker
-from localvision.models import AuditEvent, DigestSent, Notification, NotificationSettings, ProjectMembership
+from localvision.models import AuditEvent, DigestSent, Notification, NotificationSettings, ProjectMembership, User
 from localvision.services import decisions, digests, notifications, policy
 from localvision.services.decisions import DecisionDetails
 from smtp_server import html_of, text_of
+from support import (
+    TEST_DATABASE_URL,
+    TEST_REDIS_URL,
+    separate_database,
+    settings_for_tests,
+    start_worker_process,
+    wait_until_someone_waits_for_a_lock,
+)
 
 MONDAY_MORNING = datetime(2026, 11, 30, 7, 30, tzinfo=timezone.utc)
 SUNDAY_NOON = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
@@ -185,3 +197,53 @@ def test_notifications_chosen_for_the_digest_arrive_in_it_once(app, session, red
     choose(session, plymouth.officer, DigestFrequency.DAILY)
     run_digests_at(app, MONDAY_MORNING + timedelta(days=1))
     assert "WHAT YOU WERE TOLD" not in text_of(digests_to(smtp_server, plymouth.officer)[-1])
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql") or not TEST_REDIS_URL,
+                    reason="needs PostgreSQL and a Redis server (TEST_DATABASE_URL, TEST_REDIS_URL)")
+def test_a_worker_killed_mid_run_sends_every_digest_exactly_once_after_the_next_run(tmp_path, smtp_server,
+                                                                                       monkeypatch):
+    with separate_database("digest_killed", tmp_path) as database_url:
+        app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url,
+                          "MAIL_URL": smtp_server.url}, instance_path=tmp_path)
+        with app.app_context():
+            db.create_all()
+            redis = app.extensions["localvision_redis"]
+            redis.flushdb()
+            plymouth = factories.Partnership(db.session)
+            factories.decision(plymouth.project, plymouth.worker, title="Fund a night bus")
+            db.session.commit()
+            dan, people = plymouth.worker.id, {person.email for person in db.session.scalars(select(User))}
+            jobs.enqueue(send_digests, MONDAY_MORNING.isoformat())
+            db.session.remove()
+
+        engine = create_engine(database_url)
+        blocker = engine.connect()
+        # Another transaction is claiming Dan's digest: the run's claim waits for it, mid-batch.
+        blocker.execute(text("INSERT INTO digests_sent (user_id, period_key) VALUES (:id, 'weekly:2026-W49')"),
+                        {"id": dan})
+        monkeypatch.setenv("MAIL_URL", smtp_server.url)
+        worker = start_worker_process(database_url, TEST_REDIS_URL)
+        try:
+            wait_until_someone_waits_for_a_lock(engine, 300, "the digest run never reached its claim")
+            for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
+                process.send_signal(signal.SIGKILL)
+            worker.wait()
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+            blocker.rollback()
+            blocker.close()
+
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 0  # the batch rolled back
+            # The next hourly run, and one more for good measure.
+            for moment in (MONDAY_MORNING + timedelta(hours=1), MONDAY_MORNING + timedelta(hours=2)):
+                jobs.enqueue(send_digests, moment.isoformat())
+            build_worker(app).work(burst=True)
+            received = Counter(message["To"] for message in smtp_server.messages if " digest: " in message["Subject"])
+            assert set(received) == people - {plymouth.outsider.email} and set(received.values()) == {1}
+            redis.flushdb()
+            db.session.remove()
+            db.engine.dispose()
+        engine.dispose()

@@ -18,6 +18,7 @@ branch_labels = None
 depends_on = None
 
 KINDS = ('decision.awaits', 'decision.amended', 'decision.closed', 'decision.withdrawn', 'decision.reopened',
+         'decision.date_moved',
          'vision.awaits', 'vision.agreed', 'action.given', 'invitation.received', 'partner.invited',
          'decision.reminder', 'decision.ready_to_close', 'action.due_tomorrow', 'action.overdue', 'indicator.stale',
          'decision.review_due')

@@ -168,6 +168,21 @@ def test_a_reopened_decision_tells_only_the_partners_it_still_awaits(app, sessio
     assert f"It now closes on {date.today() + timedelta(days=10):%-d %B %Y}" in text_of(email)
 
 
+def test_a_moved_closing_date_tells_the_partners_that_have_not_responded(app, session, plymouth, proposed, smtp_server):
+    decisions.record_position(context(plymouth, plymouth.nurse), proposed, DecisionStance.SUPPORT, "")
+    old, new = proposed.closes_on, proposed.closes_on + timedelta(days=7)
+    moved = DecisionDetails(title=proposed.title, rationale=proposed.rationale, category=proposed.category,
+                            opens_on=proposed.opens_on, closes_on=new)
+    decisions.update_decision(context(plymouth, plymouth.lead), proposed, moved)
+    run_worker(app)
+
+    # The lead moved it; the NHS has responded; the police and the charity are still awaited.
+    assert told(NotificationKind.DECISION_DATE_MOVED) == ["Aisha Khan", "Dan Roberts"]
+    [email] = [m for m in smtp_server.messages_to(plymouth.officer.email) if subject(m).startswith("Now closing")]
+    assert subject(email) == f"Now closing on {new:%-d %B %Y}, not {old:%-d %B %Y}: {proposed.title}"
+    assert "Your organisation has not recorded a position on it yet" in text_of(email)
+
+
 def test_an_amendment_of_an_agreed_decision_awaits_every_partner(app, session, plymouth, smtp_server):
     agreed = factories.decision(plymouth.project, plymouth.lead, status=DecisionStatus.AGREED, title="Fund a night bus")
     session.commit()

@@ -173,6 +173,7 @@ class NotificationKind(LabelledEnum):
     DECISION_CLOSED = "decision.closed", "A decision is closed, with its outcome"
     DECISION_WITHDRAWN = "decision.withdrawn", "A decision is withdrawn"
     DECISION_REOPENED = "decision.reopened", "A deferred decision is reopened and awaits your organisation again"
+    DECISION_DATE_MOVED = "decision.date_moved", "The closing date moves on a decision awaiting your organisation"
     VISION_AWAITS = "vision.awaits", "A new version of the vision awaits your organisation's position"
     VISION_AGREED = "vision.agreed", "The vision is agreed"
     ACTION_GIVEN = "action.given", "An action is given to you"

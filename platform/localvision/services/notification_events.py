@@ -217,6 +217,20 @@ def _decision_reopened(event: AuditEvent) -> None:
           decision=decision, closes_on=closes_on)
 
 
+def _closing_date_moved(event: AuditEvent) -> None:
+    decision = _decision_of(event)
+    if decision is None or not decision.is_open:
+        return
+    payload = event.payload or {}
+    old, new = (date.fromisoformat(payload[key]) for key in ("old_closes_on", "new_closes_on"))
+    if decision.closes_on != new:
+        return  # moved again since: that move has its own event
+    awaiting = decision.counted_organisation_ids - set(decision.current_positions())
+    _tell(_speakers_of_counted(decision, event, awaiting), event, NotificationKind.DECISION_DATE_MOVED,
+          f"Now closing on {new:%-d %B %Y}, not {old:%-d %B %Y}: {decision.title}", _decision_link(decision),
+          "Decision", decision.id, decision.project, "decision_date_moved", decision=decision, old=old, new=new)
+
+
 def _vision_proposed(event: AuditEvent) -> None:
     project = db.session.get(Project, event.project_id)
     number = (event.payload or {}).get("version")
@@ -285,6 +299,7 @@ PRODUCERS: dict[str, Callable[[AuditEvent], None]] = {
     EventKind.DECISION_CLOSED.value: _decision_finished,
     EventKind.DECISION_WITHDRAWN.value: _decision_finished,
     EventKind.DECISION_REOPENED.value: _decision_reopened,
+    EventKind.DECISION_CLOSING_DATE_MOVED.value: _closing_date_moved,
     EventKind.VISION_PROPOSED.value: _vision_proposed,
     EventKind.VISION_AGREED.value: _vision_agreed,
     EventKind.ACTION_ADDED.value: _action_added,

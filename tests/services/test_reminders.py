@@ -217,3 +217,20 @@ def test_the_button_on_the_decision_page(app, session, redis, plymouth, closing_
     assert session.scalar(select(func.count()).select_from(AuditEvent)
                           .where(AuditEvent.kind == "decision.reminder_sent")) == 1
     assert client_for(plymouth.worker).post(plymouth.url(closing_friday, "/remind")).status_code == 403
+
+
+def test_the_lead_sets_the_reminder_lead_time_in_the_projects_settings(app, session, plymouth, client_for):
+    project = plymouth.project
+    details = {"title": project.title, "place": project.place, "theme": project.theme, "summary": project.summary,
+               "phase": project.phase.value, "decision_rule": project.decision_rule.value, "minimum_notice_days": "5"}
+    lead = client_for(plymouth.lead)
+    form = lead.get(f"/projects/{project.slug}/edit").get_data(as_text=True)
+    assert "Reminders, in days before the closing date" in form and 'name="reminder_lead_days"' in form
+    assert 'value="3"' in form
+    refused = lead.post(f"/projects/{project.slug}/edit", data={**details, "reminder_lead_days": "0"})
+    assert "Reminders go between 1 and 30 days before the closing date" in refused.get_data(as_text=True)
+    lead.post(f"/projects/{project.slug}/edit", data={**details, "reminder_lead_days": "7"})
+    session.refresh(project)
+    assert project.reminder_lead_days == 7
+    [entry, *_] = trail(project, 1)[1]
+    assert any(change.label == "Reminders, days before the closing date" and change.after == "7" for change in entry.changes)

@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "note": "Note", "file": "File", "indicator_tolerance_percent": "Tolerance for “at risk” (%)",
     "place": "Place", "theme": "Theme", "summary": "Summary", "phase": "Phase", "decision_rule": "Decision rule",
     "recipient_name": "Recipient", "is_commercially_sensitive": "Commercially sensitive",
+    "reminder_lead_days": "Reminders, days before the closing date",
 }
 # Internal references mean nothing to a reader; the sentence names the things instead.
 # People are named, never shown by address: entries recorded before the trail kept only

@@ -21,6 +21,7 @@ from localvision import create_app, jobs
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.extensions import db
 from localvision.jobs.reminders import send_digests
+from localvision.jobs.schedule import HOURLY_DIGESTS, HOURLY_REMINDERS, build_scheduler
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, DigestSent, Notification, NotificationSettings, ProjectMembership, User
 from localvision.services import decisions, digests, notifications, policy
@@ -247,3 +248,9 @@ def test_a_worker_killed_mid_run_sends_every_digest_exactly_once_after_the_next_
             db.session.remove()
             db.engine.dispose()
         engine.dispose()
+
+
+def test_the_scheduler_runs_reminders_and_digests_every_hour(redis):
+    scheduled = {job.func_name: job.cron for job in build_scheduler(redis).get_jobs()}
+    assert scheduled["localvision.jobs.reminders.send_reminders"] == HOURLY_REMINDERS == "10 * * * *"
+    assert scheduled["localvision.jobs.reminders.send_digests"] == HOURLY_DIGESTS == "20 * * * *"

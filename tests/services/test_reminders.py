@@ -173,6 +173,8 @@ def test_the_lead_reminds_the_silent_partners_at_most_once_a_day(app, session, r
         "Reminder: “Fund a night-time outreach worker” closes on Friday 20 March and awaits your organisation's position"]
     assert "A project lead of" in text_of(smtp_server.messages_to(plymouth.worker.email)[0])
     assert smtp_server.messages_to(plymouth.nurse.email) == []
+    # Priya's council is silent too, but she sent the reminder: she is not emailed it.
+    assert not any(s.startswith("Reminder") for s in subjects(smtp_server, plymouth.lead))
 
     # Later the same day in London (23:30 GMT is still 10 March), refused with the time it went.
     with pytest.raises(Refused, match="reminded today at 09:00. You can remind them again tomorrow"):

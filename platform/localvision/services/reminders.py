@@ -53,8 +53,9 @@ def _decision_link(decision: Decision, anchor: str | None = None) -> str:
     return f"{path}#{anchor}" if anchor else path
 
 
-def _remind(decision: Decision, occasion: Occasion, today: date) -> int:
-    """Tell the people who speak for each silent organisation; returns how many were told."""
+def _remind(decision: Decision, occasion: Occasion, today: date, sender: User | None = None) -> int:
+    """Tell the people who speak for each silent organisation (not the lead who sent the
+    reminder); returns how many were told."""
     stage = MANUAL if occasion.stage.startswith(MANUAL) else occasion.stage.rsplit(":", 1)[-1]
     when = "tomorrow" if stage == DAY_BEFORE else f"on {decision.closes_on:%A %-d %B}"
     tidings = Tidings(
@@ -65,8 +66,9 @@ def _remind(decision: Decision, occasion: Occasion, today: date) -> int:
     )
     told = 0
     for organisation_id in sorted(occasion.organisation_ids):
-        told += len(notifications.notify(notifications.speakers_for(decision.project, organisation_id), tidings,
-                                         dedupe_key=occasion.key))
+        people = [person for person in notifications.speakers_for(decision.project, organisation_id)
+                  if person != sender]
+        told += len(notifications.notify(people, tidings, dedupe_key=occasion.key))
     return told
 
 
@@ -248,7 +250,7 @@ def remind_silent_partners(context: ProjectContext, decision: Decision, now: dat
         raise Refused("The partners who have not responded were reminded today already. "
                       "You can remind them again tomorrow.")
     occasion = reminders.lead_reminder(open_decision(decision), local_date(now))
-    _remind(decision, occasion, local_date(now))
+    _remind(decision, occasion, local_date(now), sender=context.actor)
     names = sorted(db.session.scalars(select(Organisation.name).where(Organisation.id.in_(silent))))
     events.record(EventKind.DECISION_REMINDER_SENT, decision, actor=context.actor, project=context.project,
                   label=decision.title, after={"reminded": names},

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app localvision
 # `make run PORT=5050` when 5000 is taken.
 PORT ?= 5000
 
-.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-import bench-load bench-faults install-bench
+.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-digest bench-import bench-load bench-faults install-bench
 
 run: install assets
 	$(FLASK) db upgrade
@@ -69,6 +69,12 @@ bench-public: install assets
 bench-summary: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench-summary: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/summary.py
+
+# Times the Monday-morning digest run for 10,000 people in 500 projects, in a database of
+# its own that it creates on the server and drops afterwards.
+bench-digest: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+bench-digest: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/digest.py
 
 # Times checking and importing 100,000 measurements through the real job on PostgreSQL.
 bench-import: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test

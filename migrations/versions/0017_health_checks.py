@@ -1,7 +1,7 @@
 """Partnership health check: rounds, who has answered, anonymous answers and stored results
 
 Revision ID: 0017_health_checks
-Revises: 0015_notifications
+Revises: 0016_notification_schedule
 Create Date: 2026-11-28 07:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_health_checks'
-down_revision = '0015_notifications'
+down_revision = '0016_notification_schedule'
 branch_labels = None
 depends_on = None
 

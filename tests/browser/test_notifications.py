@@ -16,13 +16,14 @@ def header_count(page):
 
 
 def test_the_header_counts_what_is_unread_and_the_page_marks_it_read(page, live_server, sign_in, assert_accessible):
-    # In the demo the NHS trust is awaited on two of Plymouth's decisions, one an amendment.
+    # In the demo the NHS trust is awaited on two of Plymouth's decisions, one an amendment;
+    # this morning's checks told its person of an overdue action and a stale indicator.
     sign_in("nhs")
-    expect(header_count(page)).to_have_text("2 unread")
+    expect(header_count(page)).to_have_text("4 unread")
     assert_accessible()
-    page.get_by_role("link", name="Notifications 2 unread").click()
+    page.get_by_role("link", name="Notifications 4 unread").click()
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
-    expect(page.locator(".app-notification").get_by_text("New")).to_have_count(2)
+    expect(page.locator(".app-notification").get_by_text("New", exact=True)).to_have_count(4)
     notification = page.locator(".app-notification").filter(has_text="An amendment of an agreed decision awaits")
     assert_accessible()
     # Seen: the count is gone, here and on the next page.
@@ -42,8 +43,8 @@ def test_mark_all_as_read_clears_what_later_pages_hold(page, live_server, live_a
         db.session.remove()
     sign_in("lead")
     page.goto(f"{live_server}/notifications")
-    # The first page was seen; the rest (and the demo's two) are still unread.
-    expect(header_count(page)).to_have_text("7 unread")
+    # The first page was seen; the rest (and the demo's four) are still unread.
+    expect(header_count(page)).to_have_text("9 unread")
     page.get_by_role("button", name="Mark all as read").click()
     expect(page.get_by_text("All your notifications are marked as read")).to_be_visible()
     expect(header_count(page)).to_have_count(0)

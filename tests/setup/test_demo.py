@@ -10,6 +10,7 @@ from localvision.models import (
     DecisionStatus,
     Indicator,
     Organisation,
+    OutboxMessage,
     PartnerStatus,
     Project,
     ProjectMembership,
@@ -145,3 +146,15 @@ def test_demo_health_checks_show_change_in_plymouth_and_stay_private_in_merton(a
     # The demo shows both verdicts: some change beyond noise, some that could be noise.
     assert {change["more_than_noise"] for change in spring.result.figures["changes"].values()} == {True, False}
     assert spring.result.figures["by_organisation"][-1]["name"] == "Other partners"
+
+
+def test_the_demo_outbox_shows_this_mornings_digests_and_reminders(app, client_for, session):
+    load_demo()
+    kinds = dict(session.execute(select(OutboxMessage.kind, func.count()).group_by(OutboxMessage.kind)).tuples().all())
+    assert kinds.get("digest", 0) > 0
+    # Plymouth's overdue action tells its owner, and its lead reminded the silent partners.
+    assert kinds.get("action.overdue", 0) > 0 and kinds.get("decision.reminder", 0) > 0
+    admin = client_for(session.scalar(select(User).where(User.is_admin)))
+    listing = admin.get("/admin/outbox").get_data(as_text=True)
+    assert "Your weekly digest" in listing or "Your daily digest" in listing
+    assert "was due on" in listing and "Reminder: " in listing

@@ -182,7 +182,7 @@ def test_every_post_route_is_reached(app, world, fields):
                              "auth.confirm_email", "organisations.approve", "organisations.administrator",
                              "organisations.send_confirmation", "organisations.partner_invitation",
                              "admin.remove_domain", "projects.withdraw_partner_invitation",
-                             "notifications.mark_all_read", "notifications.unsubscribe",
+                             "decisions.remind", "notifications.mark_all_read", "notifications.unsubscribe",
                              "health_checks.close", "health_checks.publication"}
 
 

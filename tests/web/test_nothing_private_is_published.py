@@ -1,7 +1,7 @@
 """Nothing private reaches the public: a private project, a commercially sensitive
 decision's details and drafts of the vision appear on no page, feed or download that a
 visitor without a place in the project can open."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import url_for
@@ -15,12 +15,16 @@ from localvision.models import (
     DecisionStance,
     DecisionStatus,
     Notification,
+    NotificationSettings,
     OutboxMessage,
     PartnerStatus,
     ProjectPartner,
     Stance,
 )
-from localvision.services import decisions, mail, notification_events, policy
+from localvision.domain.digests import due_period
+from localvision.domain.reminders import LONDON
+from localvision.domain.vocabulary import DigestFrequency
+from localvision.services import decisions, digests, mail, notification_events, policy
 from localvision.services.decisions import DecisionDetails
 
 SECRETS = {
@@ -235,3 +239,22 @@ def test_notifications_tell_only_the_people_of_the_project_and_keep_sensitive_de
     for email in emails:
         for secret in (CONFIDENTIAL_REASON, SECRETS["confidential rationale"]):
             assert secret not in email.text_body and secret not in email.html_body
+
+
+def test_digests_go_only_to_people_of_a_project_and_keep_sensitive_details_out(session, partnerships):
+    lead, doctor = (membership.user for membership in partnerships["private"].memberships)
+    for person in (lead, doctor, partnerships["outsider"]):
+        session.add(NotificationSettings(user_id=person.id, digest_frequency=DigestFrequency.DAILY))
+    session.commit()
+    # Tomorrow morning's daily digest covers today, when the decisions above were proposed.
+    tomorrow = datetime.combine(date.today() + timedelta(days=1), time(8), tzinfo=LONDON)
+    assert digests.send_digests_for(due_period(DigestFrequency.DAILY, tomorrow), tomorrow) == 2
+
+    sent = list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest")))
+    assert {message.to_address for message in sent} == {lead.email, doctor.email}
+    doctors = next(message for message in sent if message.to_address == doctor.email)
+    assert SECRETS["private decision awaiting positions"] in doctors.text_body
+    for message in sent:
+        for secret in (CONFIDENTIAL_REASON, SECRETS["confidential rationale"], SECRETS["confidential amount"],
+                       SECRETS["confidential position reason"], SECRETS["link in a held email"]):
+            assert secret not in message.text_body and secret not in message.html_body

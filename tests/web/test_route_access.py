@@ -126,6 +126,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "decisions.withdraw": (PROJECT_MEMBER, "GET"),
     "decisions.close": (PROJECT_LEAD, "GET"),
     "decisions.reopen": (PROJECT_LEAD, "GET"),
+    "decisions.remind": (PROJECT_LEAD, "POST"),
     "decisions.review": (PROJECT_MEMBER, "POST"),
     "decisions.record_position": (PROJECT_MEMBER, "POST"),
     "decisions.add_contribution": (PROJECT_MEMBER, "POST"),

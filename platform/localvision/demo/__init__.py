@@ -13,8 +13,8 @@ from localvision.demo.indicators import load_indicators
 from localvision.demo.partnerships import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS, demo_logins, load_partnerships
 from localvision.demo.vision import load_vision
 from localvision.extensions import db
-from localvision.models import Project
-from localvision.services import notification_events
+from localvision.models import Decision, DecisionStatus, Project, User
+from localvision.services import digests, notification_events, policy, reminders
 
 __all__ = ["DEMO_PASSWORD", "EMAIL_DOMAIN", "PROJECTS", "demo_logins", "load_demo"]
 
@@ -38,4 +38,23 @@ def load_demo() -> bool:
     notification_events.settle_events_before(datetime.now(timezone.utc) - NEWS_FOR)
     db.session.commit()
     notification_events.fan_out()
+    # This morning's reminders and digests, as the scheduler sends them, so the outbox
+    # shows what the calendar brings too.
+    now = datetime.now(timezone.utc)
+    _lead_reminds_the_silent_partners(now)
+    reminders.run_daily_checks(now)
+    digests.send_digests(now)
     return True
+
+
+def _lead_reminds_the_silent_partners(now: datetime) -> None:
+    """Plymouth's lead reminds the partners silent on the open decision closing first."""
+    lead = db.session.scalar(select(User).where(User.email == f"lead@{EMAIL_DOMAIN}"))
+    project = db.session.scalar(select(Project).where(Project.slug == PROJECTS[0].slug))
+    context = policy.context_for(lead, project)
+    for decision in db.session.scalars(select(Decision).where(Decision.project_id == project.id,
+                                                              Decision.status == DecisionStatus.OPEN)
+                                       .order_by(Decision.closes_on, Decision.id)):
+        if reminders.silent_organisations(decision):
+            reminders.remind_silent_partners(context, decision, now)
+            return

@@ -78,6 +78,16 @@ def outcome(
     return Outcome(DecisionStatus.NOT_AGREED, f"No majority: {summary}.")
 
 
+def counted_organisations(counted: set[int], partners: set[int], responded: set[int], is_open: bool) -> set[int]:
+    """The organisations whose positions a decision's rule counts: those recorded as counted
+    when it opened or while it was open (``counted``) and, while it is open, every current
+    partner, since a partner joining now joins it too. A removed partner's recorded position
+    still counts; one removed in silence is no longer waited for."""
+    if not is_open:
+        return set(counted)
+    return {organisation for organisation in counted | partners if organisation in partners | responded}
+
+
 def staff_time_value(hours: Decimal, hourly_cost: Decimal) -> Decimal:
     """Staff time valued in pounds, to the penny (half a penny rounds up)."""
     return (hours * hourly_cost).quantize(PENNY, rounding=ROUND_HALF_UP)

@@ -10,6 +10,7 @@ from localvision.jobs import declaration_of
 from localvision.jobs.health_checks import sweep_health_checks
 from localvision.jobs.mail import sweep_outbox
 from localvision.jobs.notifications import fan_out_notifications
+from localvision.jobs.reminders import send_digests, send_reminders
 from localvision.jobs.summaries import check_running_totals, recompute_all_summaries, sweep_stale_summaries
 
 SWEEP_INTERVAL_SECONDS = 60
@@ -20,6 +21,9 @@ NOTIFICATION_FAN_OUT_INTERVAL_SECONDS = 60
 HEALTH_CHECK_SWEEP_INTERVAL_SECONDS = 300
 NIGHTLY_RECOMPUTE = "30 2 * * *"  # 02:30, after the working day's changes
 NIGHTLY_TOTALS_CHECK = "0 2 * * *"  # before the recompute, which then sees repaired totals
+# Hourly in UTC; the jobs act only in the morning hours in England (jobs/reminders.py).
+HOURLY_REMINDERS = "10 * * * *"
+HOURLY_DIGESTS = "20 * * * *"  # after the reminders, so the morning's reminders are in the digest
 
 
 def build_scheduler(connection: Redis) -> CronScheduler:
@@ -30,6 +34,8 @@ def build_scheduler(connection: Redis) -> CronScheduler:
     _register(scheduler, sweep_outbox, interval=OUTBOX_SWEEP_INTERVAL_SECONDS)
     _register(scheduler, fan_out_notifications, interval=NOTIFICATION_FAN_OUT_INTERVAL_SECONDS)
     _register(scheduler, sweep_health_checks, interval=HEALTH_CHECK_SWEEP_INTERVAL_SECONDS)
+    _register(scheduler, send_reminders, cron=HOURLY_REMINDERS)
+    _register(scheduler, send_digests, cron=HOURLY_DIGESTS)
     return scheduler
 
 

@@ -16,6 +16,7 @@ from localvision.models.decisions import (
     Position,
 )
 from localvision.models.health_checks import HealthCheckAnswer, HealthCheckRespondent, HealthCheckResult, HealthCheckRound
+from localvision.models.digests import DigestSent
 from localvision.models.indicators import (
     DecisionIndicator,
     Direction,
@@ -73,6 +74,7 @@ __all__ = [
     "DecisionStance",
     "DecisionStatus",
     "DecisionTotal",
+    "DigestSent",
     "Direction",
     "Frequency",
     "HealthCheckAnswer",

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from localvision.domain.decisions import counted_organisations
 from localvision.domain.vocabulary import (
     ContributionKind,
     DecisionCategory,
@@ -73,6 +74,8 @@ class Decision(Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     outcome_reason: Mapped[str | None] = mapped_column(Text)
+    # When a lead last reminded the silent partners: once a day at most.
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -117,16 +120,10 @@ class Decision(Base):
 
     @property
     def counted_organisation_ids(self) -> set[int]:
-        """The organisations whose positions the rule counts: those recorded when it opened
-        or while it was open, and, while it is open, every current partner, since a partner
-        joining now joins it too. A removed partner's recorded position still counts; one
-        removed in silence is no longer waited for."""
-        counted = {counted.organisation_id for counted in self.counted}
-        if not self.is_open:
-            return counted
-        partners = {partner.organisation_id for partner in self.project.partners}
-        responded = {position.organisation_id for position in self.positions}
-        return {organisation for organisation in counted | partners if organisation in partners | responded}
+        """The organisations whose positions the rule counts (``domain.decisions.counted_organisations``)."""
+        return counted_organisations({counted.organisation_id for counted in self.counted},
+                                     {partner.organisation_id for partner in self.project.partners},
+                                     {position.organisation_id for position in self.positions}, self.is_open)
 
     def current_positions(self) -> dict[int, "Position"]:
         """Each organisation's latest position: earlier ones are its history."""

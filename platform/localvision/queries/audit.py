@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "note": "Note", "file": "File", "indicator_tolerance_percent": "Tolerance for “at risk” (%)",
     "place": "Place", "theme": "Theme", "summary": "Summary", "phase": "Phase", "decision_rule": "Decision rule",
     "recipient_name": "Recipient", "is_commercially_sensitive": "Commercially sensitive",
+    "reminder_lead_days": "Reminders, days before the closing date",
 }
 # Internal references mean nothing to a reader; the sentence names the things instead.
 # People are named, never shown by address: entries recorded before the trail kept only
@@ -159,6 +160,8 @@ PHRASES: dict[EventKind, Phrase] = {
     EventKind.DECISION_CLOSED: lambda e, n: f"closed {n.decision(e)}: {_value('status', (e.payload or {}).get('status'))}",
     EventKind.DECISION_REOPENED: lambda e, n: f"reopened {n.decision(e)} for positions",
     EventKind.REVIEW_DATE_SET: lambda e, n: f"set the review date of {n.decision(e)}",
+    EventKind.DECISION_REMINDER_SENT: lambda e, n: (f"reminded the partners who had not responded to {n.decision(e)}: "
+                                                    f"{_value('reminded', (e.after or {}).get('reminded'))}"),
     EventKind.POSITION_RECORDED: lambda e, n: (f"recorded {possessive(n.organisation(e))} position on {n.decision(e)}: "
                                                f"{_stance(e, DecisionStance)}"),
     EventKind.CONTRIBUTION_ADDED: lambda e, n: f"added {possessive(n.organisation(e))} contribution to {n.decision(e)}",
@@ -211,7 +214,7 @@ def sentence(event: AuditEvent, names: Names) -> str:
     return hide_addresses(f"{who} {phrase(event, names)}")
 
 
-def _names(events: list[AuditEvent]) -> Names:
+def names_of(events: list[AuditEvent]) -> Names:
     payloads = [event.payload or {} for event in events]
     organisation_ids = {p["organisation_id"] for p in payloads if isinstance(p.get("organisation_id"), int)}
     decision_ids = {p["decision_id"] for p in payloads if isinstance(p.get("decision_id"), int)}
@@ -231,5 +234,5 @@ def trail(project: Project, page: int, per_page: int = 50) -> tuple[Pagination, 
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
         page=page, per_page=per_page, error_out=False,
     )
-    names = _names(list(events.items))
+    names = names_of(list(events.items))
     return events, [Entry(sentence(event, names), event.occurred_at, changes(event)) for event in events.items]

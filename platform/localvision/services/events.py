@@ -53,6 +53,7 @@ class EventKind(LabelledEnum):
     DECISION_CLOSED = "decision.closed", "closed"
     DECISION_REOPENED = "decision.reopened", "reopened"
     REVIEW_DATE_SET = "decision.review_date_set", "review date set"
+    DECISION_REMINDER_SENT = "decision.reminder_sent", "reminder sent"
     POSITION_RECORDED = "decision.position_recorded", "position recorded"
     CONTRIBUTION_ADDED = "decision.contribution_added", "contribution added"
     CONTRIBUTION_REMOVED = "decision.contribution_removed", "contribution removed"

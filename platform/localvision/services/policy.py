@@ -119,6 +119,14 @@ def may_record_position(context: ProjectContext) -> bool:
     return partner_organisation(context) is not None and speaks_for_organisation(context.membership)
 
 
+def may_record_position_for(person: User, is_partner: bool, is_representative: bool,
+                            organisation_has_representatives: bool) -> bool:
+    """``may_record_position`` from facts already gathered, for work over many people at
+    once (the digests): the same rule, without loading each person's project."""
+    return (is_partner and person.belongs_to_organisation
+            and may_speak_for_organisation(is_representative, organisation_has_representatives))
+
+
 def may_manage_decision(context: ProjectContext, decision: Decision) -> bool:
     """The proposer and the project leads may edit, withdraw and set a review date."""
     return context.is_lead or (context.is_member and decision.proposer_id == context.membership.user_id)
@@ -126,6 +134,11 @@ def may_manage_decision(context: ProjectContext, decision: Decision) -> bool:
 
 def may_close_decision(context: ProjectContext) -> bool:
     """Closing a decision, deferring it and reopening a deferred one are for the project leads."""
+    return context.is_lead
+
+
+def may_remind_partners(context: ProjectContext) -> bool:
+    """Reminding the partners who have not responded to a decision is for the project leads."""
     return context.is_lead
 
 

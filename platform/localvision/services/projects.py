@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE
 from localvision.domain.slugs import unique_slug
 from localvision.domain.wording import possessive
 from localvision.extensions import db
@@ -20,7 +21,8 @@ from localvision.services import NotPermitted, Refused, decisions, events, polic
 from localvision.services.events import EventKind
 from localvision.services.policy import ProjectContext
 
-PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "minimum_notice_days", "is_published")
+PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "minimum_notice_days",
+                  "reminder_lead_days", "is_published")
 DEFAULT_NOTICE_DAYS = 5
 ONE_LEAD_NEEDED = "A project needs at least one project lead. Make someone else the lead first."
 
@@ -31,9 +33,13 @@ def _require_lead(context: ProjectContext) -> None:
 
 
 def _set_details(project: Project, title: str, place: str, theme: str, summary: str, phase: Phase,
-                 decision_rule: DecisionRule, minimum_notice_days: int) -> None:
+                 decision_rule: DecisionRule, minimum_notice_days: int, reminder_lead_days: int) -> None:
     if minimum_notice_days < 1:
         raise Refused("Minimum notice must be at least 1 working day", field="minimum_notice_days")
+    shortest, longest = REMINDER_LEAD_DAYS_RANGE
+    if not shortest <= reminder_lead_days <= longest:
+        raise Refused(f"Reminders go between {shortest} and {longest} days before the closing date",
+                      field="reminder_lead_days")
     project.title = title.strip()
     project.place = place.strip()
     project.theme = theme.strip()
@@ -42,10 +48,12 @@ def _set_details(project: Project, title: str, place: str, theme: str, summary: 
     # Decisions already open keep the rule they opened under.
     project.decision_rule = decision_rule
     project.minimum_notice_days = minimum_notice_days
+    project.reminder_lead_days = reminder_lead_days
 
 
 def create_project(actor: User, *, title: str, place: str, theme: str, summary: str, phase: Phase,
-                   decision_rule: DecisionRule, minimum_notice_days: int | None = None) -> Project:
+                   decision_rule: DecisionRule, minimum_notice_days: int | None = None,
+                   reminder_lead_days: int | None = None) -> Project:
     """A new private project, with the actor's organisation as lead partner and the actor as lead."""
     if not policy.may_create_project(actor):
         raise NotPermitted("Only people their organisation has confirmed can start a project for it."
@@ -53,7 +61,8 @@ def create_project(actor: User, *, title: str, place: str, theme: str, summary: 
     taken = set(db.session.scalars(select(Project.slug)))
     project = Project(slug=unique_slug(f"{title} {place}", taken))
     _set_details(project, title, place, theme, summary, phase, decision_rule,
-                 DEFAULT_NOTICE_DAYS if minimum_notice_days is None else minimum_notice_days)
+                 DEFAULT_NOTICE_DAYS if minimum_notice_days is None else minimum_notice_days,
+                 DEFAULT_REMINDER_LEAD_DAYS if reminder_lead_days is None else reminder_lead_days)
     db.session.add(project)
     db.session.add(ProjectPartner(project=project, organisation=actor.organisation, role=PartnerRole.LEAD_PARTNER))
     db.session.add(ProjectMembership(project=project, user=actor, role=ProjectRole.LEAD))
@@ -66,12 +75,14 @@ def create_project(actor: User, *, title: str, place: str, theme: str, summary: 
 
 
 def update_project(context: ProjectContext, *, title: str, place: str, theme: str, summary: str, phase: Phase,
-                   decision_rule: DecisionRule, minimum_notice_days: int | None = None) -> Project:
+                   decision_rule: DecisionRule, minimum_notice_days: int | None = None,
+                   reminder_lead_days: int | None = None) -> Project:
     _require_lead(context)
     project = context.project
     before = events.snapshot(project, PROJECT_FIELDS)
     _set_details(project, title, place, theme, summary, phase, decision_rule,
-                 project.minimum_notice_days if minimum_notice_days is None else minimum_notice_days)
+                 project.minimum_notice_days if minimum_notice_days is None else minimum_notice_days,
+                 project.reminder_lead_days if reminder_lead_days is None else reminder_lead_days)
     old, new = events.changed_fields(before, events.snapshot(project, PROJECT_FIELDS))
     if new:
         events.record(EventKind.PROJECT_UPDATED, project, actor=context.actor, project=project, label=project.title,

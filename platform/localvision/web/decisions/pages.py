@@ -12,7 +12,7 @@ from localvision.extensions import db
 from localvision.models import Action, ContributionKind, Decision, Project
 from localvision.queries import decisions as queries
 from localvision.queries.indicators import indicators_aimed_at
-from localvision.services import NotPermitted, Refused, ServiceError, policy
+from localvision.services import NotPermitted, Refused, ServiceError, policy, reminders
 from localvision.services.policy import ProjectContext
 from localvision.web.decisions.forms import (
     ActionForm,
@@ -130,6 +130,8 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         today=today(),
         ContributionKind=ContributionKind,
     )
+    if decision.is_open and policy.may_remind_partners(context):
+        values["reminder"] = reminder_offer(context, decision)
     values["position_form"] = forms.get("position_form") or _position_form(decision, values["own_organisation"])
     values["contribution_form"] = forms.get("contribution_form") or ContributionForm(prefix="contribution", formdata=None)
     values["review_form"] = forms.get("review_form") or ReviewForm(prefix="review", formdata=None)
@@ -142,6 +144,16 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         values["comment_form"] = forms.get("comment_form") or CommentForm(formdata=None)
     values["form"] = forms.get("failed_form")
     return values
+
+
+def reminder_offer(context: ProjectContext, decision: Decision) -> dict[str, str]:
+    """What a lead's reminder button says, or why it is not offered now."""
+    try:
+        silent = reminders.check_reminder(context, decision, datetime.now(timezone.utc))
+    except ServiceError as refusal:
+        return {"refusal": refusal.message}
+    return {"label": f"Remind the {reminders.partners_phrase(len(silent))} who "
+                     f"{'has' if len(silent) == 1 else 'have'} not responded"}
 
 
 def show_page(context: ProjectContext, decision: Decision, **forms):

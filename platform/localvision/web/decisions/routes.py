@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
@@ -8,7 +10,7 @@ from localvision.models import ContributionKind, Decision, DecisionStance
 from localvision.queries import decisions as queries
 from localvision.services import NotPermitted, Refused
 from localvision.services import actions as action_services
-from localvision.services import discussions
+from localvision.services import discussions, reminders
 from localvision.services import decisions as services
 from localvision.services.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
@@ -204,6 +206,23 @@ def review(slug: str, decision_id: int):
         change=lambda: services.set_review_date(context, decision, form.review_on.data),
         message=lambda reviewed: f"Review date set for {reviewed.review_on:%-d %B %Y}",
     ) or show_page(context, decision, review_form=form, failed_form=form)
+
+
+@blueprint.route("/<int:decision_id>/remind", methods=["POST"])
+@login_required
+def remind(slug: str, decision_id: int):
+    """A lead reminds the partners who have not responded, once a day at most."""
+    context = project_context(slug, Access.MEMBER)
+    decision = load_decision(context, decision_id)
+    try:
+        reminded = reminders.remind_silent_partners(context, decision, datetime.now(timezone.utc))
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    except Refused as refusal:
+        return refused(context, decision, refusal)
+    flash(f"Reminded the {reminders.partners_phrase(reminded)} who {'has' if reminded == 1 else 'have'} "
+          f"not responded", "success")
+    return to_decision(context, decision)
 
 
 # Positions and contributions: in place with htmx, or as plain forms -------------------

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE
 from localvision.models import DecisionRule, Phase, ProjectRole
 from localvision.web.forms import Form
 
@@ -54,6 +55,16 @@ class ProjectForm(Form):
                     "Friday; bank holidays are not taken out) to record their positions",
         default=5,
         validators=[Optional(), NumberRange(min=1, max=60, message="Minimum notice must be between 1 and 60 working days")],
+    )
+    reminder_lead_days = IntegerField(
+        "Reminders, in days before the closing date",
+        widget=GovTextInput(),
+        description="Partners who have not recorded a position on a decision are reminded this many days before "
+                    "it closes, and again the day before",
+        default=DEFAULT_REMINDER_LEAD_DAYS,
+        validators=[Optional(), NumberRange(min=REMINDER_LEAD_DAYS_RANGE[0], max=REMINDER_LEAD_DAYS_RANGE[1],
+                                            message=f"Reminders go between {REMINDER_LEAD_DAYS_RANGE[0]} and "
+                                                    f"{REMINDER_LEAD_DAYS_RANGE[1]} days before the closing date")],
     )
     submit = SubmitField("Save project", widget=GovSubmitInput())
 

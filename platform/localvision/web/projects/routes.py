@@ -40,7 +40,8 @@ from localvision.web.public.project_page import render_public_project
 def _details(form: ProjectForm) -> dict:
     return {"title": form.title.data, "place": form.place.data, "theme": form.theme.data,
             "summary": form.summary.data, "phase": Phase(form.phase.data),
-            "decision_rule": DecisionRule(form.decision_rule.data), "minimum_notice_days": form.minimum_notice_days.data}
+            "decision_rule": DecisionRule(form.decision_rule.data), "minimum_notice_days": form.minimum_notice_days.data,
+            "reminder_lead_days": form.reminder_lead_days.data}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

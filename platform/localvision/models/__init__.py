@@ -2,6 +2,7 @@
 from localvision.models.accounts import AccountToken, Invitation, User
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.audit import AuditEvent
+from localvision.models.barriers import Barrier, BarrierAnswer
 from localvision.models.base import Base
 from localvision.models.decisions import (
     Contribution,
@@ -24,6 +25,7 @@ from localvision.models.indicators import (
     MeasurementRevision,
     Unit,
 )
+from localvision.models.learning import LearningEntry
 from localvision.models.measurement_imports import ImportStatus, MeasurementImport
 from localvision.models.organisations import Organisation, OrganisationDomain, Sector
 from localvision.models.outbox import OutboxMessage, OutboxState
@@ -45,6 +47,8 @@ __all__ = [
     "Action",
     "ActionStatus",
     "AuditEvent",
+    "Barrier",
+    "BarrierAnswer",
     "Base",
     "Contribution",
     "ContributionKind",
@@ -63,6 +67,7 @@ __all__ = [
     "ImportStatus",
     "Indicator",
     "Invitation",
+    "LearningEntry",
     "Measurement",
     "MeasurementImport",
     "MeasurementRevision",

@@ -33,6 +33,8 @@ class Project(Base):
     indicator_tolerance_percent: Mapped[int] = mapped_column(Integer, server_default=text("10"), default=10)
     # Moving a closing date earlier leaves partners at least this many working days.
     minimum_notice_days: Mapped[int] = mapped_column(Integer, server_default=text("5"), default=5)
+    # Whether anyone at all may raise a barrier through the published page's public form.
+    accepts_public_barriers: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -7,7 +7,16 @@ from localvision.domain.decisions import totals
 from localvision.domain.web_addresses import is_web_address
 from localvision.queries.decisions import responses
 from localvision.queries.partners import partners_by_sector
-from localvision.models import Decision, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
+from localvision.models import (
+    Barrier,
+    Decision,
+    Indicator,
+    LearningEntry,
+    Organisation,
+    Project,
+    ProjectPartner,
+    ProjectSummary,
+)
 from localvision.queries.public import open_data_licence
 from localvision.services.policy import decision_details_public
 from localvision.summaries.figures import for_the_public
@@ -148,4 +157,32 @@ def contribution_summary(summary: ProjectSummary | None) -> schemas.Contribution
         computed_at=summary.computed_at if summary else None,
         pending=summary is None or summary.is_pending,
         figures=for_the_public(summary.figures) if summary and summary.figures else None,
+    )
+
+
+def _named(organisation: Organisation) -> schemas.Organisation:
+    return schemas.Organisation(**_organisation(organisation))
+
+
+def barrier(item: Barrier) -> schemas.Barrier:
+    return schemas.Barrier(
+        id=item.id, what=item.what, location=item.location, who_affected=item.who_affected,
+        raised_through=item.source, raised_at=item.raised_at, status=item.status,
+        owner=_named(item.owner_organisation) if item.owner_organisation else None,
+        indicator=item.indicator.name if item.indicator else None, wont_remove_reason=item.wont_remove_reason,
+        first_answered_at=item.first_answer_at, removed_at=item.removed_at, decision=item.decision_id,
+        answers=[schemas.BarrierAnswer(text=a.text, status=a.status, answered_by=_named(a.organisation),
+                                       answered_at=a.answered_at) for a in item.answers],
+        links=schemas.HtmlLink(html=url_for("barriers.show", slug=item.project.slug, barrier_id=item.id,
+                                            _external=True)),
+    )
+
+
+def lesson(entry: LearningEntry) -> schemas.Lesson:
+    return schemas.Lesson(
+        id=entry.id, phase=entry.phase, title=entry.title, tried=entry.tried, happened=entry.happened,
+        differently=entry.differently, decisions=[d.id for d in entry.decisions],
+        indicators=[i.name for i in entry.indicators], published_at=entry.published_at,
+        links=schemas.HtmlLink(html=url_for("learning.show", slug=entry.project.slug, entry_id=entry.id,
+                                            _external=True)),
     )

@@ -10,6 +10,8 @@ from localvision.queries.public import (
     partners_with_organisations,
     project_decisions,
     project_indicators,
+    public_barriers,
+    published_lessons,
     published_project,
     published_project_version,
     published_projects,
@@ -131,3 +133,20 @@ def indicators(slug: str) -> schemas.IndicatorList:
     project = _published_or_404(slug)
     return schemas.IndicatorList(data=[documents.indicator(item) for item in project_indicators(project)],
                                  licence=documents.licence())
+
+
+@operation("/projects/<slug>/barriers", "listBarriers",
+           "A project's barriers approved for its log, with the partnership's answers, newest first",
+           schemas.BarrierList, address=ProjectAddress, version_of=published_project_version)
+def barriers(slug: str) -> schemas.BarrierList:
+    project = _published_or_404(slug)
+    return schemas.BarrierList(data=[documents.barrier(item) for item in db.session.scalars(public_barriers(project))],
+                               licence=documents.licence())
+
+
+@operation("/projects/<slug>/learning", "listLessons", "A project's published lessons, by phase",
+           schemas.LessonList, address=ProjectAddress, version_of=published_project_version)
+def learning(slug: str) -> schemas.LessonList:
+    project = _published_or_404(slug)
+    return schemas.LessonList(data=[documents.lesson(entry) for entry in db.session.scalars(published_lessons(project))],
+                              licence=documents.licence())

@@ -18,7 +18,7 @@ from localvision.extensions import db
 from localvision.services import mail
 from localvision.services.invitations import invite_by_administrator, invite_organisation
 from localvision.services.policy import context_for
-from localvision.models import Decision, DecisionStatus, Indicator, MeasurementImport, OrganisationDomain, Sector
+from localvision.models import Barrier, Decision, DecisionStatus, LearningEntry, Indicator, MeasurementImport, OrganisationDomain, Sector
 from support import token_mailed_to
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
@@ -142,6 +142,27 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "open_data.measurements": (PROJECT_VIEWER, "GET"),
     "open_data.contributions": (PROJECT_VIEWER, "GET"),
     "open_data.threesixtygiving": (PROJECT_VIEWER, "GET"),
+    "open_data.barriers": (PROJECT_VIEWER, "GET"),
+    "open_data.learning": (PROJECT_VIEWER, "GET"),
+    "api.barriers": (PUBLISHED_ONLY, "GET"),
+    "api.learning": (PUBLISHED_ONLY, "GET"),
+    "barriers.index": (PROJECT_VIEWER, "GET"),
+    "barriers.public_form_setting": (PROJECT_LEAD, "POST"),
+    "barriers.create": (PROJECT_MEMBER, "GET"),
+    # Open in the world on both projects: only the published one shows it, to anyone at all.
+    "barriers.public_form": (PUBLISHED_ONLY, "GET"),
+    "barriers.show": (PROJECT_VIEWER, "GET"),
+    "barriers.moderate": (PROJECT_MEMBER, "POST"),
+    # The member's organisation is a partner: its people triage with the leads.
+    "barriers.triage": (PROJECT_MEMBER, "POST"),
+    "barriers.to_decision": (PROJECT_MEMBER, "GET"),
+    "barriers.to_action": (PROJECT_MEMBER, "GET"),
+    "learning.index": (PROJECT_VIEWER, "GET"),
+    "learning.create": (PROJECT_MEMBER, "GET"),
+    "learning.show": (PROJECT_VIEWER, "GET"),
+    "learning.edit": (PROJECT_MEMBER, "GET"),
+    "learning.publication": (PROJECT_LEAD, "POST"),
+    "public.learning": (PUBLIC, "GET"),
 }
 
 # Writes that people of a project may make but outsiders may not: the same route tried
@@ -155,7 +176,9 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_MEM
                "decisions.reopen": PROJECT_LEAD, "decisions.edit_comment": COMMENT_AUTHOR,
                "decisions.drop_action": PROJECT_MEMBER, "indicators.create": PROJECT_MEMBER,
                "indicators.edit": PROJECT_LEAD, "indicators.correct_measurement": PROJECT_MEMBER,
-               "indicators.upload": PROJECT_MEMBER}
+               "indicators.upload": PROJECT_MEMBER, "barriers.create": PROJECT_MEMBER,
+               "barriers.public_form": PUBLISHED_ONLY, "barriers.to_decision": PROJECT_MEMBER,
+               "barriers.to_action": PROJECT_MEMBER, "learning.create": PROJECT_MEMBER, "learning.edit": PROJECT_MEMBER}
 
 ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
 
@@ -246,6 +269,9 @@ def world(session: Session, app) -> World:
         grant.recipient_name = "Harbour Street Outreach"
         factories.contribution(grant, users["lead"], "2500.00")
         invite_organisation(context_for(users["lead"], project), outsider_org)
+        project.accepts_public_barriers = True
+        factories.barrier(project, raiser=users["member"])
+        factories.lesson(project, users["member"], published=True)
     invite_by_administrator(users["admin"], "invitee@example.org", member_org, None)
     pending_person = factories.user(member_org, confirmed=False)
     domain = OrganisationDomain(organisation=member_org, domain="trust.nhs.example")
@@ -282,6 +308,8 @@ def url_arguments(project, world: World) -> dict:
         "contribution_id": decision.contributions[0].id,
         "action_id": decision.actions[0].id,
         "comment_id": decision.comments[0].id,
+        "barrier_id": db.session.scalar(select(Barrier.id).where(Barrier.project_id == project.id)),
+        "entry_id": db.session.scalar(select(LearningEntry.id).where(LearningEntry.project_id == project.id)),
     }
 
 

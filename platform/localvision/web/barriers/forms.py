@@ -61,11 +61,10 @@ class PublicBarrierForm(BarrierForm):
 
 
 class ModerationForm(Form):
-    verdict = RadioField("Does this barrier belong on the public log?", widget=GovRadioInput(),
-                         choices=[("approve", "Approve: publish it as a new barrier"),
-                                  ("reject", "Reject: it is abusive, off-topic or a duplicate, and is never shown")],
+    """Sent by one of two buttons: approve or reject."""
+
+    verdict = RadioField("Verdict", choices=[("approve", "Approve"), ("reject", "Reject")],
                          validators=[DataRequired(message="Choose approve or reject")])
-    submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class TriageForm(Form):

@@ -122,16 +122,14 @@ def public_form(slug: str):
 
 # One barrier -------------------------------------------------------------------------
 
-def _show(context: ProjectContext, barrier: Barrier, *, moderation_form: ModerationForm | None = None,
-          triage_form: TriageForm | None = None, status: int = 200):
+def _show(context: ProjectContext, barrier: Barrier, *, triage_form: TriageForm | None = None):
     if triage_form is None:
         triage_form = TriageForm(formdata=None, data={
             "owner_organisation_id": barrier.owner_organisation_id or 0, "status": barrier.status.value,
             "reason": barrier.wont_remove_reason or ""})
     triage_form.set_partners(context.project.partners)
     return render_template("barriers/show.html", context=context, project=context.project, barrier=barrier,
-                           moderation_form=moderation_form or ModerationForm(formdata=None),
-                           triage_form=triage_form, may_triage=may_triage_barrier(context)), status
+                           triage_form=triage_form, may_triage=may_triage_barrier(context))
 
 
 @blueprint.route("/<int:barrier_id>")
@@ -146,17 +144,18 @@ def moderate(slug: str, barrier_id: int):
     context = project_context(slug, Access.MEMBER)
     barrier = _load(context, barrier_id)
     form = ModerationForm()
-    if form.validate_on_submit():
-        try:
-            services.moderate_barrier(context, barrier, form.verdict.data == "approve")
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
-        except Refused as refusal:
-            return _refused(form, refusal, context, barrier)
-        flash("Barrier approved: it is on the public log as new" if form.verdict.data == "approve"
-              else "Barrier rejected: it will never be shown outside the project", "success")
-        return _to_barrier(context, barrier)
-    return _show(context, barrier, moderation_form=form)
+    if not form.validate_on_submit():
+        flash("Choose approve or reject", "error")
+        return _to_barrier(context, barrier, "moderation")
+    try:
+        services.moderate_barrier(context, barrier, form.verdict.data == "approve")
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    except Refused as refusal:
+        return _refused(form, refusal, context, barrier)
+    flash("Barrier approved: it is on the public log as new" if form.verdict.data == "approve"
+          else "Barrier rejected: it will never be shown outside the project", "success")
+    return _to_barrier(context, barrier)
 
 
 @blueprint.route("/<int:barrier_id>/triage", methods=["POST"])

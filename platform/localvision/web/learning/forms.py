@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from localvision.domain.vocabulary import LEARNING_PHASES, Phase
 from localvision.models import Decision, Indicator
@@ -21,7 +21,7 @@ class WholeNumberChoices(SelectMultipleField):
     def pre_validate(self, form) -> None:  # type: ignore[no-untyped-def]
         known = {value for value, _label in self.choices}
         if any(value not in known for value in self.data or ()):
-            raise ValueError("Choose from the list")
+            raise ValidationError("Choose from the list")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = [int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1

@@ -123,3 +123,25 @@ def test_demo_organisations_have_domains_an_administrator_and_an_invitation_to_a
     assert session.scalar(select(func.count()).select_from(User).where(User.organisation_confirmed_at.is_(None))) == 0
     invited = session.scalars(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED)).all()
     assert [(p.project.slug, p.organisation.name) for p in invited] == [("food-poverty-wirral", "Plymouth City Council")]
+
+
+def test_merton_and_plymouth_have_barrier_and_learning_logs_labelled_as_demonstrations(app, client_for, session):
+    from localvision.demo import load_demo
+    from localvision.domain.vocabulary import BarrierStatus
+    from localvision.models import Barrier, LearningEntry, User
+
+    load_demo()
+    merton = session.scalar(select(Project).where(Project.slug == "co-production-merton"))
+    plymouth = session.scalar(select(Project).where(Project.slug == "street-drinking-plymouth"))
+    merton_barriers = session.scalars(select(Barrier).where(Barrier.project_id == merton.id)).all()
+    assert len(merton_barriers) == 5 and any(b.status == BarrierStatus.WONT_REMOVE for b in merton_barriers)
+    lead = session.scalar(select(User).where(User.email == "merton@demo.localvision.example"))
+    log = client_for(lead).get("/projects/co-production-merton/barriers").get_data(as_text=True)
+    assert "Demonstration data" in log and "Reablement workers on the evening shift" in log
+    public = client_for(None).get("/projects/street-drinking-plymouth").get_data(as_text=True)
+    assert "You said, we did" in public and "Demonstration data" in public
+    assert "nowhere to sit and wait for a taxi" not in public  # awaiting moderation
+    assert plymouth.accepts_public_barriers
+    learned = client_for(None).get("/projects/street-drinking-plymouth/learning").get_data(as_text=True)
+    assert "Walk the night-time economy" in learned and "Taxi marshals help" not in learned
+    assert session.scalar(select(func.count(LearningEntry.id)).where(LearningEntry.project_id == merton.id)) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from localvision.demo.decisions import load_decisions
+from localvision.demo.feedback import load_feedback
 from localvision.demo.history import record_demo_history
 from localvision.demo.indicators import load_indicators
 from localvision.demo.partnerships import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS, demo_logins, load_partnerships
@@ -25,5 +26,6 @@ def load_demo() -> bool:
     load_decisions(users)
     load_indicators()
     record_demo_history()
+    load_feedback(users)
     db.session.commit()
     return True

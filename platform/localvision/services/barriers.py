@@ -217,12 +217,13 @@ def turn_into_decision(context: ProjectContext, barrier: Barrier,
     return decision
 
 
-def turn_into_action(context: ProjectContext, barrier: Barrier, decision: Decision, title: str, owner_id: int,
+def turn_into_action(context: ProjectContext, barrier: Barrier, decision_id: int, title: str, owner_id: int,
                      due_on: date) -> Action:
     """Give a decision of the project a follow-up action about the barrier; the barrier
     keeps the link to the action and its decision."""
     check_triage(context, barrier)
-    if decision.project_id != context.project.id:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.project_id != context.project.id:
         raise Refused("Choose one of the project's decisions", field="decision_id")
     action = action_services.stage_action(context, decision, title, owner_id, due_on)
     _link(context, barrier, decision, action)

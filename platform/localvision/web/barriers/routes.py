@@ -182,6 +182,23 @@ def triage(slug: str, barrier_id: int):
 
 # Turning a barrier into a decision or an action ------------------------------------------
 
+def _turn_into(context: ProjectContext, barrier: Barrier, form, template: str, change):  # type: ignore[no-untyped-def]
+    """A page that turns the barrier into something else: refused before the form shows
+    when the person may not triage; ``change`` answers a valid post."""
+    try:
+        services.check_triage(context, barrier)
+        if request.method == "POST" and form.validate_on_submit():
+            return change()
+    except NotPermitted as refusal:
+        abort(403, refusal.message)
+    except Refused as refusal:
+        answer = _refused(form, refusal, context, barrier)
+        if answer is not None:
+            return answer
+    return render_template(template, context=context, project=context.project, barrier=barrier, form=form,
+                           decision=None, amends=None)
+
+
 @blueprint.route("/<int:barrier_id>/decision", methods=["GET", "POST"])
 @login_required
 def to_decision(slug: str, barrier_id: int):
@@ -189,26 +206,19 @@ def to_decision(slug: str, barrier_id: int):
     context = project_context(slug, Access.MEMBER)
     barrier = _load(context, barrier_id)
     form = DecisionForm()
-    try:
-        services.check_triage(context, barrier)
-        if request.method == "GET":
-            form.title.data = f"Remove a barrier: {services.label(barrier)}"[:200]
-            form.rationale.data = (f"Raised on {barrier.raised_at:%-d %B %Y}: {barrier.what}\n\n"
-                                   f"Where: {barrier.location}\n\nWho it affects: {barrier.who_affected}")
-            form.category.data = DecisionCategory.OTHER.value
-            form.opens_on.data = _today()
-        elif form.validate_on_submit():
-            decision = services.turn_into_decision(context, barrier, form.details())
-            flash("Decision proposed. The barrier links to it.", "success")
-            return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        answer = _refused(form, refusal, context, barrier)
-        if answer is not None:
-            return answer
-    return render_template("barriers/to_decision.html", context=context, project=context.project, barrier=barrier,
-                           form=form)
+    if request.method == "GET":
+        form.title.data = f"Remove a barrier: {services.label(barrier)}"[:200]
+        form.rationale.data = (f"Raised on {barrier.raised_at:%-d %B %Y}: {barrier.what}\n\n"
+                               f"Where: {barrier.location}\n\nWho it affects: {barrier.who_affected}")
+        form.category.data = DecisionCategory.OTHER.value
+        form.opens_on.data = _today()
+
+    def propose():  # type: ignore[no-untyped-def]
+        decision = services.turn_into_decision(context, barrier, form.details())
+        flash("Decision proposed. The barrier links to it.", "success")
+        return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id))
+
+    return _turn_into(context, barrier, form, "decisions/form.html", propose)
 
 
 def _action_form(context: ProjectContext, barrier: Barrier) -> BarrierActionForm:
@@ -230,21 +240,11 @@ def to_action(slug: str, barrier_id: int):
     context = project_context(slug, Access.MEMBER)
     barrier = _load(context, barrier_id)
     form = _action_form(context, barrier)
-    try:
-        services.check_triage(context, barrier)
-        if request.method == "POST" and form.validate_on_submit():
-            decision = db.session.get(Decision, form.decision_id.data)
-            if decision is None:
-                raise Refused("Choose one of the project's decisions", field="decision_id")
-            action = services.turn_into_action(context, barrier, decision, form.title.data, form.owner_id.data,
-                                               form.due_on.data)
-            flash(f"Action added for {action.owner.name}. The barrier links to it.", "success")
-            return _to_barrier(context, barrier)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        answer = _refused(form, refusal, context, barrier)
-        if answer is not None:
-            return answer
-    return render_template("barriers/to_action.html", context=context, project=context.project, barrier=barrier,
-                           form=form)
+
+    def add():  # type: ignore[no-untyped-def]
+        action = services.turn_into_action(context, barrier, form.decision_id.data, form.title.data,
+                                           form.owner_id.data, form.due_on.data)
+        flash(f"Action added for {action.owner.name}. The barrier links to it.", "success")
+        return _to_barrier(context, barrier)
+
+    return _turn_into(context, barrier, form, "barriers/to_action.html", add)

@@ -79,6 +79,10 @@ def test_search_finds_published_lessons_of_published_projects_only(client_for, p
     assert "1 lesson matches" in client_for(None).get("/learning?q=100%25").get_data(as_text=True)
     assert "0 lessons match" in client_for(None).get("/learning?q=pooled+zebra").get_data(as_text=True)
     assert client_for(None).get("/learning?q=" + "x" * 201).get_data(as_text=True).count("200 characters or fewer")
+    found = client_for(None).get("/api/v1/learning?q=POOLED+budget").get_json()
+    assert found["meta"]["total"] == 2 and {lesson["project"] for lesson in found["data"]} == {
+        partnership["project"].slug, other.slug}
+    assert client_for(None).get("/api/v1/learning?q=" + "x" * 201).status_code == 400
 
 
 def test_lessons_belong_to_their_project_and_phase(partnership):

@@ -140,7 +140,8 @@ def public_addresses(partnerships) -> set[str]:
             f"{project}/barriers", f"{project}/barriers/tell-us", f"{project}/barriers.csv",
             *(f"{project}/barriers/{barrier}" for barrier in partnerships["barriers"][:2]),
             f"{project}/learning", f"{project}/learning/{partnerships['lessons'][0]}", f"{project}/learning.csv",
-            f"{api}/barriers", f"{api}/learning", "/learning", "/learning?q=board", "/learning?q=lesson"}
+            f"{api}/barriers", f"{api}/learning", "/learning", "/learning?q=board", "/learning?q=lesson",
+            "/api/v1/learning", "/api/v1/learning?q=board"}
 
 
 def unexpected_status(url: str, response, visitor: str, public: set[str], project_slugs: list[str]) -> str | None:
@@ -170,7 +171,7 @@ def unexpected_status(url: str, response, visitor: str, public: set[str], projec
 def test_no_private_record_appears_anywhere_public(app, client_for, partnerships, visitor):
     client = client_for(partnerships["outsider"] if visitor == "outsider" else None)
     urls = every_get_url(app, partnerships) + ["/projects?q=merger", "/api/v1/projects?q=merger", "/learning?q=board",
-                                               "/learning?q=lesson"]
+                                               "/learning?q=lesson", "/api/v1/learning?q=board"]
     public = public_addresses(partnerships)
     slugs = [partnerships["published"].slug, partnerships["private"].slug]
     leaks, surprises, inspected = [], [], 0

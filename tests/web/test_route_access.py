@@ -146,6 +146,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "open_data.learning": (PROJECT_VIEWER, "GET"),
     "api.barriers": (PUBLISHED_ONLY, "GET"),
     "api.learning": (PUBLISHED_ONLY, "GET"),
+    "api.lessons": (PUBLIC, "GET"),
     "barriers.index": (PROJECT_VIEWER, "GET"),
     "barriers.public_form_setting": (PROJECT_LEAD, "POST"),
     "barriers.create": (PROJECT_MEMBER, "GET"),

@@ -380,3 +380,14 @@ def test_the_public_page_reads_the_vision_in_a_fixed_number_of_statements(client
         record(client_for(council), project, number, "endorse")
         record(client_for(nhs), project, number, "endorse")
     assert statements_for_public_page() == one_version
+
+
+def test_a_version_number_beyond_any_id_is_no_version(client_for, session):
+    """Found by the fuzz test: a hidden number past PostgreSQL's integers once failed with a 500."""
+    lead, member = factories.council_and_trust()
+    project = factories.two_partner_project(lead, member)
+    factories.vision_version(project, lead)
+    session.commit()
+    response = client_for(lead).post(f"/projects/{project.slug}/vision/propose",
+                                     data={"text": "New words", "change_note": "", "based_on": "2147483648"})
+    assert response.status_code < 500

@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from localvision.domain.barriers import BarrierDates, BarrierFigures, barrier_figures
 from localvision.domain.vocabulary import BarrierStatus
 from localvision.extensions import db
-from localvision.models import Barrier, Project
-from localvision.queries.public import public_barriers
+from localvision.models import Barrier, BarrierAnswer, Organisation, Project
+from localvision.queries.public import PUBLIC_BARRIER_STATUSES, public_barriers
 from localvision.services import policy
 from localvision.services.policy import ProjectContext
 
@@ -54,18 +54,21 @@ def visible_barrier(context: ProjectContext, barrier_id: int) -> Barrier | None:
 
 
 def figures(project: Project, today: date) -> BarrierFigures:
-    """Figures of the barriers the public may read, so the project's people and the public see the same."""
-    dates = []
-    for barrier in db.session.scalars(public_barriers(project)):
-        owner = barrier.owner_organisation
-        first = barrier.first_answer_at
-        dates.append(BarrierDates(
-            raised_on=_local_date(barrier.raised_at),
-            first_answer_on=_local_date(first) if first else None,
-            removed_on=_local_date(barrier.removed_at) if barrier.removed_at else None,
-            is_open=barrier.status.is_open, owner=owner.name if owner else None,
-            sector=owner.sector if owner else None))
-    return barrier_figures(dates, today)
+    """Figures of the barriers the public may read, so the project's people and the public
+    see the same: one statement, whatever the number of barriers and answers."""
+    first_answer = (select(func.min(BarrierAnswer.answered_at)).where(BarrierAnswer.barrier_id == Barrier.id)
+                    .correlate(Barrier).scalar_subquery())
+    rows = db.session.execute(
+        select(Barrier.raised_at, Barrier.removed_at, Barrier.status, Organisation.name, Organisation.sector,
+               first_answer.label("first_answer_at"))
+        .outerjoin(Organisation, Organisation.id == Barrier.owner_organisation_id)
+        .where(Barrier.project_id == project.id, Barrier.status.in_(PUBLIC_BARRIER_STATUSES)))
+    return barrier_figures([
+        BarrierDates(raised_on=_local_date(row.raised_at),
+                     first_answer_on=_local_date(row.first_answer_at) if row.first_answer_at else None,
+                     removed_on=_local_date(row.removed_at) if row.removed_at else None,
+                     is_open=row.status.is_open, owner=row.name, sector=row.sector)
+        for row in rows], today)
 
 
 CSV_HEADER = ["Barrier", "Raised on", "Raised through", "What gets in the way", "Where", "Who it affects",

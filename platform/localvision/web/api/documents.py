@@ -180,7 +180,7 @@ def barrier(item: Barrier) -> schemas.Barrier:
 
 def lesson(entry: LearningEntry) -> schemas.Lesson:
     return schemas.Lesson(
-        id=entry.id, phase=entry.phase, title=entry.title, tried=entry.tried, happened=entry.happened,
+        id=entry.id, project=entry.project.slug, phase=entry.phase, title=entry.title, tried=entry.tried, happened=entry.happened,
         differently=entry.differently, decisions=[d.id for d in entry.decisions],
         indicators=[i.name for i in entry.indicators], published_at=entry.published_at,
         links=schemas.HtmlLink(html=url_for("learning.show", slug=entry.project.slug, entry_id=entry.id,

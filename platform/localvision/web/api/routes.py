@@ -15,11 +15,12 @@ from localvision.queries.public import (
     published_project,
     published_project_version,
     published_projects,
+    search_lessons,
 )
 from localvision.web.api import blueprint, documents, schemas
 from localvision.web.api.openapi import openapi_document
 from localvision.web.api.operations import operation
-from localvision.web.api.parameters import DecisionQuery, Paging, ProjectAddress, ProjectQuery
+from localvision.web.api.parameters import DecisionQuery, LessonQuery, Paging, ProjectAddress, ProjectQuery
 from localvision.queries.vision import agreed_vision
 
 # A read-only API takes no form posts, so there is no token to check.
@@ -33,6 +34,7 @@ def index() -> schemas.Index:
         version="1",
         links={
             "projects": url_for("api.projects", _external=True),
+            "lessons": url_for("api.lessons", _external=True),
             "openapi": url_for("api.openapi", _external=True),
         },
         licence=documents.licence(),
@@ -150,3 +152,11 @@ def learning(slug: str) -> schemas.LessonList:
     project = _published_or_404(slug)
     return schemas.LessonList(data=[documents.lesson(entry) for entry in db.session.scalars(published_lessons(project))],
                               licence=documents.licence())
+
+
+@operation("/learning", "searchLessons", "Published lessons of every published project, a page at a time",
+           schemas.LessonSearchResults, query=LessonQuery, version_of=data_version)
+def lessons(query: LessonQuery) -> schemas.LessonSearchResults:
+    results = db.paginate(search_lessons(query.q), page=query.page, per_page=query.per_page, error_out=False)
+    return schemas.LessonSearchResults(data=[documents.lesson(entry) for entry in results.items],
+                                       **_page(results, query))

@@ -435,6 +435,7 @@ class Lesson(Document):
     """A lesson the partnership published: what it tried, what happened, what it would do differently."""
 
     id: int
+    project: str = Field(description="The slug of the project that learned it")
     phase: LearningPhase
     title: str
     tried: str
@@ -449,3 +450,7 @@ class Lesson(Document):
 class LessonList(Document):
     data: list[Lesson]
     licence: Licence
+
+
+class LessonSearchResults(Page):
+    data: list[Lesson]

@@ -7,6 +7,7 @@ from wtforms.widgets import HiddenInput
 
 from localvision.models import Stance
 from localvision.web.forms import Form
+from localvision.web.input_bounds import DATABASE_INTEGER_MAX
 
 VISION_MAX_LENGTH = 20_000
 
@@ -36,7 +37,10 @@ class VersionForm(Form):
 
     def based_on_number(self) -> int | None:
         value = (self.based_on.data or "").strip()
-        return int(value) if value.isdigit() else None
+        # A number no version can have is no version at all.
+        if not (value.isascii() and value.isdigit() and int(value) <= DATABASE_INTEGER_MAX):
+            return None
+        return int(value)
 
 
 class PositionForm(Form):

@@ -9,9 +9,12 @@ from functools import lru_cache
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from localvision.domain.vocabulary import BarrierSource, BarrierStatus
 from localvision.extensions import db
 from localvision.models import (
     Action,
+    Barrier,
+    BarrierAnswer,
     Contribution,
     ContributionKind,
     Decision,
@@ -23,6 +26,7 @@ from localvision.models import (
     Direction,
     Frequency,
     Indicator,
+    LearningEntry,
     Measurement,
     MeasurementImport,
     Organisation,
@@ -141,6 +145,38 @@ def decision(project: Project, proposer: User, *, title: str | None = None, stat
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def barrier(project: Project, *, raiser: User | None = None, status: BarrierStatus = BarrierStatus.NEW,
+            what: str | None = None, raiser_email: str | None = None, raised_days_ago: int = 0) -> Barrier:
+    """A barrier raised by a person of the project, or (without a raiser) through the public form."""
+    item = Barrier(project=project, what=what or f"Barrier {next(_sequence)}: no weekend discharge team",
+                   location="Hospital discharge", who_affected="Older patients and their carers",
+                   source=BarrierSource.PROJECT if raiser else BarrierSource.PUBLIC, status=status, raised_by=raiser,
+                   raiser_email=raiser_email,
+                   raised_at=datetime.now(timezone.utc) - timedelta(days=raised_days_ago))
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def barrier_answer(item: Barrier, author: User, text: str = "We are talking to the discharge team.") -> BarrierAnswer:
+    answer = BarrierAnswer(barrier=item, text=text, status=item.status, author=author,
+                           organisation=author.organisation)
+    db.session.add(answer)
+    db.session.flush()
+    return answer
+
+
+def lesson(project: Project, author: User, *, title: str | None = None, published: bool = False,
+           phase: Phase = Phase.DISCOVER, tried: str = "Walking the night-time economy with street pastors") -> LearningEntry:
+    entry = LearningEntry(project=project, author=author, title=title or f"Lesson {next(_sequence)}", phase=phase,
+                          tried=tried, happened="We met people no service had met",
+                          differently="Start with the people who work at night", is_published=published,
+                          published_at=datetime.now(timezone.utc) if published else None)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
 
 
 def comment(item: Decision, author: User, text: str = "Could the outreach start in January?",

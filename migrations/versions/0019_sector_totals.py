@@ -2,7 +2,7 @@
 and the indexes that keep recomputing them small
 
 Revision ID: 0019_sector_totals
-Revises: 0017_health_checks
+Revises: 0018_barriers_and_learning
 Create Date: 2026-11-28 07:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_sector_totals'
-down_revision = '0017_health_checks'
+down_revision = '0018_barriers_and_learning'
 branch_labels = None
 depends_on = None
 

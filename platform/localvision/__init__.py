@@ -130,9 +130,11 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.api import blueprint as api
     from localvision.web.open_data import blueprint as open_data
     from localvision.web.auth import blueprint as auth
+    from localvision.web.barriers import blueprint as barriers
     from localvision.web.decisions import blueprint as decisions
     from localvision.web.health_checks import blueprint as health_checks
     from localvision.web.indicators import blueprint as indicators
+    from localvision.web.learning import blueprint as learning
     from localvision.web.main import blueprint as main
     from localvision.web.notifications import blueprint as notifications
     from localvision.web.organisations import blueprint as organisations
@@ -157,3 +159,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(indicators)
     app.register_blueprint(notifications)
     app.register_blueprint(health_checks)
+    app.register_blueprint(barriers)
+    app.register_blueprint(learning)

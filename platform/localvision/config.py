@@ -91,6 +91,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         # A form left open longer than a working day must be reloaded (the page says so).
         "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        # Barriers from the public form, per address: enough for a family, not for a flood.
+        "PUBLIC_BARRIER_RATE_LIMIT": env.get("PUBLIC_BARRIER_RATE_LIMIT", "5 per hour"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "localvision"),
         "INVITATION_DAYS": 7,
         # Where links in emails point when they are made outside a web request (jobs, the CLI).

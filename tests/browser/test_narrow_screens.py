@@ -9,15 +9,17 @@ from playwright.sync_api import expect
 from flask import url_for
 from sqlalchemy import select
 
-from localvision.domain.vocabulary import NotificationKind
+from localvision.domain.vocabulary import BarrierStatus, NotificationKind
 from localvision.extensions import db
 from localvision.services.notifications import unsubscribe_token
 from localvision.models import (
     Action,
+    Barrier,
     Decision,
     DecisionStatus,
     HealthCheckRound,
     Indicator,
+    LearningEntry,
     Measurement,
     Organisation,
     OutboxMessage,
@@ -35,16 +37,17 @@ PLYMOUTH = "street-drinking-plymouth"
 
 # Routes that answer with data, not a page: nothing to reflow.
 NOT_PAGES = {"static", "main.healthz", "decisions.download", "open_data.contributions", "open_data.measurements",
-             "open_data.threesixtygiving", "health_checks.download"}
+             "open_data.threesixtygiving", "health_checks.download", "open_data.barriers", "open_data.learning"}
 # Who looks at a page: the lead of the Plymouth partnership unless said here. Public pages
 # are also seen by a visitor who is not signed in, as most readers of a published project are.
 SEEN_BY = {"admin.status": "admin", "admin.round_trip_result": "admin", "admin.organisations": "admin",
            "admin.invitations": "admin", "admin.outbox": "admin", "admin.outbox_message": "admin",
            "admin.organisation": "admin", "auth.sign_in": None, "auth.accept_invitation": None,
-           "public.directory": None, "public.accessibility": None}
+           "public.directory": None, "public.accessibility": None, "public.learning": None}
 ALSO_SEEN_BY_VISITORS = {"main.home", "projects.show", "summaries.show", "decisions.index", "decisions.show",
                          "indicators.index", "indicators.show", "public.directory", "public.accessibility",
-                         "health_checks.index", "health_checks.show"}
+                         "health_checks.index", "health_checks.show", "barriers.index", "barriers.show",
+                         "barriers.public_form", "learning.index", "learning.show"}
 
 
 @pytest.fixture
@@ -74,7 +77,11 @@ def pages(live_app) -> list[tuple[str | None, str, str]]:
                   "indicator_id": indicator.id, "measurement_id": measurement.id, "import_id": upload.id,
                   "number": 1, "token": token_mailed_to(invitation.email), "job_id": "no-such-job",
                   "message_id": message.id, "comment_id": comment.id, "invited_id": invited.id,
-                  "organisation_id": lead.organisation_id}
+                  "organisation_id": lead.organisation_id,
+                  "barrier_id": db.session.scalar(select(Barrier.id).where(Barrier.project_id == project.id,
+                                                                           Barrier.status == BarrierStatus.REMOVED)),
+                  "entry_id": db.session.scalar(select(LearningEntry.id).where(LearningEntry.project_id == project.id,
+                                                                              LearningEntry.is_published.is_(True)))}
         by_endpoint = {"decisions.reopen": {"decision_id": closed.id},
                        "notifications.unsubscribe": {"token": unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)},
                        "health_checks.answer": {"round_id": rounds["Summer health check"]}}

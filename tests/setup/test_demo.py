@@ -158,3 +158,25 @@ def test_the_demo_outbox_shows_this_mornings_digests_and_reminders(app, client_f
     listing = admin.get("/admin/outbox").get_data(as_text=True)
     assert "Your weekly digest" in listing or "Your daily digest" in listing
     assert "was due on" in listing and "Reminder: " in listing
+
+
+def test_merton_and_plymouth_have_barrier_and_learning_logs_labelled_as_demonstrations(app, client_for, session):
+    from localvision.demo import load_demo
+    from localvision.domain.vocabulary import BarrierStatus
+    from localvision.models import Barrier, LearningEntry, User
+
+    load_demo()
+    merton = session.scalar(select(Project).where(Project.slug == "co-production-merton"))
+    plymouth = session.scalar(select(Project).where(Project.slug == "street-drinking-plymouth"))
+    merton_barriers = session.scalars(select(Barrier).where(Barrier.project_id == merton.id)).all()
+    assert len(merton_barriers) == 5 and any(b.status == BarrierStatus.WONT_REMOVE for b in merton_barriers)
+    lead = session.scalar(select(User).where(User.email == "merton@demo.localvision.example"))
+    log = client_for(lead).get("/projects/co-production-merton/barriers").get_data(as_text=True)
+    assert "Demonstration data" in log and "Reablement workers on the evening shift" in log
+    public = client_for(None).get("/projects/street-drinking-plymouth").get_data(as_text=True)
+    assert "You said, we did" in public and "Demonstration data" in public
+    assert "nowhere to sit and wait for a taxi" not in public  # awaiting moderation
+    assert plymouth.accepts_public_barriers
+    learned = client_for(None).get("/projects/street-drinking-plymouth/learning").get_data(as_text=True)
+    assert "Walk the night-time economy" in learned and "Taxi marshals help" not in learned
+    assert session.scalar(select(func.count(LearningEntry.id)).where(LearningEntry.project_id == merton.id)) == 2

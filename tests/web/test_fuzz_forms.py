@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 import factories
 from support import token_mailed_to
 from localvision.extensions import db
+from localvision.domain.vocabulary import BarrierStatus
 from localvision.models import DecisionStance, DecisionStatus, ProjectRole
 from localvision.domain.vocabulary import NotificationKind
 from localvision.services import accounts, invitations, notifications, organisations, policy
@@ -87,6 +88,11 @@ def world(session):
         "membership_id": next(m.id for m in project.memberships if m.role == ProjectRole.MEMBER),
         "partner_id": next(p.id for p in project.partners if p.organisation_id == member.organisation_id),
     }
+    world["barrier_id"] = factories.barrier(project, raiser=member).id
+    awaiting_id = factories.barrier(project, status=BarrierStatus.AWAITING_MODERATION).id
+    world["entry_id"] = factories.lesson(project, lead).id
+    open_to_public = factories.project(lead=lead, published=True)
+    open_to_public.accepts_public_barriers = True
     invitations.invite_to_project(context, "newcomer@example.org", member.organisation, ProjectRole.MEMBER)
     world["token"] = token_mailed_to("newcomer@example.org")
     # Pages of decisions in other states show the forms an open decision does not.
@@ -118,6 +124,10 @@ def world(session):
     world["by_endpoint"]["notifications.unsubscribe"] = {
         "token": notifications.unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)}
     world["by_endpoint"]["health_checks.publication"] = {"round_id": closed_round.id}
+    # The barrier's page shows the triage form; the log lists one awaiting moderation, and
+    # a published project of the lead's has its public form open.
+    world["by_endpoint"]["barriers.moderate"] = {"barrier_id": awaiting_id}
+    world["by_endpoint"]["barriers.public_form"] = {"slug": open_to_public.slug}
     return world
 
 

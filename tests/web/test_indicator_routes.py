@@ -104,7 +104,8 @@ def test_only_leads_and_the_owning_organisations_people_edit_an_indicator(client
         assert response.status_code == 302
         assert session.get(Indicator, indicator.id).name == name
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "updated",
-                                                      AuditEvent.object_type == "Indicator")).all()
+                                                      AuditEvent.object_type == "Indicator")
+                             .order_by(AuditEvent.id)).all()
     assert events[-1].before["name"] == "Parcels given out" and events[-1].after["name"] == "Food parcels"
 
 

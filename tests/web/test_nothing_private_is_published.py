@@ -23,7 +23,7 @@ from localvision.models import (
 )
 from localvision.domain.digests import due_period
 from localvision.domain.reminders import LONDON
-from localvision.domain.vocabulary import DigestFrequency
+from localvision.domain.vocabulary import BarrierStatus, DigestFrequency
 from localvision.services import decisions, digests, mail, notification_events, policy
 from localvision.services.decisions import DecisionDetails
 
@@ -47,6 +47,14 @@ SECRETS = {
     "unpublished health check round": "Morale round kept private",
     "open health check round": "Round still taking answers",
     "private project's health check round": "Merger anxiety round",
+    "barrier awaiting moderation": "Nobody has read this barrier yet",
+    "barrier rejected in moderation": "A rant naming a nurse on ward 7",
+    "public raiser's name": "Rosalind Raiser",
+    "public raiser's address": "rosalind.raiser@example.org",
+    "member raiser's name": "Doctor Who Raised It",
+    "unpublished lesson": "Our unpublished lesson about the board",
+    "private project's lesson": "The private partnership's lesson",
+    "private project's barrier": "The private partnership's barrier",
 }
 # Why a commercially sensitive decision was deferred: the people of the project read it on
 # its page; no email carries it out of the service.
@@ -91,6 +99,19 @@ def partnerships(session):
     private_measurement = factories.measurement(private_indicator, value="12")
     held = mail.queue_message(to=lead.email, template="password_reset", kind="account.password_reset", user=lead,
                               context={"name": lead.name, "link": SECRETS["link in a held email"], "hours": 1})
+    published.accepts_public_barriers = True
+    front_line = factories.user(doctor.organisation, name=SECRETS["member raiser's name"])
+    approved = factories.barrier(published, what="Discharge letters arrive after the patient")
+    approved.raiser_name, approved.raiser_email = SECRETS["public raiser's name"], SECRETS["public raiser's address"]
+    factories.barrier_answer(approved, lead)
+    raised_inside = factories.barrier(published, raiser=front_line, what="No night bus after midnight")
+    awaiting = factories.barrier(published, status=BarrierStatus.AWAITING_MODERATION,
+                                 what=SECRETS["barrier awaiting moderation"], raiser_email=SECRETS["public raiser's address"])
+    rejected = factories.barrier(published, status=BarrierStatus.REJECTED, what=SECRETS["barrier rejected in moderation"])
+    private_barrier = factories.barrier(private, raiser=lead, what=SECRETS["private project's barrier"])
+    published_lesson = factories.lesson(published, lead, title="Night walks first", published=True)
+    draft_lesson = factories.lesson(published, lead, title=SECRETS["unpublished lesson"])
+    private_lesson = factories.lesson(private, lead, title=SECRETS["private project's lesson"], published=True)
     # Health check rounds: one with published results (whose comments stay private), one
     # closed but not published, one still open, and a published one of the private project.
     rounds = []
@@ -128,7 +149,9 @@ def partnerships(session):
             "indicators": [indicator.id, private_indicator.id],
             "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id],
             "messages": [held.id],
-            "comments": [comment.id], "rounds": [health_check.id for health_check in rounds]}
+            "comments": [comment.id], "rounds": [health_check.id for health_check in rounds],
+            "barriers": [approved.id, raised_inside.id, awaiting.id, rejected.id, private_barrier.id],
+            "lessons": [published_lesson.id, draft_lesson.id, private_lesson.id]}
 
 
 def every_get_url(app, partnerships) -> list[str]:
@@ -140,7 +163,8 @@ def every_get_url(app, partnerships) -> list[str]:
               "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
               "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"],
               "message_id": partnerships["messages"],
-              "comment_id": partnerships["comments"], "round_id": partnerships["rounds"]}
+              "comment_id": partnerships["comments"], "round_id": partnerships["rounds"],
+              "barrier_id": partnerships["barriers"], "entry_id": partnerships["lessons"]}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -169,7 +193,12 @@ def public_addresses(partnerships) -> set[str]:
             api, *(f"{api}/{part}" for part in ("partners", "vision", "decisions", "summary", "indicators",
                                                 "health-checks")),
             "/", "/projects", "/projects?q=merger", "/accessibility", "/api/v1/", "/api/v1/openapi.json",
-            "/api/v1/projects", "/api/v1/projects?q=merger"}
+            "/api/v1/projects", "/api/v1/projects?q=merger",
+            f"{project}/barriers", f"{project}/barriers/tell-us", f"{project}/barriers.csv",
+            *(f"{project}/barriers/{barrier}" for barrier in partnerships["barriers"][:2]),
+            f"{project}/learning", f"{project}/learning/{partnerships['lessons'][0]}", f"{project}/learning.csv",
+            f"{api}/barriers", f"{api}/learning", "/learning", "/learning?q=board", "/learning?q=lesson",
+            "/api/v1/learning", "/api/v1/learning?q=board"}
 
 
 def unexpected_status(url: str, response, visitor: str, public: set[str], project_slugs: list[str]) -> str | None:
@@ -199,7 +228,8 @@ def unexpected_status(url: str, response, visitor: str, public: set[str], projec
 @pytest.mark.parametrize("visitor", ["anonymous", "outsider"])
 def test_no_private_record_appears_anywhere_public(app, client_for, partnerships, visitor):
     client = client_for(partnerships["outsider"] if visitor == "outsider" else None)
-    urls = every_get_url(app, partnerships) + ["/projects?q=merger", "/api/v1/projects?q=merger"]
+    urls = every_get_url(app, partnerships) + ["/projects?q=merger", "/api/v1/projects?q=merger", "/learning?q=board",
+                                               "/learning?q=lesson", "/api/v1/learning?q=board"]
     public = public_addresses(partnerships)
     slugs = [partnerships["published"].slug, partnerships["private"].slug]
     leaks, surprises, inspected = [], [], 0
@@ -258,3 +288,14 @@ def test_digests_go_only_to_people_of_a_project_and_keep_sensitive_details_out(s
         for secret in (CONFIDENTIAL_REASON, SECRETS["confidential rationale"], SECRETS["confidential amount"],
                        SECRETS["confidential position reason"], SECRETS["link in a held email"]):
             assert secret not in message.text_body and secret not in message.html_body
+
+
+def test_people_of_the_project_see_what_waits_for_moderation_and_who_raised_it(client_for, partnerships):
+    member = partnerships["published"].memberships[0].user
+    slug = partnerships["published"].slug
+    log = client_for(member).get(f"/projects/{slug}/barriers").get_data(as_text=True)
+    assert SECRETS["barrier awaiting moderation"] in log and SECRETS["member raiser's name"] in log
+    approved = partnerships["barriers"][0]
+    assert SECRETS["public raiser's name"] in client_for(member).get(f"/projects/{slug}/barriers/{approved}").get_data(
+        as_text=True)
+    assert SECRETS["unpublished lesson"] in client_for(member).get(f"/projects/{slug}/learning").get_data(as_text=True)

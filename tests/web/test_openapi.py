@@ -9,6 +9,7 @@ import factories
 from localvision.jobs.health_checks import compute_health_check_results
 from localvision.jobs.worker import build_worker
 from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Stance
+from localvision.domain.vocabulary import BarrierStatus
 
 
 def test_the_document_is_valid_openapi(client):
@@ -37,6 +38,14 @@ def partnership(app, session):
     factories.position(outreach, doctor, DecisionStance.SUPPORT_WITH_CONCERNS, reasons="Staff safety")
     factories.contribution(factories.decision(project, doctor, sensitive=True), doctor, "99.99")
     factories.measurement(factories.indicator(project, baseline=None), period="2024-03-01", value="-2.75")
+    answered = factories.barrier(project, raiser=doctor, status=BarrierStatus.BEING_WORKED)
+    answered.owner_organisation = lead.organisation
+    factories.barrier_answer(answered, lead)
+    factories.barrier(project, status=BarrierStatus.NEW)
+    factories.barrier(project, status=BarrierStatus.AWAITING_MODERATION)
+    published_lesson = factories.lesson(project, lead, published=True)
+    published_lesson.decisions.append(outreach)
+    factories.lesson(project, lead, published=False)
     factories.project(lead=lead)
     health_check = factories.health_check_round(project, lead, opens_in_days=-10, closes_in_days=-1)
     for person, rating in ((lead, 5), (doctor, 2), (factories.user(lead.organisation), 4)):
@@ -72,7 +81,7 @@ def _checked_against(document: dict, declared: dict, body: object) -> list[str]:
 
 def test_every_operation_answers_with_the_documents_it_declares(client, partnership):
     document = client.get("/api/v1/openapi.json").get_json()
-    assert len(document["paths"]) == 9
+    assert len(document["paths"]) == 12
     for path, item in document["paths"].items():
         declared = {status: response["content"]["application/json"]["schema"]
                     for status, response in item["get"]["responses"].items() if "content" in response}
@@ -103,3 +112,7 @@ def test_the_documents_show_every_kind_of_value(client, partnership):
     health_checks = client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/health-checks").get_json()
     assert health_checks["data"][0]["by_organisation"][0]["name"] == "Other partners"
     assert "Kept inside the partnership" not in str(health_checks)
+    barriers = client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/barriers").get_json()["data"]
+    assert [len(barrier["answers"]) for barrier in barriers] == [0, 1]  # the one awaiting moderation is not there
+    [lesson] = client.get(f"/api/v1/projects/{EXAMPLE_SLUG}/learning").get_json()["data"]
+    assert lesson["decisions"] and lesson["published_at"]

@@ -1,5 +1,5 @@
 """The public project page runs a fixed, small number of SQL statements whatever the
-project's size: partners, vision, decisions and indicators alike."""
+project's size: partners, vision, decisions, indicators, barriers and lessons alike."""
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +10,8 @@ from localvision.models import DecisionStance, DecisionStatus, Measurement, Sect
 from localvision.web.http_caching import rendered_responses
 from support import counted_statements
 
-STATEMENTS_ALLOWED = 15
+# One statement each for the barrier figures and the count of published lessons.
+STATEMENTS_ALLOWED = 16
 
 
 def build_project(partner_count: int, decision_count: int, indicator_count: int, months: int):
@@ -31,6 +32,12 @@ def build_project(partner_count: int, decision_count: int, indicator_count: int,
         decision = factories.decision(project, people[number % len(people)], status=status)
         factories.contribution(decision, people[number % len(people)], "1000.00")
         factories.position(decision, people[(number + 1) % len(people)], DecisionStance.SUPPORT)
+    # Barriers with answers and owners, and lessons: "you said, we did" and "what we learned".
+    for number in range(decision_count):
+        barrier = factories.barrier(project, raiser=people[number % len(people)], raised_days_ago=number)
+        barrier.owner_organisation = people[number % len(people)].organisation
+        factories.barrier_answer(barrier, lead)
+        factories.lesson(project, lead, published=bool(number % 2))
     for number in range(indicator_count):
         indicator = factories.indicator(project, name=f"Indicator {number:02d}")
         db.session.add_all([Measurement(indicator=indicator, period=date(2020 + month // 12, month % 12 + 1, 1),
@@ -58,6 +65,7 @@ def test_page_statements_do_not_grow_with_the_project(client, session):
     assert len(large.partners) == 100
     page = client.get(f"/projects/{large.slug}").get_data(as_text=True)
     assert "A city centre that is safe at night." in page and "Indicator 29" in page and "60 decisions" in page
+    assert "60 barriers raised" in page and "30 lessons published" in page
     small_count = len(statements_for_page(client, small.slug))
     large_statements = statements_for_page(client, large.slug)
     assert len(large_statements) == small_count, "\n".join(large_statements)

@@ -20,7 +20,17 @@ from localvision.services import mail
 from localvision.services.invitations import invite_by_administrator, invite_organisation
 from localvision.services.policy import context_for
 from localvision.jobs.health_checks import compute_health_check_results
-from localvision.models import Decision, DecisionStatus, HealthCheckRound, Indicator, MeasurementImport, OrganisationDomain, Sector
+from localvision.models import (
+    Barrier,
+    Decision,
+    DecisionStatus,
+    HealthCheckRound,
+    Indicator,
+    LearningEntry,
+    MeasurementImport,
+    OrganisationDomain,
+    Sector,
+)
 from support import token_mailed_to
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
@@ -161,6 +171,28 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "open_data.measurements": (PROJECT_VIEWER, "GET"),
     "open_data.contributions": (PROJECT_VIEWER, "GET"),
     "open_data.threesixtygiving": (PROJECT_VIEWER, "GET"),
+    "open_data.barriers": (PROJECT_VIEWER, "GET"),
+    "open_data.learning": (PROJECT_VIEWER, "GET"),
+    "api.barriers": (PUBLISHED_ONLY, "GET"),
+    "api.learning": (PUBLISHED_ONLY, "GET"),
+    "api.lessons": (PUBLIC, "GET"),
+    "barriers.index": (PROJECT_VIEWER, "GET"),
+    "barriers.public_form_setting": (PROJECT_LEAD, "POST"),
+    "barriers.create": (PROJECT_MEMBER, "GET"),
+    # Open in the world on both projects: only the published one shows it, to anyone at all.
+    "barriers.public_form": (PUBLISHED_ONLY, "GET"),
+    "barriers.show": (PROJECT_VIEWER, "GET"),
+    "barriers.moderate": (PROJECT_MEMBER, "POST"),
+    # The member's organisation is a partner: its people triage with the leads.
+    "barriers.triage": (PROJECT_MEMBER, "POST"),
+    "barriers.to_decision": (PROJECT_MEMBER, "GET"),
+    "barriers.to_action": (PROJECT_MEMBER, "GET"),
+    "learning.index": (PROJECT_VIEWER, "GET"),
+    "learning.create": (PROJECT_MEMBER, "GET"),
+    "learning.show": (PROJECT_VIEWER, "GET"),
+    "learning.edit": (PROJECT_MEMBER, "GET"),
+    "learning.publication": (PROJECT_LEAD, "POST"),
+    "public.learning": (PUBLIC, "GET"),
 }
 
 # Writes that people of a project may make but outsiders may not: the same route tried
@@ -177,7 +209,10 @@ ALSO_POSTED = {"projects.partners": PROJECT_LEAD, "projects.people": PROJECT_MEM
                "indicators.upload": PROJECT_MEMBER, "notifications.preferences": SIGNED_IN,
                "notifications.unsubscribe": NOBODY_WITHOUT_A_LINK,
                "health_checks.create": PROJECT_LEAD,
-               "health_checks.answer": PROJECT_MEMBER}
+               "health_checks.answer": PROJECT_MEMBER,
+               "barriers.create": PROJECT_MEMBER,
+               "barriers.public_form": PUBLISHED_ONLY, "barriers.to_decision": PROJECT_MEMBER,
+               "barriers.to_action": PROJECT_MEMBER, "learning.create": PROJECT_MEMBER, "learning.edit": PROJECT_MEMBER}
 
 ALLOWED, SIGN_IN, FORBIDDEN, NOT_FOUND = "allowed", "sign in", "forbidden", "not found"
 
@@ -273,6 +308,9 @@ def world(session: Session, app) -> World:
             factories.health_check_answer(health_check, person)
         health_check.closed_at, health_check.is_published = datetime.now(timezone.utc), True
         compute_health_check_results(health_check.id)
+        project.accepts_public_barriers = True
+        factories.barrier(project, raiser=users["member"])
+        factories.lesson(project, users["member"], published=True)
     invite_by_administrator(users["admin"], "invitee@example.org", member_org, None)
     pending_person = factories.user(member_org, confirmed=False)
     domain = OrganisationDomain(organisation=member_org, domain="trust.nhs.example")
@@ -310,6 +348,8 @@ def url_arguments(project, world: World) -> dict:
         "action_id": decision.actions[0].id,
         "comment_id": decision.comments[0].id,
         "round_id": db.session.scalar(select(HealthCheckRound.id).where(HealthCheckRound.project_id == project.id)),
+        "barrier_id": db.session.scalar(select(Barrier.id).where(Barrier.project_id == project.id)),
+        "entry_id": db.session.scalar(select(LearningEntry.id).where(LearningEntry.project_id == project.id)),
     }
 
 

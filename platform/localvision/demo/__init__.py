@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from localvision.demo.decisions import load_decisions
 from localvision.demo.health_checks import load_health_checks
+from localvision.demo.feedback import load_feedback
 from localvision.demo.history import record_demo_history
 from localvision.demo.indicators import load_indicators
 from localvision.demo.partnerships import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS, demo_logins, load_partnerships
@@ -32,6 +33,7 @@ def load_demo() -> bool:
     load_indicators()
     record_demo_history()
     load_health_checks()
+    load_feedback(users)
     db.session.commit()
     # Tell people of the last few weeks only, so the header and the outbox have something to
     # show; older history is not news.

@@ -201,6 +201,8 @@ class DigestFrequency(LabelledEnum):
     DAILY = "daily", "Daily"
     WEEKLY = "weekly", "Weekly"
     NEVER = "never", "Never"
+
+
 class HealthStatement(LabelledEnum):
     """What a health check asks each person to rate, 1 (strongly disagree) to 5 (strongly
     agree). The first six are the NHS culture programme's characteristics of collective
@@ -247,3 +249,38 @@ AGREEMENT_SCALE = (
     (4, "Agree"),
     (5, "Strongly agree"),
 )
+
+
+class BarrierStatus(LabelledEnum):
+    """Where a barrier stands. One sent through the public form waits for a person of the
+    project to approve it before anyone outside the project sees it; a rejected one never
+    becomes public."""
+
+    AWAITING_MODERATION = "awaiting_moderation", "Awaiting moderation"
+    REJECTED = "rejected", "Rejected in moderation"
+    NEW = "new", "New"
+    ACCEPTED = "accepted", "Accepted"
+    BEING_WORKED = "being_worked", "Being worked on"
+    REMOVED = "removed", "Removed"
+    WONT_REMOVE = "wont_remove", "Won't remove"
+
+    @property
+    def is_public(self) -> bool:
+        return self not in (BarrierStatus.AWAITING_MODERATION, BarrierStatus.REJECTED)
+
+    @property
+    def is_open(self) -> bool:
+        return self in (BarrierStatus.NEW, BarrierStatus.ACCEPTED, BarrierStatus.BEING_WORKED)
+
+    @classmethod
+    def triage_choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls if member.is_public]
+
+
+class BarrierSource(LabelledEnum):
+    PROJECT = "project", "Someone in the project"
+    PUBLIC = "public", "The public form"
+
+
+# The phases a lesson is learned in: a closed project's lessons belong to the phase they came from.
+LEARNING_PHASES = (Phase.DISCOVER, Phase.DESIGN, Phase.DELIVER)

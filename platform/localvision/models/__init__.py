@@ -2,6 +2,7 @@
 from localvision.models.accounts import AccountToken, Invitation, User
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.audit import AuditEvent
+from localvision.models.barriers import Barrier, BarrierAnswer
 from localvision.models.base import Base
 from localvision.models.decisions import (
     Contribution,
@@ -26,6 +27,7 @@ from localvision.models.indicators import (
     MeasurementRevision,
     Unit,
 )
+from localvision.models.learning import LearningEntry
 from localvision.models.measurement_imports import ImportStatus, MeasurementImport
 from localvision.models.notifications import (
     Notification,
@@ -61,6 +63,8 @@ __all__ = [
     "Action",
     "ActionStatus",
     "AuditEvent",
+    "Barrier",
+    "BarrierAnswer",
     "Base",
     "Contribution",
     "ContributionKind",
@@ -84,6 +88,7 @@ __all__ = [
     "ImportStatus",
     "Indicator",
     "Invitation",
+    "LearningEntry",
     "Measurement",
     "MeasurementImport",
     "MeasurementRevision",

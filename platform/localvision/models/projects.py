@@ -35,6 +35,8 @@ class Project(Base):
     minimum_notice_days: Mapped[int] = mapped_column(Integer, server_default=text("5"), default=5)
     # Silent partners are reminded this many days before a decision closes, and the day before.
     reminder_lead_days: Mapped[int] = mapped_column(Integer, server_default=text("3"), default=3)
+    # Whether anyone at all may raise a barrier through the published page's public form.
+    accepts_public_barriers: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

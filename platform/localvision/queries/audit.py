@@ -12,7 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision.domain.vocabulary import LabelledEnum
+from localvision.domain.vocabulary import BarrierStatus, LabelledEnum
 from localvision.domain.wording import possessive
 from localvision.extensions import db
 from localvision.models import AuditEvent, Decision, DecisionStance, DecisionStatus, Organisation, Project, Stance
@@ -33,6 +33,10 @@ FIELD_LABELS = {
     "place": "Place", "theme": "Theme", "summary": "Summary", "phase": "Phase", "decision_rule": "Decision rule",
     "recipient_name": "Recipient", "is_commercially_sensitive": "Commercially sensitive",
     "reminder_lead_days": "Reminders, days before the closing date",
+    "what": "What gets in the way", "location": "Where", "who_affected": "Who it affects",
+    "owner_organisation": "Owner", "wont_remove_reason": "Reason", "answer": "Answer",
+    "accepts_public_barriers": "Public form open", "tried": "What we tried", "happened": "What happened",
+    "differently": "What we would do differently", "decisions": "Decisions", "indicators": "Indicators",
 }
 # Internal references mean nothing to a reader; the sentence names the things instead.
 # People are named, never shown by address: entries recorded before the trail kept only
@@ -41,7 +45,7 @@ HIDDEN_FIELD = re.compile(r"(_id|_ids|digest|token|hash|^user|^email|^decision)$
 EMAIL_ADDRESS = re.compile(r"[^\s@(),<>]+@[^\s@(),<>]+\.[^\s@(),<>]+")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-LABELLED = {"stance": (DecisionStance, Stance), "status": (DecisionStatus,)}
+LABELLED = {"stance": (DecisionStance, Stance), "status": (DecisionStatus, BarrierStatus)}
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,21 @@ PHRASES: dict[EventKind, Phrase] = {
                                                  else f"closed the health check round ‘{e.object_label}’ on its closing date"),
     EventKind.HEALTH_CHECK_PUBLISHED: lambda e, n: f"published the results of the health check round ‘{e.object_label}’",
     EventKind.HEALTH_CHECK_UNPUBLISHED: lambda e, n: f"made the results of the health check round ‘{e.object_label}’ private",
+    EventKind.PUBLIC_BARRIERS_SET: lambda e, n: ("opened the public form for raising barriers"
+                                                 if (e.after or {}).get("accepts_public_barriers")
+                                                 else "closed the public form for raising barriers"),
+    EventKind.BARRIER_RAISED: lambda e, n: f"raised the barrier ‘{e.object_label}’",
+    EventKind.BARRIER_SUBMITTED: lambda e, n: f"received the barrier ‘{e.object_label}’ through the public form",
+    EventKind.BARRIER_APPROVED: lambda e, n: f"approved the barrier ‘{e.object_label}’ for the barrier log",
+    EventKind.BARRIER_REJECTED: lambda e, n: f"rejected the barrier ‘{e.object_label}’ in moderation",
+    EventKind.BARRIER_TRIAGED: lambda e, n: f"triaged the barrier ‘{e.object_label}’",
+    EventKind.BARRIER_ANSWERED: lambda e, n: f"answered the barrier ‘{e.object_label}’ for {n.organisation(e)}",
+    EventKind.BARRIER_LINKED: lambda e, n: f"turned the barrier ‘{e.object_label}’ into {n.decision(e)}"
+                                           + (" with an action" if (e.payload or {}).get("action_id") else ""),
+    EventKind.LEARNING_ADDED: lambda e, n: f"added the lesson ‘{e.object_label}’ to the learning log",
+    EventKind.LEARNING_UPDATED: lambda e, n: f"changed the lesson ‘{e.object_label}’",
+    EventKind.LEARNING_PUBLISHED: lambda e, n: f"published the lesson ‘{e.object_label}’",
+    EventKind.LEARNING_UNPUBLISHED: lambda e, n: f"took the lesson ‘{e.object_label}’ off the public page",
     # Account events belong to no project, so no project's trail shows them; they read
     # sensibly wherever a person's own history is shown.
     EventKind.ACCOUNT_SIGNED_OUT: lambda e, n: "signed out everywhere",

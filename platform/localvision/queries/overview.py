@@ -7,17 +7,24 @@ anyone who is not one of the project's people.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 
+from localvision.domain.barriers import BarrierFigures
+from localvision.queries import barriers as barrier_queries
 from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
 from localvision.queries.indicators import IndicatorSummary, summaries
 from localvision.models import Contribution, Decision, DecisionStatus, Project, ProjectPartner, Sector
-from localvision.queries.public import has_agreed_grants, open_data_licence, partners_with_organisations
+from localvision.queries.public import (
+    has_agreed_grants,
+    open_data_licence,
+    partners_with_organisations,
+    published_lessons,
+)
 from localvision.queries.summaries import summary_state
 from localvision.services import NotPermitted, policy
 from localvision.services.policy import ProjectContext
@@ -77,6 +84,8 @@ class ProjectOverview:
     summary: ContributionSummary
     downloads: list[Download]
     licence: dict[str, str]
+    barriers: BarrierFigures
+    published_lessons: int
 
 
 def decisions_in_brief(project: Project, latest: int = LATEST_DECISIONS_SHOWN) -> DecisionsInBrief:
@@ -109,6 +118,10 @@ DOWNLOADS = (
     Download("Outcome indicators with their measurements", "api.indicators", "JSON"),
     Download("Measurements of outcome indicators", "open_data.measurements", "CSV"),
     Download("Contribution summary", "api.summary", "JSON"),
+    Download("Barriers and the partnership's answers", "open_data.barriers", "CSV"),
+    Download("Barriers and the partnership's answers", "api.barriers", "JSON"),
+    Download("Lessons learned", "open_data.learning", "CSV"),
+    Download("Lessons learned", "api.learning", "JSON"),
 )
 GRANTS_DOWNLOAD = Download("Agreed grants to named recipients", "open_data.threesixtygiving", "360Giving JSON")
 
@@ -149,4 +162,6 @@ def project_overview(context: ProjectContext) -> ProjectOverview:
         # The members' page links to the data pages instead: open data is for everyone else.
         downloads=[] if context.is_member else downloads(project),
         licence=open_data_licence(),
+        barriers=barrier_queries.figures(project, date.today()),
+        published_lessons=db.session.scalar(select(func.count()).select_from(published_lessons(project).subquery())),
     )

@@ -8,19 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from localvision import data_versions
 from localvision.extensions import db
+from localvision.domain.vocabulary import BarrierStatus
 from localvision.models import (
     AuditEvent,
+    Barrier,
     Contribution,
     ContributionKind,
     Decision,
     DecisionStatus,
     Indicator,
+    LearningEntry,
     Organisation,
     Phase,
     Project,
@@ -227,3 +230,44 @@ def project_indicators(project: Project) -> list[Indicator]:
             .order_by(Indicator.name)
         )
     )
+
+
+# Barriers the public may read: approved ones, whatever became of them. Those awaiting
+# moderation or rejected there are never shown outside the project.
+PUBLIC_BARRIER_STATUSES = tuple(status for status in BarrierStatus if status.is_public)
+
+
+def public_barriers(project: Project) -> Select[tuple[Barrier]]:
+    """A project's barriers the public may read, newest first, with their answers."""
+    return (select(Barrier)
+            .where(Barrier.project_id == project.id, Barrier.status.in_(PUBLIC_BARRIER_STATUSES))
+            .options(selectinload(Barrier.answers), selectinload(Barrier.indicator))
+            .order_by(Barrier.raised_at.desc(), Barrier.id.desc()))
+
+
+# Discover, Design, Deliver: the order of the work, not of the alphabet.
+PHASE_ORDER = case((LearningEntry.phase == Phase.DISCOVER, 1), (LearningEntry.phase == Phase.DESIGN, 2), else_=3)
+
+
+def published_lessons(project: Project) -> Select[tuple[LearningEntry]]:
+    """A project's published lessons, by phase, oldest first within a phase."""
+    return (select(LearningEntry)
+            .where(LearningEntry.project_id == project.id, LearningEntry.is_published.is_(True))
+            .options(selectinload(LearningEntry.decisions), selectinload(LearningEntry.indicators))
+            .order_by(PHASE_ORDER, LearningEntry.created_at, LearningEntry.id))
+
+
+LESSON_COLUMNS = (LearningEntry.title, LearningEntry.tried, LearningEntry.happened, LearningEntry.differently)
+
+
+def search_lessons(words: str) -> Select[tuple[LearningEntry]]:
+    """Published lessons of published projects holding every word somewhere in their
+    text. Each word is matched as lower(column) LIKE '%word%' (wildcards in the word
+    escaped), which PostgreSQL and SQLite answer alike; SQLite lowers only ASCII letters,
+    so there a search with accented capitals is case-sensitive."""
+    query = (select(LearningEntry).join(LearningEntry.project)
+             .where(Project.is_published.is_(True), LearningEntry.is_published.is_(True))
+             .options(contains_eager(LearningEntry.project)))
+    for term in ProjectFilters(words=words).search_terms:
+        query = query.where(or_(*(func.lower(column).contains(term, autoescape=True) for column in LESSON_COLUMNS)))
+    return query.order_by(Project.place, Project.title, PHASE_ORDER, LearningEntry.id)

@@ -12,6 +12,13 @@ from localvision.services.policy import ProjectContext
 
 def add_action(context: ProjectContext, decision: Decision, title: str, owner_id: int, due_on: date) -> Action:
     """An action with exactly one owner, who must be a person of the project."""
+    action = stage_action(context, decision, title, owner_id, due_on)
+    db.session.commit()
+    return action
+
+
+def stage_action(context: ProjectContext, decision: Decision, title: str, owner_id: int, due_on: date) -> Action:
+    """``add_action`` without the commit, for a use case that adds one as part of its own change."""
     if not policy.may_add_action(context):
         raise NotPermitted("Only the people of the project can add actions.")
     if not title.strip():
@@ -25,7 +32,6 @@ def add_action(context: ProjectContext, decision: Decision, title: str, owner_id
     events.record(EventKind.ACTION_ADDED, action, actor=context.actor, project=context.project, label=action.title,
                   after={**events.snapshot(action, ("title", "due_on")), "owner": owner.name, "decision": decision.id},
                   payload={"decision_id": decision.id, "owner_id": owner.id, "due_on": due_on})
-    db.session.commit()
     return action
 
 

@@ -92,6 +92,14 @@ def check_proposal(context: ProjectContext, amends: Decision | None = None) -> O
 
 def propose_decision(context: ProjectContext, details: DecisionDetails, amends: Decision | None = None) -> Decision:
     """A new decision, open for positions; an amendment of an agreed one leaves it on the record."""
+    decision = stage_proposal(context, details, amends)
+    db.session.commit()
+    return decision
+
+
+def stage_proposal(context: ProjectContext, details: DecisionDetails, amends: Decision | None = None) -> Decision:
+    """``propose_decision`` without the commit, for a use case that proposes a decision
+    as part of its own change (a barrier turned into a decision)."""
     organisation = check_proposal(context, amends)
     decision = Decision(project=context.project, proposer=context.actor, proposing_organisation=organisation,
                         status=DecisionStatus.OPEN, amends=amends)
@@ -106,7 +114,6 @@ def propose_decision(context: ProjectContext, details: DecisionDetails, amends: 
                   actor=context.actor, project=context.project, label=decision.title, after=after,
                   payload={"decision_id": decision.id, "organisation_id": organisation.id,
                            "amends_id": amends.id if amends else None})
-    db.session.commit()
     return decision
 
 

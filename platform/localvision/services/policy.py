@@ -303,3 +303,49 @@ def may_be_told(is_member: bool, about_an_invitation: bool) -> bool:
 def may_see_project(context: ProjectContext) -> bool:
     """A private project is for its people and the administrators; a published one for all."""
     return context.access >= Access.VIEWER
+
+
+def may_raise_barrier(context: ProjectContext) -> bool:
+    """Anyone in the project raises a barrier; the public only through the public form."""
+    return context.is_member
+
+
+def may_raise_public_barrier(project: Project) -> bool:
+    """The public form is open on a published project whose leads opened it."""
+    return project.is_published and project.accepts_public_barriers
+
+
+def may_moderate_barrier(context: ProjectContext) -> bool:
+    """Any person of the project approves or rejects what the public sent: it stays out
+    of sight until one of them has read it."""
+    return context.is_member
+
+
+def may_triage_barrier(context: ProjectContext) -> bool:
+    """The partnership triages and answers barriers: its leads, and the people of its
+    partner organisations."""
+    return context.is_lead or partner_organisation(context) is not None
+
+
+def may_set_public_barriers(context: ProjectContext) -> bool:
+    """Opening the project to barriers from anyone at all is the leads' call."""
+    return context.is_lead
+
+
+def may_see_unpublished_barriers(context: ProjectContext) -> bool:
+    """Barriers awaiting moderation or rejected, and who raised each, are for the people of the project."""
+    return context.is_member
+
+
+def may_write_learning(context: ProjectContext) -> bool:
+    """Anyone in the project adds lessons and improves them."""
+    return context.is_member
+
+
+def may_publish_learning(context: ProjectContext) -> bool:
+    """What the partnership says publicly it learned is the leads' to publish."""
+    return context.is_lead
+
+
+def may_see_unpublished_learning(context: ProjectContext) -> bool:
+    return context.is_member

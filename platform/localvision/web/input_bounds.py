@@ -22,6 +22,10 @@ ECHO_LIMIT = 10_000
 FORM_BODY_LIMIT = 1024 * 1024
 UPLOAD_BODY_LIMIT = 20 * 1024 * 1024
 UPLOAD_ENDPOINTS = frozenset({"indicators.upload"})
+# Forms anyone at all may send, with no account: their longest honest answer, in the
+# longest encoding, stays well under this.
+PUBLIC_FORM_BODY_LIMIT = 64 * 1024
+PUBLIC_FORM_ENDPOINTS = frozenset({"barriers.public_form"})
 
 
 class DatabaseIntegerConverter(IntegerConverter):
@@ -56,6 +60,9 @@ def init_app(app: Flask) -> None:
         if NUL in request.path or any(NUL in key or NUL in value for key, value in request.args.items(multi=True)):
             abort(400, description="The address contains a null character. Check the link and try again.")
         # Set per request, before anything reads the body: werkzeug checks it as it reads.
-        request.max_content_length = (
-            UPLOAD_BODY_LIMIT if request.endpoint in UPLOAD_ENDPOINTS else FORM_BODY_LIMIT
-        )
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            request.max_content_length = UPLOAD_BODY_LIMIT
+        elif request.endpoint in PUBLIC_FORM_ENDPOINTS:
+            request.max_content_length = PUBLIC_FORM_BODY_LIMIT
+        else:
+            request.max_content_length = FORM_BODY_LIMIT

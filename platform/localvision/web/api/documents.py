@@ -7,7 +7,17 @@ from localvision.domain.decisions import totals
 from localvision.domain.web_addresses import is_web_address
 from localvision.queries.decisions import responses
 from localvision.queries.partners import partners_by_sector
-from localvision.models import Decision, HealthCheckRound, Indicator, Organisation, Project, ProjectPartner, ProjectSummary
+from localvision.models import (
+    Barrier,
+    Decision,
+    HealthCheckRound,
+    Indicator,
+    LearningEntry,
+    Organisation,
+    Project,
+    ProjectPartner,
+    ProjectSummary,
+)
 from localvision.queries.health_checks import ANONYMITY_RULE, METHOD, STATEMENTS
 from localvision.queries.public import open_data_licence
 from localvision.services.policy import decision_details_public
@@ -177,4 +187,32 @@ def health_check(health_check_round: HealthCheckRound) -> schemas.HealthCheckRou
         changes=[schemas.StatementChange(statement=statement, **figures["changes"][statement])
                  for statement in STATEMENTS if figures["changes"]],
         method=METHOD, anonymity=ANONYMITY_RULE,
+    )
+
+
+def _named(organisation: Organisation) -> schemas.Organisation:
+    return schemas.Organisation(**_organisation(organisation))
+
+
+def barrier(item: Barrier) -> schemas.Barrier:
+    return schemas.Barrier(
+        id=item.id, what=item.what, location=item.location, who_affected=item.who_affected,
+        raised_through=item.source, raised_at=item.raised_at, status=item.status,
+        owner=_named(item.owner_organisation) if item.owner_organisation else None,
+        indicator=item.indicator.name if item.indicator else None, wont_remove_reason=item.wont_remove_reason,
+        first_answered_at=item.first_answer_at, removed_at=item.removed_at, decision=item.decision_id,
+        answers=[schemas.BarrierAnswer(text=a.text, status=a.status, answered_by=_named(a.organisation),
+                                       answered_at=a.answered_at) for a in item.answers],
+        links=schemas.HtmlLink(html=url_for("barriers.show", slug=item.project.slug, barrier_id=item.id,
+                                            _external=True)),
+    )
+
+
+def lesson(entry: LearningEntry) -> schemas.Lesson:
+    return schemas.Lesson(
+        id=entry.id, project=entry.project.slug, phase=entry.phase, title=entry.title, tried=entry.tried, happened=entry.happened,
+        differently=entry.differently, decisions=[d.id for d in entry.decisions],
+        indicators=[i.name for i in entry.indicators], published_at=entry.published_at,
+        links=schemas.HtmlLink(html=url_for("learning.show", slug=entry.project.slug, entry_id=entry.id,
+                                            _external=True)),
     )

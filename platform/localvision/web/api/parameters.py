@@ -87,3 +87,7 @@ class ProjectQuery(Paging):
 class DecisionQuery(Paging):
     status: Annotated[list[DecisionStatus], BeforeValidator(_one_of(DecisionStatus))] = Field(
         [], description="Keep decisions with one of these statuses")
+
+
+class LessonQuery(Paging):
+    q: Words = Field("", description="Words that must each appear in the lesson's title or in one of its three answers")

@@ -10,14 +10,17 @@ from localvision.queries.public import (
     partners_with_organisations,
     project_decisions,
     project_indicators,
+    public_barriers,
+    published_lessons,
     published_project,
     published_project_version,
     published_projects,
+    search_lessons,
 )
 from localvision.web.api import blueprint, documents, schemas
 from localvision.web.api.openapi import openapi_document
 from localvision.web.api.operations import operation
-from localvision.web.api.parameters import DecisionQuery, Paging, ProjectAddress, ProjectQuery
+from localvision.web.api.parameters import DecisionQuery, LessonQuery, Paging, ProjectAddress, ProjectQuery
 from localvision.queries.health_checks import published_rounds
 from localvision.queries.vision import agreed_vision
 
@@ -32,6 +35,7 @@ def index() -> schemas.Index:
         version="1",
         links={
             "projects": url_for("api.projects", _external=True),
+            "lessons": url_for("api.lessons", _external=True),
             "openapi": url_for("api.openapi", _external=True),
         },
         licence=documents.licence(),
@@ -141,3 +145,28 @@ def health_checks(slug: str) -> schemas.HealthCheckList:
     project = _published_or_404(slug)
     return schemas.HealthCheckList(data=[documents.health_check(item) for item in published_rounds(project)],
                                    licence=documents.licence())
+
+
+@operation("/projects/<slug>/barriers", "listBarriers",
+           "A project's barriers approved for its log, with the partnership's answers, newest first",
+           schemas.BarrierList, address=ProjectAddress, version_of=published_project_version)
+def barriers(slug: str) -> schemas.BarrierList:
+    project = _published_or_404(slug)
+    return schemas.BarrierList(data=[documents.barrier(item) for item in db.session.scalars(public_barriers(project))],
+                               licence=documents.licence())
+
+
+@operation("/projects/<slug>/learning", "listLessons", "A project's published lessons, by phase",
+           schemas.LessonList, address=ProjectAddress, version_of=published_project_version)
+def learning(slug: str) -> schemas.LessonList:
+    project = _published_or_404(slug)
+    return schemas.LessonList(data=[documents.lesson(entry) for entry in db.session.scalars(published_lessons(project))],
+                              licence=documents.licence())
+
+
+@operation("/learning", "searchLessons", "Published lessons of every published project, a page at a time",
+           schemas.LessonSearchResults, query=LessonQuery, version_of=data_version)
+def lessons(query: LessonQuery) -> schemas.LessonSearchResults:
+    results = db.paginate(search_lessons(query.q), page=query.page, per_page=query.per_page, error_out=False)
+    return schemas.LessonSearchResults(data=[documents.lesson(entry) for entry in results.items],
+                                       **_page(results, query))

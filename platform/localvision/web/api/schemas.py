@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from localvision.domain.vocabulary import HealthStatement
+from localvision.domain.vocabulary import BarrierSource, BarrierStatus, HealthStatement
 from localvision.models import (
     ContributionKind,
     DecisionCategory,
@@ -447,3 +447,65 @@ class HealthCheckRound(Document):
 class HealthCheckList(Document):
     data: list[HealthCheckRound]
     licence: Licence
+
+
+PublicBarrierStatus = Annotated[BarrierStatus, WithJsonSchema(
+    {"type": "string", "enum": [status.value for status in BarrierStatus if status.is_public]})]
+LearningPhase = Annotated[Phase, WithJsonSchema({"type": "string", "enum": ["discover", "design", "deliver"]})]
+
+
+class BarrierAnswer(Document):
+    text: str
+    status: PublicBarrierStatus = Field(description="The status the answer left the barrier in")
+    answered_by: Organisation
+    answered_at: Timestamp
+
+
+class Barrier(Document):
+    """A barrier the partnership's people approved for the log. Who raised it is never published."""
+
+    id: int
+    what: str
+    location: str
+    who_affected: str
+    raised_through: BarrierSource
+    raised_at: Timestamp
+    status: PublicBarrierStatus
+    owner: Organisation | None
+    indicator: str | None = Field(description="The name of the outcome indicator it holds back")
+    wont_remove_reason: str | None
+    first_answered_at: Timestamp | None
+    removed_at: Timestamp | None
+    decision: int | None = Field(description="The joint decision it was turned into")
+    answers: list[BarrierAnswer]
+    links: HtmlLink
+
+
+class BarrierList(Document):
+    data: list[Barrier]
+    licence: Licence
+
+
+class Lesson(Document):
+    """A lesson the partnership published: what it tried, what happened, what it would do differently."""
+
+    id: int
+    project: str = Field(description="The slug of the project that learned it")
+    phase: LearningPhase
+    title: str
+    tried: str
+    happened: str
+    differently: str
+    decisions: list[int] = Field(description="The joint decisions it is about")
+    indicators: list[str] = Field(description="The names of the outcome indicators it is about")
+    published_at: Timestamp | None
+    links: HtmlLink
+
+
+class LessonList(Document):
+    data: list[Lesson]
+    licence: Licence
+
+
+class LessonSearchResults(Page):
+    data: list[Lesson]

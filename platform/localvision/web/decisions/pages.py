@@ -94,8 +94,8 @@ def filter_form(project: Project) -> LogFilterForm:
     return form
 
 
-def action_form(context: ProjectContext, formdata: bool = True) -> ActionForm:
-    form = ActionForm(prefix="action") if formdata else ActionForm(prefix="action", formdata=None)
+def action_form(context: ProjectContext, formdata: bool = True, form_class: type[ActionForm] = ActionForm) -> ActionForm:
+    form = form_class(prefix="action") if formdata else form_class(prefix="action", formdata=None)
     memberships = sorted(context.project.memberships, key=lambda m: m.user.name)
     form.owner_id.choices = [(0, "Choose a person")] + [
         (m.user_id, f"{m.user.name}, {m.user.organisation.name}") for m in memberships

@@ -5,6 +5,8 @@ from datetime import date
 
 from flask import Response, abort, jsonify
 
+from localvision.queries import barriers as barrier_queries
+from localvision.queries import learning as learning_queries
 from localvision.services.policy import Access
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
@@ -59,3 +61,19 @@ def threesixtygiving(slug: str):
     response = jsonify(data_package(context.project, grants, date.today()))
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}-360giving.json"'
     return response
+
+
+@blueprint.route("/barriers.csv")
+@revalidated(published_project_version)
+def barriers(slug: str):
+    """Approved barriers with their status, owner and times; never who raised them."""
+    context = project_context(slug, Access.VIEWER)
+    return _csv(csv_text(barrier_queries.CSV_HEADER, barrier_queries.csv_rows(context.project)), f"{slug}-barriers.csv")
+
+
+@blueprint.route("/learning.csv")
+@revalidated(published_project_version)
+def learning(slug: str):
+    """Published lessons only, for the project's people too: the file is open data."""
+    context = project_context(slug, Access.VIEWER)
+    return _csv(csv_text(learning_queries.CSV_HEADER, learning_queries.csv_rows(context)), f"{slug}-learning.csv")

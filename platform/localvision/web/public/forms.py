@@ -52,3 +52,15 @@ class DirectorySearchForm(Form):
             phases=tuple(Phase(value) for value in self.phase.data or ()),
             place=self.place.data or "",
         )
+
+
+class LessonSearchForm(Form):
+    """Words to find in published lessons, sent by GET so results have an address."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search what partnerships learned", widget=GovTextInput(),
+                    description="Words from a lesson's title, what was tried, what happened or what they would do differently",
+                    validators=[Length(max=200, message="Search words must be 200 characters or fewer")])
+    submit = SubmitField("Search", widget=GovSubmitInput())

@@ -5,9 +5,9 @@ from flask import current_app, render_template, request, url_for
 from localvision.extensions import db
 from localvision.web.http_caching import revalidated
 from localvision.web.input_bounds import PAGE_MAX, query_number
-from localvision.queries.public import data_version, published_places, published_projects
+from localvision.queries.public import data_version, published_places, published_projects, search_lessons
 from localvision.web.public import blueprint
-from localvision.web.public.forms import DirectorySearchForm
+from localvision.web.public.forms import DirectorySearchForm, LessonSearchForm
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -39,6 +39,20 @@ def directory():
     searched = any(request.args.get(key) for key in ("q", "sector", "phase", "place"))
     return render_template("public/directory.html", form=form, results=results, searched=searched,
                            page_url=_page_url)
+
+
+@blueprint.route("/learning")
+@revalidated(_whole_site_version)
+def learning():
+    """Lessons published by every published partnership, searchable, so the next
+    partnership can start from them."""
+    form = LessonSearchForm(formdata=request.args)
+    results = None
+    if form.validate():
+        results = db.paginate(search_lessons(form.q.data or ""), page=query_number("page", 1, PAGE_MAX),
+                              per_page=DIRECTORY_PAGE_SIZE, error_out=False)
+    return render_template("public/learning.html", form=form, results=results, searched=bool(request.args.get("q")),
+                           page_url=lambda page: url_for("public.learning", q=request.args.get("q", ""), page=page))
 
 
 @blueprint.route("/accessibility")

@@ -1,6 +1,7 @@
 """The contribution summary of a project: its own page, and the section htmx refreshes."""
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import render_template, request
@@ -8,6 +9,7 @@ from flask import render_template, request
 from localvision.services.policy import Access
 from localvision.web.context import project_context
 from localvision.models import Sector
+from localvision.queries.barriers import figures as barrier_figures
 from localvision.queries.summaries import summary_state
 from localvision.web.summaries import blueprint
 
@@ -21,7 +23,7 @@ def show(slug: str):
         return render_template("summaries/_section.html", project=context.project,
                                on_summary_page=on_summary_page, **state)
     return render_template("summaries/show.html", context=context, project=context.project,
-                           on_summary_page=True, **state)
+                           on_summary_page=True, barrier_figures=barrier_figures(context.project, date.today()), **state)
 
 
 @blueprint.app_template_global()

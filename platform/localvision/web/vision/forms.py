@@ -39,7 +39,9 @@ class VersionForm(Form):
         """The version edited from; None when the field names no version that could exist
         (a number beyond what the database stores is refused by it, not merely not found)."""
         value = (self.based_on.data or "").strip()
-        return int(value) if value.isdigit() and int(value) <= DATABASE_INTEGER_MAX else None
+        if not (value.isascii() and value.isdigit() and int(value) <= DATABASE_INTEGER_MAX):
+            return None
+        return int(value)
 
 
 class PositionForm(Form):

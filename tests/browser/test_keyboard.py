@@ -27,7 +27,7 @@ from support import settings_for_tests
 pytestmark = pytest.mark.browser
 # From the top of a decision's page to its position form: past the header, the skip
 # link and the project's tabs, and nothing else.
-TABS_TO_OWN_POSITION = 22
+TABS_TO_OWN_POSITION = 23
 
 
 @pytest.fixture

@@ -167,7 +167,8 @@ def permutation_p_value(before: Sequence[int], after: Sequence[int], *, seed: in
     None when either round has no answers."""
     if not before or not after:
         return None
-    pooled = list(before) + list(after)
+    # Sorted, so the drawn splits depend on the answers alone, not on the order they were read in.
+    pooled = sorted(before) + sorted(after)
     total, n_after = sum(pooled), len(after)
     n_before = len(before)
     observed = abs(_mean(after) - _mean(before))

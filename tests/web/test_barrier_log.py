@@ -114,6 +114,8 @@ def test_a_member_who_raised_a_barrier_hears_answers_at_their_account_address(ap
     run_worker(app)
     [message] = smtp_server.messages
     assert message["To"] == "tom@sthelier.example"
+    # His notification's email, so his preferences and its unsubscribe apply.
+    assert message["List-Unsubscribe"].startswith("<http://localhost:5000/notifications/unsubscribe/")
     assert "London Borough of Merton answered for the partnership. The barrier is now: Being worked on." in text_of(message)
 
 

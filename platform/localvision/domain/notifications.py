@@ -11,6 +11,7 @@ DEFAULT_DELIVERY: dict[NotificationKind, Delivery] = {
     NotificationKind.DECISION_WITHDRAWN: Delivery.DIGEST,
     NotificationKind.VISION_AGREED: Delivery.DIGEST,
     NotificationKind.INDICATOR_STALE: Delivery.DIGEST,
+    NotificationKind.HEALTH_CHECK_PUBLISHED: Delivery.DIGEST,
 }
 
 DEFAULT_DIGEST_FREQUENCY = DigestFrequency.WEEKLY

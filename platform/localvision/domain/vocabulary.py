@@ -180,6 +180,11 @@ class NotificationKind(LabelledEnum):
     ACTION_GIVEN = "action.given", "An action is given to you"
     INVITED = "invitation.received", "You are invited to a project"
     ORGANISATION_INVITED = "partner.invited", "Your organisation is invited to a project"
+    HEALTH_CHECK_OPENED = "health_check.opened", "A health check round opens and asks for your answers"
+    HEALTH_CHECK_PUBLISHED = "health_check.published", "A health check's results are published"
+    BARRIER_AWAITS_MODERATION = "barrier.awaits_moderation", "A barrier sent by the public awaits moderation"
+    BARRIER_ANSWERED = "barrier.answered", "A barrier you raised is answered"
+    BARRIER_OWNED = "barrier.owned", "Your organisation is made owner of a barrier"
     # Produced by the clock (reminders and the scheduled checks).
     DECISION_REMINDER = "decision.reminder", "Reminders before a decision closes, while your organisation is silent"
     DECISION_READY_TO_CLOSE = "decision.ready_to_close", "A decision you lead reaches its closing date"

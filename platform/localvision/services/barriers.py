@@ -2,8 +2,11 @@
 moderating what the public sent, triaging and answering, and turning a barrier into a
 joint decision or an action.
 
-Each answer is emailed to whoever raised the barrier, through the outbox in the same
-transaction: a public raiser who left an address hears back without an account.
+Each answer reaches whoever raised the barrier. A public raiser who left an address is
+emailed here, through the outbox in the same transaction, and hears back without an
+account; a person of the project is told by a notification made from the answer's event
+(``notification_events``), so their preferences and unsubscribe apply and nobody is
+emailed twice.
 """
 from __future__ import annotations
 
@@ -182,19 +185,17 @@ def _answer(context: ProjectContext, barrier: Barrier, text: str) -> None:
                   label=label(barrier), after={"answer": text, "status": barrier.status.value},
                   payload={"barrier_id": barrier.id, "answer_id": reply.id, "organisation_id": organisation.id,
                            "status": barrier.status})
-    _tell_raiser(barrier, organisation, text)
+    _tell_public_raiser(barrier, organisation, text)
 
 
-def _tell_raiser(barrier: Barrier, organisation, text: str) -> None:  # type: ignore[no-untyped-def]
-    address = barrier.raiser_email or (barrier.raised_by.email if barrier.raised_by else None)
-    if not address:
-        return
-    name = barrier.raiser_name or (barrier.raised_by.name if barrier.raised_by else "")
+def _tell_public_raiser(barrier: Barrier, organisation, text: str) -> None:  # type: ignore[no-untyped-def]
+    if barrier.raised_by is not None or not barrier.raiser_email:
+        return  # a person of the project hears through their notifications
     # A public raiser can follow the link only while the project is published.
     link = (external_url("barriers.show", slug=barrier.project.slug, barrier_id=barrier.id)
-            if barrier.project.is_published or barrier.raised_by is not None else None)
-    mail.queue_message(to=address, template="barrier_answered", kind="barrier.answered", user=barrier.raised_by,
-                       context={"name": name, "project": barrier.project, "barrier": barrier,
+            if barrier.project.is_published else None)
+    mail.queue_message(to=barrier.raiser_email, template="barrier_answered", kind="barrier.answered",
+                       context={"name": barrier.raiser_name or "", "project": barrier.project, "barrier": barrier,
                                 "organisation": organisation, "answer": text, "link": link})
 
 

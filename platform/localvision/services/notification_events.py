@@ -39,7 +39,8 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import delete, event as sqlalchemy_event, exists, func, select
 
 from localvision.domain.notifications import event_key
-from localvision.domain.vocabulary import DecisionStatus, NotificationKind
+from localvision.domain.health_check import MINIMUM_ANSWERS
+from localvision.domain.vocabulary import BarrierStatus, DecisionStatus, HealthStatement, NotificationKind
 from localvision.extensions import db
 from localvision.jobs.notifications import request_fan_out
 from localvision.links import site_path
@@ -47,7 +48,10 @@ from localvision.models import (
     Action,
     ActionStatus,
     AuditEvent,
+    Barrier,
+    BarrierAnswer,
     Decision,
+    HealthCheckRound,
     Invitation,
     NotifiedEvent,
     Project,
@@ -55,8 +59,10 @@ from localvision.models import (
     User,
 )
 from localvision.queries.vision import current_position_rows, latest_version
-from localvision.services import invitations, organisations, policy
+from localvision.services import health_checks, invitations, organisations, policy
 from localvision.services.events import RECORDED, EventKind
+from localvision.services.policy import ProjectContext
+from localvision.services.barriers import label as barrier_label
 from localvision.services.notifications import Tidings, notify, people_of, speakers_for
 from localvision.summaries.freshness import insert_for
 
@@ -293,6 +299,85 @@ def _organisation_invited(event: AuditEvent) -> None:
           project, "organisation_invited")
 
 
+def _members_who(project: Project, may: Callable[[ProjectContext], bool]) -> list[User]:
+    """The people of the project whom a policy rule allows to act on what they are told."""
+    return [membership.user for membership in sorted(project.memberships, key=lambda m: m.id)
+            if may(policy.context_of(membership))]
+
+
+def _health_check_of(event: AuditEvent) -> HealthCheckRound | None:
+    return db.session.get(HealthCheckRound, (event.payload or {}).get("health_check_id"))
+
+
+def _health_check_opened(event: AuditEvent) -> None:
+    health_check = _health_check_of(event)
+    if health_check is None or health_check.is_closed:
+        return  # closed before anyone was told: it asks nobody now
+    project = health_check.project
+    people = [person for person in _members_who(project, policy.may_answer_health_check)
+              if not health_checks.has_answered(person, health_check)]
+    _tell(_not_the_actor(people, event), event, NotificationKind.HEALTH_CHECK_OPENED,
+          f"Your answers are asked for by {health_check.closes_on:%-d %B %Y}: {health_check.title}",
+          site_path("health_checks.answer", slug=project.slug, round_id=health_check.id), "HealthCheckRound",
+          health_check.id, project, "health_check_opened", health_check=health_check,
+          statements=len(HealthStatement), minimum=MINIMUM_ANSWERS)
+
+
+def _health_check_published(event: AuditEvent) -> None:
+    health_check = _health_check_of(event)
+    if health_check is None or not health_check.is_published:
+        return  # made private again before anyone was told
+    project = health_check.project
+    _tell(_not_the_actor(people_of(project), event), event, NotificationKind.HEALTH_CHECK_PUBLISHED,
+          f"The health check's results are published: {health_check.title}",
+          site_path("health_checks.show", slug=project.slug, round_id=health_check.id), "HealthCheckRound",
+          health_check.id, project, "health_check_published", health_check=health_check)
+
+
+def _barrier_of(event: AuditEvent) -> Barrier | None:
+    return db.session.get(Barrier, (event.payload or {}).get("barrier_id"))
+
+
+def _barrier_link(barrier: Barrier) -> str:
+    return site_path("barriers.show", slug=barrier.project.slug, barrier_id=barrier.id)
+
+
+def _barrier_submitted(event: AuditEvent) -> None:
+    barrier = _barrier_of(event)
+    if barrier is None or barrier.status != BarrierStatus.AWAITING_MODERATION:
+        return  # already approved or rejected
+    project = barrier.project
+    # Unmoderated words from anyone at all stay out of the headline and the email: read on the page.
+    _tell(_members_who(project, policy.may_moderate_barrier), event, NotificationKind.BARRIER_AWAITS_MODERATION,
+          f"A barrier sent through the public form awaits moderation: {project.title}", _barrier_link(barrier),
+          "Barrier", barrier.id, project, "barrier_awaits_moderation", barrier=barrier)
+
+
+def _barrier_answered(event: AuditEvent) -> None:
+    barrier = _barrier_of(event)
+    reply = db.session.get(BarrierAnswer, (event.payload or {}).get("answer_id"))
+    # A public raiser without an account was emailed by the barrier service itself.
+    if barrier is None or reply is None or barrier.raised_by is None:
+        return
+    _tell(_not_the_actor([barrier.raised_by], event), event, NotificationKind.BARRIER_ANSWERED,
+          f"{reply.organisation.name} answered the barrier you raised: {barrier_label(barrier)}",
+          _barrier_link(barrier), "Barrier", barrier.id, barrier.project, "barrier_answered",
+          barrier=barrier, reply=reply)
+
+
+def _barrier_triaged(event: AuditEvent) -> None:
+    barrier = _barrier_of(event)
+    organisation_id = (event.payload or {}).get("organisation_id")
+    # Only a change of owner tells the owner; a newer change of owner has its own event.
+    if (barrier is None or organisation_id is None or "owner_organisation" not in (event.after or {})
+            or barrier.owner_organisation_id != organisation_id):
+        return
+    project = barrier.project
+    _tell(_not_the_actor(speakers_for(project, organisation_id), event), event, NotificationKind.BARRIER_OWNED,
+          f"{barrier.owner_organisation.name} now owns a barrier in {project.title}: {barrier_label(barrier)}",
+          _barrier_link(barrier), "Barrier", barrier.id, project, "barrier_owned", barrier=barrier)
+
+
 PRODUCERS: dict[str, Callable[[AuditEvent], None]] = {
     EventKind.DECISION_PROPOSED.value: _decision_proposed,
     EventKind.AMENDMENT_PROPOSED.value: _decision_proposed,
@@ -305,4 +390,9 @@ PRODUCERS: dict[str, Callable[[AuditEvent], None]] = {
     EventKind.ACTION_ADDED.value: _action_added,
     EventKind.INVITATION_SENT.value: _person_invited,
     EventKind.PARTNER_INVITED.value: _organisation_invited,
+    EventKind.HEALTH_CHECK_OPENED.value: _health_check_opened,
+    EventKind.HEALTH_CHECK_PUBLISHED.value: _health_check_published,
+    EventKind.BARRIER_SUBMITTED.value: _barrier_submitted,
+    EventKind.BARRIER_ANSWERED.value: _barrier_answered,
+    EventKind.BARRIER_TRIAGED.value: _barrier_triaged,
 }

@@ -5,6 +5,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+import psutil
 import pytest
 
 from sqlalchemy import create_engine, event, select, text
@@ -157,3 +159,18 @@ def wait_until_someone_waits_for_a_lock(engine, tries: int, failure: str) -> Non
                 return
             time.sleep(0.1)
     pytest.fail(failure)
+
+
+def kill_a_worker_once_it_waits_for_a_lock(database_url: str, redis_url: str, engine, tries: int,
+                                           failure: str) -> None:
+    """Start a real worker, wait until its job blocks on the row the test holds, then
+    SIGKILL it with every process it started: a worker dying mid-job."""
+    worker = start_worker_process(database_url, redis_url)
+    try:
+        wait_until_someone_waits_for_a_lock(engine, tries, failure)
+        for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
+            process.send_signal(signal.SIGKILL)
+        worker.wait()
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)

@@ -7,12 +7,9 @@ Sunday 29 November, the daily one Sunday 29 November. The Plymouth partnership o
 Dan (charity)."""
 from __future__ import annotations
 
-import os
-import signal
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-import psutil
 import pytest
 from sqlalchemy import create_engine, func, select, text, update
 
@@ -30,10 +27,9 @@ from smtp_server import html_of, text_of
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
+    kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,
-    start_worker_process,
-    wait_until_someone_waits_for_a_lock,
 )
 
 MONDAY_MORNING = datetime(2026, 11, 30, 7, 30, tzinfo=timezone.utc)
@@ -224,15 +220,11 @@ def test_a_worker_killed_mid_run_sends_every_digest_exactly_once_after_the_next_
         blocker.execute(text("INSERT INTO digests_sent (user_id, period_key) VALUES (:id, 'weekly:2026-W49')"),
                         {"id": dan})
         monkeypatch.setenv("MAIL_URL", smtp_server.url)
-        worker = start_worker_process(database_url, TEST_REDIS_URL)
         try:
-            wait_until_someone_waits_for_a_lock(engine, 300, "the digest run never reached its claim")
-            for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
-                process.send_signal(signal.SIGKILL)
-            worker.wait()
+            # The worker dies mid-job, with any process it started.
+            kill_a_worker_once_it_waits_for_a_lock(database_url, TEST_REDIS_URL, engine, 300,
+                                                   "the digest run never reached its claim")
         finally:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
             blocker.rollback()
             blocker.close()
 

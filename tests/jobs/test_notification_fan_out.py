@@ -2,12 +2,9 @@
 it leaves every event told exactly once, once the next run has caught up."""
 from __future__ import annotations
 
-import os
-import signal
 from collections import Counter
 from datetime import date, timedelta
 
-import psutil
 import pytest
 from sqlalchemy import create_engine, select, text
 
@@ -22,10 +19,9 @@ from localvision.services.decisions import DecisionDetails
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
+    kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,
-    start_worker_process,
-    wait_until_someone_waits_for_a_lock,
 )
 
 
@@ -59,15 +55,11 @@ def test_a_worker_killed_mid_fan_out_tells_everyone_exactly_once(tmp_path, smtp_
         # Hold Dan's row: the second event's notification waits for it, after the first event is done.
         blocker.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": dan})
         monkeypatch.setenv("MAIL_URL", smtp_server.url)
-        worker = start_worker_process(database_url, TEST_REDIS_URL)
         try:
-            wait_until_someone_waits_for_a_lock(engine, 300, "the fan-out never reached the second event")
-            for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
-                process.send_signal(signal.SIGKILL)
-            worker.wait()
+            # The worker dies mid-job, with any process it started.
+            kill_a_worker_once_it_waits_for_a_lock(database_url, TEST_REDIS_URL, engine, 300,
+                                                   "the fan-out never reached the second event")
         finally:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
             blocker.rollback()
             blocker.close()
 

@@ -13,7 +13,6 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 from redis import Redis
 from rq import Queue
@@ -32,6 +31,7 @@ from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
     invite_and_accept,
+    kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,
     start_worker_process,
@@ -240,16 +240,11 @@ def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_ag
         blocker = engine.connect()
         # Hold the snapshot row so the job blocks just before replacing it.
         blocker.execute(text("SELECT * FROM project_summaries WHERE project_id = :id FOR UPDATE"), {"id": project_id})
-        worker = start_worker_process(database_url, TEST_REDIS_URL)
         try:
-            wait_until_someone_waits_for_a_lock(engine, 200, "the recompute never reached the snapshot")
             # The worker dies mid-job, with any process it started.
-            for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
-                process.send_signal(signal.SIGKILL)
-            worker.wait()
+            kill_a_worker_once_it_waits_for_a_lock(database_url, TEST_REDIS_URL, engine, 200,
+                                                   "the recompute never reached the snapshot")
         finally:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
             blocker.rollback()
             blocker.close()
 

@@ -38,9 +38,9 @@ def create_app(
     input_bounds.init_app(app)
     _register_blueprints(app)
     from localvision.extensions import limiter
-    from localvision.web.lean_requests import skip_unused_limit_check
+    from localvision.web.lean_requests import skip_unused_limiter_hooks
 
-    skip_unused_limit_check(app, limiter)
+    skip_unused_limiter_hooks(app, limiter)
 
     http_caching.init_app(app)
     security.init_app(app)

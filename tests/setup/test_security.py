@@ -12,6 +12,13 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_errors_and_files_carry_the_same_headers_as_pages(client):
+    for path in ("/no-such-page", "/api/v1/nothing-here", "/projects?q=a%00", "/static/js/summary-chart.js"):
+        with client.get(path) as response:
+            assert response.headers["X-Frame-Options"] == "DENY", path
+            assert len(response.headers.getlist("Content-Security-Policy")) == 1, path
+
+
 def test_pages_hold_no_inline_script(client_for, session):
     lead = factories.user(is_admin=True)
     project = factories.project(lead=lead, published=True)

@@ -63,6 +63,9 @@ def test_a_null_character_in_the_address_is_a_bad_request(client, board):
     assert response.status_code == 400
     assert "null character" in response.get_data(as_text=True)
     assert client.get(f"/projects/{board['project'].slug}%00").status_code == 400
+    assert client.get("/projects?q%00=x").status_code == 400
+    # A search for the text "%00" itself is an ordinary search.
+    assert client.get("/projects?q=50%2500").status_code == 200
 
 
 # Whole numbers beyond what the database holds -----------------------------------------

@@ -8,7 +8,8 @@ the difference was work repeated per request that gives the same answer every ti
 - The cookie session built a new signing serializer per request, even for visitors who
   send no cookie; the serializer depends only on the secret keys, so one is kept per set
   of keys, a request without a session cookie gets an empty session without one, and an
-  empty, unchanged session is saved without working out cookie settings.
+  empty, unchanged session is saved without working out cookie settings or parsing
+  the Vary header.
 - Security headers were set one ``setdefault`` at a time, each a scan of the headers
   (``security.py`` now adds them in one pass).
 - Flask-WTF looks up the view's and blueprint's CSRF exemptions before it looks at the
@@ -16,9 +17,10 @@ the difference was work repeated per request that gives the same answer every ti
 - A public page asked Flask-Login for the current user to decide whether it may be
   cached; a request carrying neither a signed-in session nor a remember-me cookie has no
   user to load (``http_caching``).
-- Flask-Limiter resolves default, application and blueprint limits before every request.
-  This app declares none of those (sign-in declares its limit on its view, which checks it
-  when it runs), so the before-request check is left out while that stays true.
+- Flask-Limiter resolves default, application and blueprint limits before every request,
+  and after it looks for limits to deduct by the response and for headers to add. This
+  app declares none of those (sign-in declares its limit on its view, which checks it
+  when it runs, without headers), so those hooks are left out while that stays true.
 """
 from __future__ import annotations
 
@@ -65,7 +67,9 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        # No Cookie header at all (most visitors, every API client): nothing to parse.
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
 
@@ -74,21 +78,43 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         # domain, path and flags, as Flask would only to return without using them.
         if not session and not session.modified:
             if session.accessed:
-                response.vary.add("Cookie")
+                add_vary_cookie(response)
             return
         super().save_session(app, session, response)
 
 
-def skip_unused_limit_check(app: Flask, limiter: Limiter) -> None:
-    """Leave out the limiter's before-request check when no limit would be found by it:
-    no default or application limits and no blueprint limits. Call after the blueprints
-    are registered."""
+def add_vary_cookie(response: Response) -> None:
+    """``Vary: Cookie``, set directly when the response varies by nothing else yet (the
+    usual case): through ``response.vary`` the header is parsed into a set and written
+    back, for one word."""
+    if "Vary" in response.headers:
+        response.vary.add("Cookie")
+    else:
+        response.headers["Vary"] = "Cookie"
+
+
+def skip_unused_limiter_hooks(app: Flask, limiter: Limiter) -> None:
+    """Leave out the limiter's request hooks where they would find nothing to do: no
+    default, application or blueprint limits to check before the view; no limit that
+    deducts by the response and no rate limit headers to add after it. The views' own
+    limits are checked by their decorators either way. Call after the blueprints are
+    registered."""
     manager = limiter.limit_manager
     if manager.default_limits or manager.application_limits or any(
             manager.blueprint_limits(app, name) for name in app.blueprints):
         return
     hooks = app.before_request_funcs.get(None, [])
     app.before_request_funcs[None] = [hook for hook in hooks if hook != limiter._check_request_limit]
+    deducts_by_response = any(limit.deduct_when for limits in manager._decorated_limits.values() for limit in limits)
+    if limiter._headers_enabled or deducts_by_response:
+        return
+
+    def limiter_hook(hook: Callable[..., Any]) -> bool:
+        # The after-request hook is a partial of the limiter's method, the teardown a bound method.
+        return getattr(hook, "args", None) == (limiter,) or getattr(hook, "__self__", None) is limiter
+
+    for hooks_by_blueprint in (app.after_request_funcs, app.teardown_request_funcs):
+        hooks_by_blueprint[None] = [hook for hook in hooks_by_blueprint.get(None, []) if not limiter_hook(hook)]
 
 
 def check_csrf_where_it_applies(app: Flask, csrf: CSRFProtect) -> None:

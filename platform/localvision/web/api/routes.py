@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from functools import lru_cache
+
+from flask import Flask, abort, current_app, jsonify, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 
 from localvision.extensions import csrf, db
@@ -30,6 +32,13 @@ csrf.exempt(blueprint)
 
 @operation("/", "index", "Where to start: links to the resources", schemas.Index)
 def index() -> schemas.Index:
+    return _index_at(current_app._get_current_object(), request.root_url)  # type: ignore[attr-defined]
+
+
+# The index changes only with the address it was asked at (scheme, host and root), and
+# building its links is most of its work: the last few are kept.
+@lru_cache(maxsize=16)
+def _index_at(app: Flask, root_url: str) -> schemas.Index:
     return schemas.Index(
         name="Local Vision open data",
         version="1",

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scratch_database import scratch_database  # noqa: E402
+from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
@@ -179,7 +179,7 @@ def main() -> None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                           "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "")}, instance_path=instance)
         with app.app_context():
-            db.create_all()
+            build_schema()
             db.session.remove()
             started = time.perf_counter()
             raw = db.engine.raw_connection()

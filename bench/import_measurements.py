@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scratch_database import scratch_database  # noqa: E402
+from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
@@ -104,7 +104,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as instance:
             app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url}, instance_path=instance)
             with app.app_context():
-                db.create_all()
+                build_schema()
                 context, names = build_project()
                 content = csv_file(names)
                 rows = content.count("\n") - 1

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scratch_database import scratch_database  # noqa: E402
+from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
@@ -235,7 +235,7 @@ def measure(decisions: int, with_speed_up: bool) -> dict:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                           "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "")}, instance_path=instance)
         with app.app_context():
-            db.create_all()
+            build_schema()
             db.session.remove()
             started = time.perf_counter()
             large, small = build(database_url, decisions)

@@ -18,7 +18,8 @@ from localvision.queries import barriers as barrier_queries
 from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
 from localvision.queries.indicators import IndicatorSummary, summaries
-from localvision.models import Contribution, Decision, DecisionStatus, Project, ProjectPartner, Sector
+from localvision.models import Decision, DecisionStatus, Project, ProjectPartner, Sector
+from localvision.models.summaries import DecisionTotal
 from localvision.queries.public import (
     has_agreed_grants,
     open_data_licence,
@@ -91,13 +92,15 @@ class ProjectOverview:
 def decisions_in_brief(project: Project, latest: int = LATEST_DECISIONS_SHOWN) -> DecisionsInBrief:
     """Counts by status, the money committed to agreed decisions (commercially sensitive
     ones included: their total is public), and the most recent decisions' titles."""
-    counts = dict(db.session.execute(
-        select(Decision.status, func.count(Decision.id)).where(Decision.project_id == project.id).group_by(Decision.status)
-    ).all())
-    agreed_total = db.session.scalar(
-        select(func.coalesce(func.sum(Contribution.amount), 0)).join(Contribution.decision)
-        .where(Decision.project_id == project.id, Decision.status == DecisionStatus.AGREED)
-    )
+    # Agreed decisions' sums are kept as running totals (one row per agreed, funded
+    # decision), so one grouped query gives both the counts and the money.
+    by_status = db.session.execute(
+        select(Decision.status, func.count(Decision.id), func.coalesce(func.sum(DecisionTotal.amount), 0))
+        .outerjoin(DecisionTotal, DecisionTotal.decision_id == Decision.id)
+        .where(Decision.project_id == project.id).group_by(Decision.status)
+    ).all()
+    counts = {status: count for status, count, _ in by_status}
+    agreed_total = next((total for status, _, total in by_status if status == DecisionStatus.AGREED), 0)
     recent = db.session.execute(
         select(Decision.id, Decision.title, Decision.status).where(Decision.project_id == project.id)
         .order_by(Decision.opens_on.desc(), Decision.id.desc()).limit(latest)

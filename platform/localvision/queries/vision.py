@@ -133,8 +133,11 @@ def _agreed_vision(partner_ids: set[int], versions: list[VisionVersion]) -> Agre
 
 
 # The public page needs the wording and who endorsed it: nothing about authors or recorders.
+# The endorsers are current partners, whose organisations are loaded with the partners
+# already: a lazy many-to-one finds them in the session without another query.
 PUBLIC_LOADING = (
-    selectinload(VisionVersion.positions).lazyload(VisionPosition.recorded_by),
+    selectinload(VisionVersion.positions).options(lazyload(VisionPosition.recorded_by),
+                                                  lazyload(VisionPosition.organisation)),
     lazyload(VisionVersion.author),
     lazyload(VisionVersion.organisation),
 )

@@ -1,24 +1,30 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask import Flask
 
+from localvision.domain.reminders import LONDON
 from localvision.domain.web_addresses import is_web_address
 from localvision.domain.wording import possessive
 from localvision.web.markdown_text import render_markdown
 
 
 def format_datetime(value: datetime | None) -> str:
+    """The wall-clock time in England, saying whether it is GMT or BST: partners read times
+    against their own clocks. Stored times are UTC; naive ones are taken as UTC."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%-d %B %Y at %H:%M UTC")
+    return value.astimezone(LONDON).strftime("%-d %B %Y at %H:%M %Z")
 
 
-def format_date(value: datetime | None) -> str:
+def format_date(value: date | datetime | None) -> str:
+    """A day; a moment is given as its day in England (23:30 UTC in June is the next day)."""
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(LONDON)
     return "" if value is None else value.strftime("%-d %B %Y")
 
 

@@ -234,6 +234,17 @@ def test_a_signed_in_person_is_told_the_service_is_unavailable_too(without_datab
     assert "Sorry, the service is unavailable" in response.get_data(as_text=True)
 
 
+def test_pages_that_need_no_database_still_answer_a_signed_in_person(without_database):
+    # Only the page header needs their account; it is drawn as for a visitor instead.
+    client = without_database.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = "1:0"
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and "<h1 class=\"govuk-heading-l\">Not Found</h1>" in missing.get_data(as_text=True)
+    index = client.get("/api/v1/")
+    assert index.status_code == 200 and index.headers["Cache-Control"] == "private, no-store"
+
+
 def test_the_api_says_the_service_is_unavailable_in_json(without_database):
     response = without_database.test_client().get("/api/v1/projects")
     assert response.status_code == 503

@@ -20,25 +20,46 @@ TOO_LARGE_MESSAGE = ("What you sent is larger than this page accepts. Shorten it
                      "split it into smaller files, and try again.")
 
 
+def discard_transaction() -> None:
+    """Roll back what the request left; if the database cannot even be asked, let the
+    connection go instead."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+
+
+def error_page(template: str, **context: object) -> str:
+    """An error page drawn for the signed-in person, or for a visitor when their account
+    cannot be loaded: with the database away, the page header's lookup of the person
+    would otherwise fail inside the error handler and leave a bare 500."""
+    try:
+        return render_template(template, **context)
+    except SQLAlchemyError:
+        discard_transaction()
+        g._login_user = login_manager.anonymous_user()
+        return render_template(template, **context)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
         message = "The form had expired or came from another site. Go back, reload the page and try again."
         if _wants_json():
             return jsonify(error="csrf", message=message), 400
-        return render_template("errors/error.html", code=400, title="Form expired", message=message), 400
+        return error_page("errors/error.html", code=400, title="Form expired", message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if error.code is None or error.code < 400:
             return error
         if error.code >= 500:
-            db.session.rollback()
+            discard_transaction()
         if _wants_json():
             response = jsonify(error=error.name, message=error.description)
         else:
             response = make_response(
-                render_template("errors/error.html", code=error.code, title=error.name, message=error.description)
+                error_page("errors/error.html", code=error.code, title=error.name, message=error.description)
             )
         response.status_code = error.code
         # A 405 names the methods that would work.
@@ -55,10 +76,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DisconnectionError)
     def database_unavailable(error: SQLAlchemyError):  # type: ignore[no-untyped-def]
         app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
-        try:
-            db.session.rollback()
-        except SQLAlchemyError:
-            db.session.close()
+        discard_transaction()
         # The page is drawn for a visitor: loading the signed-in person would ask the
         # database that is away, and fail again inside this handler (a bare 500).
         g._login_user = login_manager.anonymous_user()
@@ -74,5 +92,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        discard_transaction()
         return http_error(InternalServerError())

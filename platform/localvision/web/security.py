@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from flask import Flask, Response, request, session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
@@ -66,6 +67,14 @@ def init_app(app: Flask) -> None:
         # What a signed-in person sees is theirs: no shared cache or back button keeps it.
         # (Static files are the same for everyone; checking the cookie first spares
         # anonymous requests a user lookup.)
-        if request.endpoint != "static" and "_user_id" in session and current_user.is_authenticated:
+        if request.endpoint != "static" and "_user_id" in session and _signed_in_or_unknown():
             response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _signed_in_or_unknown() -> bool:
+    # With the database away the account cannot be loaded: keep the response private.
+    try:
+        return current_user.is_authenticated
+    except SQLAlchemyError:
+        return True

@@ -35,4 +35,7 @@ USER localvision
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
 # The web role migrates, then serves; compose runs the same image as the worker.
-CMD ["sh", "-c", "flask db upgrade && exec gunicorn --bind 0.0.0.0:8000 --workers 3 --access-logfile - 'localvision:create_app()'"]
+# gunicorn reads WEB_CONCURRENCY for its number of workers: one per core served best in
+# bench/public.py (more workers than cores only queued requests behind one another).
+ENV WEB_CONCURRENCY=2
+CMD ["sh", "-c", "flask db upgrade && exec gunicorn --bind 0.0.0.0:8000 --access-logfile - 'localvision:create_app()'"]

@@ -174,8 +174,7 @@ def run_worker(environment: dict) -> tuple[float, float]:
 
 
 def main() -> None:
-    instance = Path(tempfile.mkdtemp(prefix="bench-digest-"))
-    with scratch_database("digest") as database_url:
+    with tempfile.TemporaryDirectory(prefix="bench-digest-") as instance, scratch_database("digest") as database_url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                           "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "")}, instance_path=instance)
         with app.app_context():

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from large_project import build_large_project  # noqa: E402
+from machine import load_average  # noqa: E402
 from scratch_database import scratch_database  # noqa: E402
 
 CONNECTIONS = 16
@@ -116,6 +117,7 @@ def main() -> None:
             wait_until_serving(f"{bare_base}/")
             print(f"gunicorn, {WORKERS} workers, production configuration, PostgreSQL; wrk, {CONNECTIONS} "
                   f"connections, {DURATION} each; minimal and bare endpoints in turn, {TURNS} times")
+            print(f"before: {load_average()}", flush=True)
             page = measure("public project page", f"{base}/projects/{slug}")
             document = measure("project API document", f"{base}/api/v1/projects/{slug}")
             turns = [(measure("minimal endpoint (/api/v1/)", f"{base}/api/v1/"),
@@ -123,6 +125,7 @@ def main() -> None:
         finally:
             stop(server)
             stop(bare)
+    print(f"after: {load_average()}")
     for result in (page, document, *(result for turn in turns for result in turn)):
         print(f"{result.name:32} {result.requests_per_second:9.1f} requests/s   p99 {result.p99_ms:6.1f} ms")
     minimal_share = statistics.median(minimal.requests_per_second / ceiling.requests_per_second

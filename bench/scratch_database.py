@@ -43,3 +43,4 @@ def scratch_database(purpose: str) -> Iterator[str]:
 def build_schema() -> None:
     """Apply every migration to the app's (empty) database; call in an app context."""
     upgrade()
+

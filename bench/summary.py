@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from machine import load_average  # noqa: E402
 from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
@@ -229,9 +230,8 @@ def job_seconds(jobs) -> list[float]:
 
 def measure(decisions: int, with_speed_up: bool) -> dict:
     """Build a partnership of this many decisions in a scratch database and time the job on it."""
-    instance = Path(tempfile.mkdtemp(prefix="bench-summary-"))
     result = {"decisions": decisions}
-    with scratch_database("summary") as database_url:
+    with tempfile.TemporaryDirectory(prefix="bench-summary-") as instance, scratch_database("summary") as database_url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                           "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "")}, instance_path=instance)
         with app.app_context():
@@ -277,7 +277,9 @@ def measure(decisions: int, with_speed_up: bool) -> dict:
 
 
 def main() -> None:
+    print(f"before: {load_average()}", flush=True)
     results = [measure(decisions, with_speed_up=decisions == DECISIONS) for decisions in SIZES]
+    print(f"after: {load_average()}")
     print(f"summary job on the large project (median of {JOB_RUNS} runs), against the lower bound of one query "
           f"summing its contributions by organisation:")
     for result in results:

@@ -1,25 +1,35 @@
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
+from localvision.demo.indicators import last_month, months_after
+
 pytestmark = pytest.mark.browser
 WIRRAL = "food-poverty-wirral"
 PARCELS = "Food bank parcels given out in Birkenhead"
+# The two months after the demonstration's figures end: new values, not corrections.
+THIS_MONTH = months_after(last_month(date.today()), 1)
+NEXT_MONTH = months_after(THIS_MONTH, 1)
 
 FILE_WITH_TWO_BAD_ROWS = (
     "indicator,period,value,note\n"
-    f"{PARCELS},2025-12-01,10450,Winter appeal\n"
-    "Food bank parcel,2026-01-01,10300,\n"
+    f"{PARCELS},{THIS_MONTH},10450,Winter appeal\n"
+    f"Food bank parcel,{NEXT_MONTH},10300,\n"
     f"{PARCELS},2026-13-01,10300,\n"
-    "Surplus food meals redistributed,2025-12-01,8750,\n"
+    f"Surplus food meals redistributed,{THIS_MONTH},8750,\n"
 )
 FIXED_FILE = (
     "indicator,period,value,note\n"
-    f"{PARCELS},2025-12-01,10450,Winter appeal\n"
-    f"{PARCELS},2026-01-01,10300,\n"
-    "Surplus food meals redistributed,2025-12-01,8750,\n"
+    f"{PARCELS},{THIS_MONTH},10450,Winter appeal\n"
+    f"{PARCELS},{NEXT_MONTH},10300,\n"
+    f"Surplus food meals redistributed,{THIS_MONTH},8750,\n"
 )
+
+
+def shown(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def choose_file(page, label, text):
@@ -54,8 +64,8 @@ def test_a_lead_fixes_a_file_with_two_bad_rows_and_imports_it(page, live_server,
     expect(page.get_by_role("heading", level=1)).to_have_text(PARCELS)
     expect(page.locator(".app-indicator-chart--drawn canvas")).to_be_visible()
     table = page.get_by_role("table", name=re.compile(PARCELS))
-    expect(table.get_by_role("row", name=re.compile("1 January 2026"))).to_contain_text("10,300")
-    expect(table.get_by_role("row", name=re.compile("1 December 2025"))).to_contain_text("Winter appeal")
+    expect(table.get_by_role("row", name=re.compile(shown(NEXT_MONTH)))).to_contain_text("10,300")
+    expect(table.get_by_role("row", name=re.compile(shown(THIS_MONTH)))).to_contain_text("Winter appeal")
     assert_accessible()
 
 

@@ -71,9 +71,11 @@ def pages(live_app) -> list[tuple[str | None, str, str]]:
         comment = discussions.add_comment(policy.context_for(lead, project), open_decision, "Who evaluates it?")
         invited = db.session.scalar(select(ProjectPartner).where(ProjectPartner.status == PartnerStatus.INVITED,
                                                                  ProjectPartner.organisation_id == lead.organisation_id))
-        rounds = {item.title: item.id for item in db.session.scalars(
-            select(HealthCheckRound).where(HealthCheckRound.project_id == project.id))}
-        values = {"round_id": rounds["Spring health check"], "slug": PLYMOUTH, "decision_id": open_decision.id, "action_id": action.id,
+        rounds = db.session.scalars(select(HealthCheckRound).where(HealthCheckRound.project_id == project.id)
+                                    .order_by(HealthCheckRound.opens_on)).all()
+        latest_closed = [item.id for item in rounds if item.closed_at is not None][-1]
+        open_round = next(item.id for item in rounds if item.closed_at is None)
+        values = {"round_id": latest_closed, "slug": PLYMOUTH, "decision_id": open_decision.id, "action_id": action.id,
                   "indicator_id": indicator.id, "measurement_id": measurement.id, "import_id": upload.id,
                   "number": 1, "token": token_mailed_to(invitation.email), "job_id": "no-such-job",
                   "message_id": message.id, "comment_id": comment.id, "invited_id": invited.id,
@@ -84,7 +86,7 @@ def pages(live_app) -> list[tuple[str | None, str, str]]:
                                                                               LearningEntry.is_published.is_(True)))}
         by_endpoint = {"decisions.reopen": {"decision_id": closed.id},
                        "notifications.unsubscribe": {"token": unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)},
-                       "health_checks.answer": {"round_id": rounds["Summer health check"]}}
+                       "health_checks.answer": {"round_id": open_round}}
         found = []
         with live_app.test_request_context():
             for rule in live_app.url_map.iter_rules():

@@ -63,6 +63,11 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(17, 0), tzinfo=timezone.utc)
 
 
+def _title(opens_on: date) -> str:
+    # Named by the month it opened, as the rounds' dates move with the day the demo loads.
+    return f"{opens_on:%B %Y} health check"
+
+
 def _load_project(slug: str, profile: dict[str, tuple[float, tuple[int, int]]], publish: bool, add_open_round: bool,
                   today: date) -> None:
     project = db.session.scalar(select(Project).where(Project.slug == slug))
@@ -71,9 +76,9 @@ def _load_project(slug: str, profile: dict[str, tuple[float, tuple[int, int]]], 
         select(Organisation).where(Organisation.name.in_(list(profile))))}
     in_project: list[User] = [m.user for m in project.memberships]
     generator = random.Random(slug)
-    for number, (title, opened_days_ago) in enumerate((("Autumn health check", 200), ("Spring health check", 60))):
+    for number, opened_days_ago in enumerate((200, 60)):
         opens_on = today - timedelta(days=opened_days_ago)
-        health_check = HealthCheckRound(project_id=project.id, title=title, opens_on=opens_on,
+        health_check = HealthCheckRound(project_id=project.id, title=_title(opens_on), opens_on=opens_on,
                                         closes_on=opens_on + timedelta(days=21), opened_by_id=lead.id,
                                         closed_at=_at(opens_on + timedelta(days=21)), is_published=publish)
         db.session.add(health_check)
@@ -97,7 +102,8 @@ def _load_project(slug: str, profile: dict[str, tuple[float, tuple[int, int]]], 
         db.session.add(HealthCheckResult(round_id=health_check.id, figures={**figures, "comments": comments},
                                          computed_at=health_check.closed_at + timedelta(minutes=1)))
     if add_open_round:
-        current = HealthCheckRound(project_id=project.id, title="Summer health check", opens_on=today - timedelta(days=3),
+        opens_on = today - timedelta(days=3)
+        current = HealthCheckRound(project_id=project.id, title=_title(opens_on), opens_on=opens_on,
                                    closes_on=today + timedelta(days=25), opened_by_id=lead.id)
         db.session.add(current)
         db.session.flush()

@@ -107,6 +107,26 @@ def test_the_weekly_digest_gathers_what_changed_and_what_awaits_each_person(
     assert all("£40,000" not in text_of(m) and "£40,000" not in html_of(m) for m in smtp_server.messages)
 
 
+def test_the_newest_version_of_the_vision_awaits_the_partners_yet_to_give_their_position(
+        app, session, redis, plymouth, smtp_server):
+    factories.vision_version(plymouth.project, plymouth.lead, text="An earlier wording.")
+    newest = factories.vision_version(plymouth.project, plymouth.lead)
+    factories.vision_position(newest, plymouth.lead)
+    factories.vision_position(newest, plymouth.nurse)
+    session.commit()
+    happened_at(SUNDAY_NOON)
+    run_digests_at(app, MONDAY_MORNING)
+
+    body = text_of(digests_to(smtp_server, plymouth.officer)[0])
+    assert "WHAT AWAITS YOU\r\n\r\n- Version 2 of the shared vision\r\n" in body
+    assert f"{plymouth.project.title}: your organisation's position\r\n" in body
+    assert f"http://localhost:5000/projects/{plymouth.project.slug}/vision" in body
+    assert "Version 1 of the shared vision" not in body
+    # The council and the NHS have given theirs.
+    for person in (plymouth.lead, plymouth.nurse):
+        assert all("WHAT AWAITS YOU" not in text_of(email) for email in digests_to(smtp_server, person))
+
+
 def test_daily_and_weekly_digests_follow_each_persons_choice(app, session, redis, plymouth, proposed, smtp_server):
     choose(session, plymouth.worker, DigestFrequency.DAILY)
     choose(session, plymouth.nhs_director, DigestFrequency.NEVER)

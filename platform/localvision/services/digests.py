@@ -41,6 +41,8 @@ from localvision.models import (
     ProjectMembership,
     ProjectPartner,
     User,
+    VisionPosition,
+    VisionVersion,
 )
 from localvision.queries import audit
 from localvision.services import mail, notifications, policy
@@ -75,7 +77,8 @@ class ProjectFacts:
     partner_ids: frozenset[int]
     # Organisations whose named representatives alone speak for them here.
     represented: frozenset[int]
-    awaiting: dict[int, tuple[Awaiting, ...]]  # by organisation: open decisions awaiting its position
+    # By organisation: the vision version and open decisions awaiting its position.
+    awaiting: dict[int, tuple[Awaiting, ...]]
 
 
 @dataclass
@@ -230,7 +233,10 @@ def _project_facts(project_ids: list[int], period: DigestPeriod) -> dict[int, Pr
             select(ProjectMembership.project_id, User.organisation_id).join(User, User.id == ProjectMembership.user_id)
             .where(ProjectMembership.project_id.in_(project_ids), ProjectMembership.is_representative)):
         represented[project_id].add(organisation_id)
-    awaiting = _awaiting_positions(project_ids, partners)
+    awaiting = _awaiting_vision_positions(project_ids, partners)
+    for project_id, by_organisation in _awaiting_positions(project_ids, partners).items():
+        for organisation_id, items in by_organisation.items():
+            awaiting[project_id][organisation_id].extend(items)
     return {project_id: ProjectFacts(news.get(project_id), frozenset(partners[project_id]),
                                      frozenset(represented[project_id]),
                                      {organisation: tuple(items) for organisation, items in awaiting[project_id].items()})
@@ -288,6 +294,30 @@ def _awaiting_positions(project_ids: list[int], partners: dict[int, set[int]]
         item = Awaiting(title, f"{project_title}: your organisation's position, by {closes_on:%-d %B %Y}",
                         external_url("decisions.show", slug=slug, decision_id=decision_id))
         for organisation_id in waited_for:
+            awaiting[project_id][organisation_id].append(item)
+    return awaiting
+
+
+def _awaiting_vision_positions(project_ids: list[int], partners: dict[int, set[int]]
+                               ) -> dict[int, dict[int, list[Awaiting]]]:
+    """For each project and organisation, the latest version of the vision if the
+    organisation is a partner that has not yet given its position on it."""
+    newest = (select(VisionVersion.project_id, func.max(VisionVersion.number).label("number"))
+              .where(VisionVersion.project_id.in_(project_ids)).group_by(VisionVersion.project_id).subquery())
+    latest = db.session.execute(
+        select(VisionVersion.id, VisionVersion.project_id, VisionVersion.number, Project.slug, Project.title)
+        .join(newest, and_(newest.c.project_id == VisionVersion.project_id, newest.c.number == VisionVersion.number))
+        .join(Project, Project.id == VisionVersion.project_id)).tuples().all()
+    responded: dict[int, set[int]] = defaultdict(set)
+    for version_id, organisation_id in db.session.execute(
+            select(VisionPosition.version_id, VisionPosition.organisation_id).distinct()
+            .where(VisionPosition.version_id.in_([row[0] for row in latest]))):
+        responded[version_id].add(organisation_id)
+    awaiting: dict[int, dict[int, list[Awaiting]]] = defaultdict(lambda: defaultdict(list))
+    for version_id, project_id, number, slug, project_title in latest:
+        item = Awaiting(f"Version {number} of the shared vision", f"{project_title}: your organisation's position",
+                        external_url("vision.show", slug=slug))
+        for organisation_id in sorted(partners[project_id] - responded[version_id]):
             awaiting[project_id][organisation_id].append(item)
     return awaiting
 

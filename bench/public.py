@@ -2,9 +2,10 @@
 large_project.py), its API document and a minimal endpoint, served by gunicorn in the
 production configuration on PostgreSQL, beside a bare Flask endpoint (bare_flask.py)
 served by gunicorn with the same settings in the same run: the ceiling. The minimal and
-bare endpoints are measured one after the other, three times, and the median of the three
-shares is the figure, so a spell of other work on the machine falls on both rather than
-on one.
+bare endpoints are measured one after the other, five times, and the median of the five
+shares is the figure: on this shared machine one measurement of either varies by a fifth
+from one 10-second run to the next, and alternating short turns puts a spell of other
+work on both rather than on one.
 
 Run with `make bench-public`. The database server comes from BENCH_DATABASE_URL (else
 TEST_DATABASE_URL); a scratch database is created there for the run and dropped after.
@@ -35,7 +36,8 @@ from scratch_database import scratch_database  # noqa: E402
 
 CONNECTIONS = 16
 DURATION = os.environ.get("BENCH_DURATION", "10s")
-TURNS = 3
+TURNS = 5
+TURN_DURATION = os.environ.get("BENCH_TURN_DURATION", "6s")
 # One sync worker per core: PostgreSQL runs on the same machine and needs CPU too; more
 # workers than cores only queued requests behind one another (measured: 2 workers gave
 # this machine 580 pages/s at p99 42 ms, 4 gave 250 at p99 255 ms).
@@ -71,10 +73,10 @@ def milliseconds(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def measure(name: str, url: str) -> Measurement:
+def measure(name: str, url: str, duration: str = DURATION) -> Measurement:
     # A short warm-up fills connection pools and caches, as in steady service.
     subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", "-d2s", url], check=True, capture_output=True)
-    output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url],
+    output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency", url],
                             check=True, capture_output=True, text=True).stdout
     if "Non-2xx or 3xx responses" in output:
         sys.exit(f"{name}: some answers were errors\n{output}")
@@ -116,12 +118,13 @@ def main() -> None:
             wait_until_serving(f"{base}/api/v1/")
             wait_until_serving(f"{bare_base}/")
             print(f"gunicorn, {WORKERS} workers, production configuration, PostgreSQL; wrk, {CONNECTIONS} "
-                  f"connections, {DURATION} each; minimal and bare endpoints in turn, {TURNS} times")
+                  f"connections, {DURATION} each; minimal and bare endpoints in turn, {TURNS} times "
+                  f"{TURN_DURATION} each")
             print(f"before: {load_average()}", flush=True)
             page = measure("public project page", f"{base}/projects/{slug}")
             document = measure("project API document", f"{base}/api/v1/projects/{slug}")
-            turns = [(measure("minimal endpoint (/api/v1/)", f"{base}/api/v1/"),
-                      measure("bare Flask endpoint", f"{bare_base}/")) for _ in range(TURNS)]
+            turns = [(measure("minimal endpoint (/api/v1/)", f"{base}/api/v1/", TURN_DURATION),
+                      measure("bare Flask endpoint", f"{bare_base}/", TURN_DURATION)) for _ in range(TURNS)]
         finally:
             stop(server)
             stop(bare)

@@ -52,9 +52,12 @@ STATUSES = [DecisionStatus.AGREED] * 14 + [DecisionStatus.NOT_AGREED, DecisionSt
 # The worker runs jobs in its own process (AppWorker) and prints its peak resident size in
 # kilobytes: VmHWM, not getrusage's ru_maxrss, which Linux carries over from the parent
 # across fork and exec, so it reported this benchmark's own size (it grows with the data it
-# has just built) rather than the worker's.
-WORKER = ("import re; from localvision import create_app; from localvision.jobs.worker import build_worker; "
-          "build_worker(create_app()).work(burst=True); "
+# has just built) rather than the worker's. It says it is ready once started and waits for
+# the word to go, so two workers' speed-up is of both at work, not of one working while the
+# other still imports the app.
+WORKER = ("import re, sys; from localvision import create_app; from localvision.jobs.worker import build_worker; "
+          "worker = build_worker(create_app()); print('ready', flush=True); sys.stdin.readline(); "
+          "worker.work(burst=True); "
           "print(re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()).group(1))")
 SIZES = (DECISIONS // 4, DECISIONS, DECISIONS * 4)
 
@@ -208,9 +211,16 @@ def build(database_url: str, decisions: int) -> tuple[int, list[int]]:
 
 
 def run_workers(count: int, environment: dict) -> float:
-    """Run workers until the queue is empty; returns the peak memory of any, in MB."""
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER], env=environment, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True) for _ in range(count)]
+    """Run workers until the queue is empty, all starting work at once; returns the peak
+    memory of any, in MB."""
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER], env=environment, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(count)]
+    for worker in workers:
+        if worker.stdout.readline().strip() != "ready":
+            sys.exit("a worker failed to start; run it by hand to see why")
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
     peak_kb = 0
     for worker in workers:
         output, _ = worker.communicate()

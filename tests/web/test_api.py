@@ -90,6 +90,10 @@ def test_index_links_to_the_resources(client):
     body = client.get("/api/v1/").get_json()
     assert body["links"]["projects"].endswith("/api/v1/projects")
     assert body["links"]["openapi"].endswith("/api/v1/openapi.json")
+    # Each address the index is asked at gets links of its own, however often it is asked.
+    for host in ("data.example.org", "localvision.example.gov.uk", "data.example.org"):
+        links = client.get("/api/v1/", base_url=f"https://{host}").get_json()["links"]
+        assert links["projects"] == f"https://{host}/api/v1/projects"
 
 
 def test_only_the_agreed_vision_is_published(client, session):

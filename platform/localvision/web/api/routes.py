@@ -32,13 +32,18 @@ csrf.exempt(blueprint)
 
 @operation("/", "index", "Where to start: links to the resources", schemas.Index)
 def index() -> schemas.Index:
-    return _index_at(current_app._get_current_object(), request.root_url)  # type: ignore[attr-defined]
+    environ = request.environ
+    address = tuple(environ.get(name) for name in ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT",
+                                                   "SCRIPT_NAME"))
+    return _index_at(current_app._get_current_object(), address)  # type: ignore[attr-defined]
 
 
 # The index changes only with the address it was asked at (scheme, host and root), and
-# building its links is most of its work: the last few are kept.
+# building its links is most of its work: the last few are kept. They are told apart by the
+# request's own values for those, which cost nothing to read, where the URL they make
+# costs as much as one of the links.
 @lru_cache(maxsize=16)
-def _index_at(app: Flask, root_url: str) -> schemas.Index:
+def _index_at(app: Flask, address: tuple[str | None, ...]) -> schemas.Index:
     return schemas.Index(
         name="Local Vision open data",
         version="1",

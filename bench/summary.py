@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from machine import load_average  # noqa: E402
+from machine import busy_cpu_seconds, load_average  # noqa: E402
 from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
@@ -210,14 +210,15 @@ def build(database_url: str, decisions: int) -> tuple[int, list[int]]:
     return 1, small_projects
 
 
-def run_workers(count: int, environment: dict) -> float:
+def run_workers(count: int, environment: dict) -> tuple[float, float]:
     """Run workers until the queue is empty, all starting work at once; returns the peak
-    memory of any, in MB."""
+    memory of any, in MB, and how many cores the machine kept busy while they worked."""
     workers = [subprocess.Popen([sys.executable, "-c", WORKER], env=environment, stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(count)]
     for worker in workers:
         if worker.stdout.readline().strip() != "ready":
             sys.exit("a worker failed to start; run it by hand to see why")
+    busy_before, started = busy_cpu_seconds(), time.perf_counter()
     for worker in workers:
         worker.stdin.write("go\n")
         worker.stdin.flush()
@@ -227,7 +228,7 @@ def run_workers(count: int, environment: dict) -> float:
         if worker.returncode != 0:
             sys.exit("a worker failed; run it by hand to see why")
         peak_kb = max(peak_kb, int(output.split()[-1]))
-    return peak_kb / 1024
+    return peak_kb / 1024, (busy_cpu_seconds() - busy_before) / (time.perf_counter() - started)
 
 
 def job_seconds(jobs) -> list[float]:
@@ -259,7 +260,7 @@ def measure(decisions: int, with_speed_up: bool) -> dict:
                                SECRET_KEY="bench", PYTHONPATH=str(ROOT / "platform"))
 
             jobs = [enqueue(recompute_project_summary, large) for _ in range(JOB_RUNS)]
-            result["peak_mb"] = run_workers(1, environment)
+            result["peak_mb"], _ = run_workers(1, environment)
             result["job"] = statistics.median(job_seconds(jobs))
 
             lower_bound_times = []
@@ -271,15 +272,15 @@ def measure(decisions: int, with_speed_up: bool) -> dict:
             result["lower_bound"] = statistics.median(lower_bound_times)
 
             if with_speed_up:
-                elapsed = {}
+                elapsed, busy_cores = {}, {}
                 for count in (1, 2):
                     queue.connection.flushdb()
                     small_jobs = [enqueue(recompute_project_summary, project_id) for project_id in small]
-                    run_workers(count, environment)
+                    _, busy_cores[count] = run_workers(count, environment)
                     job_seconds(small_jobs)
                     elapsed[count] = (max(job.ended_at for job in small_jobs)
                                       - min(job.started_at for job in small_jobs)).total_seconds()
-                result["elapsed"] = elapsed
+                result["elapsed"], result["busy_cores"] = elapsed, busy_cores
             queue.connection.flushdb()
             db.session.remove()
             db.engine.dispose()
@@ -298,8 +299,12 @@ def main() -> None:
               f"worker peak memory {result['peak_mb']:.0f} MB")
     base = results[1]
     elapsed = base["elapsed"]
-    print(f"{SMALL_PROJECTS} small projects: one worker {elapsed[1]:.2f} s, two workers {elapsed[2]:.2f} s, "
-          f"speed-up {elapsed[1] / elapsed[2]:.2f}")
+    busy = base["busy_cores"]
+    # One worker's jobs also keep PostgreSQL and Redis busy: with one worker already using
+    # more than one core, two cannot be twice as fast on this machine's two.
+    print(f"{SMALL_PROJECTS} small projects: one worker {elapsed[1]:.2f} s keeping {busy[1]:.2f} cores busy, "
+          f"two workers {elapsed[2]:.2f} s keeping {busy[2]:.2f} busy, speed-up {elapsed[1] / elapsed[2]:.2f} "
+          f"(target at least 1.8)")
     print(f"ratio job / lower bound at {DECISIONS:,} decisions: {base['job'] / base['lower_bound']:.2f} "
           f"(target at most 2, job under 250 ms; at four times the size under 500 ms and 250 MB)")
 

@@ -10,8 +10,9 @@ the difference was work repeated per request that gives the same answer every ti
   of keys, a request without a session cookie gets an empty session without one, and an
   empty, unchanged session is saved without working out cookie settings or parsing
   the Vary header.
-- Security headers were set one ``setdefault`` at a time, each a scan of the headers
-  (``security.py`` now adds them in one pass).
+- Security headers were set one ``setdefault`` at a time, each a scan of the headers,
+  and then through werkzeug's ``Headers``, which checks every constant value again
+  (``security.py`` now adds them to the server's plain header list, in a WSGI middleware).
 - Flask-WTF looks up the view's and blueprint's CSRF exemptions before it looks at the
   method; the check now starts only for the methods it protects (POST and the like).
 - A public page asked Flask-Login for the current user to decide whether it may be

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from machine import load_average  # noqa: E402
 from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
@@ -197,9 +198,9 @@ def main() -> None:
                                SECRET_KEY="bench", PYTHONPATH=str(ROOT / "platform"))
             environment.pop("MAIL_URL", None)
             job = enqueue(send_digests, MONDAY_MORNING.isoformat())
-            load_before = os.getloadavg()
+            load_before = load_average()
             seconds, peak_mb = run_worker(environment)
-            load_after = os.getloadavg()
+            load_after = load_average()
             job.refresh()
             if job.get_status() != "finished":
                 sys.exit(f"the digest job ended {job.get_status()}")
@@ -217,8 +218,7 @@ def main() -> None:
             db.engine.dispose()
     print(f"digests sent: {sent:,} ({messages:,} messages in the outbox); after a second run the same morning, "
           f"{after_rerun:,} messages")
-    print(f"load average (1, 5, 15 min) before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
-          f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}, on {os.cpu_count()} cores")
+    print(f"before: {load_before}\nafter: {load_after}")
     print(f"digest run: job {job_seconds:.1f} s, worker process {seconds:.1f} s, worker peak memory {peak_mb:.0f} MB "
           f"(target under {TARGET_SECONDS} s with one worker and under {TARGET_MB} MB)")
 

@@ -166,10 +166,11 @@ def load_indicators() -> None:
     projects = {project.slug: project for project in db.session.scalars(select(Project))}
     organisations = {organisation.name: organisation for organisation in db.session.scalars(select(Organisation))}
     for spec in INDICATORS:
+        first = first_month(spec, today)
         indicator = Indicator(
             project=projects[spec.project], name=spec.name, description=spec.description, unit=spec.unit,
             decimal_places=spec.decimal_places, direction=spec.direction, baseline_value=Decimal(spec.baseline),
-            baseline_date=first_month(spec, today), target_value=Decimal(spec.target),
+            baseline_date=first, target_value=Decimal(spec.target),
             target_date=months_after(last_month(today), spec.target_in_months),
             source=spec.source, frequency=Frequency.MONTHLY, owner_organisation=organisations[spec.owner],
         )
@@ -179,7 +180,7 @@ def load_indicators() -> None:
         entered_by = db.session.scalar(select(ProjectMembership.user_id).where(
             ProjectMembership.project_id == indicator.project_id, ProjectMembership.role == ProjectRole.LEAD))
         db.session.execute(insert(Measurement), [
-            {"indicator_id": indicator.id, "period": months_after(first_month(spec, today), index), "value": value,
+            {"indicator_id": indicator.id, "period": months_after(first, index), "value": value,
              "note": "", "source": spec.source, "entered_by_id": entered_by}
             for index, value in enumerate(monthly_values(spec))
         ])

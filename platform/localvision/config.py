@@ -39,6 +39,14 @@ def _development_secret_key(instance_path: Path) -> str:
     return key
 
 
+def instance_folder(default: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the embedded database, Redis data and generated secret live: ``INSTANCE_PATH``,
+    else ``default`` (``instance/`` in the project). The web server, its worker and the
+    scheduler are separate processes; the variable keeps them on the same folder."""
+    env = os.environ if environ is None else environ
+    return Path(env["INSTANCE_PATH"]) if env.get("INSTANCE_PATH") else default
+
+
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     instance_path.mkdir(parents=True, exist_ok=True)

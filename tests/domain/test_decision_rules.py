@@ -87,6 +87,12 @@ def test_lead_decides_leaves_the_outcome_to_the_lead_whatever_the_positions():
     assert ruling.status is None and ruling.lead_decides
 
 
+def test_lead_decides_even_before_the_closing_date_while_partners_are_silent():
+    ruling = decide(DecisionRule.LEAD_DECIDES, {1: S}, closes_on=BEFORE_CLOSE)
+    assert ruling.status is None and ruling.lead_decides
+    assert ruling.explanation == "The lead records the outcome and a reason; partners' positions are advice."
+
+
 def test_totals_are_exact_to_the_penny():
     rows = [(1, ContributionKind.CASH, Decimal("0.10"))] * 10 + [
         (2, ContributionKind.STAFF_TIME, Decimal("12345.67")),

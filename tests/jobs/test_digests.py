@@ -11,16 +11,17 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import create_engine, func, insert, select, text
 
 import factories
 from localvision import create_app, jobs
+from localvision.domain.digests import due_period
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.extensions import db
 from localvision.jobs.reminders import send_digests
 from localvision.jobs.schedule import HOURLY_DIGESTS, HOURLY_REMINDERS, build_scheduler
 from localvision.jobs.worker import build_worker
-from localvision.models import AuditEvent, DigestSent, Notification, NotificationSettings, ProjectMembership, User
+from localvision.models import DigestSent, Notification, NotificationSettings, ProjectMembership, User
 from localvision.services import decisions, digests, notifications, policy
 from localvision.services.decisions import DecisionDetails
 from smtp_server import html_of, text_of
@@ -38,7 +39,16 @@ WEEKLY_SUBJECT = "Your weekly digest: the week of 23 November to 29 November 202
 DAILY_SUBJECT = "Your daily digest: Sunday 29 November 2026"
 
 
-def run_digests_at(app, moment: datetime) -> None:
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    """The tests' clock: what a test sets up happens on Sunday at noon, and each run of the
+    digests moves it to the moment of the run."""
+    time_machine.move_to(SUNDAY_NOON, tick=True)
+    return time_machine
+
+
+def run_digests_at(app, clock, moment: datetime) -> None:
+    clock.move_to(moment, tick=True)
     jobs.enqueue(send_digests, moment.isoformat())
     build_worker(app).work(burst=True)
     db.session.expire_all()
@@ -58,12 +68,6 @@ def choose(session, person, frequency: DigestFrequency) -> None:
     session.commit()
 
 
-def happened_at(moment: datetime) -> None:
-    """Everything recorded so far happened at ``moment`` (the tests' clock, not the machine's)."""
-    db.session.execute(update(AuditEvent).values(occurred_at=moment))
-    db.session.commit()
-
-
 @pytest.fixture
 def plymouth(session):
     return factories.Partnership(session)
@@ -79,13 +83,12 @@ def proposed(session, plymouth):
         closes_on=SUNDAY_NOON.date() + timedelta(days=14), is_commercially_sensitive=True))
     decisions.record_position(policy.context_for(plymouth.nurse, plymouth.project), decision,
                               factories.DecisionStance.SUPPORT, "")
-    happened_at(SUNDAY_NOON)
     return decision
 
 
 def test_the_weekly_digest_gathers_what_changed_and_what_awaits_each_person(
-        app, session, redis, plymouth, proposed, smtp_server):
-    run_digests_at(app, MONDAY_MORNING)
+        clock, app, session, redis, plymouth, proposed, smtp_server):
+    run_digests_at(app, clock, MONDAY_MORNING)
 
     [email] = digests_to(smtp_server, plymouth.officer)
     assert email["Subject"].strip() == WEEKLY_SUBJECT
@@ -108,14 +111,13 @@ def test_the_weekly_digest_gathers_what_changed_and_what_awaits_each_person(
 
 
 def test_the_newest_version_of_the_vision_awaits_the_partners_yet_to_give_their_position(
-        app, session, redis, plymouth, smtp_server):
+        clock, app, session, redis, plymouth, smtp_server):
     factories.vision_version(plymouth.project, plymouth.lead, text="An earlier wording.")
     newest = factories.vision_version(plymouth.project, plymouth.lead)
     factories.vision_position(newest, plymouth.lead)
     factories.vision_position(newest, plymouth.nurse)
     session.commit()
-    happened_at(SUNDAY_NOON)
-    run_digests_at(app, MONDAY_MORNING)
+    run_digests_at(app, clock, MONDAY_MORNING)
 
     body = text_of(digests_to(smtp_server, plymouth.officer)[0])
     assert "WHAT AWAITS YOU\r\n\r\n- Version 2 of the shared vision\r\n" in body
@@ -127,47 +129,49 @@ def test_the_newest_version_of_the_vision_awaits_the_partners_yet_to_give_their_
         assert all("WHAT AWAITS YOU" not in text_of(email) for email in digests_to(smtp_server, person))
 
 
-def test_daily_and_weekly_digests_follow_each_persons_choice(app, session, redis, plymouth, proposed, smtp_server):
+def test_daily_and_weekly_digests_follow_each_persons_choice(
+        clock, app, session, redis, plymouth, proposed, smtp_server):
     choose(session, plymouth.worker, DigestFrequency.DAILY)
     choose(session, plymouth.nhs_director, DigestFrequency.NEVER)
-    run_digests_at(app, MONDAY_MORNING)
+    run_digests_at(app, clock, MONDAY_MORNING)
     assert subjects(smtp_server, plymouth.worker) == [DAILY_SUBJECT]
     assert subjects(smtp_server, plymouth.officer) == [WEEKLY_SUBJECT]
     assert digests_to(smtp_server, plymouth.nhs_director) == []
 
     # Tuesday: a new daily digest for Dan (his decision still awaits partners), nothing for
     # the weekly readers until next Monday.
-    run_digests_at(app, MONDAY_MORNING + timedelta(days=1))
+    run_digests_at(app, clock, MONDAY_MORNING + timedelta(days=1))
     assert subjects(smtp_server, plymouth.worker) == [DAILY_SUBJECT, "Your daily digest: Monday 30 November 2026"]
     assert subjects(smtp_server, plymouth.officer) == [WEEKLY_SUBJECT]
 
 
-def test_before_seven_in_the_morning_nothing_is_sent(app, session, redis, plymouth, proposed, smtp_server):
-    run_digests_at(app, datetime(2026, 11, 30, 6, 30, tzinfo=timezone.utc))
+def test_before_seven_in_the_morning_nothing_is_sent(clock, app, session, redis, plymouth, proposed, smtp_server):
+    run_digests_at(app, clock, datetime(2026, 11, 30, 6, 30, tzinfo=timezone.utc))
     assert not any(" digest: " in message["Subject"] for message in smtp_server.messages)
 
 
-def test_nobody_gets_an_empty_digest(app, session, redis, smtp_server):
+def test_nobody_gets_an_empty_digest(clock, app, session, redis, smtp_server):
     quiet_lead = factories.user(name="Quiet Lead")
     factories.project(lead=quiet_lead)  # no decisions, no actions, nothing happened
     session.commit()
-    run_digests_at(app, MONDAY_MORNING)
+    run_digests_at(app, clock, MONDAY_MORNING)
     assert smtp_server.messages_to(quiet_lead.email) == []
     assert session.scalar(select(func.count()).select_from(DigestSent)) == 0
 
 
 def test_a_digest_is_sent_once_per_person_and_period_however_often_the_job_runs(
-        app, session, redis, plymouth, proposed, smtp_server, monkeypatch):
+        clock, app, session, redis, plymouth, proposed, smtp_server, monkeypatch):
     monkeypatch.setattr(digests, "BATCH", 2)  # several batches, each its own transaction
     for _ in range(3):
         jobs.enqueue(send_digests, MONDAY_MORNING.isoformat())
-    run_digests_at(app, MONDAY_MORNING + timedelta(hours=1))
+    run_digests_at(app, clock, MONDAY_MORNING + timedelta(hours=1))
     for person in (plymouth.lead, plymouth.nurse, plymouth.nhs_director, plymouth.officer, plymouth.worker):
         assert subjects(smtp_server, person).count(WEEKLY_SUBJECT) == 1, person.name
     assert session.scalar(select(func.count()).select_from(DigestSent)) == 5
 
 
-def test_a_person_removed_from_the_project_gets_nothing_of_it(app, session, redis, plymouth, proposed, smtp_server):
+def test_a_person_removed_from_the_project_gets_nothing_of_it(
+        clock, app, session, redis, plymouth, proposed, smtp_server):
     elsewhere = factories.project(lead=factories.user(), title="Food in Cornwall", members=(plymouth.officer,))
     session.delete(session.scalar(select(ProjectMembership).where(
         ProjectMembership.user_id == plymouth.officer.id, ProjectMembership.project_id == plymouth.project.id)))
@@ -175,7 +179,7 @@ def test_a_person_removed_from_the_project_gets_nothing_of_it(app, session, redi
     cafe = factories.decision(elsewhere, elsewhere.memberships[0].user, title="Open a community cafe")
     factories.action(cafe, plymouth.officer, title="Find a venue for the cafe")
     session.commit()
-    run_digests_at(app, MONDAY_MORNING)
+    run_digests_at(app, clock, MONDAY_MORNING)
 
     [email] = digests_to(smtp_server, plymouth.officer)
     body = text_of(email) + html_of(email)
@@ -183,11 +187,11 @@ def test_a_person_removed_from_the_project_gets_nothing_of_it(app, session, redi
     assert plymouth.project.title not in body and "outreach" not in body
 
 
-def test_nobody_hears_of_a_project_they_are_not_in(app, session, redis, plymouth, proposed, smtp_server):
+def test_nobody_hears_of_a_project_they_are_not_in(clock, app, session, redis, plymouth, proposed, smtp_server):
     outsider_project = factories.project(lead=plymouth.outsider, title="Kent better care")
     factories.decision(outsider_project, plymouth.outsider, title="Pool the better care fund")
     session.commit()
-    run_digests_at(app, MONDAY_MORNING)
+    run_digests_at(app, clock, MONDAY_MORNING)
     [email] = digests_to(smtp_server, plymouth.outsider)
     assert "Pool the better care fund" in text_of(email)
     assert "outreach" not in text_of(email).lower() and plymouth.project.title not in text_of(email)
@@ -195,7 +199,8 @@ def test_nobody_hears_of_a_project_they_are_not_in(app, session, redis, plymouth
         assert all("better care" not in text_of(m).lower() for m in smtp_server.messages_to(person.email))
 
 
-def test_notifications_chosen_for_the_digest_arrive_in_it_once(app, session, redis, plymouth, proposed, smtp_server):
+def test_notifications_chosen_for_the_digest_arrive_in_it_once(
+        clock, app, session, redis, plymouth, proposed, smtp_server):
     indicator = factories.indicator(plymouth.project, owner=plymouth.police, name="Street drinking reports")
     notifications.notify([plymouth.officer], notifications.Tidings(
         NotificationKind.INDICATOR_STALE, "“Street drinking reports” has had no new measurement since September 2026",
@@ -206,14 +211,46 @@ def test_notifications_chosen_for_the_digest_arrive_in_it_once(app, session, red
                                                            Notification.kind == NotificationKind.INDICATOR_STALE))
     assert waiting.delivery is Delivery.DIGEST and waiting.outbox_message_id is None
 
-    run_digests_at(app, MONDAY_MORNING)
+    run_digests_at(app, clock, MONDAY_MORNING)
     [email] = digests_to(smtp_server, plymouth.officer)
     assert "WHAT YOU WERE TOLD\r\n\r\n- “Street drinking reports” has had no new measurement since September 2026" in text_of(email)
     assert session.get(Notification, waiting.id).digested_at is not None
 
     choose(session, plymouth.officer, DigestFrequency.DAILY)
-    run_digests_at(app, MONDAY_MORNING + timedelta(days=1))
+    run_digests_at(app, clock, MONDAY_MORNING + timedelta(days=1))
     assert "WHAT YOU WERE TOLD" not in text_of(digests_to(smtp_server, plymouth.officer)[-1])
+
+
+def test_a_run_that_fails_between_claiming_and_queueing_leaves_every_digest_to_the_next_run(
+        clock, app, session, redis, plymouth, proposed, smtp_server, monkeypatch):
+    def worker_dies_while_queueing(messages):
+        raise RuntimeError("the worker died while queueing the digests")
+
+    with monkeypatch.context() as failing:
+        failing.setattr(digests.mail, "queue_messages", worker_dies_while_queueing)
+        run_digests_at(app, clock, MONDAY_MORNING)
+    assert session.scalar(select(func.count()).select_from(DigestSent)) == 0
+    assert not any(" digest: " in message["Subject"] for message in smtp_server.messages)
+
+    run_digests_at(app, clock, MONDAY_MORNING + timedelta(hours=1))
+    for person in (plymouth.lead, plymouth.nurse, plymouth.nhs_director, plymouth.officer, plymouth.worker):
+        assert subjects(smtp_server, person) == [WEEKLY_SUBJECT], person.name
+
+
+def test_a_person_another_run_claimed_meanwhile_gets_nothing_from_this_run(
+        clock, app, session, redis, plymouth, proposed, smtp_server, monkeypatch):
+    period, dan, gather = due_period(DigestFrequency.WEEKLY, MONDAY_MORNING), plymouth.worker.id, digests.gather
+
+    def another_run_claims_dan_meanwhile(people, now, facts):
+        gathered = gather(people, now, facts)
+        db.session.execute(insert(DigestSent).values(user_id=dan, period_key=period.key))
+        return gathered
+
+    monkeypatch.setattr(digests, "gather", another_run_claims_dan_meanwhile)
+    run_digests_at(app, clock, MONDAY_MORNING)
+    assert digests_to(smtp_server, plymouth.worker) == []  # the run that claimed him sends his
+    for person in (plymouth.lead, plymouth.nurse, plymouth.nhs_director, plymouth.officer):
+        assert subjects(smtp_server, person) == [WEEKLY_SUBJECT], person.name
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql") or not TEST_REDIS_URL,

@@ -12,7 +12,8 @@ from sqlalchemy import select
 import factories
 from localvision.extensions import db
 from localvision.jobs.summaries import check_running_totals
-from localvision.models import AuditEvent, DecisionIndicator, DecisionRule, OrganisationTotal, ProjectPartner, Sector
+from localvision.models import AuditEvent, Decision, DecisionIndicator, DecisionRule, OrganisationTotal, ProjectPartner, Sector
+from localvision.models.summaries import DecisionTotal, IndicatorTotal, ProjectTotal, SectorSetTotal
 from localvision.models.actions import ActionStatus
 from localvision.models.decisions import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus
 from localvision.services import NotPermitted, Refused, policy
@@ -147,9 +148,79 @@ def remove_partner(partnership, rng, number):
         partnership.people.remove(person)
 
 
+def change_sector(partnership, rng, number):
+    """An organisation is found to be of another sector: every set of sectors it funded moves."""
+    organisation = rng.choice(partnership.people).organisation
+    organisation.sector = rng.choice([sector for sector in SECTORS if sector != organisation.sector])
+    db.session.flush()
+
+
 STEPS = ([propose] * 2 + [contribute] * 8 + [take_back] * 2 + [respond] * 3 + [close] * 3 + [reopen] * 2 + [withdraw, amend]
-         + [set_action] * 2 + [finish_action, link])
+         + [set_action] * 2 + [finish_action, link, change_sector])
 NO_DRIFT = {"decisions": [], "sector_sets": [], "organisations": [], "projects": [], "indicators": []}
+ALL_SECTORS = list(Sector)
+
+
+def pounds(amount) -> str:
+    return str(Decimal(amount).quantize(Decimal("0.01")))
+
+
+def expected_totals(project) -> dict:
+    """What the running totals must hold, worked out here in plain Python from the records
+    themselves, sharing nothing with the queries that keep them."""
+    db.session.expire_all()
+    decisions = db.session.scalars(select(Decision).where(Decision.project_id == project.id)).all()
+    agreed = [decision for decision in decisions if decision.status == DecisionStatus.AGREED]
+    funded = {decision.id: decision for decision in agreed if decision.contributions}
+    by_decision = {decision.id: (sum(1 << index for index in {ALL_SECTORS.index(c.organisation.sector)
+                                                              for c in decision.contributions}),
+                                 pounds(sum(c.amount for c in decision.contributions)))
+                   for decision in funded.values()}
+    sector_sets: dict[int, tuple[int, str]] = {}
+    for mask, amount in by_decision.values():
+        count, total = sector_sets.get(mask, (0, "0"))
+        sector_sets[mask] = (count + 1, pounds(Decimal(total) + Decimal(amount)))
+    organisations: dict[int, dict] = {}
+
+    def entry(organisation_id: int) -> dict:
+        return organisations.setdefault(organisation_id, {
+            "amounts": {kind.value: "0.00" for kind in ContributionKind},
+            "disclosed_amounts": {kind.value: "0.00" for kind in ContributionKind},
+            "decisions_cofunded": 0, "decisions_proposed": 0, "positions_recorded": 0,
+            "actions_owned": 0, "actions_done": 0})
+
+    for decision in funded.values():
+        for contribution in decision.contributions:
+            amounts = entry(contribution.organisation_id)
+            for field in ("amounts", "disclosed_amounts") if not decision.is_commercially_sensitive else ("amounts",):
+                amounts[field][contribution.kind.value] = pounds(
+                    Decimal(amounts[field][contribution.kind.value]) + contribution.amount)
+        for organisation_id in {contribution.organisation_id for contribution in decision.contributions}:
+            entry(organisation_id)["decisions_cofunded"] += 1
+    for decision in decisions:
+        entry(decision.proposing_organisation_id)["decisions_proposed"] += 1
+        if decision.status != DecisionStatus.WITHDRAWN:
+            for organisation_id in {position.organisation_id for position in decision.positions}:
+                entry(organisation_id)["positions_recorded"] += 1
+        for action in decision.actions:
+            entry(action.owner.organisation_id)["actions_owned"] += 1
+            entry(action.owner.organisation_id)["actions_done"] += action.status == ActionStatus.DONE
+    links = db.session.execute(select(DecisionIndicator.decision_id, DecisionIndicator.indicator_id)).all()
+    indicators: dict[int, tuple[int, str]] = {}
+    for decision_id, indicator_id in links:
+        if decision_id in {decision.id for decision in agreed}:
+            count, total = indicators.get(indicator_id, (0, "0"))
+            amount = by_decision.get(decision_id, (0, "0"))[1]
+            indicators[indicator_id] = (count + 1, pounds(Decimal(total) + Decimal(amount)))
+    linked = {decision_id for decision_id, _ in links}
+    projects = {project.id: (len(agreed), sum(1 for d in decisions if d.status != DecisionStatus.WITHDRAWN),
+                             sum(1 for d in agreed if d.id in linked))} if decisions else {}
+    return {"decisions": by_decision, "sector_sets": sector_sets, "organisations": organisations,
+            "projects": projects, "indicators": indicators}
+
+
+def stored(project) -> dict:
+    return totals.stored_totals(db.session.connection(), project.id)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -166,6 +237,7 @@ def test_totals_equal_the_records_after_any_sequence_of_changes(session, seed):
             done.add(step.__name__)
         except (Refused, NotPermitted):
             db.session.rollback()
+        assert stored(partnership.project) == expected_totals(partnership.project), f"step {number}: {step.__name__}"
         assert totals.drift(db.session.connection(), partnership.project.id) == NO_DRIFT, \
             f"step {number}: {step.__name__}"
     assert done == {step.__name__ for step in (*STEPS, remove_partner)}, "every kind of change happened"
@@ -189,30 +261,40 @@ def test_totals_equal_the_records_after_any_sequence_of_changes(session, seed):
         sum(1 for action in actions if action.status == ActionStatus.DONE)
 
 
-def test_the_nightly_check_records_and_repairs_drift(session):
+def test_the_nightly_check_records_and_repairs_drift_in_every_kind_of_total(session):
     partnership = Partnership()
     rng = random.Random(4)
     propose(partnership, rng, 0)
     decision = partnership.decisions[0]
-    nurse = partnership.people[0]
+    nurse, officer = partnership.people[0], partnership.people[1]
     decision_services.add_contribution(partnership.context(nurse), decision, ContributionKind.CASH,
                                        amount=Decimal("1200.00"))
+    decision_services.add_contribution(partnership.context(officer), decision, ContributionKind.IN_KIND,
+                                       amount=Decimal("300.00"))
+    indicator_services.link_decisions(partnership.context(partnership.lead), partnership.indicators[0], {decision.id})
     decision_services.close_decision(partnership.context(partnership.lead), decision, DecisionStatus.AGREED.value,
                                      "Agreed at the board.")
-    stored = db.session.get(OrganisationTotal, (partnership.project.id, nurse.organisation_id))
-    assert stored.amounts["cash"] == "1200.00"
+    expected = expected_totals(partnership.project)
+    assert stored(partnership.project) == expected
     assert check_running_totals() == 0
 
-    # A write that bypassed the application, say a hand-run SQL fix, leaves the totals wrong.
-    stored.amounts = {**stored.amounts, "cash": "99.00"}
+    # Writes that bypassed the application, say a hand-run SQL fix, leave one row of each kind wrong.
+    project_id, [mask] = partnership.project.id, expected["sector_sets"]
+    nurse_total = db.session.get(OrganisationTotal, (project_id, nurse.organisation_id))
+    nurse_total.amounts = {**nurse_total.amounts, "cash": "99.00"}
+    db.session.get(DecisionTotal, decision.id).amount = Decimal("1.00")
+    db.session.get(SectorSetTotal, (project_id, mask)).decisions = 7
+    db.session.get(ProjectTotal, project_id).agreed_decisions = 0
+    db.session.get(IndicatorTotal, partnership.indicators[0].id).amount = Decimal("2.00")
     db.session.commit()
+    assert stored(partnership.project) != expected
     assert check_running_totals() == 1
 
-    db.session.expire_all()
-    assert db.session.get(OrganisationTotal, (partnership.project.id, nurse.organisation_id)).amounts["cash"] == "1200.00"
+    assert stored(partnership.project) == expected_totals(partnership.project) == expected
     repaired = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == EventKind.SUMMARY_TOTALS_REPAIRED.value))
     assert repaired.project_id == partnership.project.id
-    assert repaired.payload == {"decision_ids": [], "sector_masks": [], "organisation_ids": [nurse.organisation_id],
-                                "indicator_ids": [], "project_ids": []}
-    assert "0 decision, 0 sector set, 1 organisation, 0 indicator and 0 project totals differed" in repaired.object_label
+    assert repaired.payload == {"decision_ids": [decision.id], "sector_masks": [mask],
+                                "organisation_ids": [nurse.organisation_id],
+                                "indicator_ids": [partnership.indicators[0].id], "project_ids": [project_id]}
+    assert "1 decision, 1 sector set, 1 organisation, 1 indicator and 1 project totals differed" in repaired.object_label
     assert check_running_totals() == 0

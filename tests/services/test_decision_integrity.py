@@ -3,7 +3,7 @@ opens, closing dates move earlier only with notice and before anyone responds, a
 discussion belongs to the people of the project."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 import pytest
 from sqlalchemy import select

@@ -304,6 +304,17 @@ def test_when_the_lead_decides_they_record_the_outcome_and_a_reason(client_for, 
     assert decision.status == DecisionStatus.AGREED and decision.outcome_reason == "Evidence from the pilot outweighs cost"
 
 
+def test_where_the_lead_decides_nobody_is_told_to_wait_for_the_partners(client_for, session):
+    team = Partnership(session, rule=DecisionRule.LEAD_DECIDES)
+    decision = factories.decision(team.project, team.worker, closes_in_days=14)
+    factories.position(decision, team.nurse, DecisionStance.OBJECT, "Too costly")
+    session.commit()
+    lead = client_for(team.lead)
+    for page in (lead.get(team.url(decision)), lead.get(team.url(decision, "/close"))):
+        text = page.get_data(as_text=True)
+        assert "The lead records the outcome and a reason" in text and "Waiting for" not in text
+
+
 def test_only_a_lead_closes(client_for, session, team):
     decision = factories.decision(team.project, team.worker)
     session.commit()

@@ -12,7 +12,6 @@ import pytest
 
 import factories
 from localvision.domain.vocabulary import HealthStatement
-from localvision.extensions import db
 from localvision.jobs.health_checks import compute_health_check_results
 from localvision.models import Sector
 from localvision.services import health_checks, policy

@@ -22,7 +22,7 @@ def partnership(session):
 
 
 def test_a_member_writes_a_lesson_that_stays_private_until_a_lead_publishes_it(client_for, partnership):
-    project, slug = partnership["project"], partnership["project"].slug
+    slug = partnership["project"].slug
     member = client_for(partnership["member"])
     saved = member.post(f"/projects/{slug}/learning/new", data={
         "phase": "design", "title": "Ask the night workers first",

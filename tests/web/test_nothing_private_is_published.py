@@ -16,9 +16,11 @@ from localvision.models import (
     DecisionStatus,
     Notification,
     NotificationSettings,
+    Organisation,
     OutboxMessage,
     PartnerStatus,
     ProjectPartner,
+    Sector,
     Stance,
 )
 from localvision.domain.digests import due_period
@@ -79,6 +81,10 @@ def partnerships(session):
     factories.contribution(confidential, lead, SECRETS["confidential amount"])
     factories.contribution(confidential, doctor, "1000.00")
     factories.position(confidential, doctor, DecisionStance.SUPPORT, reasons=SECRETS["confidential position reason"])
+    # A partner whose only part in the project is funding the confidential decision.
+    silent_funder = factories.user(factories.organisation("Silent Funder University", Sector.UNIVERSITY_AND_RESEARCH))
+    published.partners.append(ProjectPartner(organisation=silent_funder.organisation, status=PartnerStatus.ACCEPTED))
+    factories.contribution(confidential, silent_funder, "2500.00")
     published.invited_partners.append(ProjectPartner(
         organisation=factories.organisation(SECRETS["organisation only invited"]), status=PartnerStatus.INVITED))
 
@@ -144,7 +150,7 @@ def partnerships(session):
     decisions.close_decision(policy.context_for(lead, published), renewal, DecisionStatus.DEFERRED.value,
                              CONFIDENTIAL_REASON)
     notification_events.fan_out()
-    return {"published": published, "private": private, "outsider": outsider,
+    return {"published": published, "private": private, "outsider": outsider, "silent funder": silent_funder,
             "decisions": [grant.id, confidential.id, private_decision.id],
             "indicators": [indicator.id, private_indicator.id],
             "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id],
@@ -201,6 +207,36 @@ def public_addresses(partnerships) -> set[str]:
             "/api/v1/learning", "/api/v1/learning?q=board"}
 
 
+# Sensitive decisions, by title: a visitor's filters and searches must not pick them out
+# by what is hidden of them (who funded them, the words of their rationale).
+SENSITIVE_TITLES = ("Security contract", "Guarding contract renewal")
+
+
+def hidden_facts_filters(partnerships) -> list[str]:
+    """Decision-log addresses (page and download) filtered by what only the people of the
+    project know of the sensitive decisions: their silent funder, its sector, a word of
+    their rationale."""
+    log = f"/projects/{partnerships['published'].slug}/decisions"
+    funder = partnerships["silent funder"].organisation
+    filters = [f"organisation={funder.id}", f"sector={funder.sector.value}", "keywords=Supplier",
+               "keywords=confidential+rate", f"organisation={funder.id}&status=agreed"]
+    return [f"{address}?{query}" for address in (log, f"{log}/decisions.csv") for query in filters]
+
+
+def every_filter_url(partnerships) -> list[str]:
+    """The decision log and its download under each of their filters, with every value a
+    visitor could choose: each organisation, sector and status, words, dates."""
+    log = f"/projects/{partnerships['published'].slug}/decisions"
+    organisations = db.session.scalars(select(Organisation.id)).all()
+    today = date.today()
+    filters = ([f"organisation={organisation}" for organisation in organisations]
+               + [f"sector={sector.value}" for sector in Sector] + [f"status={status.value}" for status in DecisionStatus]
+               + [f"keywords={word}" for word in ("merger", "rate", "Guarding", "night", "board")]
+               + [f"opened_from={today.day}&opened_from={today.month}&opened_from={today.year}",
+                  f"opened_to={today.day}&opened_to={today.month}&opened_to={today.year}"])
+    return [f"{address}?{query}" for address in (log, f"{log}/decisions.csv") for query in filters]
+
+
 def unexpected_status(url: str, response, visitor: str, public: set[str], project_slugs: list[str]) -> str | None:
     """Public addresses answer 200; a project's other pages send an anonymous visitor to
     sign in or say not found, and refuse or say not found to an outsider; nothing fails."""
@@ -228,9 +264,11 @@ def unexpected_status(url: str, response, visitor: str, public: set[str], projec
 @pytest.mark.parametrize("visitor", ["anonymous", "outsider"])
 def test_no_private_record_appears_anywhere_public(app, client_for, partnerships, visitor):
     client = client_for(partnerships["outsider"] if visitor == "outsider" else None)
+    filtered = hidden_facts_filters(partnerships)
     urls = every_get_url(app, partnerships) + ["/projects?q=merger", "/api/v1/projects?q=merger", "/learning?q=board",
                                                "/learning?q=lesson", "/api/v1/learning?q=board"]
-    public = public_addresses(partnerships)
+    urls += every_filter_url(partnerships) + filtered
+    public = public_addresses(partnerships) | set(every_filter_url(partnerships)) | set(filtered)
     slugs = [partnerships["published"].slug, partnerships["private"].slug]
     leaks, surprises, inspected = [], [], 0
     for url in urls:
@@ -241,6 +279,8 @@ def test_no_private_record_appears_anywhere_public(app, client_for, partnerships
             inspected += 1
             body = response.get_data(as_text=True)
             leaks += [f"{url}: {name}" for name, secret in SECRETS.items() if secret in body]
+            if url in filtered:
+                leaks += [f"{url}: picks out {title}" for title in SENSITIVE_TITLES if title in body]
         response.close()
     assert surprises == []
     assert leaks == []
@@ -256,6 +296,9 @@ def test_people_of_the_project_do_see_it(client_for, partnerships):
         as_text=True)
     csv = client_for(member).get(f"/projects/{partnerships['published'].slug}/contributions.csv").get_data(as_text=True)
     assert SECRETS["confidential amount"] in csv
+    for url in hidden_facts_filters(partnerships):
+        body = client_for(member).get(url).get_data(as_text=True)
+        assert "Security contract" in body, url
 
 
 def test_notifications_tell_only_the_people_of_the_project_and_keep_sensitive_details_out_of_email(

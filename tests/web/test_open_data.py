@@ -3,6 +3,8 @@ validates against the standard's schemas, offline."""
 import csv
 import io
 import json
+import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +17,9 @@ from localvision import PROJECT_ROOT
 from localvision.demo import load_demo
 from localvision.models import ContributionKind, DecisionStatus, Project
 
-STANDARD = PROJECT_ROOT.parent / "shared" / "standards" / "360giving"
+# The standards sit beside the project (../shared/standards), not in it; a clone elsewhere
+# names their folder in SHARED_STANDARDS.
+STANDARD = Path(os.environ.get("SHARED_STANDARDS") or PROJECT_ROOT.parent / "shared" / "standards") / "360giving"
 
 
 @pytest.fixture
@@ -77,7 +81,8 @@ def test_360giving_lists_agreed_cash_grants_to_named_recipients(client, partners
 
 def standard_validator() -> Draft202012Validator:
     if not STANDARD.is_dir():
-        pytest.skip(f"the 360Giving schemas are not at {STANDARD}: they sit beside the project, in shared/")
+        pytest.skip(f"the 360Giving schemas are not at {STANDARD}: they sit beside the project, in "
+                    f"../shared/standards; from a clone elsewhere, set SHARED_STANDARDS to that folder")
     package_schema = json.loads((STANDARD / "360-giving-package-schema.json").read_text())
     grant_schema = DRAFT202012.create_resource(json.loads((STANDARD / "360-giving-schema.json").read_text()))
     # The package names the grant schema by a URL of release 1.4.2, the grant file its

@@ -55,8 +55,12 @@ def send_message(message_id: int) -> str:
     if not _claim(message_id):
         return "not queued"
     message = db.session.get(OutboxMessage, message_id)
+    email = build_email(message)
+    # No transaction stays open while the mail server takes its time: on the embedded
+    # database an open transaction holds the write lock.
+    db.session.commit()
     try:
-        send_email(current_app.config["MAIL_URL"], build_email(message))
+        send_email(current_app.config["MAIL_URL"], email)
     except MailTransportError as error:
         _record_failure(message, str(error))
         return "failed attempt"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, func
+from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import BarrierSource, BarrierStatus
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, created_at_column, enum_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -48,8 +48,7 @@ class Barrier(Base):
     # What the partnership turned it into: kept so the barrier's page links to it.
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
-                                                 onupdate=func.now())
+    updated_at: Mapped[datetime] = updated_at_column()
 
     project: Mapped["Project"] = relationship()
     indicator: Mapped["Indicator | None"] = relationship()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -38,8 +38,19 @@ def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Any:
     )
 
 
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# Times are stamped by the app's clock, the one the tests can move; the server default is
+# for rows inserted in plain SQL.
 def created_at_column() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+    return mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now(), nullable=False)
+
+
+def updated_at_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), default=utc_now, onupdate=utc_now, server_default=func.now(),
+                         nullable=False)
 
 
 class ExactDecimal(TypeDecorator):

@@ -17,7 +17,6 @@ from sqlalchemy import (
     String,
     Text,
     false,
-    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -30,7 +29,7 @@ from localvision.domain.vocabulary import (
     DecisionStance,
     DecisionStatus,
 )
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, created_at_column, enum_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -77,9 +76,7 @@ class Decision(Base):
     # When a lead last reminded the silent partners: once a day at most.
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    updated_at: Mapped[datetime] = updated_at_column()
 
     project: Mapped["Project"] = relationship()
     proposer: Mapped["User"] = relationship(foreign_keys=[proposer_id], lazy="selectin")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text, false, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import Phase
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, created_at_column, enum_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -45,8 +45,7 @@ class LearningEntry(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
-                                                 onupdate=func.now())
+    updated_at: Mapped[datetime] = updated_at_column()
 
     project: Mapped["Project"] = relationship()
     author: Mapped["User"] = relationship()

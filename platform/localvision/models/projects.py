@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import DecisionRule, PartnerRole, PartnerStatus, Phase, ProjectRole
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, created_at_column, enum_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -38,9 +38,7 @@ class Project(Base):
     # Whether anyone at all may raise a barrier through the published page's public form.
     accepts_public_barriers: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    updated_at: Mapped[datetime] = updated_at_column()
 
     # Only organisations that accepted are partners: everything that counts, lists or
     # summarises partners reads this. Invitations awaiting an answer are kept apart.

@@ -6,7 +6,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge
 
+from localvision import sqlite
 from localvision.extensions import db, login_manager
+from localvision.web.sqlite_requests import REPEAT_TAKING_THE_LOCK
 
 
 def _wants_json() -> bool:
@@ -16,6 +18,9 @@ def _wants_json() -> bool:
 # Seconds a client is asked to wait while the database is unreachable: about a restart.
 RETRY_AFTER_SECONDS = 30
 UNAVAILABLE_MESSAGE = "The service cannot reach its database just now. Try again in 30 seconds."
+# A writer that waited its whole turn for the embedded database's lock and did not get it.
+BUSY_RETRY_AFTER_SECONDS = 5
+BUSY_MESSAGE = "The service is busy saving other changes. Nothing of yours was saved: try again in a few seconds."
 TOO_LARGE_MESSAGE = ("What you sent is larger than this page accepts. Shorten it, or for a file, "
                      "split it into smaller files, and try again.")
 
@@ -75,8 +80,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     @app.errorhandler(DisconnectionError)
     def database_unavailable(error: SQLAlchemyError):  # type: ignore[no-untyped-def]
-        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
         discard_transaction()
+        if sqlite.is_busy(error):
+            return database_locked(error)
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
         # The page is drawn for a visitor: loading the signed-in person would ask the
         # database that is away, and fail again inside this handler (a bare 500).
         g._login_user = login_manager.anonymous_user()
@@ -86,6 +93,25 @@ def init_app(app: Flask) -> None:
             response = make_response(render_template("errors/unavailable.html", message=UNAVAILABLE_MESSAGE))
         response.status_code = 503
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def database_locked(error: SQLAlchemyError):  # type: ignore[no-untyped-def]
+        """SQLite's "database is locked": the database is there, another writer holds it."""
+        if sqlite.reading_first():
+            app.logger.info("Database is locked on %s %s after reading first: repeating it taking the lock",
+                            request.method, request.path)
+            request.environ[REPEAT_TAKING_THE_LOCK] = True
+            return "", 503
+        app.logger.error("Database is locked on %s %s: the write lock was not free within %d s",
+                         request.method, request.path, sqlite.BUSY_TIMEOUT_MILLISECONDS // 1000)
+        g._login_user = login_manager.anonymous_user()
+        if _wants_json():
+            response = jsonify(error="Service Busy", message=BUSY_MESSAGE)
+        else:
+            response = make_response(render_template("errors/unavailable.html", message=BUSY_MESSAGE, busy=True))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from localvision.domain.vocabulary import AGREEMENT_SCALE, HealthStatement, Sector
 from localvision.models import HealthCheckRound

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app localvision
 # `make run PORT=5050` when 5000 is taken.
 PORT ?= 5000
 
-.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-digest bench-import bench-load bench-faults install-bench
+.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-digest bench-import bench-load bench-load-embedded bench-faults install-bench
 
 run: install assets
 	$(FLASK) db upgrade
@@ -86,6 +86,11 @@ bench-import: install
 # Redis stopped, the worker killed and PostgreSQL restarted (bench-faults does the same).
 bench-load: install-bench assets
 	PYTHONUNBUFFERED=1 BENCH_FAULTS=$(FAULTS) $(BIN)/python bench/load.py
+
+# The same mix, 20 people for 60 s, against `flask serve` on SQLite and an embedded Redis,
+# as `make run` serves it.
+bench-load-embedded: install-bench assets
+	PYTHONUNBUFFERED=1 BENCH_EMBEDDED=1 BENCH_USERS=20 $(BIN)/python bench/load.py
 
 bench-faults: FAULTS = 1
 bench-faults: bench-load

@@ -7,9 +7,15 @@ touches anyone else's; gunicorn in the production configuration, an RQ worker
 (worker.py) and the scheduler (`flask schedule`) run on them; Locust drives the users
 (bench/locustfile.py). Every write the server acknowledged is looked up in the database
 at the end. Everything it starts is stopped before it exits.
+
+`make bench-load-embedded` (BENCH_EMBEDDED=1) runs the same mix against what `make run`
+gives instead: `flask serve` with its worker and scheduler, on SQLite and an embedded
+Redis server in an instance folder of the run's own; its targets are no errors and no
+lost writes.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -288,12 +294,20 @@ def statuses(requests: list[list], start: float = 0, end: float = float("inf")) 
 
 def lost_writes(database_url: str, acknowledged: list[dict]) -> list[dict]:
     """Every acknowledged write, looked up by the token it carried."""
-    import psycopg
-
     by_table: dict[tuple[str, str], set[str]] = {}
     for write in acknowledged:
         by_table.setdefault((write["table"], write["column"]), set()).add(write["token"])
     found: set[str] = set()
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as connection:
+            for (table, column), tokens in by_table.items():
+                found.update(row[0] for row in connection.execute(f"SELECT {column} FROM {table}")
+                             if row[0] in tokens)
+        return [write for write in acknowledged if write["token"] not in found]
+    import psycopg
+
     with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
         for (table, column), tokens in by_table.items():
             rows = connection.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [list(tokens)])
@@ -358,7 +372,7 @@ def run_load(name: str, base_url: str, plan_file: Path, folder: Path, fault: Fau
     return json.loads(results_file.read_text())
 
 
-def report(title: str, results: dict, database_url: str, fault: Fault | None) -> bool:
+def report(title: str, results: dict, database_url: str, fault: Fault | None, p99_target: bool = True) -> bool:
     requests, acknowledged = results["requests"], results["acknowledged"]
     lost = lost_writes(database_url, acknowledged)
     errors = {status: count for status, count in statuses(requests).items() if status >= 400 or status == 0}
@@ -373,7 +387,7 @@ def report(title: str, results: dict, database_url: str, fault: Fault | None) ->
     print(f"  acknowledged writes: {len(acknowledged)} ({', '.join(f'{k}: {v}' for k, v in kinds.items())})")
     print(f"  lost writes: {len(lost)}" + (f" e.g. {lost[:3]}" if lost else ""))
     p99 = write_p99(requests)
-    print(f"  p99 of writes: {p99:.0f} ms (target under {WRITE_P99_TARGET_MS} ms)")
+    print(f"  p99 of writes: {p99:.0f} ms" + (f" (target under {WRITE_P99_TARGET_MS} ms)" if p99_target else ""))
     if fault is not None:
         began, ended = fault.began_at, fault.recovered_at
         print(f"  during the fault ({ended - began:.1f} s): statuses {statuses(requests, began, ended)}")
@@ -381,10 +395,13 @@ def report(title: str, results: dict, database_url: str, fault: Fault | None) ->
         for line in fault.notes:
             print(f"  {line}")
         return not lost and not any(status >= 400 or status == 0 for status in statuses(requests, ended + 2))
-    return not errors and not lost and p99 < WRITE_P99_TARGET_MS
+    return not errors and not lost and (p99 < WRITE_P99_TARGET_MS or not p99_target)
 
 
 def main() -> None:
+    if os.environ.get("BENCH_EMBEDDED", "") not in ("", "0"):
+        main_embedded()
+        return
     faults = os.environ.get("BENCH_FAULTS", "") not in ("", "0")
     folder = Path(tempfile.mkdtemp(prefix="localvision-load-"))
     folder.chmod(0o755)
@@ -431,6 +448,39 @@ def main() -> None:
             for fault in fault_plan(postgres, redis, processes, plan["project_id"]):
                 passed &= report(fault.name, run_load(fault.name, base_url, plan_file, folder, fault),
                                  postgres.url, fault)
+    print("\nall targets met" if passed else "\nsome targets were missed (see above)")
+    sys.exit(0 if passed else 1)
+
+
+def main_embedded() -> None:
+    """The mix against `flask serve` on the embedded defaults, as `make run` serves it."""
+    folder = Path(tempfile.mkdtemp(prefix="localvision-load-embedded-"))
+    instance = folder / "instance"
+    instance.mkdir()
+    environment = {name: value for name, value in os.environ.items() if name not in ("DATABASE_URL", "REDIS_URL")}
+    environment.update({"LOCALVISION_ENV": "development", "INSTANCE_PATH": str(instance),
+                        "PYTHONPATH": str(ROOT / "platform"), "SIGN_IN_RATE_LIMIT": "1000 per minute"})
+    processes = Processes(environment, instance)
+    with ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, folder, ignore_errors=True)
+        cleanup.callback(processes.stop_all)
+        plan = build_partnership(environment, instance)
+        plan_file = folder / "plan.json"
+        port = free_port()
+        processes.start("serve", [sys.executable, "-m", "flask", "--app", "localvision", "serve", "--port", str(port)])
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for(lambda: urllib.request.urlopen(f"{base_url}/api/v1/", timeout=5).status == 200, "flask serve", 120)
+        started = time.monotonic()
+        plan["sessions"] = sign_in_everyone(base_url, plan)
+        plan_file.write_text(json.dumps(plan))
+        print(f"{len(plan['sessions'])} people signed in, one after another, in {time.monotonic() - started:.1f} s")
+        print("flask serve (the threaded development server), its RQ worker and the scheduler, on SQLite and an "
+              "embedded Redis server, as `make run` starts them; Locust")
+        print(f"partnership: {PARTNERS} organisations, {len(plan['people'])} people, "
+              f"{len(plan['decisions'])} open decisions, {len(plan['indicators'])} indicators")
+        database_url = f"sqlite:///{instance / 'localvision.sqlite'}"
+        passed = report("embedded defaults", run_load("embedded", base_url, plan_file, folder, None), database_url,
+                        None, p99_target=False)
     print("\nall targets met" if passed else "\nsome targets were missed (see above)")
     sys.exit(0 if passed else 1)
 

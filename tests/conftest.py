@@ -26,7 +26,7 @@ from localvision.models import User
 from localvision.redis_connection import get_redis
 from localvision.web.http_caching import rendered_responses
 from smtp_server import SMTPTestServer
-from support import settings_for_tests
+from support import build_schema, empty_database, settings_for_tests
 
 
 class IsolatedClient(FlaskClient):
@@ -45,12 +45,11 @@ def app(tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         get_redis().flushdb()
-        db.drop_all()
-        db.create_all()
+        empty_database()
+        build_schema()
     yield app
     with app.app_context():
-        db.session.remove()
-        db.drop_all()
+        empty_database()
         db.engine.dispose()
 
 

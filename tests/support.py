@@ -16,6 +16,7 @@ from typing import Iterator
 
 import psutil
 import pytest
+from flask_migrate import upgrade
 
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
@@ -77,6 +78,25 @@ def copied_database(url: str, folder: Path) -> Iterator[str]:
         return
     with _postgres_database(f"{original}_{uuid.uuid4().hex[:8]}", template=original) as copy_url:
         yield copy_url
+
+
+def build_schema() -> None:
+    """The schema production runs, built by the migrations: call in an app context, on an
+    empty database."""
+    upgrade()
+
+
+def empty_database() -> None:
+    """Drop every table of the app's database, the migrations' own record included (on
+    PostgreSQL the whole public schema, whatever an older version of the suite left)."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            db.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def day_month_year(value: date) -> list[str]:

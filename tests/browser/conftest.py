@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from support import copied_database, separate_database, settings_for_tests
+from support import build_schema, copied_database, separate_database, settings_for_tests
 from localvision import create_app
 from localvision.demo import load_demo
 from localvision.extensions import db
@@ -36,7 +36,7 @@ def demo_database_url(tmp_path_factory):
         app = create_app({**settings_for_tests(instance_path), "SQLALCHEMY_DATABASE_URI": url},
                          instance_path=instance_path)
         with app.app_context():
-            db.create_all()
+            build_schema()
             load_demo()
             db.session.remove()
             db.engine.dispose()

@@ -28,6 +28,7 @@ from smtp_server import html_of, text_of
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
+    build_schema,
     kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,
@@ -261,7 +262,7 @@ def test_a_worker_killed_mid_run_sends_every_digest_exactly_once_after_the_next_
         app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url,
                           "MAIL_URL": smtp_server.url}, instance_path=tmp_path)
         with app.app_context():
-            db.create_all()
+            build_schema()
             redis = app.extensions["localvision_redis"]
             redis.flushdb()
             plymouth = factories.Partnership(db.session)

@@ -23,7 +23,7 @@ from localvision.mail_transport import parse_mail_url
 from localvision.models import OutboxMessage, OutboxState
 from localvision.services import mail
 from smtp_server import html_of, text_of
-from support import separate_database, settings_for_tests
+from support import build_schema, separate_database, settings_for_tests
 
 
 def run_worker(app) -> None:
@@ -133,7 +133,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(tmp_path
                     "MAIL_URL": smtp_server.url, "MAIL_SENDING_LEASE_SECONDS": 1}
         app = create_app(settings, instance_path=tmp_path)
         with app.app_context():
-            db.create_all()
+            build_schema()
             redis = app.extensions["localvision_redis"]
             redis.flushdb()
             smtp_server.handler.slow_recipients, smtp_server.handler.slow_seconds = 1, 20

@@ -27,6 +27,7 @@ from localvision.services.measurements import (
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
+    build_schema,
     separate_database,
     settings_for_tests,
     start_worker_process,
@@ -328,7 +329,7 @@ def test_a_worker_killed_mid_import_saves_nothing_and_the_page_says_so(tmp_path)
         app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url},
                          instance_path=tmp_path)
         with app.app_context():
-            db.create_all()
+            build_schema()
             redis = app.extensions["localvision_redis"]
             redis.flushdb()
             lead = factories.user()

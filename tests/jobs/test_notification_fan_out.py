@@ -19,6 +19,7 @@ from localvision.services.decisions import DecisionDetails
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
+    build_schema,
     kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,
@@ -33,7 +34,7 @@ def test_a_worker_killed_mid_fan_out_tells_everyone_exactly_once(tmp_path, smtp_
                     "MAIL_URL": smtp_server.url}
         app = create_app(settings, instance_path=tmp_path)
         with app.app_context():
-            db.create_all()
+            build_schema()
             redis = app.extensions["localvision_redis"]
             redis.flushdb()
             plymouth = factories.Partnership(db.session)

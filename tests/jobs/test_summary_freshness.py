@@ -30,6 +30,7 @@ from localvision.redis_connection import limiter_storage_uri
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
+    build_schema,
     invite_and_accept,
     kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
@@ -98,7 +99,7 @@ def test_a_change_during_a_recompute_queues_exactly_one_more(tmp_path, change_fi
         app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url},
                          instance_path=tmp_path)
         with app.app_context():
-            db.create_all()
+            build_schema()
             redis = app.extensions["localvision_redis"]
             redis.flushdb()
             project = factories.project(lead=factories.user())
@@ -224,7 +225,7 @@ def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_ag
         settings = {**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url}
         app = create_app(settings, instance_path=tmp_path)
         with app.app_context():
-            db.create_all()
+            build_schema()
             redis = app.extensions["localvision_redis"]
             redis.flushdb()
             project = factories.project(lead=factories.user())
@@ -305,7 +306,7 @@ def test_a_worker_that_loses_redis_mid_job_carries_on_and_catches_up_when_it_ret
 
         try:
             with app.app_context():
-                db.create_all()
+                build_schema()
                 project = factories.project(lead=factories.user())
                 db.session.commit()  # queues the project's first recompute
                 project_id = project.id

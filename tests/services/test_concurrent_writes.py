@@ -20,7 +20,7 @@ from localvision.models import Decision, DecisionStance, Position, Project, Proj
 from localvision.services import Refused, invitations, policy
 from localvision.services import decisions as decision_services
 from localvision.services import vision as vision_services
-from support import TEST_DATABASE_URL, separate_database, settings_for_tests, token_mailed_to
+from support import TEST_DATABASE_URL, build_schema, separate_database, settings_for_tests, token_mailed_to
 
 pytestmark = pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
                                 reason="row locks and concurrent transactions need PostgreSQL (TEST_DATABASE_URL)")
@@ -32,7 +32,7 @@ def racing_app(tmp_path_factory):
     with separate_database("racing", folder) as database_url:
         app = create_app({**settings_for_tests(folder), "SQLALCHEMY_DATABASE_URI": database_url}, instance_path=folder)
         with app.app_context():
-            db.create_all()
+            build_schema()
         yield app
         with app.app_context():
             db.session.remove()

@@ -5,11 +5,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
 from localvision.domain.vocabulary import AccountTokenPurpose
 from localvision.models.projects import ProjectRole
 
@@ -29,11 +29,11 @@ class User(UserMixin, Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     # A person only claims their organisation until they prove an address at one of its
     # domains or one of its administrators approves them; until then they speak for nobody.
-    organisation_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    organisation_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Manages the organisation's people and its representatives in projects.
     is_organisation_admin: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     created_at: Mapped[datetime] = created_at_column()
-    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Stored in the session at sign-in and compared on every request: raising it ends
     # every session signed in before (sign-out, password change, reset).
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -80,8 +80,8 @@ class Invitation(Base):
     project_role: Mapped[ProjectRole | None] = enum_column(ProjectRole, nullable=True)
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     organisation: Mapped["Organisation"] = relationship()
@@ -108,8 +108,8 @@ class AccountToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     new_email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = created_at_column()
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import ActionStatus
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -29,7 +29,7 @@ class Action(Base):
     dropped_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     decision: Mapped["Decision"] = relationship(back_populates="actions")
     owner: Mapped["User"] = relationship(foreign_keys=[owner_id], lazy="selectin")

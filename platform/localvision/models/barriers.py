@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import BarrierSource, BarrierStatus
-from localvision.models.base import Base, created_at_column, enum_column, updated_at_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -41,10 +41,10 @@ class Barrier(Base):
     raiser_email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     raised_at: Mapped[datetime] = created_at_column()
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    moderated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     owner_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     wont_remove_reason: Mapped[str | None] = mapped_column(Text)
-    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # What the partnership turned it into: kept so the barrier's page links to it.
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))

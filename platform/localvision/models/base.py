@@ -38,6 +38,27 @@ def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Any:
     )
 
 
+class UtcDateTime(TypeDecorator):
+    """A moment in time, always read back with its time zone (UTC).
+
+    PostgreSQL keeps the zone; SQLite keeps none, so moments are stored there in UTC and
+    read back as UTC, and a stored moment compares with one made in Python either way.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None and dialect.name == "sqlite":
+            return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -45,11 +66,11 @@ def utc_now() -> datetime:
 # Times are stamped by the app's clock, the one the tests can move; the server default is
 # for rows inserted in plain SQL.
 def created_at_column() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now(), nullable=False)
+    return mapped_column(UtcDateTime(), default=utc_now, server_default=func.now(), nullable=False)
 
 
 def updated_at_column() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), default=utc_now, onupdate=utc_now, server_default=func.now(),
+    return mapped_column(UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=func.now(),
                          nullable=False)
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Numeric,
@@ -29,7 +28,7 @@ from localvision.domain.vocabulary import (
     DecisionStance,
     DecisionStatus,
 )
-from localvision.models.base import Base, created_at_column, enum_column, updated_at_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -71,10 +70,10 @@ class Decision(Base):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
     review_on: Mapped[date | None] = mapped_column(Date)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     # When a lead last reminded the silent partners: once a day at most.
-    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
@@ -215,7 +214,7 @@ class DecisionComment(Base):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("decision_comments.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
-    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     decision: Mapped[Decision] = relationship(back_populates="comments")
     author: Mapped["User"] = relationship(lazy="selectin")
@@ -235,6 +234,6 @@ class DecisionCommentRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("decision_comments.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     comment: Mapped[DecisionComment] = relationship(back_populates="revisions")

@@ -12,11 +12,11 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, false
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import Sector
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
 
 
 class HealthCheckRound(Base):
@@ -28,7 +28,7 @@ class HealthCheckRound(Base):
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
     # Set when a lead closes the round or its closing date has passed; answers stop then.
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The aggregate results are public only when a lead publishes them, on a published project.
     is_published: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -82,6 +82,6 @@ class HealthCheckResult(Base):
 
     round_id: Mapped[int] = mapped_column(ForeignKey("health_check_rounds.id", ondelete="CASCADE"), primary_key=True)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     round: Mapped[HealthCheckRound] = relationship(back_populates="result")

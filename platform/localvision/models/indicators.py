@@ -5,11 +5,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import Direction, Frequency, Unit
-from localvision.models.base import Base, ExactDecimal, created_at_column, enum_column
+from localvision.models.base import Base, ExactDecimal, UtcDateTime, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -96,7 +96,7 @@ class MeasurementRevision(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(300), default="")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     replaced_at: Mapped[datetime] = created_at_column()
 

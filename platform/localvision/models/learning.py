@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text, false
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import Phase
-from localvision.models.base import Base, created_at_column, enum_column, updated_at_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -42,7 +42,7 @@ class LearningEntry(Base):
     happened: Mapped[str] = mapped_column(Text)
     differently: Mapped[str] = mapped_column(Text)
     is_published: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import ImportStatus
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -34,7 +34,7 @@ class MeasurementImport(Base):
     unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
     job_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at_column()
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     project: Mapped["Project"] = relationship()
     uploaded_by: Mapped["User"] = relationship()

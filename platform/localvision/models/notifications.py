@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -43,9 +43,9 @@ class Notification(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     delivery: Mapped[Delivery] = enum_column(Delivery)
     created_at: Mapped[datetime] = created_at_column()
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"))
-    digested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    digested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped["User"] = relationship()
     project: Mapped["Project | None"] = relationship()

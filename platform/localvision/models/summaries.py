@@ -11,10 +11,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, Numeric
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
-from localvision.models.base import Base
+from localvision.models.base import Base, UtcDateTime
 
 
 class ProjectSummary(Base):
@@ -22,11 +22,11 @@ class ProjectSummary(Base):
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     changes_requested: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     changes_computed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When the latest change arrived: the page says how long a recompute has been waiting.
-    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     @property
     def is_pending(self) -> bool:
@@ -40,7 +40,7 @@ class PlatformSummary(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DecisionTotal(Base):

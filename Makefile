@@ -10,7 +10,7 @@ PORT ?= 5000
 
 run: install assets
 	$(FLASK) db upgrade
-	$(FLASK) demo
+	PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) demo
 	$(FLASK) serve --port $(PORT)
 
 test: install-test assets

@@ -411,6 +411,7 @@ def main() -> None:
     environment = {
         **os.environ, "LOCALVISION_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": postgres.url, "REDIS_URL": redis.url, "PYTHONPATH": str(ROOT / "platform"),
+        "PUBLIC_URL": "http://127.0.0.1",
         # Fifty people sign in from one loopback address within seconds.
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
     }

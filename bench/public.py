@@ -108,6 +108,7 @@ def main() -> None:
             **os.environ,
             "LOCALVISION_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
+            "PUBLIC_URL": "http://127.0.0.1",
             "DATABASE_URL": database_url,
             "REDIS_URL": os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL", ""),
             "PYTHONPATH": str(ROOT / "platform"),

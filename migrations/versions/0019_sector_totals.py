@@ -56,14 +56,7 @@ def upgrade():
         batch_op.create_index('ix_decisions_project_id_closed_at', ['project_id', 'closed_at'], unique=False)
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.create_index('ix_actions_status_due_on', ['status', 'due_on'], unique=False)
-
-    # Every existing project's totals from the base rows, as the nightly check would. This
-    # runs the application's rebuild, which writes every totals table: a later migration
-    # that changes them moves this rebuild into itself.
-    from localvision.summaries import totals
-    connection = op.get_bind()
-    for (project_id,) in connection.execute(sa.text("SELECT id FROM projects")).all():
-        totals.rebuild_project(connection, project_id)
+    # Existing projects' totals are rebuilt by 0020, which writes the columns it adds.
 
 
 def downgrade():

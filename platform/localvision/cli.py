@@ -85,8 +85,13 @@ def serve(host: str, port: int) -> None:
     from localvision.termination import ignore_further_stop_signals, stop_on_sigterm_as_on_ctrl_c
 
     stop_on_sigterm_as_on_ctrl_c()
-    # The helpers are given this process's Redis, so they never start a server of their own.
-    environment = dict(os.environ, REDIS_URL=current_app.config["REDIS_URL"])
+    if not os.environ.get("PUBLIC_URL"):
+        # Links in emails point where this serves, unless the operator named the address.
+        current_app.config["PUBLIC_URL"] = f"http://{host}:{port}"
+    # The helpers are given this process's Redis, so they never start a server of their own,
+    # and its address for links.
+    environment = dict(os.environ, REDIS_URL=current_app.config["REDIS_URL"],
+                       PUBLIC_URL=current_app.config["PUBLIC_URL"])
     helpers = [
         subprocess.Popen([sys.executable, str(PROJECT_ROOT / "worker.py")], env=environment),
         subprocess.Popen([sys.executable, "-m", "flask", "--app", "localvision", "schedule"], env=environment),

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from localvision.mail_transport import parse_mail_url
 
@@ -70,6 +71,15 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         else f"sqlite:///{instance_path / 'localvision.sqlite'}"
     )
 
+    public_url = env.get("PUBLIC_URL", "")
+    if production and not public_url:
+        raise ConfigurationError(
+            "PUBLIC_URL is not set. In production Local Vision needs the site's address, e.g. "
+            "https://localvision.example.org: links in emails point there, and requests naming "
+            "any other host are refused."
+        )
+    public_url = public_url or "http://127.0.0.1:5000"
+
     mail_url = env.get("MAIL_URL", "")
     if mail_url:
         try:
@@ -103,8 +113,14 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "PUBLIC_BARRIER_RATE_LIMIT": env.get("PUBLIC_BARRIER_RATE_LIMIT", "5 per hour"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "localvision"),
         "INVITATION_DAYS": 7,
-        # Where links in emails point when they are made outside a web request (jobs, the CLI).
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://localhost:5000"),
+        # Where every link in an email points, whoever asked for it and however they reached the site.
+        "PUBLIC_URL": public_url,
+        # In production a request naming another host is refused (400), as is one for a
+        # host the operator adds (comma-separated, e.g. a second name of the site); the
+        # machine's own health checks ask at the loopback address.
+        "TRUSTED_HOSTS": ([urlsplit(public_url).hostname or "", "127.0.0.1", "localhost",
+                           *filter(None, (host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",")))]
+                          if production else None),
         # Outgoing mail: empty keeps messages in the outbox for administrators to read.
         # Forms are described in localvision/mail_transport.py and the README.
         "MAIL_URL": mail_url,

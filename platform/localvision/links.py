@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 
 def external_url(endpoint: str, **values: object) -> str:
-    """The page's full address: from the request when there is one (so it matches the site
-    the person used), otherwise from ``PUBLIC_URL``."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """The page's full address at the site's configured address, ``PUBLIC_URL``, never
+    at whatever host a request named: an emailed link goes where the operator says."""
     public = urlsplit(current_app.config["PUBLIC_URL"])
     adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/", url_scheme=public.scheme)
     return adapter.build(endpoint, values, force_external=True)

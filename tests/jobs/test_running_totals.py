@@ -58,7 +58,8 @@ def pick(partnership, rng, status=DecisionStatus.OPEN):
 
 def details(number: int) -> DecisionDetails:
     return DecisionDetails(title=f"Decision {number}", rationale="Shared priority.", category=DecisionCategory.PILOT,
-                           opens_on=date.today(), closes_on=date.today() + timedelta(days=14))
+                           opens_on=date.today(), closes_on=date.today() + timedelta(days=14),
+                           is_commercially_sensitive=number % 4 == 0)
 
 
 def propose(partnership, rng, number):
@@ -155,8 +156,15 @@ def change_sector(partnership, rng, number):
     db.session.flush()
 
 
+def toggle_sensitivity(partnership, rng, number):
+    """A decision is found to be commercially sensitive, or no longer so."""
+    decision = rng.choice(partnership.decisions)
+    decision.is_commercially_sensitive = not decision.is_commercially_sensitive
+    db.session.flush()
+
+
 STEPS = ([propose] * 2 + [contribute] * 8 + [take_back] * 2 + [respond] * 3 + [close] * 3 + [reopen] * 2 + [withdraw, amend]
-         + [set_action] * 2 + [finish_action, link, change_sector])
+         + [set_action] * 2 + [finish_action, link, change_sector, toggle_sensitivity])
 NO_DRIFT = {"decisions": [], "sector_sets": [], "organisations": [], "projects": [], "indicators": []}
 ALL_SECTORS = list(Sector)
 
@@ -174,19 +182,22 @@ def expected_totals(project) -> dict:
     funded = {decision.id: decision for decision in agreed if decision.contributions}
     by_decision = {decision.id: (sum(1 << index for index in {ALL_SECTORS.index(c.organisation.sector)
                                                               for c in decision.contributions}),
-                                 pounds(sum(c.amount for c in decision.contributions)))
+                                 pounds(sum(c.amount for c in decision.contributions)),
+                                 not decision.is_commercially_sensitive)
                    for decision in funded.values()}
-    sector_sets: dict[int, tuple[int, str]] = {}
-    for mask, amount in by_decision.values():
-        count, total = sector_sets.get(mask, (0, "0"))
-        sector_sets[mask] = (count + 1, pounds(Decimal(total) + Decimal(amount)))
+    sector_sets: dict[int, tuple[int, str, int, str]] = {}
+    for mask, amount, disclosed in by_decision.values():
+        count, total, disclosed_count, disclosed_total = sector_sets.get(mask, (0, "0", 0, "0"))
+        sector_sets[mask] = (count + 1, pounds(Decimal(total) + Decimal(amount)), disclosed_count + disclosed,
+                             pounds(Decimal(disclosed_total) + (Decimal(amount) if disclosed else 0)))
     organisations: dict[int, dict] = {}
 
     def entry(organisation_id: int) -> dict:
         return organisations.setdefault(organisation_id, {
             "amounts": {kind.value: "0.00" for kind in ContributionKind},
             "disclosed_amounts": {kind.value: "0.00" for kind in ContributionKind},
-            "decisions_cofunded": 0, "decisions_proposed": 0, "positions_recorded": 0,
+            "decisions_cofunded": 0, "disclosed_decisions_cofunded": 0, "decisions_proposed": 0,
+            "positions_recorded": 0,
             "actions_owned": 0, "actions_done": 0})
 
     for decision in funded.values():
@@ -197,6 +208,7 @@ def expected_totals(project) -> dict:
                     Decimal(amounts[field][contribution.kind.value]) + contribution.amount)
         for organisation_id in {contribution.organisation_id for contribution in decision.contributions}:
             entry(organisation_id)["decisions_cofunded"] += 1
+            entry(organisation_id)["disclosed_decisions_cofunded"] += not decision.is_commercially_sensitive
     for decision in decisions:
         entry(decision.proposing_organisation_id)["decisions_proposed"] += 1
         if decision.status != DecisionStatus.WITHDRAWN:
@@ -206,12 +218,13 @@ def expected_totals(project) -> dict:
             entry(action.owner.organisation_id)["actions_owned"] += 1
             entry(action.owner.organisation_id)["actions_done"] += action.status == ActionStatus.DONE
     links = db.session.execute(select(DecisionIndicator.decision_id, DecisionIndicator.indicator_id)).all()
-    indicators: dict[int, tuple[int, str]] = {}
+    indicators: dict[int, tuple[int, str, str]] = {}
     for decision_id, indicator_id in links:
         if decision_id in {decision.id for decision in agreed}:
-            count, total = indicators.get(indicator_id, (0, "0"))
-            amount = by_decision.get(decision_id, (0, "0"))[1]
-            indicators[indicator_id] = (count + 1, pounds(Decimal(total) + Decimal(amount)))
+            count, total, disclosed_total = indicators.get(indicator_id, (0, "0", "0"))
+            _, amount, disclosed = by_decision.get(decision_id, (0, "0", True))
+            indicators[indicator_id] = (count + 1, pounds(Decimal(total) + Decimal(amount)),
+                                        pounds(Decimal(disclosed_total) + (Decimal(amount) if disclosed else 0)))
     linked = {decision_id for decision_id, _ in links}
     projects = {project.id: (len(agreed), sum(1 for d in decisions if d.status != DecisionStatus.WITHDRAWN),
                              sum(1 for d in agreed if d.id in linked))} if decisions else {}

@@ -21,8 +21,21 @@ def test_embedded_defaults_without_urls(tmp_path):
     assert config["REDIS_URL"] == ""
 
 
+def test_production_refuses_to_start_without_the_sites_address(tmp_path):
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL is not set"):
+        load_config(tmp_path, {"LOCALVISION_ENV": "production", "SECRET_KEY": "x" * 64})
+
+
+def test_production_trusts_only_the_sites_own_host_and_the_machines_own_checks(tmp_path):
+    config = load_config(tmp_path, {"LOCALVISION_ENV": "production", "SECRET_KEY": "x" * 64,
+                                    "PUBLIC_URL": "https://lv.example.org", "TRUSTED_HOSTS": "www.lv.example.org"})
+    assert config["TRUSTED_HOSTS"] == ["lv.example.org", "127.0.0.1", "localhost", "www.lv.example.org"]
+    assert load_config(tmp_path, {})["TRUSTED_HOSTS"] is None
+
+
 def test_production_cookies_are_secure(tmp_path):
-    config = load_config(tmp_path, {"LOCALVISION_ENV": "production", "SECRET_KEY": "x" * 64})
+    config = load_config(tmp_path, {"LOCALVISION_ENV": "production", "SECRET_KEY": "x" * 64,
+                                    "PUBLIC_URL": "https://lv.example.org"})
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
 

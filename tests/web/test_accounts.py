@@ -66,6 +66,61 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link_once(app, client
     assert {"account.password_reset_requested", "account.password_reset"} <= set(events)
 
 
+def test_a_reset_link_points_at_the_sites_configured_address_whatever_host_the_request_named(
+        app, client, session, person, smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://lv.example.org")
+    client.post("/password-reset", data={"email": "ada@example.org"}, headers={"Host": "attacker.example"})
+    deliver(app)
+    [email] = smtp_server.messages_to("ada@example.org")
+    assert first_link(email).startswith("https://lv.example.org/password-reset/")
+    assert "attacker.example" not in text_of(email)
+
+
+def test_in_production_a_request_naming_another_host_is_refused(app, client, session, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["lv.example.org", "127.0.0.1", "localhost"])
+    assert client.get("/sign-in", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/sign-in", headers={"Host": "lv.example.org"}).status_code == 200
+
+
+def test_links_sent_before_a_password_change_stop_working(app, client, session, person, smtp_server):
+    client.post("/password-reset", data={"email": "ada@example.org"})
+    sign_in(client, "ada@example.org")
+    client.post("/account/email", data={"email": "ada.new@example.net", "current_password": factories.PASSWORD})
+    deliver(app)
+    client.post("/account/password", data={"current_password": factories.PASSWORD, "password": NEW_PASSWORD,
+                                           "confirm_password": NEW_PASSWORD})
+    deliver(app)
+    reset = next(first_link(m) for m in smtp_server.messages_to("ada@example.org") if "Reset" in m["Subject"])
+    [change] = [first_link(m) for m in smtp_server.messages_to("ada.new@example.net")]
+    assert client.get(reset).status_code == 404
+    assert client.get(change).status_code == 404
+
+
+def test_a_reset_link_sent_to_the_old_address_stops_working_once_the_address_changes(
+        app, client, session, person, smtp_server):
+    client.post("/password-reset", data={"email": "ada@example.org"})
+    sign_in(client, "ada@example.org")
+    client.post("/account/email", data={"email": "ada.new@example.net", "current_password": factories.PASSWORD})
+    deliver(app)
+    [reset] = [first_link(m) for m in smtp_server.messages_to("ada@example.org") if "Reset" in m["Subject"]]
+    [change] = [first_link(m) for m in smtp_server.messages_to("ada.new@example.net")]
+    assert client.post(change).status_code == 302
+    assert client.get(reset).status_code == 404
+
+
+def test_asking_for_a_reset_takes_as_long_for_an_unknown_address_as_for_a_known_one(app, client, session, person,
+                                                                                   monkeypatch):
+    monkeypatch.setitem(app.config, "SIGN_IN_RATE_LIMIT", "1000 per minute")
+    timings: dict[str, list[float]] = {"ada@example.org": [], "nobody@example.org": []}
+    for _ in range(15):
+        for address, taken in timings.items():
+            started = time.perf_counter()
+            client.post("/password-reset", data={"email": address})
+            taken.append(time.perf_counter() - started)
+    known, unknown = (statistics.median(taken) for taken in timings.values())
+    assert 0.75 < known / unknown < 1.33, (known, unknown)
+
+
 def test_a_reset_for_an_unknown_address_says_the_same_and_sends_nothing(app, client, session, person, smtp_server):
     known = client.post("/password-reset", data={"email": "ada@example.org"}).get_data(as_text=True)
     unknown = client.post("/password-reset", data={"email": "nobody@example.org"}).get_data(as_text=True)
@@ -192,6 +247,7 @@ def test_signed_in_pages_are_never_stored(client, session, person):
 def test_without_a_mail_server_administrators_read_held_email_with_working_links(app, client, client_for, session,
                                                                                  person):
     client.post("/password-reset", data={"email": "ada@example.org"})
+    deliver(app)
     message = session.scalar(select(OutboxMessage))
     assert message.state is OutboxState.HELD
     admin = client_for(factories.user(is_admin=True))

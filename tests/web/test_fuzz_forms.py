@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import factories
-from support import token_mailed_to
+from support import link_mailed_to, token_mailed_to
 from localvision.extensions import db
 from localvision.domain.vocabulary import BarrierStatus
 from localvision.models import DecisionStance, DecisionStatus, ProjectRole
@@ -115,11 +115,11 @@ def world(session):
     invited_to_lead = invitations.invite_organisation(policy.context_for(member, other_project), lead.organisation)
     session.commit()
     # Emailed links name a token of their own: the member's, so the lead stays signed in.
-    links: dict[str, str] = {}
-    accounts.request_password_reset(member.email, link_for=lambda token: links.setdefault("auth.reset_password", token))
-    accounts.request_email_change(member, factories.PASSWORD, "member.new@example.org",
-                                  link_for=lambda token: links.setdefault("auth.confirm_email", token))
-    world["by_endpoint"] = {endpoint: {"token": token} for endpoint, token in links.items()}
+    accounts.send_password_reset_link(member.email)
+    accounts.request_email_change(member, factories.PASSWORD, "member.new@example.org")
+    world["by_endpoint"] = {
+        "auth.reset_password": {"token": link_mailed_to(member.email, "/password-reset/").rsplit("/", 1)[-1]},
+        "auth.confirm_email": {"token": link_mailed_to("member.new@example.org", "/account/email/").rsplit("/", 1)[-1]}}
     world["by_endpoint"]["organisations.partner_invitation"] = {"invited_id": invited_to_lead.id}
     world["by_endpoint"]["notifications.unsubscribe"] = {
         "token": notifications.unsubscribe_token(lead, NotificationKind.DECISION_AWAITS.value)}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from localvision.domain.decisions import counted_organisations
@@ -76,6 +78,18 @@ class Decision(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
+
+    @hybrid_property
+    def is_disclosed(self) -> bool:
+        """Whether people outside the project may learn who funded it, with what, and why:
+        not when it is commercially sensitive. Its title, proposer, positions and total are
+        public either way. The one statement of the rule, in Python and in SQL."""
+        return not self.is_commercially_sensitive
+
+    @is_disclosed.inplace.expression
+    @classmethod
+    def _is_disclosed_expression(cls) -> ColumnElement[bool]:
+        return cls.is_commercially_sensitive.is_(False)
 
     project: Mapped["Project"] = relationship()
     proposer: Mapped["User"] = relationship(foreign_keys=[proposer_id], lazy="selectin")

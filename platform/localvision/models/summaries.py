@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from localvision.models.base import Base, UtcDateTime
@@ -56,12 +56,15 @@ class DecisionTotal(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     sector_mask: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    # Whether outsiders may know who funded it (``Decision.is_disclosed``).
+    is_disclosed: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class OrganisationTotal(Base):
     """One organisation's running totals in one project, kept in the transaction of each
     change: what it put into agreed decisions by kind (all, and disclosed ones only, as
-    strings of exact decimals), how many agreed decisions it co-funded, how many it
+    strings of exact decimals), how many agreed decisions it co-funded (all, and disclosed
+    ones only), how many it
     proposed, to how many (not withdrawn) it responded, and how many follow-up actions its
     people own and have done (overdue ones depend on the day, so they are counted then)."""
 
@@ -72,6 +75,7 @@ class OrganisationTotal(Base):
     amounts: Mapped[dict[str, str]] = mapped_column(JSON)
     disclosed_amounts: Mapped[dict[str, str]] = mapped_column(JSON)
     decisions_cofunded: Mapped[int] = mapped_column(Integer)
+    disclosed_decisions_cofunded: Mapped[int] = mapped_column(Integer, server_default="0")
     decisions_proposed: Mapped[int] = mapped_column(Integer)
     positions_recorded: Mapped[int] = mapped_column(Integer)
     actions_owned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -90,6 +94,9 @@ class SectorSetTotal(Base):
     sector_mask: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     decisions: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    # The same of the disclosed decisions alone: what outsiders are shown.
+    disclosed_decisions: Mapped[int] = mapped_column(Integer, server_default="0")
+    disclosed_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), server_default="0")
 
 
 class ProjectTotal(Base):
@@ -113,3 +120,4 @@ class IndicatorTotal(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     decisions: Mapped[int] = mapped_column(Integer)
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    disclosed_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), server_default="0")

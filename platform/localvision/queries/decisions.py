@@ -24,7 +24,7 @@ from localvision.models import (
     Sector,
 )
 from localvision.queries.public import project_decisions
-from localvision.services.policy import ProjectContext, decision_details_public
+from localvision.services.policy import ProjectContext, decision_details_public, decision_details_readable
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,8 @@ def _involving(organisation_ids, is_member: bool):
     """An organisation is involved in a decision it proposed, funded or took a position
     on. Who funded a commercially sensitive decision is for the people of the project
     only, as on its page; its proposer and positions are public there, so they match."""
-    funded = Decision.id.in_(select(Contribution.decision_id).where(Contribution.organisation_id.in_(organisation_ids)))
-    if not is_member:
-        funded = and_(Decision.is_commercially_sensitive.is_(False), funded)
+    funded = and_(decision_details_readable(is_member), Decision.id.in_(
+        select(Contribution.decision_id).where(Contribution.organisation_id.in_(organisation_ids))))
     return or_(
         Decision.proposing_organisation_id.in_(organisation_ids),
         funded,
@@ -61,9 +60,7 @@ def _mentioning(word: str, is_member: bool):
     """A decision whose title, or rationale where the visitor may read it, contains the word.
     A commercially sensitive rationale is for the people of the project only, so
     outsiders' words are matched against its title alone."""
-    rationale = Decision.rationale.icontains(word, autoescape=True)
-    if not is_member:
-        rationale = and_(Decision.is_commercially_sensitive.is_(False), rationale)
+    rationale = and_(decision_details_readable(is_member), Decision.rationale.icontains(word, autoescape=True))
     return or_(Decision.title.icontains(word, autoescape=True), rationale)
 
 

@@ -7,9 +7,8 @@ anyone who is not one of the project's people.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -26,10 +25,9 @@ from localvision.queries.public import (
     partners_with_organisations,
     published_lessons,
 )
-from localvision.queries.summaries import summary_state
+from localvision.queries.summaries import ContributionSummary, contribution_summary
 from localvision.services import NotPermitted, policy
 from localvision.services.policy import ProjectContext
-from localvision.summaries.figures import for_the_public
 from localvision.queries.vision import AgreedVision, agreed_vision
 
 LATEST_DECISIONS_SHOWN = 5
@@ -53,17 +51,6 @@ class DecisionsInBrief:
     @property
     def total_count(self) -> int:
         return sum(self.counts.values())
-
-
-@dataclass(frozen=True)
-class ContributionSummary:
-    """The stored contribution summary as this viewer may see it: outside the project,
-    commercially sensitive amounts count in totals but are not broken down."""
-
-    figures: dict[str, Any] | None
-    computed_at: datetime | None
-    pending: bool  # waiting for a recompute
-    paused: bool  # waiting, and the job queue cannot be reached
 
 
 @dataclass(frozen=True)
@@ -137,16 +124,6 @@ def downloads(project: Project) -> list[Download]:
     return [*DOWNLOADS, *((GRANTS_DOWNLOAD,) if has_agreed_grants(project) else ())]
 
 
-def contribution_summary(project: Project, is_member: bool) -> ContributionSummary:
-    state = summary_state(project.id)
-    stored = state["summary"]
-    figures = stored.figures if stored is not None and stored.figures else None
-    if figures is not None and not is_member:
-        figures = for_the_public(figures)
-    return ContributionSummary(figures, stored.computed_at if stored is not None else None,
-                               state["pending"], state["paused"])
-
-
 def project_overview(context: ProjectContext) -> ProjectOverview:
     """The overview of the project for the person (or visitor) of the context."""
     if not policy.may_see_project(context):
@@ -161,7 +138,7 @@ def project_overview(context: ProjectContext) -> ProjectOverview:
         agreed_vision=agreed_vision(project),
         decisions=decisions_in_brief(project),
         indicators=summaries(project),
-        summary=contribution_summary(project, context.is_member),
+        summary=contribution_summary(project.id, context.is_member),
         # The members' page links to the data pages instead: open data is for everyone else.
         downloads=[] if context.is_member else downloads(project),
         licence=open_data_licence(),

@@ -32,6 +32,7 @@ from localvision.models import (
     ProjectSummary,
     Sector,
 )
+from localvision.services.policy import decision_details_readable
 
 SEARCHED_COLUMNS = (Project.title, Project.place, Project.theme, Project.summary)
 
@@ -185,9 +186,7 @@ def project_contributions(project: Project, is_member: bool) -> list[Contributio
         .where(Decision.project_id == project.id)
         .order_by(Decision.id, Contribution.id)
     )
-    if not is_member:
-        query = query.where(Decision.is_commercially_sensitive.is_(False))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.where(decision_details_readable(is_member))))
 
 
 def _is_public_grant(project: Project) -> tuple:
@@ -198,7 +197,7 @@ def _is_public_grant(project: Project) -> tuple:
         Decision.status == DecisionStatus.AGREED,
         Decision.recipient_name.is_not(None),
         Decision.recipient_name != "",
-        Decision.is_commercially_sensitive.is_(False),
+        Decision.is_disclosed,
         select(Contribution.id)
         .where(Contribution.decision_id == Decision.id, Contribution.kind == ContributionKind.CASH)
         .exists(),

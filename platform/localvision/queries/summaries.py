@@ -1,13 +1,33 @@
-"""A project's contribution summary as its pages show it."""
+"""A project's contribution summary as its pages and the API show it."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from localvision.extensions import db
 from localvision.models.summaries import ProjectSummary
 from localvision.summaries.freshness import summaries_paused
 
 
-def summary_state(project_id: int) -> dict:
-    """What the summary section needs: the stored snapshot, and whether it waits for a recompute."""
-    summary = db.session.get(ProjectSummary, project_id)
-    pending = summary is None or summary.is_pending
-    return {"summary": summary, "pending": pending, "paused": pending and summaries_paused()}
+@dataclass(frozen=True)
+class ContributionSummary:
+    """The stored contribution summary as one viewer may see it: the people of the project
+    see every figure; everyone else the figures computed from disclosed decisions alone."""
+
+    figures: dict[str, Any] | None
+    computed_at: datetime | None
+    pending: bool  # waiting for a recompute
+    paused: bool  # waiting, and the job queue cannot be reached
+
+
+def contribution_summary(project_id: int, is_member: bool) -> ContributionSummary:
+    stored = db.session.get(ProjectSummary, project_id)
+    figures = stored.figures if stored is not None else None
+    if figures is not None and not is_member:
+        # A snapshot stored before the public figures were computed has none: it is
+        # recomputed, and shown as pending meanwhile.
+        figures = figures.get("public")
+    pending = stored is None or stored.is_pending or figures is None
+    return ContributionSummary(figures, stored.computed_at if stored is not None and figures else None,
+                               pending, pending and summaries_paused())

@@ -4,6 +4,8 @@ Follows NCSC password guidance and OWASP ASVS level 2:
 - signing in costs the same for unknown and known addresses (an unknown address is
   checked against a dummy hash), and no answer says whether an address has an account;
 - reset and email-change links are single-use, short-lived, and stored only as hashes;
+  changing the password or the address retires every link sent before, and their
+  addresses come from the configured ``PUBLIC_URL``, never from a request;
 - signing out, changing or resetting a password raise the person's session version,
   which ends every session signed in before (see ``User.get_id`` and the user loader).
 
@@ -15,14 +17,17 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Callable
 
+from redis.exceptions import RedisError
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from localvision.domain.passwords import password_problem
 from localvision.domain.vocabulary import AccountTokenPurpose
+from localvision import jobs
 from localvision.extensions import db
+from localvision.jobs import job
+from localvision.links import external_url
 from localvision.models import AccountToken, User
 from localvision.services import Refused, events, mail
 from localvision.services.events import EventKind
@@ -31,10 +36,6 @@ RESET_LINK_HOURS = 1
 EMAIL_CHANGE_LINK_HOURS = 24
 LINK_UNUSABLE = "This link has expired or has already been used. Ask for a new one."
 WRONG_PASSWORD = "Your current password is not right"
-
-# Builds the full address of a link from its token; the web layer passes url_for.
-LinkFor = Callable[[str], str]
-
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
@@ -96,6 +97,15 @@ def _retire_tokens(user: User, purpose: AccountTokenPurpose) -> None:
                        .values(used_at=_now()))
 
 
+def _retire_every_link(user: User) -> None:
+    for purpose in AccountTokenPurpose:
+        _retire_tokens(user, purpose)
+
+
+def _link(endpoint: str, token: str) -> str:
+    return external_url(endpoint, token=token)
+
+
 def usable_token(token: str, purpose: AccountTokenPurpose) -> AccountToken:
     found = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == hash_token(token),
                                                          AccountToken.purpose == purpose))
@@ -104,14 +114,25 @@ def usable_token(token: str, purpose: AccountTokenPurpose) -> AccountToken:
     return found
 
 
-def request_password_reset(email: str, link_for: LinkFor) -> None:
-    """Email a reset link if the address has an account; say nothing either way."""
+def request_password_reset(email: str) -> None:
+    """Have a reset link emailed if the address has an account. The answer is the same, and
+    takes as long, either way: the lookup happens in the background job below."""
+    try:
+        jobs.enqueue(send_password_reset_link, email.strip())
+    except RedisError:
+        # With the queue away, send the link now rather than not at all.
+        send_password_reset_link(email.strip())
+
+
+@job(timeout=60)
+def send_password_reset_link(email: str) -> None:
     user = account_for(email)
     if user is None:
         return
     token = _new_token(user, AccountTokenPurpose.PASSWORD_RESET, RESET_LINK_HOURS)
     mail.queue_message(to=user.email, template="password_reset", kind="account.password_reset", user=user,
-                       context={"name": user.name, "link": link_for(token), "hours": RESET_LINK_HOURS})
+                       context={"name": user.name, "link": _link("auth.reset_password", token),
+                                "hours": RESET_LINK_HOURS})
     events.record(EventKind.ACCOUNT_PASSWORD_RESET_REQUESTED, user, actor=None, project=None, label=user.name,
                   payload={"user_id": user.id})
     db.session.commit()
@@ -124,8 +145,8 @@ def reset_password(token: str, new_password: str) -> User:
     _check_new_password(user, new_password)
     user.set_password(new_password)
     user.session_version += 1
-    # Any other reset link sent earlier stops working too.
-    _retire_tokens(user, AccountTokenPurpose.PASSWORD_RESET)
+    # Any other link sent earlier stops working too.
+    _retire_every_link(user)
     _password_changed_notice(user)
     events.record(EventKind.ACCOUNT_PASSWORD_RESET, user, actor=user, project=None, label=user.name,
                   payload={"user_id": user.id})
@@ -143,6 +164,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise Refused("Your new password must be different from your current one", field="password")
     user.set_password(new_password)
     user.session_version += 1
+    # A link asked for before the change, perhaps by whoever knew the old password, dies with it.
+    _retire_every_link(user)
     _password_changed_notice(user)
     events.record(EventKind.ACCOUNT_PASSWORD_CHANGED, user, actor=user, project=None, label=user.name,
                   payload={"user_id": user.id})
@@ -154,7 +177,7 @@ def _password_changed_notice(user: User) -> None:
                        context={"name": user.name})
 
 
-def request_email_change(user: User, current_password: str, new_email: str, link_for: LinkFor) -> None:
+def request_email_change(user: User, current_password: str, new_email: str) -> None:
     """Send a link to the new address; the change is made when it is followed.
 
     If the new address already has an account, that address is told instead, so the
@@ -171,7 +194,8 @@ def request_email_change(user: User, current_password: str, new_email: str, link
         _retire_tokens(user, AccountTokenPurpose.EMAIL_CHANGE)
         token = _new_token(user, AccountTokenPurpose.EMAIL_CHANGE, EMAIL_CHANGE_LINK_HOURS, new_email=new_email)
         mail.queue_message(to=new_email, template="email_change_verify", kind="account.email_change", user=user,
-                           context={"name": user.name, "link": link_for(token), "hours": EMAIL_CHANGE_LINK_HOURS})
+                           context={"name": user.name, "link": _link("auth.confirm_email", token),
+                                    "hours": EMAIL_CHANGE_LINK_HOURS})
     events.record(EventKind.ACCOUNT_EMAIL_CHANGE_REQUESTED, user, actor=user, project=None, label=user.name,
                   payload={"user_id": user.id})
     db.session.commit()
@@ -189,6 +213,8 @@ def confirm_email_change(token: str) -> User:
         raise Refused(LINK_UNUSABLE)
     old_email = user.email
     user.email = new_email
+    # Links sent to the old address stop working: it no longer speaks for the account.
+    _retire_every_link(user)
     mail.queue_message(to=old_email, template="email_changed_notice", kind="account.email_changed", user=user,
                        context={"name": user.name, "new_email": new_email})
     events.record(EventKind.ACCOUNT_EMAIL_CHANGED, user, actor=user, project=None, label=user.name,

@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
@@ -160,7 +160,13 @@ def may_change_action(context: ProjectContext, action: Action) -> bool:
 def decision_details_public(decision: Decision, is_member: bool) -> bool:
     """Whether a decision's rationale and each organisation's contribution may be shown:
     commercially sensitive details are for the people of the project only."""
-    return is_member or not decision.is_commercially_sensitive
+    return is_member or decision.is_disclosed
+
+
+def decision_details_readable(is_member: bool) -> ColumnElement[bool]:
+    """``decision_details_public`` as a SQL condition on decisions, for the queries that
+    find, filter or sum by those details."""
+    return true() if is_member else Decision.is_disclosed
 
 
 def may_discuss_vision(context: ProjectContext) -> bool:

@@ -9,6 +9,12 @@ project's history. Money is exact decimals, stored as strings.
 
 Contributions count when their decision is agreed: pledges to a decision that was not
 agreed were never put in.
+
+Two sets of figures are computed together: the people of the project's, from every
+contribution, and the public's (``figures["public"]``), from the disclosed decisions'
+contributions alone, with the money of commercially sensitive decisions as one undisclosed
+total. No public figure is worked out from a hidden row, so none can be subtracted from
+another, or solved for, to find who funded a sensitive decision or with what.
 """
 from __future__ import annotations
 
@@ -33,7 +39,7 @@ from localvision.models import (
 )
 from localvision.models.actions import Action, ActionStatus
 from localvision.models.summaries import IndicatorTotal, OrganisationTotal, ProjectTotal, SectorSetTotal
-from localvision.models.decisions import Contribution, Decision, DecisionStatus
+from localvision.models.decisions import Contribution, ContributionKind, Decision, DecisionStatus
 from localvision.queries.indicators import summaries as indicator_summaries
 from localvision.summaries.totals import KINDS, ORGANISATION_COUNTS, SECTORS, ZERO, decision_totals_query, money
 
@@ -102,41 +108,70 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
                                       .where(Organisation.id.in_(former))):
             organisations[row.id] = {**_blank_entry(row.id, row.name, row.sector, is_partner=False), **former[row.id]}
 
-    groups = [
-        contribution.SectorSetGroup(mask=row.sector_mask, decisions=row.decisions, amount=row.amount)
-        for row in db.session.execute(select(SectorSetTotal.sector_mask, SectorSetTotal.decisions, SectorSetTotal.amount)
-                                      .where(SectorSetTotal.project_id == project_id))
-    ]
-    return {**_assemble(organisations, groups, agreed_decisions),
-            "vision": _vision_figures(project_id, [row.id for row in partners]),
-            "indicators": _indicator_figures(project_id, agreed_decisions, linked_decisions)}
+    sector_sets = db.session.execute(select(SectorSetTotal).where(SectorSetTotal.project_id == project_id)).scalars().all()
+    groups = [contribution.SectorSetGroup(mask=row.sector_mask, decisions=row.decisions, amount=row.amount)
+              for row in sector_sets]
+    disclosed_groups = [contribution.SectorSetGroup(mask=row.sector_mask, decisions=row.disclosed_decisions,
+                                                    amount=row.disclosed_amount)
+                        for row in sector_sets if row.disclosed_decisions]
+    shown = {org_id: _as_disclosed(entry) for org_id, entry in organisations.items()}
+    undisclosed = _undisclosed_total(organisations.values())
+    organisations = {org_id: _without_disclosed(entry) for org_id, entry in organisations.items()}
+    vision_figures = _vision_figures(project_id, [row.id for row in partners])
+    indicators, public_indicators = _indicator_figures(project_id, agreed_decisions, linked_decisions)
+    public = {**_assemble(shown, disclosed_groups, agreed_decisions, undisclosed),
+              "vision": vision_figures, "indicators": public_indicators}
+    return {**_assemble(organisations, groups, agreed_decisions, undisclosed),
+            "vision": vision_figures, "indicators": indicators, "public": public}
 
 
-def _indicator_figures(project_id: int, agreed_decisions: int, linked_decisions: int) -> dict[str, Any]:
+def _as_disclosed(entry: dict[str, Any]) -> dict[str, Any]:
+    """An organisation's figures as outsiders see them: its disclosed money and co-funding only."""
+    return {**_without_disclosed(entry), "amounts": dict(entry["disclosed_amounts"]),
+            "decisions_cofunded": entry.get("disclosed_decisions_cofunded", 0)}
+
+
+def _without_disclosed(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if key not in ("disclosed_amounts",
+                                                                         "disclosed_decisions_cofunded")}
+
+
+def _undisclosed_total(organisations: Any) -> Decimal:
+    return sum((sum(entry["amounts"].values(), ZERO) - sum(entry["disclosed_amounts"].values(), ZERO)
+                for entry in organisations), ZERO)
+
+
+def _indicator_figures(project_id: int, agreed_decisions: int,
+                       linked_decisions: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """How many indicators are on track, at risk, off track or without data; how many
-    agreed decisions aim at one; and the money and decisions aimed at each."""
+    agreed decisions aim at one; and the money and decisions aimed at each: as the people
+    of the project see them, and as outsiders do (the money of disclosed decisions only)."""
     project = db.session.get(Project, project_id)
     progress_by_indicator = indicator_summaries(project)
     statuses = Counter(summary.progress.status for summary in progress_by_indicator)
     # The agreed decisions aimed at each indicator, and their funding, are running totals.
     aimed = {row.indicator_id: row for row in db.session.execute(
-        select(IndicatorTotal.indicator_id, IndicatorTotal.decisions, IndicatorTotal.amount)
+        select(IndicatorTotal.indicator_id, IndicatorTotal.decisions, IndicatorTotal.amount,
+               IndicatorTotal.disclosed_amount)
         .where(IndicatorTotal.project_id == project_id))}
-    decisions_aimed = {indicator_id: row.decisions for indicator_id, row in aimed.items()}
-    funding_aimed = {indicator_id: row.amount for indicator_id, row in aimed.items()}
-    return {
-        "total": sum(statuses.values()),
-        **{status.name.lower(): statuses.get(status, 0) for status in progress.Status},
-        "linked_decisions": linked_decisions,
-        "linked_decision_share": contribution.share(linked_decisions, agreed_decisions),
-        "aimed_at": [
-            {"id": summary.indicator.id, "name": summary.indicator.name,
-             "status": summary.progress.status.name.lower(),
-             "decisions": decisions_aimed.get(summary.indicator.id, 0),
-             "amount": money(funding_aimed.get(summary.indicator.id))}
-            for summary in progress_by_indicator
-        ],
-    }
+
+    def figures(funding: str) -> dict[str, Any]:
+        return {
+            "total": sum(statuses.values()),
+            **{status.name.lower(): statuses.get(status, 0) for status in progress.Status},
+            "linked_decisions": linked_decisions,
+            "linked_decision_share": contribution.share(linked_decisions, agreed_decisions),
+            "aimed_at": [
+                {"id": summary.indicator.id, "name": summary.indicator.name,
+                 "status": summary.progress.status.name.lower(),
+                 "decisions": aimed[summary.indicator.id].decisions if summary.indicator.id in aimed else 0,
+                 "amount": money(getattr(aimed[summary.indicator.id], funding) if summary.indicator.id in aimed
+                                 else None)}
+                for summary in progress_by_indicator
+            ],
+        }
+
+    return figures("amount"), figures("disclosed_amount")
 
 
 def _vision_figures(project_id: int, partner_ids: list[int]) -> dict[str, Any]:
@@ -189,20 +224,17 @@ def _add_amounts(into: dict[str, Decimal], more: dict[str, Decimal]) -> None:
 
 
 def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contribution.SectorSetGroup],
-              agreed_decisions: int) -> dict[str, Any]:
+              agreed_decisions: int, undisclosed_total: Decimal) -> dict[str, Any]:
     totals = {kind.value: ZERO for kind in KINDS}
-    disclosed_totals = {kind.value: ZERO for kind in KINDS}
     by_sector: dict[str, dict[str, Any]] = {}
     for entry in organisations.values():
         _add_amounts(totals, entry["amounts"])
-        _add_amounts(disclosed_totals, entry["disclosed_amounts"])
         sector = by_sector.setdefault(entry["sector"], {
             "organisations": 0, "partners": 0, "amounts": {kind.value: ZERO for kind in KINDS},
-            "disclosed_amounts": {kind.value: ZERO for kind in KINDS}, **{field: 0 for field in SECTOR_COUNTS}})
+            **{field: 0 for field in SECTOR_COUNTS}})
         sector["organisations"] += 1
         sector["partners"] += entry["is_partner"]
         _add_amounts(sector["amounts"], entry["amounts"])
-        _add_amounts(sector["disclosed_amounts"], entry["disclosed_amounts"])
         for field in SECTOR_COUNTS:
             sector[field] += entry[field]
     grand_total = sum(totals.values(), ZERO)
@@ -217,17 +249,15 @@ def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contributio
     cofunded_by_sector = contribution.decisions_by_sector(groups, SECTORS)
     return {
         "totals": _amounts(totals, grand_total),
-        "undisclosed_total": money(grand_total - sum(disclosed_totals.values(), ZERO)),
+        "undisclosed_total": money(undisclosed_total),
         "organisations": [
             {**entry, "amounts": _amounts(entry["amounts"], grand_total),
-             "disclosed_amounts": _amounts(entry["disclosed_amounts"], grand_total),
              "response_share": contribution.share(entry["positions_recorded"], entry["could_respond"])}
             for entry in sorted(organisations.values(), key=lambda entry: entry["name"])
         ],
         "sectors": [
             {**by_sector[sector.value], "sector": sector.value, "label": sector.label,
              "amounts": _amounts(by_sector[sector.value]["amounts"], grand_total),
-             "disclosed_amounts": _amounts(by_sector[sector.value]["disclosed_amounts"], grand_total),
              "decisions_cofunded": cofunded_by_sector.get(sector, 0)}
             for sector in SECTORS if sector.value in by_sector
         ],
@@ -258,20 +288,10 @@ def _assemble(organisations: dict[int, dict[str, Any]], groups: list[contributio
     }
 
 
-def for_the_public(figures: dict[str, Any]) -> dict[str, Any]:
-    """The figures as people outside the project see them: commercially sensitive
-    decisions count in totals but are not broken down by organisation or sector."""
-
-    def disclosed(entry: dict[str, Any]) -> dict[str, Any]:
-        shown = {key: value for key, value in entry.items() if key != "disclosed_amounts"}
-        return {**shown, "amounts": entry["disclosed_amounts"]}
-
-    return {**figures, "organisations": [disclosed(entry) for entry in figures["organisations"]],
-            "sectors": [disclosed(entry) for entry in figures["sectors"]]}
-
-
 def platform_figures() -> dict[str, Any]:
-    """Across published projects: partners by sector, pooled totals and the cross-boundary share."""
+    """Across published projects, for anyone: partners by sector, pooled totals and the
+    cross-boundary share, of the disclosed decisions, and the money of the commercially
+    sensitive ones as one undisclosed total."""
     published = Project.is_published.is_(True)
     partners_by_sector = dict(db.session.execute(
         select(Organisation.sector, func.count(distinct(Organisation.id)))
@@ -280,15 +300,21 @@ def platform_figures() -> dict[str, Any]:
         .where(published, ProjectPartner.status == PartnerStatus.ACCEPTED)
         .group_by(Organisation.sector)
     ).all())
-    pooled = dict(db.session.execute(
-        select(Contribution.kind, func.sum(Contribution.amount))
+    pooled: dict[ContributionKind, Decimal] = {}
+    undisclosed = ZERO
+    for kind, is_disclosed, amount in db.session.execute(
+        select(Contribution.kind, Decision.is_disclosed, func.sum(Contribution.amount))
         .join(Decision, Decision.id == Contribution.decision_id)
         .join(Project, Project.id == Decision.project_id)
         .where(published, Decision.status == DecisionStatus.AGREED)
-        .group_by(Contribution.kind)
-    ).all())
+        .group_by(Contribution.kind, Decision.is_commercially_sensitive)
+    ):
+        if is_disclosed:
+            pooled[kind] = Decimal(amount)
+        else:
+            undisclosed += Decimal(amount)
     groups = _sector_set_groups(Decision.project_id.in_(select(Project.id).where(published))
-                                & (Decision.status == DecisionStatus.AGREED))
+                                & (Decision.status == DecisionStatus.AGREED) & Decision.is_disclosed)
     agreed = db.session.scalar(
         select(func.count(Decision.id)).join(Project, Project.id == Decision.project_id)
         .where(published, Decision.status == DecisionStatus.AGREED)
@@ -301,6 +327,7 @@ def platform_figures() -> dict[str, Any]:
                                for sector in SECTORS if sector in partners_by_sector],
         "organisations": sum(partners_by_sector.values()),
         "totals": {**totals, "total": money(sum(pooled.values(), ZERO))},
+        "undisclosed_total": money(undisclosed),
         "agreed_decisions": agreed,
         "cross_sector_decisions": cross_sector,
         "cross_sector_share": contribution.share(cross_sector, agreed),

@@ -42,7 +42,9 @@ ZERO = Decimal("0.00")
 DECISION_FIELDS = ("status", "is_commercially_sensitive", "proposing_organisation_id", "project_id")
 ACTION_FIELDS = ("status", "owner_id", "decision_id")
 DRIFT_KINDS = ("decisions", "sector_sets", "organisations", "projects", "indicators")
-ORGANISATION_COUNTS = ("decisions_cofunded", "decisions_proposed", "positions_recorded", "actions_owned", "actions_done")
+INDICATOR_TOTAL_COLUMNS = ["indicator_id", "project_id", "decisions", "amount", "disclosed_amount"]
+ORGANISATION_COUNTS = ("decisions_cofunded", "disclosed_decisions_cofunded", "decisions_proposed", "positions_recorded",
+                       "actions_owned", "actions_done")
 
 
 def money(amount: Decimal | None) -> str:
@@ -57,14 +59,14 @@ def _sector_mask(dialect_name: str) -> Any:
 
 
 def decision_totals_query(dialect_name: str, where: Any) -> Any:
-    """Agreed decisions matching ``where`` with their sector mask and sum, ready to insert."""
+    """Agreed decisions matching ``where`` with their sector mask, sum and disclosure, ready to insert."""
     return (
         select(Contribution.decision_id, Decision.project_id, _sector_mask(dialect_name).label("sector_mask"),
-               func.sum(Contribution.amount).label("amount"))
+               func.sum(Contribution.amount).label("amount"), Decision.is_disclosed.label("is_disclosed"))
         .join(Decision, Decision.id == Contribution.decision_id)
         .join(Organisation, Organisation.id == Contribution.organisation_id)
         .where(Decision.status == DecisionStatus.AGREED, where)
-        .group_by(Contribution.decision_id, Decision.project_id)
+        .group_by(Contribution.decision_id, Decision.project_id, Decision.is_commercially_sensitive)
     )
 
 
@@ -80,7 +82,7 @@ def organisation_totals(connection: Connection, project_id: int,
     totals: dict[int, dict[str, Any]] = defaultdict(lambda: {
         "amounts": {kind.value: ZERO for kind in KINDS}, "disclosed_amounts": {kind.value: ZERO for kind in KINDS},
         **{field: 0 for field in ORGANISATION_COUNTS}})
-    disclosed = Decision.is_commercially_sensitive.is_(False)
+    disclosed = Decision.is_disclosed
     for row in connection.execute(
         select(Contribution.organisation_id, Contribution.kind, func.sum(Contribution.amount).label("amount"),
                func.sum(case((disclosed, Contribution.amount), else_=ZERO)).label("disclosed"))
@@ -92,14 +94,15 @@ def organisation_totals(connection: Connection, project_id: int,
         entry = totals[row.organisation_id]
         entry["amounts"][ContributionKind(row.kind).value] = Decimal(row.amount)
         entry["disclosed_amounts"][ContributionKind(row.kind).value] = Decimal(row.disclosed or 0)
-    for org_id, cofunded in connection.execute(
-        select(Contribution.organisation_id, func.count(distinct(Contribution.decision_id)))
+    for org_id, cofunded, disclosed_cofunded in connection.execute(
+        select(Contribution.organisation_id, func.count(distinct(Contribution.decision_id)),
+               func.count(distinct(case((disclosed, Contribution.decision_id)))))
         .join(Decision, Decision.id == Contribution.decision_id)
         .where(Decision.project_id == project_id, Decision.status == DecisionStatus.AGREED,
                only(Contribution.organisation_id))
         .group_by(Contribution.organisation_id)
     ):
-        totals[org_id]["decisions_cofunded"] = cofunded
+        totals[org_id].update(decisions_cofunded=cofunded, disclosed_decisions_cofunded=disclosed_cofunded)
     for org_id, proposed in connection.execute(
         select(Decision.proposing_organisation_id, func.count())
         .where(Decision.project_id == project_id, only(Decision.proposing_organisation_id))
@@ -131,10 +134,13 @@ def organisation_totals(connection: Connection, project_id: int,
 
 
 def sector_set_totals_query(where: Any) -> Any:
-    """The sets of sectors among decision totals matching ``where``, with their count and sum."""
+    """The sets of sectors among decision totals matching ``where``, with their count and
+    sum, of all and of the disclosed decisions."""
     return (
         select(DecisionTotal.project_id, DecisionTotal.sector_mask, func.count().label("decisions"),
-               func.sum(DecisionTotal.amount).label("amount"))
+               func.sum(DecisionTotal.amount).label("amount"),
+               func.sum(case((DecisionTotal.is_disclosed, 1), else_=0)).label("disclosed_decisions"),
+               func.sum(case((DecisionTotal.is_disclosed, DecisionTotal.amount), else_=ZERO)).label("disclosed_amount"))
         .where(where)
         .group_by(DecisionTotal.project_id, DecisionTotal.sector_mask)
     )
@@ -156,10 +162,13 @@ def project_totals_query(where: Any) -> Any:
 
 
 def indicator_totals_query(where: Any) -> Any:
-    """Indicators that agreed decisions matching ``where`` aim at: how many and their funding."""
+    """Indicators that agreed decisions matching ``where`` aim at: how many, their funding
+    and the funding of the disclosed ones."""
     return (
         select(DecisionIndicator.indicator_id, Decision.project_id, func.count().label("decisions"),
-               func.coalesce(func.sum(DecisionTotal.amount), ZERO).label("amount"))
+               func.coalesce(func.sum(DecisionTotal.amount), ZERO).label("amount"),
+               func.coalesce(func.sum(case((DecisionTotal.is_disclosed, DecisionTotal.amount), else_=ZERO)),
+                             ZERO).label("disclosed_amount"))
         .join(Decision, Decision.id == DecisionIndicator.decision_id)
         .outerjoin(DecisionTotal, DecisionTotal.decision_id == Decision.id)
         .where(Decision.status == DecisionStatus.AGREED, where)
@@ -198,13 +207,13 @@ def refresh(connection: Connection, decision_ids: set[int], organisations: dict[
         chosen = sorted(indicator_ids)
         connection.execute(delete(IndicatorTotal).where(IndicatorTotal.indicator_id.in_(chosen)))
         connection.execute(insert(IndicatorTotal).from_select(
-            ["indicator_id", "project_id", "decisions", "amount"],
-            indicator_totals_query(DecisionIndicator.indicator_id.in_(chosen))))
+            INDICATOR_TOTAL_COLUMNS, indicator_totals_query(DecisionIndicator.indicator_id.in_(chosen))))
 
 
 def _insert_decision_totals(connection: Connection, where: Any) -> None:
     rows = decision_totals_query(connection.dialect.name, where)
-    connection.execute(insert(DecisionTotal).from_select(["decision_id", "project_id", "sector_mask", "amount"], rows))
+    connection.execute(insert(DecisionTotal).from_select(
+        ["decision_id", "project_id", "sector_mask", "amount", "is_disclosed"], rows))
 
 
 def _replace_sector_sets(connection: Connection, project_id: int, masks: list[int] | None = None) -> None:
@@ -214,7 +223,7 @@ def _replace_sector_sets(connection: Connection, project_id: int, masks: list[in
         SectorSetTotal.sector_mask.in_(masks) if masks is not None else true()))
     chosen = DecisionTotal.sector_mask.in_(masks) if masks is not None else true()
     connection.execute(insert(SectorSetTotal).from_select(
-        ["project_id", "sector_mask", "decisions", "amount"],
+        ["project_id", "sector_mask", "decisions", "amount", "disclosed_decisions", "disclosed_amount"],
         sector_set_totals_query((DecisionTotal.project_id == project_id) & chosen)))
 
 
@@ -241,15 +250,16 @@ def rebuild_project(connection: Connection, project_id: int) -> None:
     _replace_project_totals(connection, [project_id])
     connection.execute(delete(IndicatorTotal).where(IndicatorTotal.project_id == project_id))
     connection.execute(insert(IndicatorTotal).from_select(
-        ["indicator_id", "project_id", "decisions", "amount"], indicator_totals_query(Decision.project_id == project_id)))
+        INDICATOR_TOTAL_COLUMNS, indicator_totals_query(Decision.project_id == project_id)))
 
 
-def _decision_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str]]:
-    return {row.decision_id: (int(row.sector_mask), money(row.amount)) for row in rows}
+def _decision_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str, bool]]:
+    return {row.decision_id: (int(row.sector_mask), money(row.amount), bool(row.is_disclosed)) for row in rows}
 
 
-def _sector_set_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str]]:
-    return {int(row.sector_mask): (int(row.decisions), money(row.amount)) for row in rows}
+def _sector_set_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str, int, str]]:
+    return {int(row.sector_mask): (int(row.decisions), money(row.amount), int(row.disclosed_decisions),
+                                   money(row.disclosed_amount)) for row in rows}
 
 
 def _project_rows(rows: Iterable[Any]) -> dict[int, tuple[int, int, int]]:
@@ -257,14 +267,14 @@ def _project_rows(rows: Iterable[Any]) -> dict[int, tuple[int, int, int]]:
             for row in rows}
 
 
-def _indicator_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str]]:
-    return {row.indicator_id: (int(row.decisions), money(row.amount)) for row in rows}
+def _indicator_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str, str]]:
+    return {row.indicator_id: (int(row.decisions), money(row.amount), money(row.disclosed_amount)) for row in rows}
 
 
 def stored_totals(connection: Connection, project_id: int) -> dict[str, dict[int, Any]]:
     return {
         "decisions": _decision_rows(connection.execute(
-            select(DecisionTotal.decision_id, DecisionTotal.sector_mask, DecisionTotal.amount)
+            select(DecisionTotal.decision_id, DecisionTotal.sector_mask, DecisionTotal.amount, DecisionTotal.is_disclosed)
             .where(DecisionTotal.project_id == project_id))),
         "sector_sets": _sector_set_rows(connection.execute(
             select(SectorSetTotal).where(SectorSetTotal.project_id == project_id))),
@@ -291,13 +301,18 @@ def drift(connection: Connection, project_id: int) -> dict[str, list[int]]:
         "decisions": computed_decisions,
         "sector_sets": _sector_set_rows(connection.execute(
             select(per_decision.c.sector_mask, func.count().label("decisions"),
-                   func.sum(per_decision.c.amount).label("amount")).group_by(per_decision.c.sector_mask))),
+                   func.sum(per_decision.c.amount).label("amount"),
+                   func.sum(case((per_decision.c.is_disclosed, 1), else_=0)).label("disclosed_decisions"),
+                   func.sum(case((per_decision.c.is_disclosed, per_decision.c.amount), else_=ZERO))
+                   .label("disclosed_amount")).group_by(per_decision.c.sector_mask))),
         "organisations": organisation_totals(connection, project_id),
         "projects": _project_rows(connection.execute(project_totals_query(Decision.project_id == project_id))),
         # Each indicator's funding from the decisions' own contributions, not from the stored decision totals.
         "indicators": _indicator_rows(connection.execute(
             select(DecisionIndicator.indicator_id, func.count().label("decisions"),
-                   func.coalesce(func.sum(per_decision.c.amount), ZERO).label("amount"))
+                   func.coalesce(func.sum(per_decision.c.amount), ZERO).label("amount"),
+                   func.coalesce(func.sum(case((per_decision.c.is_disclosed, per_decision.c.amount), else_=ZERO)),
+                                 ZERO).label("disclosed_amount"))
             .join(Decision, Decision.id == DecisionIndicator.decision_id)
             .outerjoin(per_decision, per_decision.c.decision_id == Decision.id)
             .where(Decision.project_id == project_id, Decision.status == DecisionStatus.AGREED)

@@ -1,10 +1,10 @@
 """Friendly error pages, and JSON errors for machine clients."""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge, SecurityError
 
 from localvision import sqlite
 from localvision.extensions import db, login_manager
@@ -53,6 +53,11 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return jsonify(error="csrf", message=message), 400
         return error_page("errors/error.html", code=400, title="Form expired", message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):  # type: ignore[no-untyped-def]
+        # No page can be drawn: its links would need the host that was refused.
+        return Response("This site does not answer at that address.", status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -16,12 +16,11 @@ from localvision.models import (
     Organisation,
     Project,
     ProjectPartner,
-    ProjectSummary,
 )
 from localvision.queries.health_checks import ANONYMITY_RULE, METHOD, STATEMENTS
 from localvision.queries.public import open_data_licence
 from localvision.services.policy import decision_details_public
-from localvision.summaries.figures import for_the_public
+from localvision.queries.summaries import ContributionSummary
 from localvision.web.api import schemas
 from localvision.queries.vision import AgreedVision
 
@@ -152,14 +151,11 @@ def indicator(indicator: Indicator) -> schemas.Indicator:
     )
 
 
-def contribution_summary(summary: ProjectSummary | None) -> schemas.ContributionSummary:
+def contribution_summary(summary: ContributionSummary) -> schemas.ContributionSummary:
     """The latest snapshot as the public sees it, with when it was computed and whether
     a newer one is on its way."""
-    return schemas.ContributionSummary(
-        computed_at=summary.computed_at if summary else None,
-        pending=summary is None or summary.is_pending,
-        figures=for_the_public(summary.figures) if summary and summary.figures else None,
-    )
+    return schemas.ContributionSummary(computed_at=summary.computed_at, pending=summary.pending,
+                                       figures=summary.figures)
 
 
 def _statements(cells: dict) -> list[schemas.StatementFigures]:

@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, jsonify, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 
 from localvision.extensions import csrf, db
-from localvision.models import Project, ProjectSummary
+from localvision.models import Project
 from localvision.queries.public import (
     data_version,
     partners_with_organisations,
@@ -24,6 +24,7 @@ from localvision.web.api.openapi import openapi_document
 from localvision.web.api.operations import operation
 from localvision.web.api.parameters import DecisionQuery, LessonQuery, Paging, ProjectAddress, ProjectQuery
 from localvision.queries.health_checks import published_rounds
+from localvision.queries.summaries import contribution_summary
 from localvision.queries.vision import agreed_vision
 
 # A read-only API takes no form posts, so there is no token to check.
@@ -140,7 +141,8 @@ def decisions(slug: str, query: DecisionQuery) -> schemas.DecisionList:
 def summary(slug: str) -> schemas.ContributionSummaryDocument:
     project = _published_or_404(slug)
     return schemas.ContributionSummaryDocument(
-        data=documents.contribution_summary(db.session.get(ProjectSummary, project.id)), licence=documents.licence())
+        data=documents.contribution_summary(contribution_summary(project.id, is_member=False)),
+        licence=documents.licence())
 
 
 @operation("/projects/<slug>/indicators", "listIndicators",

@@ -363,11 +363,13 @@ class IndicatorFigures(Document):
 
 
 class SummaryFigures(Document):
-    """Contributions count once their decision is agreed. Commercially sensitive decisions count
-    in totals (see undisclosed_total) but are not broken down by organisation or sector."""
+    """Contributions count once their decision is agreed. Every figure comes from the disclosed
+    decisions alone; the money of commercially sensitive decisions is undisclosed_total, counted
+    in no other figure, so none can be subtracted from another to find who put it in."""
 
     totals: Amounts
-    undisclosed_total: Money
+    undisclosed_total: Money = Field(description="Put into agreed commercially sensitive decisions: "
+                                                 "not broken down, and not in totals")
     organisations: list[OrganisationFigures]
     sectors: list[SectorFigures]
     agreed_decisions: Count

@@ -93,8 +93,7 @@ def _token_page(response: Response) -> Response:
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(
-            form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True))
+        accounts.request_password_reset(form.email.data)
         return render_template("auth/password_reset_sent.html", email=form.email.data.strip())
     return render_template("auth/password_reset_request.html", form=form)
 
@@ -147,9 +146,7 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            accounts.request_email_change(
-                _signed_in_user(), form.current_password.data, form.email.data,
-                lambda token: url_for("auth.confirm_email", token=token, _external=True))
+            accounts.request_email_change(_signed_in_user(), form.current_password.data, form.email.data)
         except Refused as refusal:
             _show_refusal(form, refusal)
         else:

@@ -9,7 +9,7 @@ from flask_login import login_required
 from localvision.domain.vocabulary import AGREEMENT_SCALE, HealthStatement, Sector
 from localvision.models import HealthCheckRound
 from localvision.queries import health_checks as queries
-from localvision.queries.summaries import summary_state
+from localvision.queries.summaries import contribution_summary
 from localvision.services import NotPermitted, Refused, policy
 from localvision.services import health_checks as services
 from localvision.services.policy import Access, ProjectContext
@@ -105,7 +105,6 @@ def show(slug: str, round_id: int):
         if figures is None:
             return render_template("health_checks/_pending.html", project=context.project, health_check=health_check)
         return Response(status=200, headers={"HX-Refresh": "true"})
-    state = summary_state(context.project.id)
     chart = _chart(health_check, figures) if figures and not figures["suppressed"] else None
     return render_template(
         "health_checks/show.html", context=context, project=context.project, health_check=health_check,
@@ -115,7 +114,7 @@ def show(slug: str, round_id: int):
         may_answer=policy.may_answer_health_check(context) and health_check.accepts_answers_on(date.today()),
         answered=services.has_answered(context.actor, health_check),
         answered_count=queries.answered_count(health_check) if context.is_member else None,
-        summary=state["summary"], method=queries.METHOD, anonymity_rule=queries.ANONYMITY_RULE)
+        summary=contribution_summary(context.project.id, context.is_member), method=queries.METHOD, anonymity_rule=queries.ANONYMITY_RULE)
 
 
 def _chart(health_check: HealthCheckRound, figures: dict) -> dict:

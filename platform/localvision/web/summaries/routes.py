@@ -10,14 +10,15 @@ from localvision.services.policy import Access
 from localvision.web.context import project_context
 from localvision.models import Sector
 from localvision.queries.barriers import figures as barrier_figures
-from localvision.queries.summaries import summary_state
+from localvision.queries.summaries import contribution_summary
 from localvision.web.summaries import blueprint
 
 
 @blueprint.route("/projects/<slug>/summary")
 def show(slug: str):
     context = project_context(slug, Access.VIEWER)
-    state = summary_state(context.project.id)
+    summary = contribution_summary(context.project.id, context.is_member)
+    state = {"summary": summary, "pending": summary.pending, "paused": summary.paused}
     if request.htmx:
         on_summary_page = urlsplit(request.htmx.current_url or "").path == request.path
         return render_template("summaries/_section.html", project=context.project,

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app localvision
 # `make run PORT=5050` when 5000 is taken.
 PORT ?= 5000
 
-.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-digest bench-import bench-load bench-load-embedded bench-faults install-bench
+.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-digest bench-import bench-load bench-load-embedded bench-faults bench-markdown install-bench
 
 run: install assets
 	$(FLASK) db upgrade
@@ -58,6 +58,10 @@ static/dist/govuk/govuk-frontend.min.js: node_modules/.installed
 static/dist/chart.umd.min.js: node_modules/.installed
 	mkdir -p static/dist
 	cp node_modules/chart.js/dist/chart.umd.min.js $@
+
+# Renders Markdown made to be slow, at each field's longest length, as a save does.
+bench-markdown: install
+	$(BIN)/python bench/markdown.py
 
 # Serves the app with gunicorn on PostgreSQL and measures it with wrk, a Debian package.
 bench-public: BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test

@@ -1,6 +1,6 @@
 import pytest
 
-from localvision.web.markdown_text import render_markdown
+from localvision.domain.markdown_text import render_markdown
 
 
 def test_markdown_becomes_styled_html():

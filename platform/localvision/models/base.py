@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, Numeric, String, func
+from sqlalchemy import DateTime, Enum, MetaData, Numeric, String, Text, func
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -101,3 +101,9 @@ class ExactDecimal(TypeDecorator):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+def markdown_html_column() -> Mapped[str]:
+    """The HTML of a Markdown text beside it, rendered when the text is set (each model
+    says which text with ``@validates``): pages show it without rendering again."""
+    return mapped_column(Text, default="")

@@ -23,6 +23,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from localvision.domain.decisions import counted_organisations
+from localvision.domain.markdown_text import render_markdown
 from localvision.domain.vocabulary import (
     ContributionKind,
     DecisionCategory,
@@ -30,7 +31,7 @@ from localvision.domain.vocabulary import (
     DecisionStance,
     DecisionStatus,
 )
-from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column, updated_at_column
+from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column, markdown_html_column, updated_at_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -56,6 +57,7 @@ class Decision(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale_html: Mapped[str] = markdown_html_column()
     category: Mapped[DecisionCategory] = enum_column(DecisionCategory)
     proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     proposing_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -116,6 +118,11 @@ class Decision(Base):
     @property
     def is_open(self) -> bool:
         return self.status == DecisionStatus.OPEN
+
+    @validates("rationale")
+    def _render_rationale(self, _key: str, text: str) -> str:
+        self.rationale_html = render_markdown(text)
+        return text
 
     @validates("project")
     def _opens_in(self, _key: str, project: "Project") -> "Project":
@@ -227,6 +234,7 @@ class DecisionComment(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("decision_comments.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str] = markdown_html_column()
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -239,6 +247,11 @@ class DecisionComment(Base):
         back_populates="comment", cascade="all, delete-orphan", order_by="DecisionCommentRevision.id"
     )
 
+    @validates("text")
+    def _render_text(self, _key: str, text: str) -> str:
+        self.text_html = render_markdown(text)
+        return text
+
 
 class DecisionCommentRevision(Base):
     """A comment's wording before an edit."""
@@ -248,6 +261,12 @@ class DecisionCommentRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("decision_comments.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str] = markdown_html_column()
     written_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     comment: Mapped[DecisionComment] = relationship(back_populates="revisions")
+
+    @validates("text")
+    def _render_text(self, _key: str, text: str) -> str:
+        self.text_html = render_markdown(text)
+        return text

@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from localvision.domain.markdown_text import render_markdown
 from localvision.domain.vocabulary import Stance
-from localvision.models.base import Base, created_at_column, enum_column
+from localvision.models.base import Base, created_at_column, enum_column, markdown_html_column
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User
@@ -26,6 +27,7 @@ class VisionVersion(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str] = markdown_html_column()
     change_note: Mapped[str] = mapped_column(String(300), default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
@@ -42,6 +44,11 @@ class VisionVersion(Base):
     comments: Mapped[list["VisionComment"]] = relationship(
         back_populates="version", order_by="VisionComment.id", cascade="all, delete-orphan"
     )
+
+    @validates("text")
+    def _render_text(self, _key: str, text: str) -> str:
+        self.text_html = render_markdown(text)
+        return text
 
     def __repr__(self) -> str:
         return f"<VisionVersion {self.project_id}#{self.number}>"

@@ -8,7 +8,6 @@ from flask import Flask
 from localvision.domain.reminders import LONDON
 from localvision.domain.web_addresses import is_web_address
 from localvision.domain.wording import possessive
-from localvision.web.markdown_text import render_markdown
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -82,7 +81,6 @@ def _unread_notification_count() -> int:
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
-    app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_pounds, "pounds")
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_evenness, "evenness")

@@ -78,7 +78,7 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             "https://localvision.example.org: links in emails point there, and requests naming "
             "any other host are refused."
         )
-    public_url = public_url or "http://127.0.0.1:5000"
+    public_url = public_url or "http://localhost:5000"
 
     mail_url = env.get("MAIL_URL", "")
     if mail_url:
@@ -129,7 +129,6 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "MAIL_SENDING_LEASE_SECONDS": int(env.get("MAIL_SENDING_LEASE_SECONDS", "300")),
         "SERVICE_NAME": "Local Vision",
         "BEHIND_PROXY": env.get("BEHIND_PROXY", "") == "1",
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         # A measurements file this long (in characters) is checked and imported by a
         # background job, not while its upload waits.
         "IMPORT_IN_BACKGROUND_FROM_CHARACTERS": int(env.get("IMPORT_IN_BACKGROUND_FROM_CHARACTERS", str(1024 * 1024))),

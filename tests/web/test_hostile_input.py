@@ -13,7 +13,7 @@ import factories
 from localvision import create_app
 from localvision.domain.measurement_csv import PROBLEMS_KEPT, ROW_LIMIT, parse_measurements
 from localvision.extensions import db
-from localvision.models import AuditEvent, Decision, DecisionStatus, Measurement, MeasurementImport
+from localvision.models import AuditEvent, Contribution, Decision, DecisionStatus, Measurement, MeasurementImport
 from localvision.web.input_bounds import ECHO_LIMIT, FORM_BODY_LIMIT
 
 HUGE_NUMBER = "9" * 25
@@ -56,6 +56,49 @@ def test_a_null_character_in_a_members_form_saves_nothing(client_for, session, b
     assert response.status_code == 400
     assert "Remove the invisible null character from this answer" in response.get_data(as_text=True)
     assert count(session, Measurement) == 0 and count(session, AuditEvent) == events
+
+
+def test_a_line_break_in_a_one_line_answer_is_refused_beside_it_and_nothing_is_saved(client_for, session, board):
+    decisions = count(session, Decision)
+    today = factories.date.today()
+    response = client_for(board["member"]).post(f"/projects/{board['project'].slug}/decisions/new", data={
+        "title": "Fund a night bus\r\nBcc: everyone@example.org", "rationale": "Line breaks here\r\nare fine.",
+        "category": "pilot", "opens_on": [today.day, today.month, today.year],
+        "closes_on": [today.day, today.month, today.year + 1]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Remove the line break or other invisible control character from this answer" in page
+    assert count(session, Decision) == decisions
+    # A text area keeps its line breaks; another control character is refused there too.
+    response = client_for(board["member"]).post(f"/projects/{board['project'].slug}/decisions/new", data={
+        "title": "Fund a night bus", "rationale": "Bell\x07 rings", "category": "pilot",
+        "opens_on": [today.day, today.month, today.year], "closes_on": [today.day, today.month, today.year + 1]})
+    assert "Remove the line break or other invisible control character" in response.get_data(as_text=True)
+    assert count(session, Decision) == decisions
+
+
+@pytest.mark.parametrize("typed, saved", [("1,500.50", "1500.50"), ("£1500", "1500.00"), ("1,234,567", "1234567.00"),
+                                          ("1,2,3", None), ("１２３", None), ("1,50", None), ("12,3456", None),
+                                          ("٣٠٠", None)])
+def test_money_is_plain_digits_with_commas_only_between_thousands(client_for, session, board, typed, saved):
+    decision = factories.decision(board["project"], board["lead"], title="Open for money")
+    session.commit()
+    response = client_for(board["member"]).post(
+        f"/projects/{board['project'].slug}/decisions/{decision.id}/contributions",
+        data={"contribution-kind": "cash", "contribution-amount": typed, "contribution-description": "Pledge"})
+    amounts = [str(c.amount) for c in session.scalars(select(Contribution).where(Contribution.decision_id == decision.id))]
+    if saved is None:
+        assert amounts == []
+        assert "using the digits 0 to 9 and a comma only between thousands" in response.get_data(as_text=True)
+    else:
+        assert amounts == [saved]
+
+
+def test_page_numbers_beyond_any_list_are_a_bad_request_not_an_error(client_for, board):
+    for path in ("/notifications", "/projects", "/learning", f"/projects/{board['project'].slug}/audit"):
+        response = client_for(board["lead"]).get(f"{path}?page=10000000000000000000")
+        assert response.status_code == 400, path
+        assert "must be a whole number from 1 to" in response.get_data(as_text=True)
 
 
 def test_a_null_character_in_the_address_is_a_bad_request(client, board):

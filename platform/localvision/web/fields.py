@@ -11,14 +11,16 @@ from wtforms.validators import StopValidation, ValidationError
 
 from localvision.domain.web_addresses import is_web_address
 
-_EXACT_NUMBER = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+# Plain digits 0-9 (not other scripts'), with commas only between groups of three.
+_EXACT_NUMBER = re.compile(r"^(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})(?:\.[0-9]{1,2})?$")
 
 
 class ExactDecimalField(StringField):
     """A number of pounds or hours, exact to two decimal places; never a float.
 
-    Accepts "£1,500.50" as typed. Rejects negative, non-numeric and over-precise input
-    with a message naming the field.
+    Accepts "£1,500.50" and "1500.50" as typed; refuses commas out of place ("1,2,3"),
+    digits of other scripts, negative, non-numeric and over-precise input, with a message
+    naming the field.
     """
 
     widget = GovTextInput()
@@ -33,15 +35,16 @@ class ExactDecimalField(StringField):
         return "" if self.data is None else str(self.data)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "").replace("£", "")
+        text = (valuelist[0] if valuelist else "").strip().removeprefix("£").strip()
         self.data = None
         if not text:
             return
         if text.startswith("-"):
             raise ValueError(f"{self.noun.capitalize()} must be more than 0")
         if not _EXACT_NUMBER.match(text):
-            raise ValueError(f"Enter {self.noun} as a number with up to 2 decimal places, like {self.example}")
-        value = Decimal(text)
+            raise ValueError(f"Enter {self.noun} as a number with up to 2 decimal places, like {self.example}, "
+                             f"using the digits 0 to 9 and a comma only between thousands")
+        value = Decimal(text.replace(",", ""))
         if value < self.minimum:
             raise ValueError(f"{self.noun.capitalize()} must be at least {self.minimum:,}")
         if value > self.maximum:
@@ -76,7 +79,7 @@ class DayMonthYearField(Field):
         missing = [part for part, text in zip(self._PARTS, parts) if not text]
         if missing:
             raise ValueError(f"{name} must include a {' and a '.join(missing)}")
-        if not all(text.isdigit() for text in parts):
+        if not all(text.isascii() and text.isdigit() for text in parts):
             raise ValueError(f"{name} must be a real date, in numbers, like 31 3 2027")
         if len(parts[2]) != 4:
             raise ValueError(f"{name} must include a year with 4 numbers, like 2027")

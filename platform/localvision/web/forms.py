@@ -1,9 +1,11 @@
 """Form pieces shared by several areas, and the base every form is built on."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from localvision.domain.passwords import password_problem
@@ -15,14 +17,33 @@ def _absent_is_empty(value: str | None) -> str:
     return "" if value is None else value
 
 
-def _has_nul(field) -> bool:  # type: ignore[no-untyped-def]
-    return any(isinstance(value, str) and NUL in value for value in field.raw_data or ())
+# Control characters: in a one-line answer none at all (a carriage return in a title made
+# every email naming it unsendable); in a text area, line breaks and tabs only.
+_ONE_LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_TEXT_AREA_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_MESSAGE = "Remove the line break or other invisible control character from this answer"
+
+
+def _refusal(field) -> str | None:  # type: ignore[no-untyped-def]
+    """Why a field's answer is refused before any check reads it, if it is."""
+    values = [value for value in field.raw_data or () if isinstance(value, str)]
+    if any(NUL in value for value in values):
+        return NUL_MESSAGE
+    controls = _TEXT_AREA_CONTROLS if isinstance(field, TextAreaField) else _ONE_LINE_CONTROLS
+    if any(controls.search(value) for value in values):
+        return CONTROL_MESSAGE
+    return None
+
+
+def _without_controls(field, value: str) -> str:  # type: ignore[no-untyped-def]
+    controls = _TEXT_AREA_CONTROLS if isinstance(field, TextAreaField) else _ONE_LINE_CONTROLS
+    return controls.sub("", value)
 
 
 class Form(FlaskForm):
-    """Every form of the platform: a text answer left out arrives as empty text, a null
-    character is refused beside its field before any check reads it, and a refused
-    answer is shown back at most ECHO_LIMIT characters long."""
+    """Every form of the platform: a text answer left out arrives as empty text, a null or
+    other control character is refused beside its field before any check reads it, and a
+    refused answer is shown back at most ECHO_LIMIT characters long."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):  # type: ignore[no-untyped-def]
@@ -33,15 +54,16 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
-        refused = [field for field in self if _has_nul(field)]
+        refused = {field.name: message for field in self if (message := _refusal(field))}
         if refused:
             for field in self:
                 field.errors = []
-            for field in refused:
-                field.errors = [NUL_MESSAGE]
-                field.raw_data = [shortened(value.replace(NUL, "")) for value in field.raw_data]
-                if isinstance(field.data, str):
-                    field.data = field.raw_data[0]
+            for field in self:
+                if field.name in refused:
+                    field.errors = [refused[field.name]]
+                    field.raw_data = [shortened(_without_controls(field, value)) for value in field.raw_data]
+                    if isinstance(field.data, str):
+                        field.data = field.raw_data[0]
             return False
         valid = super().validate(extra_validators)
         for field in self:

@@ -28,6 +28,22 @@ PUBLIC_FORM_BODY_LIMIT = 64 * 1024
 PUBLIC_FORM_ENDPOINTS = frozenset({"barriers.public_form"})
 
 
+class BodyLimitByPage:
+    """Makes a request class's body limit follow the page it is for. The page is known once
+    the address is matched, before any hook or view reads the body (the CSRF check reads
+    the form first of all): werkzeug refuses a longer body from its Content-Length with
+    413 before reading it, and reads one sent without a length no further than the limit."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        endpoint = self.endpoint
+        if endpoint in UPLOAD_ENDPOINTS:
+            return UPLOAD_BODY_LIMIT
+        if endpoint in PUBLIC_FORM_ENDPOINTS:
+            return PUBLIC_FORM_BODY_LIMIT
+        return FORM_BODY_LIMIT
+
+
 class DatabaseIntegerConverter(IntegerConverter):
     """`<int:…>` that matches only numbers an id column can hold, so a larger one is a 404."""
 
@@ -54,20 +70,14 @@ def shortened(value: str) -> str:
 def init_app(app: Flask) -> None:
     # Before any blueprint is registered: rules bind their converters when added.
     app.url_map.converters["int"] = DatabaseIntegerConverter
+    # Mixed into the request class the extensions gave (htmx-flask's adds ``request.htmx``).
+    app.request_class = type("BoundedRequest", (BodyLimitByPage, app.request_class), {})
 
     @app.before_request
     def refuse_hostile_addresses() -> None:
         this_request = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not five
         if NUL in this_request.path or address_query_has_nul(this_request.query_string):
             abort(400, description="The address contains a null character. Check the link and try again.")
-        # Set per request, before anything reads the body: werkzeug checks it as it reads.
-        endpoint = this_request.endpoint
-        if endpoint in UPLOAD_ENDPOINTS:
-            this_request.max_content_length = UPLOAD_BODY_LIMIT
-        elif endpoint in PUBLIC_FORM_ENDPOINTS:
-            this_request.max_content_length = PUBLIC_FORM_BODY_LIMIT
-        else:
-            this_request.max_content_length = FORM_BODY_LIMIT
 
 
 def address_query_has_nul(query_string: bytes) -> bool:

@@ -7,6 +7,7 @@ from localvision.domain.vocabulary import Delivery, DigestFrequency
 from localvision.extensions import csrf
 from localvision.queries.notifications import notifications_page
 from localvision.services import Refused, notifications
+from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.web.notifications import blueprint
 from localvision.web.notifications.forms import PreferencesForm, UnsubscribeForm, field_name
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 20
 @blueprint.route("/notifications")
 @login_required
 def index():
-    page = notifications_page(current_user, request.args.get("page", 1, type=int), PAGE_SIZE)
+    page = notifications_page(current_user, query_number("page", 1, PAGE_MAX), PAGE_SIZE)
     fresh = {n.id for n in page.items if n.read_at is None}
     # Shown now, so read: the page still marks them new this once.
     notifications.mark_read(current_user, fresh)

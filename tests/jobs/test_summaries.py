@@ -194,9 +194,19 @@ def test_every_figure_of_a_hand_built_partnership(app, session, redis):
         assert (entry["actions_owned"], entry["actions_done"], entry["actions_overdue"]) == (owned, done, overdue), name
     assert by_org["E Outreach"]["amounts"] | {} == {"cash": "0.00", "staff_time": "2400.00", "in_kind": "1200.00",
                                                     "total": "3600.00", "share": pytest.approx(3600 / 43200.50)}
-    # Outside the project, decision 3's per-organisation amounts are not broken down.
-    assert by_org["A Hospitals Trust"]["disclosed_amounts"]["total"] == "10000.00"
-    assert by_org["D Constabulary"]["disclosed_amounts"]["total"] == "0.00"
+    # Outside the project every figure is of the disclosed decisions: decision 3 (£24,000 from
+    # the trust and the police) is only the undisclosed total.
+    public = figures["public"]
+    assert public["totals"]["total"] == "19200.50" and public["undisclosed_total"] == "24000.00"
+    shown = {entry["name"]: entry for entry in public["organisations"]}
+    assert (shown["A Hospitals Trust"]["amounts"]["total"], shown["A Hospitals Trust"]["decisions_cofunded"]) == (
+        "10000.00", 1)
+    assert (shown["D Constabulary"]["amounts"]["total"], shown["D Constabulary"]["decisions_cofunded"]) == ("0.00", 0)
+    assert (public["cross_sector_decisions"], public["contributing_partners"]) == (1, 4)
+    assert ("nhs", "police") not in {tuple(pair["sectors"]) for pair in public["sector_pairs"]}
+    assert [aimed["amount"] for aimed in public["indicators"]["aimed_at"]] == ["16200.50", "0.00", "0.00"]
+    assert public["evenness"]["contributions_by_organisation"] == pytest.approx(
+        shannon([10000, 0, 5000.5, 0, 3600, 600]))
 
     by_sector = {entry["sector"]: entry for entry in figures["sectors"]}
     assert {key: entry["amounts"]["total"] for key, entry in by_sector.items()} == {
@@ -259,12 +269,13 @@ def test_the_platform_summary_covers_published_projects_only(app, client_for, se
     assert figures["organisations"] == 6
     assert {row["sector"]: row["organisations"] for row in figures["partners_by_sector"]} == {
         "nhs": 2, "local_authority": 1, "police": 1, "voluntary_and_community": 2}
-    assert figures["totals"]["total"] == "43200.50"
-    assert (figures["agreed_decisions"], figures["cross_sector_decisions"]) == (3, 2)
+    # Decision 3 is commercially sensitive: its £24,000 is one undisclosed total, in no other figure.
+    assert (figures["totals"]["total"], figures["undisclosed_total"]) == ("19200.50", "24000.00")
+    assert (figures["agreed_decisions"], figures["cross_sector_decisions"]) == (3, 1)
 
     home = client_for(None).get("/").get_data(as_text=True)
     shown = home.split("Across all published partnerships")[1]
-    assert "£43,200.50" in shown and "2 of 3 (66.7%)" in shown
+    assert "£19,200.50" in shown and "1 of 3 (33.3%)" in shown and "£24,000, not counted above" in shown
 
 
 def test_the_summary_page_breaks_down_sensitive_amounts_only_for_people_of_the_project(app, client_for, session, redis):
@@ -277,15 +288,16 @@ def test_the_summary_page_breaks_down_sensitive_amounts_only_for_people_of_the_p
     assert "how equally the partners share the load" in member_page and "(1 − Gini: 0.54)" in member_page
     # The summary page gives each figure once, not again below the section that opens it.
     assert member_page.count("Partners contributing") == 1 and member_page.count("Evenness of") == 0
-    for page in (outsider_page, member_page):
-        assert "£43,200.50" in page  # totals include the commercially sensitive decision
-        assert "3 of 3" not in page and "2 of 3 agreed decisions" in page
+    # The people of the project see every figure; outsiders those of the disclosed decisions,
+    # with the commercially sensitive decision's £24,000 as one total beside them.
+    assert "£43,200.50" in member_page and "2 of 3 agreed decisions" in member_page
+    assert "£24,000, counted in the total above" in member_page
+    assert "£19,200.50" in outsider_page and "1 of 3 agreed decisions" in outsider_page
+    assert "£24,000, not counted above" in outsider_page and "£43,200.50" not in outsider_page
     outsider_row = outsider_page.split("A Hospitals Trust")[1].split("</tr>")[0]
     member_row = member_page.split("A Hospitals Trust")[1].split("</tr>")[0]
     assert "£10,000" in outsider_row and "£30,000" not in outsider_row
     assert "£30,000" in member_row
-    assert "£24,000 of the total comes from commercially sensitive decisions" in outsider_page
-    assert "commercially sensitive decisions" not in member_page
 
 
 def test_the_open_data_api_gives_the_public_figures(app, client_for, session, redis):
@@ -299,7 +311,7 @@ def test_the_open_data_api_gives_the_public_figures(app, client_for, session, re
     data = client.get(f"/api/v1/projects/{project.slug}/summary").json["data"]
     assert data["pending"] is False and data["computed_at"]
     figures = data["figures"]
-    assert figures["totals"]["total"] == "43200.50" and figures["undisclosed_total"] == "24000.00"
+    assert figures["totals"]["total"] == "19200.50" and figures["undisclosed_total"] == "24000.00"
     by_org = {entry["name"]: entry for entry in figures["organisations"]}
     assert by_org["A Hospitals Trust"]["amounts"]["total"] == "10000.00"  # the sensitive £20,000 is not broken down
     assert "disclosed_amounts" not in by_org["A Hospitals Trust"]

@@ -46,9 +46,11 @@ def test_the_people_of_a_project_see_every_amount(session, partnership):
 def test_the_public_sees_totals_but_no_commercially_sensitive_amounts(session, partnership):
     overview = project_overview(context_for(AnonymousUserMixin(), partnership["project"]))
     assert not overview.is_member
-    # The committed total is public, sensitive decisions included; how it splits is not.
+    # The committed total is public, sensitive decisions included; who put in the sensitive
+    # part, and in what form, is not: the summary's totals are of the disclosed decisions.
     assert str(overview.decisions.agreed_total) == "1400.00"
-    assert overview.summary.figures["totals"]["total"] == "1400.00"
+    assert overview.summary.figures["totals"]["total"] == "500.00"
+    assert overview.summary.figures["undisclosed_total"] == "900.00"
     assert organisation_amounts(overview, "Plymouth NHS Trust")["total"] == "0.00"
     assert organisation_amounts(overview, "Plymouth City Council")["total"] == "500.00"
     assert "900.00" not in repr(overview.summary.figures["organisations"] + overview.summary.figures["sectors"])

@@ -66,6 +66,8 @@ def live_app(live_database_url, tmp_path):
 @pytest.fixture
 def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    # Emailed links point at the site's configured address: this server.
+    live_app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

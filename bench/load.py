@@ -266,6 +266,17 @@ def sign_in_everyone(base_url: str, plan: dict) -> list[dict]:
     return sessions
 
 
+def seat_everyone(base_url: str, plan: dict, plan_file: Path, serving: str) -> None:
+    """Sign everyone in, keep their sessions in the plan the users read, and say what is under load."""
+    started = time.monotonic()
+    plan["sessions"] = sign_in_everyone(base_url, plan)
+    plan_file.write_text(json.dumps(plan))
+    print(f"{len(plan['sessions'])} people signed in, one after another, in {time.monotonic() - started:.1f} s")
+    print(serving)
+    print(f"partnership: {PARTNERS} organisations, {len(plan['people'])} people, "
+          f"{len(plan['decisions'])} open decisions, {len(plan['indicators'])} indicators")
+
+
 # Reading the figures ----------------------------------------------------------------------
 
 def percentile_table(requests: list[list]) -> list[str]:
@@ -435,14 +446,9 @@ def main() -> None:
         processes.start("scheduler", [sys.executable, "-m", "flask", "--app", "localvision", "schedule"])
         base_url = f"http://127.0.0.1:{port}"
         wait_for(lambda: urllib.request.urlopen(f"{base_url}/api/v1/", timeout=5).status == 200, "gunicorn", 180)
-        started = time.monotonic()
-        plan["sessions"] = sign_in_everyone(base_url, plan)
-        plan_file.write_text(json.dumps(plan))
-        print(f"{len(plan['sessions'])} people signed in, one after another, in {time.monotonic() - started:.1f} s")
-        print(f"gunicorn {WORKERS} sync workers (production configuration), an RQ worker and the scheduler, "
-              f"on PostgreSQL {postgres.port} and Redis {redis.port} of this run's own; Locust")
-        print(f"partnership: {PARTNERS} organisations, {len(plan['people'])} people, "
-              f"{len(plan['decisions'])} open decisions, {len(plan['indicators'])} indicators")
+        seat_everyone(base_url, plan, plan_file,
+                      f"gunicorn {WORKERS} sync workers (production configuration), an RQ worker and the scheduler, "
+                      f"on PostgreSQL {postgres.port} and Redis {redis.port} of this run's own; Locust")
 
         passed &= report("plain run", run_load("plain", base_url, plan_file, folder, None), postgres.url, None)
         if faults:
@@ -471,14 +477,9 @@ def main_embedded() -> None:
         processes.start("serve", [sys.executable, "-m", "flask", "--app", "localvision", "serve", "--port", str(port)])
         base_url = f"http://127.0.0.1:{port}"
         wait_for(lambda: urllib.request.urlopen(f"{base_url}/api/v1/", timeout=5).status == 200, "flask serve", 120)
-        started = time.monotonic()
-        plan["sessions"] = sign_in_everyone(base_url, plan)
-        plan_file.write_text(json.dumps(plan))
-        print(f"{len(plan['sessions'])} people signed in, one after another, in {time.monotonic() - started:.1f} s")
-        print("flask serve (the threaded development server), its RQ worker and the scheduler, on SQLite and an "
-              "embedded Redis server, as `make run` starts them; Locust")
-        print(f"partnership: {PARTNERS} organisations, {len(plan['people'])} people, "
-              f"{len(plan['decisions'])} open decisions, {len(plan['indicators'])} indicators")
+        seat_everyone(base_url, plan, plan_file,
+                      "flask serve (the threaded development server), its RQ worker and the scheduler, on SQLite "
+                      "and an embedded Redis server, as `make run` starts them; Locust")
         database_url = f"sqlite:///{instance / 'localvision.sqlite'}"
         passed = report("embedded defaults", run_load("embedded", base_url, plan_file, folder, None), database_url,
                         None, p99_target=False)

@@ -102,10 +102,6 @@ def _retire_every_link(user: User) -> None:
         _retire_tokens(user, purpose)
 
 
-def _link(endpoint: str, token: str) -> str:
-    return external_url(endpoint, token=token)
-
-
 def usable_token(token: str, purpose: AccountTokenPurpose) -> AccountToken:
     found = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == hash_token(token),
                                                          AccountToken.purpose == purpose))
@@ -131,7 +127,7 @@ def send_password_reset_link(email: str) -> None:
         return
     token = _new_token(user, AccountTokenPurpose.PASSWORD_RESET, RESET_LINK_HOURS)
     mail.queue_message(to=user.email, template="password_reset", kind="account.password_reset", user=user,
-                       context={"name": user.name, "link": _link("auth.reset_password", token),
+                       context={"name": user.name, "link": external_url("auth.reset_password", token=token),
                                 "hours": RESET_LINK_HOURS})
     events.record(EventKind.ACCOUNT_PASSWORD_RESET_REQUESTED, user, actor=None, project=None, label=user.name,
                   payload={"user_id": user.id})
@@ -194,7 +190,7 @@ def request_email_change(user: User, current_password: str, new_email: str) -> N
         _retire_tokens(user, AccountTokenPurpose.EMAIL_CHANGE)
         token = _new_token(user, AccountTokenPurpose.EMAIL_CHANGE, EMAIL_CHANGE_LINK_HOURS, new_email=new_email)
         mail.queue_message(to=new_email, template="email_change_verify", kind="account.email_change", user=user,
-                           context={"name": user.name, "link": _link("auth.confirm_email", token),
+                           context={"name": user.name, "link": external_url("auth.confirm_email", token=token),
                                     "hours": EMAIL_CHANGE_LINK_HOURS})
     events.record(EventKind.ACCOUNT_EMAIL_CHANGE_REQUESTED, user, actor=user, project=None, label=user.name,
                   payload={"user_id": user.id})

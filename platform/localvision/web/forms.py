@@ -24,20 +24,22 @@ _TEXT_AREA_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CONTROL_MESSAGE = "Remove the line break or other invisible control character from this answer"
 
 
+def _controls_refused_in(field) -> re.Pattern[str]:  # type: ignore[no-untyped-def]
+    return _TEXT_AREA_CONTROLS if isinstance(field, TextAreaField) else _ONE_LINE_CONTROLS
+
+
 def _refusal(field) -> str | None:  # type: ignore[no-untyped-def]
     """Why a field's answer is refused before any check reads it, if it is."""
     values = [value for value in field.raw_data or () if isinstance(value, str)]
     if any(NUL in value for value in values):
         return NUL_MESSAGE
-    controls = _TEXT_AREA_CONTROLS if isinstance(field, TextAreaField) else _ONE_LINE_CONTROLS
-    if any(controls.search(value) for value in values):
+    if any(_controls_refused_in(field).search(value) for value in values):
         return CONTROL_MESSAGE
     return None
 
 
 def _without_controls(field, value: str) -> str:  # type: ignore[no-untyped-def]
-    controls = _TEXT_AREA_CONTROLS if isinstance(field, TextAreaField) else _ONE_LINE_CONTROLS
-    return controls.sub("", value)
+    return _controls_refused_in(field).sub("", value)
 
 
 class Form(FlaskForm):

@@ -359,8 +359,21 @@ def test_every_route_has_an_expectation(app):
     assert EXPECTED.keys() - endpoints == set(), "expectations for routes that no longer exist"
 
 
+# Lists a visitor can narrow or search: each is also asked with its filters set, which
+# must not open what the plain list keeps closed.
+FILTERED = {
+    "decisions.index": "keywords=night&status=agreed&sector=nhs&opened_from=1&opened_from=1&opened_from=2020",
+    "decisions.download": "keywords=night&status=agreed&sector=nhs",
+    "public.directory": "q=night",
+    "public.learning": "q=night",
+    "api.projects": "q=night",
+    "api.lessons": "q=night",
+}
+
+
 def planned_requests(app, world: World) -> list[tuple[str, str, str]]:
-    """(method, url, expected outcome for this role) for every route and project."""
+    """(method, url, expected outcome for this role) for every route and project, lists
+    also with their filters."""
     planned = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         kind, method = EXPECTED[rule.endpoint]
@@ -370,8 +383,10 @@ def planned_requests(app, world: World) -> list[tuple[str, str, str]]:
             arguments = url_arguments(project, world) if project is not None else url_arguments(world.private, world)
             with app.test_request_context():
                 url = url_for(rule.endpoint, **{k: v for k, v in arguments.items() if k in rule.arguments})
+            urls = [url] + ([f"{url}?{FILTERED[rule.endpoint]}"] if rule.endpoint in FILTERED else [])
             for attempt_method, attempt_kind in attempts:
-                planned.append((attempt_method, url, attempt_kind, project is not None and project.is_published))
+                planned += [(attempt_method, address, attempt_kind, project is not None and project.is_published)
+                            for address in urls]
     return planned
 
 

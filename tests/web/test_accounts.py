@@ -263,3 +263,12 @@ def test_without_a_mail_server_administrators_read_held_email_with_working_links
 
 def first_link_in(text: str) -> str:
     return next(word for word in text.split() if word.startswith("http"))
+
+
+def test_an_organisation_of_one_counts_one_person_and_of_two_people(client_for, session):
+    alone = factories.user(factories.organisation("Harbour Street Outreach"), name="Dan Roberts")
+    session.commit()
+    assert "1 person</caption>" in client_for(alone).get("/organisation").get_data(as_text=True)
+    factories.user(alone.organisation, name="Ann Lee")
+    session.commit()
+    assert "2 people</caption>" in client_for(alone).get("/organisation").get_data(as_text=True)

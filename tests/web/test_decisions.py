@@ -334,7 +334,9 @@ def test_an_agreed_decision_cannot_be_edited_but_can_be_amended(client_for, sess
     assert amendment.status == DecisionStatus.OPEN and original.status == DecisionStatus.AGREED
     page = client_for().get(team.url(original)).get_data(as_text=True)
     assert "Outreach pilot, extended to Sundays" in page
-    assert "Outreach pilot" in client_for().get(team.url(amendment)).get_data(as_text=True)
+    amendment_page = client_for().get(team.url(amendment)).get_data(as_text=True)
+    assert f'<a class="govuk-link" href="{team.url(original)}">Outreach pilot</a>' in amendment_page
+    assert "&lt;a class" not in amendment_page
     assert session.scalar(select(AuditEvent.after).where(AuditEvent.action == "amendment proposed"))["amends"] == original.id
 
 

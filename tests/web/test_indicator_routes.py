@@ -269,3 +269,15 @@ def test_decisions_linked_to_an_indicator_show_the_funding_aimed_at_it(client_fo
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "DecisionIndicator")
                               .order_by(AuditEvent.id)).all()
     assert actions == ["linked", "linked", "unlinked"]
+
+
+def test_each_sentence_of_an_indicators_progress_stands_apart(client_for, session, partnership):
+    today = date.today()
+    stale = factories.indicator(partnership["project"], name="Street drinking reports",
+                                baseline=((today - timedelta(days=1000)).isoformat(), "100"),
+                                target=((today + timedelta(days=1000)).isoformat(), "50"))
+    factories.measurement(stale, period=(today - timedelta(days=400)).replace(day=1).isoformat(), value="80")
+    session.commit()
+    text = html.unescape(re.sub(r"\s+", " ", client_for(partnership["lead"]).get(
+        f"/projects/{partnership['project'].slug}/indicators").get_data(as_text=True)))
+    assert re.search(r"so no status is given\. \d+(\.\d)?% of the way to the target", text)

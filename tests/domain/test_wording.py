@@ -1,6 +1,6 @@
 import pytest
 
-from localvision.domain.wording import possessive
+from localvision.domain.wording import listing, possessive
 
 
 @pytest.mark.parametrize(("name", "owner"), [
@@ -13,3 +13,10 @@ from localvision.domain.wording import possessive
 ])
 def test_names_take_the_possessive_a_reader_expects(name, owner):
     assert possessive(name) == owner
+
+
+@pytest.mark.parametrize(("names", "sentence"), [
+    ([], ""), (["Wirral Council"], "Wirral Council"), (["A", "B"], "A and B"), (["A", "B", "C"], "A, B and C"),
+])
+def test_names_are_listed_as_a_sentence_lists_them(names, sentence):
+    assert listing(names) == sentence

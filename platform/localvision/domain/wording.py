@@ -10,3 +10,10 @@ def possessive(name: str) -> str:
     """
     name = name.strip()
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def listing(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C": names as a sentence lists them."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

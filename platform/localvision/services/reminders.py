@@ -234,9 +234,9 @@ def check_reminder(context: ProjectContext, decision: Decision, now: datetime) -
     return silent
 
 
-def remind_silent_partners(context: ProjectContext, decision: Decision, now: datetime) -> int:
+def remind_silent_partners(context: ProjectContext, decision: Decision, now: datetime) -> list[str]:
     """A lead reminds the organisations that have not responded, once a day at most.
-    Returns how many organisations were reminded."""
+    Returns the names of the organisations reminded, in order."""
     silent = check_reminder(context, decision, now)
     start_of_today = datetime.combine(local_date(now), time(0), tzinfo=LONDON).astimezone(timezone.utc)
     # The stored time is the limit: of two leads pressing at once, one UPDATE wins.
@@ -257,7 +257,7 @@ def remind_silent_partners(context: ProjectContext, decision: Decision, now: dat
                   payload={"decision_id": decision.id, "organisation_ids": sorted(silent)})
     db.session.commit()
     db.session.refresh(decision)
-    return len(silent)
+    return names
 
 
 def _aware(moment: datetime) -> datetime:

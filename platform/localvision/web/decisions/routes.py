@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
-from localvision.domain.wording import possessive
+from localvision.domain.wording import listing, possessive
 from localvision.models import ContributionKind, Decision, DecisionStance
 from localvision.queries import decisions as queries
 from localvision.services import NotPermitted, Refused
@@ -220,8 +220,8 @@ def remind(slug: str, decision_id: int):
         abort(403, refusal.message)
     except Refused as refusal:
         return refused(context, decision, refusal)
-    flash(f"Reminded the {reminders.partners_phrase(reminded)} who {'has' if reminded == 1 else 'have'} "
-          f"not responded", "success")
+    flash(f"Reminded {listing(reminded)}: {'it has' if len(reminded) == 1 else 'they have'} not responded yet",
+          "success")
     return to_decision(context, decision)
 
 

@@ -67,7 +67,8 @@ def test_a_new_rule_applies_to_decisions_opened_afterwards(session, team):
     change_rule(team, DecisionRule.MAJORITY)
     after = factories.decision(team.project, team.worker)
     assert (before.decision_rule, after.decision_rule) == (DecisionRule.CONSENSUS, DecisionRule.MAJORITY)
-    assert services.closing_choices(before) == services.closing_choices(after)  # both apply their rule
+    # On the closing date each rule decides, so both offer to apply it.
+    assert services.closing_choices(before, before.closes_on) == services.closing_choices(after, after.closes_on)
 
 
 def test_removing_the_objecting_partner_does_not_remove_its_objection(session, team):

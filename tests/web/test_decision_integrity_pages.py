@@ -50,7 +50,7 @@ def test_switching_the_rule_to_close_a_decision_as_agreed_is_refused(client_for,
     assert "Consensus: every partner responds and nobody objects (the rule when it opened" in page
     refused = lead.post(team.url(decision, "/close"), data={"outcome": "agreed", "reason": "We decide",
                                                             "confirmed": "yes"}).get_data(as_text=True)
-    assert "Not a valid choice" in refused
+    assert "Choose an outcome" in refused
     session.refresh(decision)
     assert decision.is_open
     lead.post(team.url(decision, "/close"), data={"outcome": "apply_rule", "confirmed": "yes"})

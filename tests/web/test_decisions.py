@@ -292,6 +292,21 @@ def test_the_rule_refuses_to_close_before_it_can_decide(client_for, session, tea
     assert decision.is_open
 
 
+def test_the_close_page_offers_the_rule_only_once_it_can_decide(client_for, session, team):
+    decision = factories.decision(team.project, team.worker)
+    factories.position(decision, team.lead, DecisionStance.SUPPORT)
+    session.commit()
+    page = client_for(team.lead).get(team.url(decision, "/close")).get_data(as_text=True)
+    assert "Apply the decision rule" not in page and "Defer it" in page
+    assert "The rule cannot decide yet, so it cannot be applied now" in page
+    assert "lead decides" not in page
+    for person in (team.nurse, team.officer, team.worker):
+        factories.position(decision, person, DecisionStance.SUPPORT)
+    session.commit()
+    page = client_for(team.lead).get(team.url(decision, "/close")).get_data(as_text=True)
+    assert "Apply the decision rule" in page and "cannot be applied now" not in page
+
+
 def test_when_the_lead_decides_they_record_the_outcome_and_a_reason(client_for, session):
     team = Partnership(session, rule=DecisionRule.LEAD_DECIDES)
     decision = factories.decision(team.project, team.worker)

@@ -187,12 +187,13 @@ def withdraw_decision(context: ProjectContext, decision: Decision, reason: str) 
 
 # Closing, reopening, reviewing -------------------------------------------------------------
 
-def closing_choices(decision: Decision) -> list[tuple[str, str]]:
+def closing_choices(decision: Decision, today: date) -> list[tuple[str, str]]:
     """Where the decision's rule is that the lead decides they choose the outcome;
-    otherwise they apply the rule or defer."""
+    otherwise they defer it, or apply the rule once it can decide."""
     if decision.decision_rule == DecisionRule.LEAD_DECIDES:
         return [(s.value, s.label) for s in (DecisionStatus.AGREED, DecisionStatus.NOT_AGREED, DecisionStatus.DEFERRED)]
-    return [(APPLY_RULE, "Apply the decision rule"), (DecisionStatus.DEFERRED.value, "Defer it")]
+    defer = (DecisionStatus.DEFERRED.value, "Defer it")
+    return [(APPLY_RULE, "Apply the decision rule"), defer] if rule_outcome(decision, today).is_decided else [defer]
 
 
 def check_closing(context: ProjectContext, decision: Decision) -> None:
@@ -205,13 +206,13 @@ def check_closing(context: ProjectContext, decision: Decision) -> None:
 def closing_outcome(context: ProjectContext, decision: Decision, choice: str, reason: str) -> Outcome:
     """What closing would record, for the lead to confirm: nothing is written."""
     check_closing(context, decision)
-    if choice not in dict(closing_choices(decision)):
-        raise Refused("Choose an outcome", field="outcome")
-    if choice == APPLY_RULE:
+    if choice == APPLY_RULE and decision.decision_rule != DecisionRule.LEAD_DECIDES:
         result = rule_outcome(decision, date.today())
         if not result.is_decided:
             raise Refused(f"The rule cannot decide yet. {result.explanation}", field="outcome")
         return result
+    if choice not in dict(closing_choices(decision, date.today())):
+        raise Refused("Choose an outcome", field="outcome")
     if not reason.strip():
         raise Refused("Give the reason for this outcome", field="reason")
     return Outcome(DecisionStatus(choice), "")

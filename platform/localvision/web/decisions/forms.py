@@ -136,7 +136,10 @@ class EditCommentForm(Form):
 
 
 class CloseForm(Form):
-    outcome = RadioField("Outcome", widget=GovRadioInput(), validators=[DataRequired(message="Choose an outcome")])
+    # The service says which outcomes may be chosen now, and why another may not (a page
+    # left open while a partner responded still offers a choice since withdrawn).
+    outcome = RadioField("Outcome", widget=GovRadioInput(), validate_choice=False,
+                         validators=[DataRequired(message="Choose an outcome")])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])
     # Set by the confirmation page: closing cannot be undone, so it is asked for twice.
     confirmed = HiddenField()

@@ -158,7 +158,7 @@ def close(slug: str, decision_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
     form = CloseForm()
-    form.outcome.choices = services.closing_choices(decision)
+    form.outcome.choices = services.closing_choices(decision, today())
     values = dict(context=context, project=context.project, decision=decision, form=form,
                   position_rows=queries.position_rows(decision), responses=queries.responses(decision))
     try:

@@ -159,9 +159,9 @@ def test_no_request_is_refused_while_the_worker_commits(tmp_path):
     refused = [(what, status) for what, status in statuses if status >= 500]
     assert refused == [], (refused, (tmp_path / "serve.log").read_text()[-3000:])
     assert busy.returncode == 0, f"the busy worker failed: {worker_said[-3000:]}"
-    # Each pass commits once per demo project and once for the platform: two passes at least
-    # means it was committing while the people were.
-    assert int(worker_said.split()[-1]) >= 14, "the busy worker hardly committed: the test proved nothing"
+    # A pass commits once per demo project and once for the platform: a whole pass at least,
+    # while the people were writing (it queues behind them for the lock, so it is no faster).
+    assert int(worker_said.split()[-1]) >= 7, "the busy worker hardly committed: the test proved nothing"
     writes = [what for what, status in statuses if what in ("propose decision", "add contribution", "public barrier")]
     assert len(acknowledged) == len(writes) and len(acknowledged) >= PEOPLE_AT_ONCE * ROUNDS * 3 // 4 - 1
     with sqlite3.connect(instance / "localvision.sqlite") as database:

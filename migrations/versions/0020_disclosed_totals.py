@@ -37,8 +37,10 @@ def upgrade():
     connection = op.get_bind()
     for (project_id,) in connection.execute(sa.text("SELECT id FROM projects")).all():
         totals.rebuild_project(connection, project_id)
-    # Every stored summary lacks the figures outsiders are now shown: each is recomputed.
+    # Every stored summary lacks the figures outsiders are now shown: each is recomputed, and
+    # the platform's, drawn for anyone, is not shown until it is.
     connection.execute(sa.text("UPDATE project_summaries SET changes_requested = changes_requested + 1"))
+    connection.execute(sa.text("DELETE FROM platform_summaries"))
 
 
 def downgrade():

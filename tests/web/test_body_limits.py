@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from localvision import create_app
+from localvision.extensions import db
 from localvision.web.input_bounds import FORM_BODY_LIMIT, PUBLIC_FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT
 from support import build_schema, separate_database, settings_for_tests
 
@@ -35,7 +36,6 @@ def server(tmp_path_factory):
         served.shutdown()
         thread.join()
         with app.app_context():
-            from localvision.extensions import db
             db.engine.dispose()
 
 

@@ -26,7 +26,7 @@ import factories
 from localvision.domain import evenness
 from localvision.extensions import db
 from localvision.jobs.summaries import recompute_platform_summary, recompute_project_summary
-from localvision.models import ContributionKind, DecisionIndicator, DecisionStatus, Sector
+from localvision.models import ContributionKind, Decision, DecisionIndicator, DecisionStatus, Sector
 from localvision.models.summaries import PlatformSummary, ProjectSummary
 
 # What only the people of the project may know: how much each funder of the first
@@ -209,3 +209,16 @@ def test_the_people_of_the_project_see_every_figure(client_for, partnership):
     public = client_for().get(f"/projects/{project.slug}/summary").get_data(as_text=True)
     assert "£161,110.54" in public and "not counted above" in public
     assert "£158,555.54" not in public and not re.search(r"£5,555\b", public)
+
+
+def test_a_former_partner_that_only_funded_a_sensitive_decision_is_not_named_to_outsiders(client_for, partnership):
+    project = partnership["project"]
+    homes = factories.user(factories.organisation("Plymouth Community Homes", Sector.HOUSING))
+    contract = db.session.scalar(select(Decision).where(Decision.title == "Security contract"))
+    factories.contribution(contract, homes, "999.99")
+    db.session.commit()  # not a partner now: its figures are kept as a former partner's are
+    publish_summaries(project)
+    public = client_for().get(f"/api/v1/projects/{project.slug}/summary").get_json()["data"]["figures"]
+    assert "Plymouth Community Homes" not in {entry["name"] for entry in public["organisations"]}
+    assert "housing" not in {entry["sector"] for entry in public["sectors"]}
+    assert "Plymouth Community Homes" in {entry["name"] for entry in members_figures(project)["organisations"]}

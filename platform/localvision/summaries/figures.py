@@ -44,6 +44,8 @@ from localvision.queries.indicators import summaries as indicator_summaries
 from localvision.summaries.totals import KINDS, ORGANISATION_COUNTS, SECTORS, ZERO, decision_totals_query, money
 
 SECTOR_COUNTS = ("decisions_proposed", "actions_owned", "actions_done", "actions_overdue")
+# What an organisation visibly did in a project, besides disclosed money.
+PUBLIC_PARTS = ("decisions_cofunded", "decisions_proposed", "positions_recorded", "actions_owned")
 
 EVENNESS_MEASURE = (
     "Evenness says how equally the partners share the load, on a scale from 0 to 1: 1 means every "
@@ -114,7 +116,8 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
     disclosed_groups = [contribution.SectorSetGroup(mask=row.sector_mask, decisions=row.disclosed_decisions,
                                                     amount=row.disclosed_amount)
                         for row in sector_sets if row.disclosed_decisions]
-    shown = {org_id: _as_disclosed(entry) for org_id, entry in organisations.items()}
+    shown = {org_id: shown_entry for org_id, entry in organisations.items()
+             if _publicly_involved(shown_entry := _as_disclosed(entry))}
     undisclosed = _undisclosed_total(organisations.values())
     organisations = {org_id: _without_disclosed(entry) for org_id, entry in organisations.items()}
     vision_figures = _vision_figures(project_id, [row.id for row in partners])
@@ -128,7 +131,14 @@ def project_figures(project_id: int, today: date | None = None) -> dict[str, Any
 def _as_disclosed(entry: dict[str, Any]) -> dict[str, Any]:
     """An organisation's figures as outsiders see them: its disclosed money and co-funding only."""
     return {**_without_disclosed(entry), "amounts": dict(entry["disclosed_amounts"]),
-            "decisions_cofunded": entry.get("disclosed_decisions_cofunded", 0)}
+            "decisions_cofunded": entry["disclosed_decisions_cofunded"]}
+
+
+def _publicly_involved(shown: dict[str, Any]) -> bool:
+    """Whether outsiders may see the organisation in the figures: a partner, or a former
+    one with a part they can see. A former partner whose only part was funding sensitive
+    decisions is left out: being listed at all would say what it funded."""
+    return shown["is_partner"] or any(shown[field] for field in PUBLIC_PARTS) or any(shown["amounts"].values())
 
 
 def _without_disclosed(entry: dict[str, Any]) -> dict[str, Any]:
@@ -208,7 +218,7 @@ def _sector_set_groups(decisions_counted: Any) -> list[contribution.SectorSetGro
 def _blank_entry(org_id: int, name: str, sector: Sector, is_partner: bool) -> dict[str, Any]:
     return {"id": org_id, "name": name, "sector": sector.value, "is_partner": is_partner,
             "amounts": {kind.value: ZERO for kind in KINDS}, "disclosed_amounts": {kind.value: ZERO for kind in KINDS},
-            "decisions_cofunded": 0, "decisions_proposed": 0,
+            "decisions_cofunded": 0, "disclosed_decisions_cofunded": 0, "decisions_proposed": 0,
             "positions_recorded": 0, "could_respond": 0, "actions_owned": 0, "actions_done": 0, "actions_overdue": 0}
 
 

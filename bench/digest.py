@@ -33,8 +33,8 @@ from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
-from localvision.jobs import enqueue, get_queue  # noqa: E402
-from localvision.jobs.reminders import send_digests  # noqa: E402
+from localvision.job_queue import enqueue, get_queue  # noqa: E402
+from localvision.services.digests import send_digests  # noqa: E402
 
 PEOPLE = 10_000
 PROJECTS = 500

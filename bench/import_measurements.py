@@ -28,25 +28,11 @@ from scratch_database import build_schema, scratch_database  # noqa: E402
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
 from localvision.jobs.worker import build_worker  # noqa: E402
-from localvision.models import (  # noqa: E402
-    Direction,
-    Frequency,
-    ImportStatus,
-    Indicator,
-    Measurement,
-    MeasurementImport,
-    Organisation,
-    PartnerRole,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    Sector,
-    Unit,
-    User,
-)
-from localvision.services import measurements, policy  # noqa: E402
-from localvision.services.policy import ProjectContext  # noqa: E402
+from localvision.domain.vocabulary import Direction, Frequency, ImportStatus, PartnerRole, ProjectRole, Sector, Unit
+from localvision.models import Indicator, Measurement, MeasurementImport, Organisation, Project, ProjectMembership, ProjectPartner, User
+from localvision.services import measurement_imports
+from localvision.permissions import policy  # noqa: E402
+from localvision.permissions.policy import ProjectContext  # noqa: E402
 
 INDICATORS = 50
 PERIODS = 2000  # daily figures per indicator: 50 x 2,000 = 100,000 rows
@@ -84,7 +70,7 @@ def check(app, context: ProjectContext, content: str) -> tuple[MeasurementImport
     """Upload the file and time its check; a file this long is checked by a job, which a
     worker runs here as it would in service."""
     started = time.perf_counter()
-    measurement_import = measurements.check_import(context, "bench.csv", content.encode())
+    measurement_import = measurement_imports.check_import(context, "bench.csv", content.encode())
     if measurement_import.status == ImportStatus.CHECKING:
         build_worker(app).work(burst=True)
         db.session.expire_all()
@@ -97,7 +83,7 @@ def check(app, context: ProjectContext, content: str) -> tuple[MeasurementImport
 def import_by_job(app, context: ProjectContext, measurement_import: MeasurementImport) -> float:
     """Confirm as the button does (a file this long goes to the job), and time a worker running it."""
     started = time.perf_counter()
-    measurements.confirm_import(context, measurement_import)
+    measurement_imports.confirm_import(context, measurement_import)
     build_worker(app).work(burst=True)
     elapsed = time.perf_counter() - started
     db.session.expire_all()

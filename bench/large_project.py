@@ -10,33 +10,9 @@ from pathlib import Path
 from localvision import create_app
 from localvision.extensions import db
 from scratch_database import build_schema
-from localvision.jobs.summaries import recompute_project_summary
-from localvision.models import (
-    Contribution,
-    ContributionKind,
-    Decision,
-    DecisionCategory,
-    DecisionStance,
-    DecisionStatus,
-    Direction,
-    Frequency,
-    Indicator,
-    Measurement,
-    Organisation,
-    PartnerRole,
-    Phase,
-    Position,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    Sector,
-    Stance,
-    Unit,
-    User,
-    VisionPosition,
-    VisionVersion,
-)
+from localvision.summaries.recompute import recompute_project_summary
+from localvision.models import Contribution, Decision, Indicator, Measurement, Organisation, Position, Project, ProjectMembership, ProjectPartner, User, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, ProjectRole, Sector, Stance, Unit
 
 PARTNERS = 100
 DECISIONS = 2_000

@@ -175,9 +175,10 @@ def build_partnership(environment: dict[str, str], instance: Path) -> dict:
 
     from localvision import create_app
     from localvision.extensions import db
-    from localvision.models import (
-        DecisionCategory, DecisionRule, Direction, Frequency, OutboxMessage, Phase, ProjectRole, Sector, Unit, User)
-    from localvision.services import decisions, indicators, invitations, organisations, policy, projects
+    from localvision.domain.vocabulary import DecisionCategory, DecisionRule, Direction, Frequency, Phase, ProjectRole, Sector, Unit
+    from localvision.models import OutboxMessage, User
+    from localvision.services import decisions, indicators, invitations, organisations, projects
+    from localvision.permissions import policy
 
     app = create_app(instance_path=str(instance))
     with app.app_context():

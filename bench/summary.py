@@ -32,10 +32,10 @@ from scratch_database import build_schema, scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
-from localvision.jobs import enqueue, get_queue  # noqa: E402
-from localvision.jobs.summaries import recompute_project_summary  # noqa: E402
-from localvision.models import Sector  # noqa: E402
-from localvision.models.decisions import ContributionKind, DecisionStatus, DecisionStance  # noqa: E402
+from localvision.job_queue import enqueue, get_queue  # noqa: E402
+from localvision.summaries.recompute import recompute_project_summary  # noqa: E402
+from localvision.domain.vocabulary import Sector  # noqa: E402
+from localvision.domain.vocabulary import ContributionKind, DecisionStatus, DecisionStance  # noqa: E402
 from localvision.summaries import totals  # noqa: E402
 
 ORGANISATIONS = 200

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from localvision import create_app
 from localvision.extensions import db
-from localvision.jobs.summaries import recompute_platform_summary, recompute_project_summary
+from localvision.summaries.recompute import recompute_platform_summary, recompute_project_summary
 from localvision.models import Project
 
 stopping = False

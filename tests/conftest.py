@@ -20,7 +20,7 @@ from flask import g
 from flask.testing import FlaskClient
 from redis import Redis
 
-from localvision import create_app, data_versions
+from localvision import create_app
 from localvision.extensions import db, limiter
 from localvision.models import User
 from localvision.redis_connection import get_redis
@@ -93,7 +93,7 @@ def _fresh_response_cache(app):
     what one test rendered and the projects it found must not reach the next."""
     with app.app_context():
         rendered_responses().clear()
-        data_versions.forget_all()
+        app.extensions["localvision_data_versions"]["slugs"].clear()
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def redis(app) -> Redis:
 def _empty_redis(app):
     """Every commit queues a summary recompute: each test starts with an empty queue, and
     with Redis trusted again, whatever outage an earlier test staged."""
-    app.extensions.pop("localvision_summary_queue", None)
+    app.extensions.pop("localvision_job_queue", None)
     app.extensions["localvision_data_versions"]["failed_at"] = None
     yield
     with app.app_context():

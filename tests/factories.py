@@ -11,40 +11,10 @@ from werkzeug.security import generate_password_hash
 
 from localvision.domain.vocabulary import BarrierSource, BarrierStatus
 from localvision.extensions import db
-from localvision.models import (
-    Action,
-    Barrier,
-    BarrierAnswer,
-    Contribution,
-    ContributionKind,
-    Decision,
-    DecisionCategory,
-    DecisionComment,
-    DecisionRule,
-    DecisionStance,
-    DecisionStatus,
-    Direction,
-    Frequency,
-    Indicator,
-    LearningEntry,
-    Measurement,
-    MeasurementImport,
-    Organisation,
-    PartnerRole,
-    Phase,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    Position,
-    Sector,
-    Stance,
-    Unit,
-    User,
-    VisionPosition,
-    VisionVersion,
-)
-from localvision.services import measurements, policy
+from localvision.models import Action, Barrier, BarrierAnswer, Contribution, Decision, DecisionComment, Indicator, LearningEntry, Measurement, MeasurementImport, Organisation, Project, ProjectMembership, ProjectPartner, Position, User, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, ProjectRole, Sector, Stance, Unit
+from localvision.services import measurement_imports
+from localvision.permissions import policy
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -245,7 +215,7 @@ def measurement(ind: Indicator, *, period: str = "2024-04-01", value: str = "90"
 def measurement_import(proj: Project, uploader: User, content: str, filename: str = "measurements.csv") -> MeasurementImport:
     """An uploaded file and its preview, checked as an upload is; unlike the other builders
     this one commits, as the upload's service does (a savepoint inside a test)."""
-    return measurements.check_import(policy.context_for(uploader, proj), filename, content.encode())
+    return measurement_imports.check_import(policy.context_for(uploader, proj), filename, content.encode())
 
 
 def council_and_trust() -> tuple[User, User]:

@@ -7,9 +7,7 @@ from typing import Any, Mapping
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from localvision.config import instance_folder, load_config
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from localvision.config import PROJECT_ROOT, instance_folder, load_config
 
 
 def create_app(

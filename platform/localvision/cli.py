@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from localvision.domain.passwords import password_problem
 from localvision.extensions import db
-from localvision.models import Organisation, Sector, User
+from localvision.models import Organisation, User
+from localvision.domain.vocabulary import Sector
 
 
 SCHEDULER_RETRY_SECONDS = 10
@@ -81,7 +82,7 @@ def serve(host: str, port: int) -> None:
     """
     from werkzeug.serving import run_simple
 
-    from localvision import PROJECT_ROOT
+    from localvision.config import PROJECT_ROOT
     from localvision.termination import ignore_further_stop_signals, stop_on_sigterm_as_on_ctrl_c
 
     stop_on_sigterm_as_on_ctrl_c()

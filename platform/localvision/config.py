@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 
 from localvision.mail_transport import parse_mail_url
 
+# The checkout: templates, static files and migrations sit beside the package's source folder.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 PRODUCTION = "production"
 
 
@@ -91,10 +94,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "ENVIRONMENT": environment,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # Kept: the ping is one round trip (measured ~0.1-0.25 ms) paid only by requests that
-        # use the database at all, a few per cent of a rendered page, while cached and
-        # revalidated public pages check out no connection; it turns the first request on
-        # each pooled connection after a PostgreSQL restart from an error into a reconnect.
+        # The ping turns the first request on each pooled connection after a PostgreSQL
+        # restart from an error into a reconnect. It costs one round trip (~0.1-0.25 ms),
+        # paid only by requests that use the database; cached public pages take none.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Empty means: start an embedded Redis under instance/.
         "REDIS_URL": env.get("REDIS_URL", ""),
@@ -122,7 +124,7 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
                            *filter(None, (host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",")))]
                           if production else None),
         # Outgoing mail: empty keeps messages in the outbox for administrators to read.
-        # Forms are described in localvision/mail_transport.py and the README.
+        # Forms are described in localvision/mail_transport.py and the operators' guide.
         "MAIL_URL": mail_url,
         "MAIL_FROM": env.get("MAIL_FROM", "Local Vision <no-reply@localvision.example>"),
         # A message claimed for this long without being marked sent is sent again.

@@ -153,7 +153,3 @@ def remember(slug: str, project_id: int, seen: tuple[str, int, int]) -> None:
 
 def forget(slug: str) -> None:
     _state()["slugs"].pop(slug, None)
-
-
-def forget_all() -> None:
-    _state()["slugs"].clear()

@@ -10,17 +10,8 @@ from sqlalchemy import select
 from localvision import create_app
 from localvision.demo import EMAIL_DOMAIN
 from localvision.extensions import db
-from localvision.models import (
-    Decision,
-    DecisionCategory,
-    PartnerRole,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    User,
-    VisionVersion,
-)
+from localvision.models import Decision, Project, ProjectMembership, ProjectPartner, User, VisionVersion
+from localvision.domain.vocabulary import DecisionCategory, PartnerRole, ProjectRole
 from keyboard_support import sign_in_with_keyboard, tab_to
 from support import settings_for_tests
 

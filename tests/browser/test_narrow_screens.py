@@ -12,23 +12,10 @@ from sqlalchemy import select
 from localvision.domain.vocabulary import BarrierStatus, NotificationKind
 from localvision.extensions import db
 from localvision.services.notifications import unsubscribe_token
-from localvision.models import (
-    Action,
-    Barrier,
-    Decision,
-    DecisionStatus,
-    HealthCheckRound,
-    Indicator,
-    LearningEntry,
-    Measurement,
-    Organisation,
-    OutboxMessage,
-    PartnerStatus,
-    Project,
-    ProjectPartner,
-    User,
-)
-from localvision.services import discussions, measurements, policy
+from localvision.models import Action, Barrier, Decision, HealthCheckRound, Indicator, LearningEntry, Measurement, Organisation, OutboxMessage, Project, ProjectPartner, User
+from localvision.domain.vocabulary import DecisionStatus, PartnerStatus
+from localvision.services import discussions, measurement_imports
+from localvision.permissions import policy
 from localvision.services.invitations import invite_by_administrator
 from support import token_mailed_to
 
@@ -63,7 +50,7 @@ def pages(live_app) -> list[tuple[str | None, str, str]]:
         action = db.session.scalar(select(Action).join(Decision).where(Decision.project_id == project.id))
         indicator = db.session.scalar(select(Indicator).where(Indicator.project_id == project.id))
         measurement = db.session.scalar(select(Measurement).where(Measurement.indicator_id == indicator.id))
-        upload = measurements.check_import(policy.context_for(lead, project), "figures.csv",
+        upload = measurement_imports.check_import(policy.context_for(lead, project), "figures.csv",
                                            f"indicator,period,value\n{indicator.name},2026-01-01,12\n".encode())
         invitation = invite_by_administrator(admin, "new.reader@example.org",
                                              db.session.scalar(select(Organisation).order_by(Organisation.id)), None)

@@ -7,16 +7,8 @@ from sqlalchemy import select
 from localvision import create_app
 from localvision.demo import EMAIL_DOMAIN
 from localvision.extensions import db
-from localvision.models import (
-    Organisation,
-    PartnerRole,
-    PartnerStatus,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    User,
-)
+from localvision.models import Organisation, Project, ProjectMembership, ProjectPartner, User
+from localvision.domain.vocabulary import PartnerRole, PartnerStatus, ProjectRole
 from support import settings_for_tests
 from keyboard_support import sign_in_with_keyboard, tab_to
 

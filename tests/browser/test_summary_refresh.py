@@ -5,7 +5,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from localvision import PROJECT_ROOT
+from localvision.config import PROJECT_ROOT
 from localvision.demo import PROJECTS
 
 pytestmark = pytest.mark.browser

@@ -7,15 +7,8 @@ from sqlalchemy import select
 from localvision import create_app
 from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS
 from localvision.extensions import db
-from localvision.models import (
-    PartnerRole,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    User,
-    VisionVersion,
-)
+from localvision.domain.vocabulary import PartnerRole, ProjectRole
+from localvision.models import Project, ProjectMembership, ProjectPartner, User, VisionVersion
 from support import settings_for_tests
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from localvision.domain.measurement_csv import parse_measurements, parse_period, parse_value
+from localvision.domain.measurement_imports import parse_measurements, parse_period, parse_value
 
 INDICATORS = {"food bank parcels": 1, "community cafes open": 2}
 NAMES = {1: "Food bank parcels", 2: "Community cafes open"}

@@ -14,15 +14,16 @@ import pytest
 from sqlalchemy import create_engine, func, insert, select, text
 
 import factories
-from localvision import create_app, jobs
+from localvision import create_app, job_queue
 from localvision.domain.digests import due_period
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.extensions import db
-from localvision.jobs.reminders import send_digests
+from localvision.services.digests import send_digests
 from localvision.jobs.schedule import HOURLY_DIGESTS, HOURLY_REMINDERS, build_scheduler
 from localvision.jobs.worker import build_worker
 from localvision.models import DigestSent, Notification, NotificationSettings, ProjectMembership, User
-from localvision.services import decisions, digests, notifications, policy
+from localvision.services import decisions, digests, notifications
+from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
 from smtp_server import html_of, text_of
 from support import (
@@ -50,7 +51,7 @@ def clock(time_machine):
 
 def run_digests_at(app, clock, moment: datetime) -> None:
     clock.move_to(moment, tick=True)
-    jobs.enqueue(send_digests, moment.isoformat())
+    job_queue.enqueue(send_digests, moment.isoformat())
     build_worker(app).work(burst=True)
     db.session.expire_all()
 
@@ -164,7 +165,7 @@ def test_a_digest_is_sent_once_per_person_and_period_however_often_the_job_runs(
         clock, app, session, redis, plymouth, proposed, smtp_server, monkeypatch):
     monkeypatch.setattr(digests, "BATCH", 2)  # several batches, each its own transaction
     for _ in range(3):
-        jobs.enqueue(send_digests, MONDAY_MORNING.isoformat())
+        job_queue.enqueue(send_digests, MONDAY_MORNING.isoformat())
     run_digests_at(app, clock, MONDAY_MORNING + timedelta(hours=1))
     for person in (plymouth.lead, plymouth.nurse, plymouth.nhs_director, plymouth.officer, plymouth.worker):
         assert subjects(smtp_server, person).count(WEEKLY_SUBJECT) == 1, person.name
@@ -269,7 +270,7 @@ def test_a_worker_killed_mid_run_sends_every_digest_exactly_once_after_the_next_
             factories.decision(plymouth.project, plymouth.worker, title="Fund a night bus")
             db.session.commit()
             dan, people = plymouth.worker.id, {person.email for person in db.session.scalars(select(User))}
-            jobs.enqueue(send_digests, MONDAY_MORNING.isoformat())
+            job_queue.enqueue(send_digests, MONDAY_MORNING.isoformat())
             db.session.remove()
 
         engine = create_engine(database_url)
@@ -290,7 +291,7 @@ def test_a_worker_killed_mid_run_sends_every_digest_exactly_once_after_the_next_
             assert db.session.scalar(select(func.count()).select_from(DigestSent)) == 0  # the batch rolled back
             # The next hourly run, and one more for good measure.
             for moment in (MONDAY_MORNING + timedelta(hours=1), MONDAY_MORNING + timedelta(hours=2)):
-                jobs.enqueue(send_digests, moment.isoformat())
+                job_queue.enqueue(send_digests, moment.isoformat())
             build_worker(app).work(burst=True)
             received = Counter(message["To"] for message in smtp_server.messages if " digest: " in message["Subject"])
             assert set(received) == people - {plymouth.outsider.email} and set(received.values()) == {1}
@@ -302,5 +303,5 @@ def test_a_worker_killed_mid_run_sends_every_digest_exactly_once_after_the_next_
 
 def test_the_scheduler_runs_reminders_and_digests_every_hour(redis):
     scheduled = {job.func_name: job.cron for job in build_scheduler(redis).get_jobs()}
-    assert scheduled["localvision.jobs.reminders.send_reminders"] == HOURLY_REMINDERS == "10 * * * *"
-    assert scheduled["localvision.jobs.reminders.send_digests"] == HOURLY_DIGESTS == "20 * * * *"
+    assert scheduled["localvision.services.reminders.send_reminders"] == HOURLY_REMINDERS == "10 * * * *"
+    assert scheduled["localvision.services.digests.send_digests"] == HOURLY_DIGESTS == "20 * * * *"

@@ -3,11 +3,12 @@ scheduler's sweep closes rounds on their closing date and queues what is missing
 from datetime import date, timedelta
 
 import factories
-from localvision.jobs.health_checks import sweep_health_checks
+from localvision.services.health_checks import sweep_health_checks
 from localvision.jobs.schedule import HEALTH_CHECK_SWEEP_INTERVAL_SECONDS, build_scheduler
 from localvision.jobs.worker import build_worker
-from localvision.models import Sector
-from localvision.services import health_checks, policy
+from localvision.domain.vocabulary import Sector
+from localvision.services import health_checks
+from localvision.permissions import policy
 from localvision.services.health_checks import RoundDetails, results_job_id
 
 

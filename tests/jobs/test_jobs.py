@@ -4,10 +4,10 @@ import pytest
 from rq import Queue
 
 import factories
-from localvision import create_app, jobs
+from localvision import create_app, job_queue
 from localvision.extensions import db
-from localvision.jobs import health
-from localvision.jobs.summaries import recompute_project_summary
+from localvision.services import worker_check
+from localvision.summaries.recompute import recompute_project_summary
 from localvision.jobs.worker import build_worker
 
 
@@ -37,8 +37,8 @@ def test_status_page_shows_workers_queues_and_failed_jobs(app, client_for, sessi
     admin = factories.user(is_admin=True)
     session.commit()
     with app.app_context():
-        jobs.enqueue(health.round_trip)  # missing its argument: it fails
-        jobs.enqueue(health.round_trip, "2026-11-23T09:00:00+00:00")
+        job_queue.enqueue(worker_check.round_trip)  # missing its argument: it fails
+        job_queue.enqueue(worker_check.round_trip, "2026-11-23T09:00:00+00:00")
     failing_worker = build_worker(app)
     failing_worker.work(burst=True, max_jobs=1)
     live_worker = build_worker(app)
@@ -50,7 +50,7 @@ def test_status_page_shows_workers_queues_and_failed_jobs(app, client_for, sessi
     assert live_worker.name in page
     queues = page.split("Queue lengths</caption>")[1].split("</table>")[0]
     assert re.search(r"default</td>\s*<td[^>]*>1</td>\s*<td[^>]*>1</td>", queues)
-    assert "TypeError" in page and "localvision.jobs.health.round_trip" in page
+    assert "TypeError" in page and "localvision.services.worker_check.round_trip" in page
 
 
 def test_readyz_reports_database_and_redis_uncached(client, redis):
@@ -75,17 +75,17 @@ def test_readyz_says_when_redis_is_down_and_healthz_stays_alive(app, tmp_path):
 
 def test_jobs_are_queued_on_the_configured_redis_as_they_declare(app, redis):
     with app.app_context():
-        job = jobs.enqueue(health.round_trip, "now")
+        job = job_queue.enqueue(worker_check.round_trip, "now")
         assert Queue("default", connection=redis).job_ids == [job.id]
-    assert (job.func_name, job.timeout, job.result_ttl) == ("localvision.jobs.health.round_trip", 30, 600)
+    assert (job.func_name, job.timeout, job.result_ttl) == ("localvision.services.worker_check.round_trip", 30, 600)
 
 
 def test_summary_jobs_are_retried_with_backoff(app, redis):
     with app.app_context():
-        job = jobs.enqueue(recompute_project_summary, 1)
+        job = job_queue.enqueue(recompute_project_summary, 1)
     assert (job.timeout, job.retries_left, job.retry_intervals) == (300, 3, [5, 30, 120])
 
 
 def test_only_declared_jobs_can_be_queued(app, redis):
     with app.app_context(), pytest.raises(TypeError, match="not declared as a job"):
-        jobs.enqueue(print, "hello")
+        job_queue.enqueue(print, "hello")

@@ -14,13 +14,15 @@ from rq import Queue
 from sqlalchemy import select, update
 
 import factories
-from localvision import PROJECT_ROOT, create_app, jobs
+from localvision.config import PROJECT_ROOT
+from localvision import create_app, job_queue
 from localvision.extensions import db
-from localvision.jobs.mail import MAX_ATTEMPTS, send_message, sweep_outbox
+from localvision.services.outbox import MAX_ATTEMPTS, send_message, sweep_outbox
 from localvision.jobs.schedule import OUTBOX_SWEEP_INTERVAL_SECONDS, build_scheduler
 from localvision.jobs.worker import build_worker
 from localvision.mail_transport import parse_mail_url
-from localvision.models import OutboxMessage, OutboxState
+from localvision.models import OutboxMessage
+from localvision.domain.vocabulary import OutboxState
 from localvision.services import mail
 from smtp_server import html_of, text_of
 from support import build_schema, separate_database, settings_for_tests
@@ -62,8 +64,8 @@ def test_a_queued_message_arrives_with_both_bodies_and_its_message_id(app, sessi
 def test_a_message_queued_twice_is_sent_once(app, session, redis, smtp_server):
     message = queue_reset_email(factories.user())
     session.commit()
-    jobs.enqueue(send_message, message.id)  # a second job for the same message
-    jobs.enqueue(sweep_outbox)  # and the sweep, which queues it a third time
+    job_queue.enqueue(send_message, message.id)  # a second job for the same message
+    job_queue.enqueue(sweep_outbox)  # and the sweep, which queues it a third time
     run_worker(app)
     assert received_ids(smtp_server) == [message.message_id]
 
@@ -79,8 +81,8 @@ def test_a_refusing_server_is_retried_later_then_the_message_is_marked_failed(ap
     assert "451" in stored.last_error
     next_attempt = stored.next_attempt_at.replace(tzinfo=stored.next_attempt_at.tzinfo or timezone.utc)
     assert next_attempt > datetime.now(timezone.utc)
-    jobs.enqueue(sweep_outbox)  # not due yet: the sweep leaves it, and a stray job cannot claim it
-    jobs.enqueue(send_message, message.id)
+    job_queue.enqueue(sweep_outbox)  # not due yet: the sweep leaves it, and a stray job cannot claim it
+    job_queue.enqueue(send_message, message.id)
     run_worker(app)
     assert session.get(OutboxMessage, message.id).attempts == 1
 
@@ -88,7 +90,7 @@ def test_a_refusing_server_is_retried_later_then_the_message_is_marked_failed(ap
         session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
                         .values(next_attempt_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
         session.commit()
-        jobs.enqueue(sweep_outbox)
+        job_queue.enqueue(sweep_outbox)
         run_worker(app)
     stored = session.get(OutboxMessage, message.id)
     assert stored.state is OutboxState.FAILED and stored.attempts == MAX_ATTEMPTS
@@ -104,7 +106,7 @@ def test_a_message_committed_while_redis_is_down_is_sent_by_the_sweep(
     app.extensions["localvision_redis"] = redis  # Redis is back
     scheduler = build_scheduler(redis)
     assert OUTBOX_SWEEP_INTERVAL_SECONDS in {job.interval for job in scheduler.get_jobs()
-                                             if job.func_name == "localvision.jobs.mail.sweep_outbox"}
+                                             if job.func_name == "localvision.services.outbox.sweep_outbox"}
     scheduler.enqueue_jobs()
     run_worker(app)
     assert received_ids(smtp_server) == [message.message_id]
@@ -160,7 +162,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(tmp_path
             assert states == [OutboxState.SENDING, OutboxState.QUEUED, OutboxState.QUEUED]
             db.session.rollback()  # end this read, to see what the worker writes
             time.sleep(1.1)  # the claim's lease runs out
-            jobs.enqueue(sweep_outbox)  # what the scheduler does every minute
+            job_queue.enqueue(sweep_outbox)  # what the scheduler does every minute
             run_worker(app)  # a worker started again
             assert sorted(received_ids(smtp_server)) == sorted(message_ids)
             assert set(db.session.scalars(select(OutboxMessage.state))) == {OutboxState.SENT}

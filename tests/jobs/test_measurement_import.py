@@ -15,15 +15,10 @@ import factories
 from localvision import create_app
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import AuditEvent, ImportStatus, Measurement, MeasurementImport, MeasurementRevision, Sector
-from localvision.domain.measurement_csv import PROBLEMS_KEPT
-from localvision.services.measurements import (
-    BACKGROUND_FROM_ROWS,
-    CHECK_STOPPED,
-    CHECK_UNAVAILABLE,
-    run_queued_check,
-    run_queued_import,
-)
+from localvision.models import AuditEvent, Measurement, MeasurementImport, MeasurementRevision
+from localvision.domain.vocabulary import ImportStatus, Sector
+from localvision.domain.measurement_imports import PROBLEMS_KEPT
+from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS, CHECK_STOPPED, CHECK_UNAVAILABLE, run_queued_check, run_queued_import
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 import factories
-from localvision import create_app, jobs
+from localvision import create_app, job_queue
 from localvision.extensions import db
-from localvision.jobs.notifications import fan_out_notifications
+from localvision.services.notification_events import fan_out_notifications
 from localvision.jobs.worker import build_worker
 from localvision.models import Notification, User
-from localvision.services import actions, decisions, policy
+from localvision.services import actions, decisions
+from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
 from support import (
     TEST_DATABASE_URL,
@@ -68,7 +69,7 @@ def test_a_worker_killed_mid_fan_out_tells_everyone_exactly_once(tmp_path, smtp_
             # The first event was told and committed; the second rolled back with the worker.
             assert len(db.session.scalars(select(Notification.id)).all()) == 4
             assert db.session.scalar(select(Notification).where(Notification.user_id == dan)) is None
-            jobs.enqueue(fan_out_notifications)  # what the scheduler does every minute
+            job_queue.enqueue(fan_out_notifications)  # what the scheduler does every minute
             build_worker(app).work(burst=True)
             db.session.expire_all()
 

@@ -11,19 +11,21 @@ from sqlalchemy import select
 
 import factories
 from localvision.extensions import db
-from localvision.jobs.summaries import check_running_totals
-from localvision.models import AuditEvent, Decision, DecisionIndicator, DecisionRule, OrganisationTotal, ProjectPartner, Sector
+from localvision.services.running_totals import check_running_totals
+from localvision.models import AuditEvent, Decision, DecisionIndicator, OrganisationTotal, ProjectPartner
+from localvision.domain.vocabulary import DecisionRule, Sector
 from localvision.models.summaries import DecisionTotal, IndicatorTotal, ProjectTotal, SectorSetTotal
-from localvision.models.actions import ActionStatus
-from localvision.models.decisions import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus
-from localvision.services import NotPermitted, Refused, policy
+from localvision.domain.vocabulary import ActionStatus
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
 from localvision.services import actions as action_services
 from localvision.services import decisions as decision_services
 from localvision.services import indicators as indicator_services
 from localvision.services import projects as project_services
 from localvision.services.decisions import DecisionDetails
-from localvision.services.events import EventKind
-from localvision.summaries import figures, totals
+from localvision.domain.vocabulary import EventKind
+from localvision.summaries import drift, figures
 
 SECTORS = (Sector.NHS, Sector.POLICE, Sector.VOLUNTARY_AND_COMMUNITY, Sector.NHS, Sector.HOUSING)
 
@@ -233,7 +235,7 @@ def expected_totals(project) -> dict:
 
 
 def stored(project) -> dict:
-    return totals.stored_totals(db.session.connection(), project.id)
+    return drift.stored_totals(db.session.connection(), project.id)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -251,7 +253,7 @@ def test_totals_equal_the_records_after_any_sequence_of_changes(session, seed):
         except (Refused, NotPermitted):
             db.session.rollback()
         assert stored(partnership.project) == expected_totals(partnership.project), f"step {number}: {step.__name__}"
-        assert totals.drift(db.session.connection(), partnership.project.id) == NO_DRIFT, \
+        assert drift.drift(db.session.connection(), partnership.project.id) == NO_DRIFT, \
             f"step {number}: {step.__name__}"
     assert done == {step.__name__ for step in (*STEPS, remove_partner)}, "every kind of change happened"
     assert len(partnership.people) == 2

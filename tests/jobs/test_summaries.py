@@ -11,19 +11,14 @@ import pytest
 import factories
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import DecisionIndicator, Direction, Frequency, Indicator, Measurement, Sector, Unit
-from localvision.models.actions import Action, ActionStatus
-from localvision.models.decisions import (
-    Contribution,
-    ContributionKind,
-    Decision,
-    DecisionCategory,
-    DecisionStatus,
-    Position,
-    DecisionStance,
-)
+from localvision.models import DecisionIndicator, Indicator, Measurement
+from localvision.domain.vocabulary import Direction, Frequency, Sector, Unit
+from localvision.models.actions import Action
+from localvision.domain.vocabulary import ActionStatus
+from localvision.models.decisions import Contribution, Decision, Position
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStatus, DecisionStance
 from localvision.models.summaries import PlatformSummary, ProjectSummary
-from localvision.models.vision import Stance as VisionStance
+from localvision.domain.vocabulary import Stance as VisionStance
 from localvision.models.vision import VisionPosition, VisionVersion
 
 CASH, STAFF, IN_KIND = ContributionKind.CASH, ContributionKind.STAFF_TIME, ContributionKind.IN_KIND

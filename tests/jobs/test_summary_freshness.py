@@ -19,12 +19,13 @@ from rq import Queue
 from sqlalchemy import create_engine, text
 
 import factories
-from localvision import create_app, jobs
+from localvision import create_app, job_queue
 from localvision.extensions import db
 from localvision.jobs.schedule import NIGHTLY_RECOMPUTE, SWEEP_INTERVAL_SECONDS, build_scheduler
-from localvision.jobs.summaries import recompute_all_summaries, sweep_stale_summaries
+from localvision.summaries.recompute import recompute_all_summaries, sweep_stale_summaries
 from localvision.jobs.worker import build_worker
-from localvision.models import PartnerRole, Project, ProjectPartner, Sector
+from localvision.domain.vocabulary import PartnerRole, Sector
+from localvision.models import Project, ProjectPartner
 from localvision.models.summaries import ProjectSummary
 from localvision.redis_connection import limiter_storage_uri
 from support import (
@@ -67,7 +68,7 @@ def test_a_burst_of_changes_runs_one_recompute(app, session, redis):
 
     summary = session.get(ProjectSummary, project.id)
     assert summary.is_pending and summary.changes_requested - summary.changes_computed == 5
-    assert queued_functions(redis) == ["localvision.jobs.summaries.recompute_project_summary"]
+    assert queued_functions(redis) == ["localvision.summaries.recompute.recompute_project_summary"]
     run_worker(app)
     summary = session.get(ProjectSummary, project.id)
     assert not summary.is_pending
@@ -76,7 +77,7 @@ def test_a_burst_of_changes_runs_one_recompute(app, session, redis):
 
 POSTGRESQL_ONLY = pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
                                      reason="needs PostgreSQL (TEST_DATABASE_URL) for row locks between connections")
-RECOMPUTE = "localvision.jobs.summaries.recompute_project_summary"
+RECOMPUTE = "localvision.summaries.recompute.recompute_project_summary"
 
 
 def wait_until_waiting_for_locks(engine, count: int) -> None:
@@ -199,7 +200,7 @@ def test_with_redis_away_writes_succeed_pages_say_paused_and_the_sweep_catches_u
     assert {job.interval for job in scheduler.get_jobs()} >= {SWEEP_INTERVAL_SECONDS}
     assert NIGHTLY_RECOMPUTE in {job.cron for job in scheduler.get_jobs()}
     scheduler.enqueue_jobs()
-    assert "localvision.jobs.summaries.sweep_stale_summaries" in queued_functions(redis)
+    assert "localvision.summaries.recompute.sweep_stale_summaries" in queued_functions(redis)
     run_worker(app)
 
     summary = session.get(ProjectSummary, project.id)
@@ -212,7 +213,7 @@ def test_the_nightly_recompute_queues_every_project_and_the_platform(app, sessio
     first, second = factories.project(lead=factories.user()), factories.project(lead=factories.user())
     session.commit()
     redis.flushdb()  # forget the recomputes those commits queued
-    jobs.enqueue(recompute_all_summaries)
+    job_queue.enqueue(recompute_all_summaries)
     run_worker(app)
     for project in (first, second):
         assert session.get(ProjectSummary, project.id).computed_at is not None
@@ -253,7 +254,7 @@ def test_a_worker_killed_mid_job_leaves_the_old_snapshot_and_the_work_is_done_ag
             kept = db.session.get(ProjectSummary, project_id)
             assert (kept.computed_at, kept.figures) == (old_computed_at, old_figures)
             assert kept.is_pending
-            jobs.enqueue(sweep_stale_summaries)
+            job_queue.enqueue(sweep_stale_summaries)
             run_worker(app)
             done = db.session.get(ProjectSummary, project_id)
             assert not done.is_pending and done.figures["partners"] == 2

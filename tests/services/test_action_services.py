@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import Action, ActionStatus, AuditEvent
-from localvision.services import NotPermitted, Refused, policy
+from localvision.models import Action, AuditEvent
+from localvision.domain.vocabulary import ActionStatus
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
 from localvision.services import actions as services
 
 

@@ -10,15 +10,11 @@ from sqlalchemy import select
 
 import factories
 from localvision.domain.decisions import add_working_days
-from localvision.models import (
-    AuditEvent,
-    DecisionCategory,
-    DecisionRule,
-    DecisionStance,
-    DecisionStatus,
-    Phase,
-)
-from localvision.services import NotPermitted, Refused, discussions, invitations, policy
+from localvision.models import AuditEvent
+from localvision.domain.vocabulary import DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Phase
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import discussions, invitations
+from localvision.permissions import policy
 from localvision.services import decisions as services
 from localvision.services import projects as project_services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails

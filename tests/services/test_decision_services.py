@@ -9,17 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import (
-    AuditEvent,
-    Contribution,
-    ContributionKind,
-    DecisionCategory,
-    DecisionRule,
-    DecisionStance,
-    DecisionStatus,
-    Sector,
-)
-from localvision.services import NotPermitted, Refused, policy
+from localvision.models import AuditEvent, Contribution
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Sector
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
 from localvision.services import decisions as services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails
 

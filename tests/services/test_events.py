@@ -6,7 +6,7 @@ from sqlalchemy import select
 import factories
 from localvision.models import AuditEvent
 from localvision.services import events
-from localvision.services.events import EventKind
+from localvision.domain.vocabulary import EventKind
 
 
 def test_an_event_carries_its_kind_the_trail_words_and_the_ids_readers_need(session):

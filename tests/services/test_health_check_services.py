@@ -7,9 +7,12 @@ from sqlalchemy import func, select
 import factories
 from localvision.domain.vocabulary import HealthStatement
 from localvision.extensions import db
-from localvision.jobs.health_checks import compute_health_check_results, sweep_health_checks
-from localvision.models import AuditEvent, HealthCheckAnswer, HealthCheckRespondent, ProjectMembership, Sector
-from localvision.services import NotPermitted, Refused, health_checks, policy
+from localvision.services.health_checks import compute_health_check_results, sweep_health_checks
+from localvision.models import AuditEvent, HealthCheckAnswer, HealthCheckRespondent, ProjectMembership
+from localvision.domain.vocabulary import Sector
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import health_checks
+from localvision.permissions import policy
 from localvision.services.health_checks import RoundDetails
 
 

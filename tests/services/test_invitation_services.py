@@ -7,19 +7,11 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import (
-    AuditEvent,
-    Invitation,
-    OutboxMessage,
-    OrganisationDomain,
-    PartnerRole,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    User,
-)
-from localvision.services import NotPermitted, Refused, invitations, projects
-from localvision.services.policy import context_for
+from localvision.models import AuditEvent, Invitation, OutboxMessage, OrganisationDomain, ProjectMembership, ProjectPartner, User
+from localvision.domain.vocabulary import PartnerRole, ProjectRole
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import invitations, projects
+from localvision.permissions.policy import context_for
 from support import link_mailed_to, token_mailed_to
 
 

@@ -7,13 +7,14 @@ from sqlalchemy import func, select
 
 import factories
 from localvision.extensions import db
-from localvision.models import OutboxMessage, OutboxState
+from localvision.models import OutboxMessage
+from localvision.domain.vocabulary import OutboxState
 from localvision.services import mail
 
 
 def queued_job_args(redis) -> list[tuple]:
     return [job.args for job in Queue("default", connection=redis).get_jobs()
-            if job.func_name == "localvision.jobs.mail.send_message"]
+            if job.func_name == "localvision.services.outbox.send_message"]
 
 
 def reset_message(person):

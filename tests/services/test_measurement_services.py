@@ -11,13 +11,15 @@ from rq.job import Job
 from sqlalchemy import func, select
 
 import factories
-from localvision.jobs.measurement_import import import_measurements
+from localvision.services.measurement_imports import import_measurements
 from localvision.jobs.worker import build_worker
-from localvision.models import AuditEvent, ImportStatus, Measurement, MeasurementImport, MeasurementRevision, Sector
+from localvision.models import AuditEvent, Measurement, MeasurementImport, MeasurementRevision
+from localvision.domain.vocabulary import ImportStatus, Sector
 from localvision.redis_connection import get_redis
-from localvision.services import NotPermitted, Refused, policy
-from localvision.services import measurements as measurement_services
-from localvision.services.measurements import BACKGROUND_FROM_ROWS
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
+from localvision.services import measurement_imports, measurements as measurement_services
+from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens there
 
@@ -107,11 +109,11 @@ def test_an_unchanged_correction_writes_nothing(session, wirral):
 
 
 def test_checking_a_file_saves_only_its_preview(session, wirral):
-    checked = measurement_services.check_import(context(wirral, "volunteer"), "parcels.csv", b"\xef\xbb\xbf" + GOOD_FILE)
+    checked = measurement_imports.check_import(context(wirral, "volunteer"), "parcels.csv", b"\xef\xbb\xbf" + GOOD_FILE)
     assert (checked.status, checked.row_count, checked.new_count, checked.problems) == (ImportStatus.READY, 3, 3, [])
     assert checked.uploaded_by_id == wirral["volunteer"].id and count(session, Measurement) == 0
 
-    problems = measurement_services.check_import(context(wirral, "volunteer"), "bad.csv",
+    problems = measurement_imports.check_import(context(wirral, "volunteer"), "bad.csv",
                                                  b"indicator,period,value\nFood bank parcel,2013-03-01,1\n")
     assert problems.status == ImportStatus.HAS_PROBLEMS
     assert problems.problems == [[2, "There is no indicator called “Food bank parcel” in this project"]]
@@ -119,40 +121,40 @@ def test_checking_a_file_saves_only_its_preview(session, wirral):
 
 def test_a_file_that_is_not_utf8_or_from_an_outsider_is_refused(session, wirral):
     with pytest.raises(Refused, match="saved as UTF-8 text") as refusal:
-        measurement_services.check_import(context(wirral, "volunteer"), "cafes.csv", "Cafés,2013,1\n".encode("latin-1"))
+        measurement_imports.check_import(context(wirral, "volunteer"), "cafes.csv", "Cafés,2013,1\n".encode("latin-1"))
     assert refusal.value.field == "file"
     with pytest.raises(NotPermitted):
-        measurement_services.check_import(context(wirral, "outsider"), "parcels.csv", GOOD_FILE)
+        measurement_imports.check_import(context(wirral, "outsider"), "parcels.csv", GOOD_FILE)
     assert count(session, MeasurementImport) == 0
 
 
 def test_confirming_a_short_file_imports_every_row_now_and_records_one_event(session, wirral):
-    checked = measurement_services.check_import(context(wirral, "volunteer"), "parcels.csv", GOOD_FILE)
-    assert measurement_services.confirm_import(context(wirral, "volunteer"), checked) is True
+    checked = measurement_imports.check_import(context(wirral, "volunteer"), "parcels.csv", GOOD_FILE)
+    assert measurement_imports.confirm_import(context(wirral, "volunteer"), checked) is True
     assert checked.status == ImportStatus.IMPORTED and count(session, Measurement) == 3
     [event] = events_of(session, "measurement.imported")
     assert event.object_label == "parcels.csv: 3 new values, 0 corrections, 0 unchanged rows"
     assert event.payload == {"import_id": checked.id, "new": 3, "corrected": 0,
                              "indicator_ids": sorted([wirral["parcels"].id, wirral["cafes"].id])}
     # Confirming again, or importing the same file again, changes nothing.
-    assert measurement_services.confirm_import(context(wirral, "volunteer"), checked) is False
-    again = measurement_services.check_import(context(wirral, "lead"), "parcels.csv", GOOD_FILE)
-    assert measurement_services.confirm_import(context(wirral, "lead"), again) is True
+    assert measurement_imports.confirm_import(context(wirral, "volunteer"), checked) is False
+    again = measurement_imports.check_import(context(wirral, "lead"), "parcels.csv", GOOD_FILE)
+    assert measurement_imports.confirm_import(context(wirral, "lead"), again) is True
     assert again.unchanged_count == 3 and count(session, Measurement) == 3
     assert len(events_of(session, "measurement.imported")) == 1
 
 
 def test_nothing_is_saved_when_the_file_no_longer_fits_at_confirmation(session, wirral):
-    checked = measurement_services.check_import(context(wirral, "volunteer"), "parcels.csv", GOOD_FILE)
+    checked = measurement_imports.check_import(context(wirral, "volunteer"), "parcels.csv", GOOD_FILE)
     wirral["cafes"].name = "Community cafes"
     session.commit()
-    assert measurement_services.confirm_import(context(wirral, "volunteer"), checked) is False
+    assert measurement_imports.confirm_import(context(wirral, "volunteer"), checked) is False
     assert checked.status == ImportStatus.FAILED and count(session, Measurement) == 0
     assert checked.problems == [[4, "There is no indicator called “Community cafes open” in this project"]]
 
 
 def test_an_import_that_stops_part_way_saves_nothing(session, wirral):
-    checked = measurement_services.check_import(context(wirral, "volunteer"), "parcels.csv", GOOD_FILE)
+    checked = measurement_imports.check_import(context(wirral, "volunteer"), "parcels.csv", GOOD_FILE)
     checked.status = ImportStatus.QUEUED
     session.commit()
 
@@ -160,7 +162,7 @@ def test_an_import_that_stops_part_way_saves_nothing(session, wirral):
         raise ConnectionError("the worker lost its connection after saving the first batch")
 
     with pytest.raises(ConnectionError):
-        measurement_services.run_queued_import(checked.id, wirral["volunteer"].id, report)
+        measurement_imports.run_queued_import(checked.id, wirral["volunteer"].id, report)
     session.expire_all()
     stopped = session.get(MeasurementImport, checked.id)
     assert stopped.status == ImportStatus.FAILED and count(session, Measurement) == 0
@@ -169,21 +171,21 @@ def test_an_import_that_stops_part_way_saves_nothing(session, wirral):
 
 
 def test_files_shorter_than_the_threshold_are_imported_at_once(session, wirral):
-    checked = measurement_services.check_import(context(wirral, "volunteer"), "daily.csv",
+    checked = measurement_imports.check_import(context(wirral, "volunteer"), "daily.csv",
                                                 daily_file(BACKGROUND_FROM_ROWS - 1))
-    assert measurement_services.confirm_import(context(wirral, "volunteer"), checked) is True
+    assert measurement_imports.confirm_import(context(wirral, "volunteer"), checked) is True
     assert checked.job_id is None and count(session, Measurement) == BACKGROUND_FROM_ROWS - 1
 
 
 def test_files_of_the_threshold_or_longer_go_to_the_job(app, session, wirral):
-    checked = measurement_services.check_import(context(wirral, "volunteer"), "daily.csv",
+    checked = measurement_imports.check_import(context(wirral, "volunteer"), "daily.csv",
                                                 daily_file(BACKGROUND_FROM_ROWS))
-    assert measurement_services.confirm_import(context(wirral, "volunteer"), checked) is False
+    assert measurement_imports.confirm_import(context(wirral, "volunteer"), checked) is False
     assert checked.status == ImportStatus.QUEUED and count(session, Measurement) == 0
     job = Job.fetch(checked.job_id, connection=get_redis())
     assert job.func is import_measurements and job.args == (checked.id, wirral["volunteer"].id)
     # Confirming twice cannot queue the file twice.
-    assert measurement_services.confirm_import(context(wirral, "volunteer"), checked) is False
+    assert measurement_imports.confirm_import(context(wirral, "volunteer"), checked) is False
 
     build_worker(app).work(burst=True)
     session.expire_all()
@@ -193,13 +195,13 @@ def test_files_of_the_threshold_or_longer_go_to_the_job(app, session, wirral):
 
 
 def test_with_the_queue_unreachable_a_long_file_waits_to_be_confirmed_again(app, session, wirral):
-    checked = measurement_services.check_import(context(wirral, "volunteer"), "daily.csv",
+    checked = measurement_imports.check_import(context(wirral, "volunteer"), "daily.csv",
                                                 daily_file(BACKGROUND_FROM_ROWS))
     working = app.extensions["localvision_redis"]
     app.extensions["localvision_redis"] = Redis.from_url(NOWHERE, socket_connect_timeout=1)
     try:
         with pytest.raises(Refused, match="could not be started just now"):
-            measurement_services.confirm_import(context(wirral, "volunteer"), checked)
+            measurement_imports.confirm_import(context(wirral, "volunteer"), checked)
     finally:
         app.extensions["localvision_redis"] = working
     assert checked.status == ImportStatus.READY and count(session, Measurement) == 0

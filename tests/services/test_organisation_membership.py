@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, OrganisationDomain, Sector
-from localvision.services import NotPermitted, Refused, organisations
+from localvision.models import AuditEvent, OrganisationDomain
+from localvision.domain.vocabulary import Sector
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import organisations
 from support import link_mailed_to
 
 

@@ -5,11 +5,11 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 import factories
-from localvision.jobs.summaries import recompute_project_summary
-from localvision.models import DecisionStatus, Sector
+from localvision.summaries.recompute import recompute_project_summary
+from localvision.domain.vocabulary import DecisionStatus, Sector
 from localvision.queries.overview import project_overview
-from localvision.services import NotPermitted
-from localvision.services.policy import context_for
+from localvision.domain.refusals import NotPermitted
+from localvision.permissions.policy import context_for
 
 
 @pytest.fixture

@@ -5,19 +5,11 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import (
-    AuditEvent,
-    DecisionRule,
-    Organisation,
-    PartnerRole,
-    Phase,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    Sector,
-)
-from localvision.services import NotPermitted, Refused, organisations, projects
-from localvision.services.policy import context_for
+from localvision.models import AuditEvent, Organisation, ProjectMembership, ProjectPartner
+from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole, Sector
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import organisations, projects
+from localvision.permissions.policy import context_for
 
 DETAILS = {"title": " Warm homes ", "place": "Truro", "theme": "Fuel poverty", "summary": "Fewer cold homes.",
            "phase": Phase.DISCOVER, "decision_rule": DecisionRule.CONSENSUS}

@@ -13,14 +13,17 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision import jobs
+from localvision import job_queue
 from localvision.domain.vocabulary import NotificationKind
 from localvision.extensions import db
-from localvision.jobs.reminders import send_reminders
+from localvision.services.reminders import send_reminders
 from localvision.jobs.worker import build_worker
-from localvision.models import AuditEvent, DecisionStance, DecisionStatus, Notification, ProjectMembership, User
+from localvision.models import AuditEvent, Notification, ProjectMembership, User
+from localvision.domain.vocabulary import DecisionStance, DecisionStatus
 from localvision.queries.audit import trail
-from localvision.services import NotPermitted, Refused, policy, reminders
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
+from localvision.services import reminders
 from smtp_server import text_of
 
 TUESDAY_MORNING = datetime(2026, 3, 17, 8, 0, tzinfo=timezone.utc)
@@ -28,7 +31,7 @@ TUESDAY_MORNING = datetime(2026, 3, 17, 8, 0, tzinfo=timezone.utc)
 
 def run_reminders_at(app, moment: datetime) -> None:
     """The scheduler's hourly job at ``moment``, and the emails it queued, by a real worker."""
-    jobs.enqueue(send_reminders, moment.isoformat())
+    job_queue.enqueue(send_reminders, moment.isoformat())
     build_worker(app).work(burst=True)
     db.session.expire_all()
 

@@ -7,18 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import (
-    AuditEvent,
-    Project,
-    ProjectMembership,
-    Sector,
-    Stance,
-    User,
-    VisionComment,
-    VisionPosition,
-    VisionVersion,
-)
-from localvision.services import NotPermitted, Refused, policy
+from localvision.models import AuditEvent, Project, ProjectMembership, User, VisionComment, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import Sector, Stance
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
 from localvision.services import vision as vision_services
 from localvision.services.vision import WordingMovedOn
 

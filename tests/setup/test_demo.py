@@ -4,19 +4,8 @@ from sqlalchemy import func, select
 
 from localvision.demo import DEMO_PASSWORD, PROJECTS, load_demo
 from localvision.domain.passwords import password_problem
-from localvision.models import (
-    Decision,
-    DecisionStance,
-    DecisionStatus,
-    Indicator,
-    Organisation,
-    OutboxMessage,
-    PartnerStatus,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    User,
-)
+from localvision.models import Decision, Indicator, Organisation, OutboxMessage, Project, ProjectMembership, ProjectPartner, User
+from localvision.domain.vocabulary import DecisionStance, DecisionStatus, PartnerStatus
 
 
 def counts(session):

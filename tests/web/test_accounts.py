@@ -11,7 +11,8 @@ from sqlalchemy import select
 import factories
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import AccountToken, AuditEvent, OutboxMessage, OutboxState, User
+from localvision.models import AccountToken, AuditEvent, OutboxMessage, User
+from localvision.domain.vocabulary import OutboxState
 from smtp_server import first_link, text_of
 
 NEW_PASSWORD = "a quiet harbour at dawn"

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 import factories
 from factories import Partnership
-from localvision.models import Action, ActionStatus, AuditEvent, DecisionStatus, DecisionStance
+from localvision.models import Action, AuditEvent
+from localvision.domain.vocabulary import ActionStatus, DecisionStatus, DecisionStance
 from support import day_month_year
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 import factories
-from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Sector, Stance
+from localvision.domain.vocabulary import ContributionKind, DecisionStance, DecisionStatus, Sector, Stance
 
 
 @pytest.fixture

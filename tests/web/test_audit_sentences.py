@@ -1,7 +1,8 @@
 """The audit trail reads as sentences a partner can follow."""
 import factories
-from localvision.models import DecisionStance, Sector
-from localvision.services import decisions, policy
+from localvision.domain.vocabulary import DecisionStance, Sector
+from localvision.services import decisions
+from localvision.permissions import policy
 
 
 def test_a_position_reads_as_a_sentence_with_labelled_values(client_for, session):
@@ -26,7 +27,7 @@ def test_a_position_reads_as_a_sentence_with_labelled_values(client_for, session
 def test_every_kind_of_event_has_its_own_sentence_and_unknown_kinds_still_read():
     from localvision.models import AuditEvent
     from localvision.queries.audit import PHRASES, Names, changes, sentence
-    from localvision.services.events import EventKind
+    from localvision.domain.vocabulary import EventKind
 
     assert set(PHRASES) == set(EventKind)
     future = AuditEvent(kind="budget.approved", action="approved", object_type="BudgetLine", object_label="Year 2",

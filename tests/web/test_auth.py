@@ -5,8 +5,9 @@ from sqlalchemy import select
 import factories
 from localvision.extensions import db
 from localvision.services import invitations
-from localvision.services.policy import context_for
-from localvision.models import AuditEvent, Invitation, ProjectMembership, ProjectRole, User
+from localvision.permissions.policy import context_for
+from localvision.models import AuditEvent, Invitation, ProjectMembership, User
+from localvision.domain.vocabulary import ProjectRole
 from support import token_mailed_to
 
 

@@ -10,8 +10,11 @@ import factories
 from localvision.domain.vocabulary import BarrierStatus, Sector
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import AuditEvent, Barrier, BarrierAnswer, Decision, ProjectMembership, ProjectRole
-from localvision.services import NotPermitted, Refused, barriers, policy
+from localvision.models import AuditEvent, Barrier, BarrierAnswer, Decision, ProjectMembership
+from localvision.domain.vocabulary import ProjectRole
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import barriers
+from localvision.permissions import policy
 from smtp_server import text_of
 from support import day_month_year
 

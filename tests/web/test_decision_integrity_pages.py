@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import DecisionComment, DecisionRule, DecisionStance, DecisionStatus
+from localvision.models import DecisionComment
+from localvision.domain.vocabulary import DecisionRule, DecisionStance, DecisionStatus
 from support import day_month_year
 
 

@@ -6,17 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import (
-    AuditEvent,
-    Contribution,
-    ContributionKind,
-    Decision,
-    DecisionRule,
-    DecisionStatus,
-    Position,
-    Sector,
-    DecisionStance,
-)
+from localvision.models import AuditEvent, Contribution, Decision, Position
+from localvision.domain.vocabulary import ContributionKind, DecisionRule, DecisionStatus, Sector, DecisionStance
 from factories import Partnership
 from support import day_month_year, invite_and_accept
 

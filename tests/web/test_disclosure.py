@@ -25,8 +25,9 @@ from sqlalchemy import select
 import factories
 from localvision.domain import evenness
 from localvision.extensions import db
-from localvision.jobs.summaries import recompute_platform_summary, recompute_project_summary
-from localvision.models import ContributionKind, Decision, DecisionIndicator, DecisionStatus, Sector
+from localvision.summaries.recompute import recompute_platform_summary, recompute_project_summary
+from localvision.domain.vocabulary import ContributionKind, DecisionStatus, Sector
+from localvision.models import Decision, DecisionIndicator
 from localvision.models.summaries import PlatformSummary, ProjectSummary
 
 # What only the people of the project may know: how much each funder of the first

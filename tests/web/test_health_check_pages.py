@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 import factories
 from localvision.domain.vocabulary import HealthStatement
-from localvision.jobs.health_checks import compute_health_check_results
-from localvision.models import HealthCheckRound, Sector
+from localvision.services.health_checks import compute_health_check_results
+from localvision.models import HealthCheckRound
+from localvision.domain.vocabulary import Sector
 from localvision.queries.health_checks import METHOD
 from support import day_month_year
 

@@ -12,9 +12,10 @@ import pytest
 
 import factories
 from localvision.domain.vocabulary import HealthStatement
-from localvision.jobs.health_checks import compute_health_check_results
-from localvision.models import Sector
-from localvision.services import health_checks, policy
+from localvision.services.health_checks import compute_health_check_results
+from localvision.domain.vocabulary import Sector
+from localvision.services import health_checks
+from localvision.permissions import policy
 from localvision.services.health_checks import RoundDetails
 
 LONE_ORGANISATION = "Devonport GP Practice"

@@ -11,9 +11,10 @@ from werkzeug.test import encode_multipart
 
 import factories
 from localvision import create_app
-from localvision.domain.measurement_csv import PROBLEMS_KEPT, ROW_LIMIT, parse_measurements
+from localvision.domain.measurement_imports import PROBLEMS_KEPT, ROW_LIMIT, parse_measurements
 from localvision.extensions import db
-from localvision.models import AuditEvent, Contribution, Decision, DecisionStatus, Measurement, MeasurementImport
+from localvision.models import AuditEvent, Contribution, Decision, Measurement, MeasurementImport
+from localvision.domain.vocabulary import DecisionStatus
 from localvision.web.input_bounds import ECHO_LIMIT, FORM_BODY_LIMIT
 
 HUGE_NUMBER = "9" * 25

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 import factories
 from localvision.extensions import db
-from localvision.models import ProjectSummary, Sector
+from localvision.models import ProjectSummary
+from localvision.domain.vocabulary import Sector
 from localvision.summaries import figures
 from localvision.web import http_caching
 from localvision.web.http_caching import rendered_responses

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, Indicator, Measurement, MeasurementRevision, Sector
+from localvision.models import AuditEvent, Indicator, Measurement, MeasurementRevision
+from localvision.domain.vocabulary import Sector
 
 
 @pytest.fixture
@@ -239,7 +240,8 @@ def test_an_indicator_of_another_project_is_not_found(client_for, session, partn
 
 
 def test_decisions_linked_to_an_indicator_show_the_funding_aimed_at_it(client_for, session, partnership):
-    from localvision.models import DecisionIndicator, DecisionStatus
+    from localvision.models import DecisionIndicator
+    from localvision.domain.vocabulary import DecisionStatus
 
     project = partnership["project"]
     indicator = factories.indicator(project, name="Food parcels", owner=partnership["food_bank"])

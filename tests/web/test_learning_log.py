@@ -8,7 +8,9 @@ import factories
 from localvision.domain.vocabulary import Phase
 from localvision.extensions import db
 from localvision.models import LearningEntry
-from localvision.services import NotPermitted, learning, policy
+from localvision.domain.refusals import NotPermitted
+from localvision.services import learning
+from localvision.permissions import policy
 
 
 @pytest.fixture

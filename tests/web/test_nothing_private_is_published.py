@@ -9,24 +9,14 @@ from sqlalchemy import select
 
 import factories
 from localvision.extensions import db
-from localvision.jobs.health_checks import compute_health_check_results
-from localvision.models import (
-    DecisionCategory,
-    DecisionStance,
-    DecisionStatus,
-    Notification,
-    NotificationSettings,
-    Organisation,
-    OutboxMessage,
-    PartnerStatus,
-    ProjectPartner,
-    Sector,
-    Stance,
-)
+from localvision.services.health_checks import compute_health_check_results
+from localvision.domain.vocabulary import DecisionCategory, DecisionStance, DecisionStatus, PartnerStatus, Sector, Stance
+from localvision.models import Notification, NotificationSettings, Organisation, OutboxMessage, ProjectPartner
 from localvision.domain.digests import due_period
 from localvision.domain.reminders import LONDON
 from localvision.domain.vocabulary import BarrierStatus, DigestFrequency
-from localvision.services import decisions, digests, mail, notification_events, policy
+from localvision.services import decisions, digests, mail, notification_events
+from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
 
 SECRETS = {

@@ -13,9 +13,10 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 import factories
-from localvision import PROJECT_ROOT
+from localvision.config import PROJECT_ROOT
 from localvision.demo import load_demo
-from localvision.models import ContributionKind, DecisionStatus, Project
+from localvision.domain.vocabulary import ContributionKind, DecisionStatus
+from localvision.models import Project
 
 # The standards sit beside the project (../shared/standards), not in it; a clone elsewhere
 # names their folder in SHARED_STANDARDS.

@@ -6,9 +6,9 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import factories
-from localvision.jobs.health_checks import compute_health_check_results
+from localvision.services.health_checks import compute_health_check_results
 from localvision.jobs.worker import build_worker
-from localvision.models import ContributionKind, DecisionStance, DecisionStatus, Stance
+from localvision.domain.vocabulary import ContributionKind, DecisionStance, DecisionStatus, Stance
 from localvision.domain.vocabulary import BarrierStatus
 
 

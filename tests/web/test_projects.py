@@ -3,15 +3,8 @@ from sqlalchemy import select
 
 import factories
 from support import link_mailed_to
-from localvision.models import (
-    AuditEvent,
-    Organisation,
-    PartnerRole,
-    Project,
-    ProjectMembership,
-    ProjectRole,
-    Sector,
-)
+from localvision.models import AuditEvent, Organisation, Project, ProjectMembership
+from localvision.domain.vocabulary import PartnerRole, ProjectRole, Sector
 from localvision.models.audit import AuditTrailIsAppendOnly
 
 PROJECT_DATA = {
@@ -271,7 +264,7 @@ def test_refusing_to_remove_a_lead_partner_explains_why_before_asking(client_for
 
 
 def test_named_representatives_alone_speak_for_their_organisation(client_for, session):
-    from localvision.services.policy import speaks_for_organisation
+    from localvision.permissions.policy import speaks_for_organisation
 
     lead = factories.user()
     nhs = factories.organisation("Plymouth NHS Trust", Sector.NHS)

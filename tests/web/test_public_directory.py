@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 import factories
-from localvision.models import Phase, Sector
+from localvision.domain.vocabulary import Phase, Sector
 from localvision.web.public.routes import DIRECTORY_PAGE_SIZE
 
 

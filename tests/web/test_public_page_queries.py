@@ -4,9 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import factories
-from localvision import data_versions
+from flask import current_app
 from localvision.extensions import db
-from localvision.models import DecisionStance, DecisionStatus, Measurement, Sector
+from localvision.domain.vocabulary import DecisionStance, DecisionStatus, Sector
+from localvision.models import Measurement
 from localvision.web.http_caching import rendered_responses
 from support import counted_statements
 
@@ -51,7 +52,7 @@ def statements_for_page(client, slug: str) -> list[str]:
     """The statements of rendering the page: no kept copy, and a fresh session, as a real
     request has (nothing already loaded)."""
     rendered_responses().clear()
-    data_versions.forget_all()
+    current_app.extensions["localvision_data_versions"]["slugs"].clear()
     db.session.remove()
     with counted_statements() as statements:
         response = client.get(f"/projects/{slug}")

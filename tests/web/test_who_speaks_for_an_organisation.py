@@ -13,20 +13,11 @@ from sqlalchemy import select
 
 import factories
 from localvision.extensions import db
-from localvision.models import (
-    AuditEvent,
-    DecisionStance,
-    OrganisationDomain,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    Sector,
-    Stance,
-    User,
-)
+from localvision.models import AuditEvent, OrganisationDomain, ProjectMembership, ProjectPartner, User
+from localvision.domain.vocabulary import DecisionStance, ProjectRole, Sector, Stance
 from localvision.queries.your_work import SECTIONS
 from localvision.services import invitations
-from localvision.services.policy import context_for, may_record_position, speaks_for_organisation
+from localvision.permissions.policy import context_for, may_record_position, speaks_for_organisation
 from support import token_mailed_to
 
 STRONG_PASSWORD = "a long harbour walk"

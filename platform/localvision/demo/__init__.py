@@ -14,8 +14,10 @@ from localvision.demo.indicators import load_indicators
 from localvision.demo.partnerships import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS, demo_logins, load_partnerships
 from localvision.demo.vision import load_vision
 from localvision.extensions import db
-from localvision.models import Decision, DecisionStatus, Project, User
-from localvision.services import digests, notification_events, policy, reminders
+from localvision.models import Decision, Project, User
+from localvision.domain.vocabulary import DecisionStatus
+from localvision.services import digests, notification_events, reminders
+from localvision.permissions import policy
 
 __all__ = ["DEMO_PASSWORD", "EMAIL_DOMAIN", "PROJECTS", "demo_logins", "load_demo"]
 
@@ -45,7 +47,7 @@ def load_demo() -> bool:
     now = datetime.now(timezone.utc)
     _lead_reminds_the_silent_partners(now)
     reminders.run_daily_checks(now)
-    digests.send_digests(now)
+    digests.send_due_digests(now)
     return True
 
 

@@ -17,7 +17,7 @@ from localvision.extensions import db
 from localvision.models import Barrier, BarrierAnswer, Decision, Indicator, LearningEntry, Project, User
 from localvision.services import events
 from localvision.services.barriers import label
-from localvision.services.events import EventKind
+from localvision.domain.vocabulary import EventKind
 
 PLYMOUTH, MERTON = "street-drinking-plymouth", "co-production-merton"
 

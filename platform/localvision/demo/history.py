@@ -10,18 +10,10 @@ from typing import Any
 from sqlalchemy import select
 
 from localvision.extensions import db
-from localvision.models import (
-    AuditEvent,
-    Decision,
-    DecisionStatus,
-    Indicator,
-    Project,
-    ProjectRole,
-    User,
-    VisionVersion,
-)
+from localvision.models import AuditEvent, Decision, Indicator, Project, User, VisionVersion
+from localvision.domain.vocabulary import DecisionStatus, ProjectRole
 from localvision.services import events
-from localvision.services.events import EventKind
+from localvision.domain.vocabulary import EventKind
 
 CLOSED_KINDS = {DecisionStatus.WITHDRAWN: EventKind.DECISION_WITHDRAWN}
 

@@ -6,12 +6,14 @@ from typing import Any, Callable
 from redis import Redis
 from rq.cron import CronScheduler
 
-from localvision.jobs import declaration_of
-from localvision.jobs.health_checks import sweep_health_checks
-from localvision.jobs.mail import sweep_outbox
-from localvision.jobs.notifications import fan_out_notifications
-from localvision.jobs.reminders import send_digests, send_reminders
-from localvision.jobs.summaries import check_running_totals, recompute_all_summaries, sweep_stale_summaries
+from localvision.job_queue import declaration_of
+from localvision.services.health_checks import sweep_health_checks
+from localvision.services.outbox import sweep_outbox
+from localvision.services.notification_events import fan_out_notifications
+from localvision.services.digests import send_digests
+from localvision.services.reminders import send_reminders
+from localvision.services.running_totals import check_running_totals
+from localvision.summaries.recompute import recompute_all_summaries, sweep_stale_summaries
 
 SWEEP_INTERVAL_SECONDS = 60
 OUTBOX_SWEEP_INTERVAL_SECONDS = 60
@@ -21,7 +23,9 @@ NOTIFICATION_FAN_OUT_INTERVAL_SECONDS = 60
 HEALTH_CHECK_SWEEP_INTERVAL_SECONDS = 300
 NIGHTLY_RECOMPUTE = "30 2 * * *"  # 02:30, after the working day's changes
 NIGHTLY_TOTALS_CHECK = "0 2 * * *"  # before the recompute, which then sees repaired totals
-# Hourly in UTC; the jobs act only in the morning hours in England (jobs/reminders.py).
+# RQ's cron keeps UTC, so these run hourly and act only in the morning hours in England
+# (domain/digests.py): the clock change is the zone database's business, an hour missed is
+# caught up by the next, and what they send is deduplicated, so a rerun sends nothing twice.
 HOURLY_REMINDERS = "10 * * * *"
 HOURLY_DIGESTS = "20 * * * *"  # after the reminders, so the morning's reminders are in the digest
 

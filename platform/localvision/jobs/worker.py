@@ -12,9 +12,9 @@ from rq.exceptions import StopRequested
 from rq.job import Job
 from rq.queue import Queue
 
-from localvision import jobs
+from localvision import job_queue
 from localvision.extensions import db
-from localvision.jobs.summaries import sweep_stale_summaries
+from localvision.summaries.recompute import sweep_stale_summaries
 from localvision.redis_connection import get_redis
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def work_until_stopped(app: Flask) -> None:
         try:
             if restarting:
                 with app.app_context():
-                    jobs.enqueue(sweep_stale_summaries)
+                    job_queue.enqueue(sweep_stale_summaries)
             worker = build_worker(app)
             restarting = False
             worker.work(with_scheduler=True)

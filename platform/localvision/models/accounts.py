@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
 from localvision.domain.vocabulary import AccountTokenPurpose
-from localvision.models.projects import ProjectRole
+from localvision.domain.vocabulary import ProjectRole
 
 if TYPE_CHECKING:
     from localvision.models.organisations import Organisation

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from localvision.domain.decisions import counted_organisations
+from localvision.domain.decisions import Outcome, counted_organisations, outcome
 from localvision.domain.markdown_text import render_markdown
 from localvision.domain.vocabulary import (
     ContributionKind,
@@ -148,6 +148,11 @@ class Decision(Base):
         for position in sorted(self.positions, key=lambda p: p.id):
             latest[position.organisation_id] = position
         return latest
+
+    def rule_outcome(self, today: date) -> Outcome:
+        """What the decision's own rule says of the positions of the organisations it counts today."""
+        stances = {org: position.stance for org, position in self.current_positions().items()}
+        return outcome(self.decision_rule, self.counted_organisation_ids, stances, self.closes_on, today)
 
     def __repr__(self) -> str:
         return f"<Decision {self.id} {self.title!r}>"

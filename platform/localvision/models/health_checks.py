@@ -4,7 +4,7 @@ Answers are anonymous by construction: an answer row holds no person, no time an
 number that follows the order of answering (its key is random), and the record that a
 person has answered holds nothing of what they said. Neither table can be joined to the
 other. The grouping rule that keeps published figures anonymous is in
-``localvision.domain.health_check``.
+``localvision.domain.health_checks``.
 """
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from localvision.domain.vocabulary import BarrierStatus
 from localvision.extensions import db
 from localvision.models import Barrier, BarrierAnswer, Organisation, Project
 from localvision.queries.public import PUBLIC_BARRIER_STATUSES, public_barriers
-from localvision.services import policy
-from localvision.services.policy import ProjectContext
+from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
 
 
 @dataclass(frozen=True)

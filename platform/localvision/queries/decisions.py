@@ -8,23 +8,12 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from localvision.domain.decisions import Outcome, Totals, outcome, totals
+from localvision.domain.decisions import Totals, totals
 from localvision.extensions import db
-from localvision.models import (
-    Action,
-    ActionStatus,
-    Contribution,
-    ContributionKind,
-    Decision,
-    DecisionStance,
-    DecisionStatus,
-    Organisation,
-    Position,
-    Project,
-    Sector,
-)
+from localvision.models import Action, Contribution, Decision, Organisation, Position, Project
+from localvision.domain.vocabulary import ActionStatus, ContributionKind, DecisionStance, DecisionStatus, Sector
 from localvision.queries.public import project_decisions
-from localvision.services.policy import ProjectContext, decision_details_public, decision_details_readable
+from localvision.permissions.policy import ProjectContext, decision_details_public, decision_details_readable
 
 
 @dataclass(frozen=True)
@@ -91,12 +80,6 @@ def open_decisions(project: Project) -> list[Decision]:
 
 def decision_totals(decision: Decision) -> Totals:
     return totals((c.organisation_id, c.kind, c.amount) for c in decision.contributions)
-
-
-def rule_outcome(decision: Decision, today: date) -> Outcome:
-    """What the decision's own rule says of the positions of the organisations it counts today."""
-    stances = {org: position.stance for org, position in decision.current_positions().items()}
-    return outcome(decision.decision_rule, decision.counted_organisation_ids, stances, decision.closes_on, today)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from localvision.domain import health_check as rules
+from localvision.domain import health_checks as rules
 from localvision.domain.vocabulary import HealthStatement, Sector
 from localvision.extensions import db
 from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckRound, Organisation, Project
-from localvision.services.policy import ProjectContext, may_see_health_check_results
+from localvision.permissions.policy import ProjectContext, may_see_health_check_results
 
 STATEMENTS = [statement.value for statement in HealthStatement]
 

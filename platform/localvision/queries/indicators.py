@@ -14,25 +14,15 @@ from sqlalchemy.orm import selectinload
 
 from localvision.domain.progress import Goal, Point, Progress, progress
 from localvision.extensions import db
-from localvision.models import (
-    Contribution,
-    Decision,
-    DecisionIndicator,
-    DecisionStatus,
-    Direction,
-    Indicator,
-    Measurement,
-    MeasurementImport,
-    MeasurementRevision,
-    Project,
-)
+from localvision.models import Contribution, Decision, DecisionIndicator, Indicator, Measurement, MeasurementImport, MeasurementRevision, Project
+from localvision.domain.vocabulary import DecisionStatus, Direction
 from localvision.redis_connection import get_redis
 
 PENNY = Decimal("0.01")
 
 
 @dataclass(frozen=True)
-class IndicatorSummary:
+class IndicatorProgress:
     indicator: Indicator
     progress: Progress
 
@@ -53,7 +43,7 @@ def progress_of(indicator: Indicator, points: Sequence[Point]) -> Progress:
                     indicator.frequency)
 
 
-def summaries(project: Project) -> list[IndicatorSummary]:
+def indicator_progress(project: Project) -> list[IndicatorProgress]:
     """Every indicator of the project with its progress, from one query for the latest values."""
     indicators = db.session.scalars(
         select(Indicator).where(Indicator.project_id == project.id).order_by(Indicator.name)
@@ -80,7 +70,7 @@ def summaries(project: Project) -> list[IndicatorSummary]:
         )
     }
     return [
-        IndicatorSummary(indicator, progress_of(indicator, [latest[indicator.id]] if indicator.id in latest else []))
+        IndicatorProgress(indicator, progress_of(indicator, [latest[indicator.id]] if indicator.id in latest else []))
         for indicator in indicators
     ]
 
@@ -157,9 +147,9 @@ def funding_aimed_at(indicator: Indicator) -> FundingAimed:
     return FundingAimed([AimedDecision(decision, Decimal(total).quantize(PENNY)) for decision, total in rows])
 
 
-def indicators_aimed_at(decision: Decision) -> list[IndicatorSummary]:
+def indicators_aimed_at(decision: Decision) -> list[IndicatorProgress]:
     linked = set(db.session.scalars(select(DecisionIndicator.indicator_id).where(DecisionIndicator.decision_id == decision.id)))
-    return [summary for summary in summaries(decision.project) if summary.indicator.id in linked] if linked else []
+    return [progress for progress in indicator_progress(decision.project) if progress.indicator.id in linked] if linked else []
 
 
 def import_of(project: Project, import_id: int) -> MeasurementImport | None:

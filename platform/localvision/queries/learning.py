@@ -8,8 +8,8 @@ from localvision.domain.vocabulary import LEARNING_PHASES, Phase
 from localvision.extensions import db
 from localvision.models import LearningEntry
 from localvision.queries.public import PHASE_ORDER, published_lessons
-from localvision.services import policy
-from localvision.services.policy import ProjectContext
+from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
 
 
 def lessons(context: ProjectContext) -> list[LearningEntry]:

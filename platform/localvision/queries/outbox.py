@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from localvision.extensions import db
-from localvision.models import OutboxMessage, OutboxState
+from localvision.models import OutboxMessage
+from localvision.domain.vocabulary import OutboxState
 
 MESSAGES_SHOWN = 200
 

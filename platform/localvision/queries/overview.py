@@ -16,8 +16,9 @@ from localvision.domain.barriers import BarrierFigures
 from localvision.queries import barriers as barrier_queries
 from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
-from localvision.queries.indicators import IndicatorSummary, summaries
-from localvision.models import Decision, DecisionStatus, Project, ProjectPartner, Sector
+from localvision.queries.indicators import IndicatorProgress, indicator_progress
+from localvision.models import Decision, Project, ProjectPartner
+from localvision.domain.vocabulary import DecisionStatus, Sector
 from localvision.models.summaries import DecisionTotal
 from localvision.queries.public import (
     has_agreed_grants,
@@ -25,9 +26,10 @@ from localvision.queries.public import (
     partners_with_organisations,
     published_lessons,
 )
-from localvision.queries.summaries import ContributionSummary, contribution_summary
-from localvision.services import NotPermitted, policy
-from localvision.services.policy import ProjectContext
+from localvision.queries.contribution_figures import ContributionFigures, contribution_figures
+from localvision.domain.refusals import NotPermitted
+from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
 from localvision.queries.vision import AgreedVision, agreed_vision
 
 LATEST_DECISIONS_SHOWN = 5
@@ -68,8 +70,8 @@ class ProjectOverview:
     partner_groups: list[tuple[Sector, list[ProjectPartner]]]
     agreed_vision: AgreedVision | None
     decisions: DecisionsInBrief
-    indicators: list[IndicatorSummary]
-    summary: ContributionSummary
+    indicators: list[IndicatorProgress]
+    summary: ContributionFigures
     downloads: list[Download]
     licence: dict[str, str]
     barriers: BarrierFigures
@@ -137,8 +139,8 @@ def project_overview(context: ProjectContext) -> ProjectOverview:
         partner_groups=partners_by_sector(partners),
         agreed_vision=agreed_vision(project),
         decisions=decisions_in_brief(project),
-        indicators=summaries(project),
-        summary=contribution_summary(project.id, context.is_member),
+        indicators=indicator_progress(project),
+        summary=contribution_figures(project.id, context.is_member),
         # The members' page links to the data pages instead: open data is for everyone else.
         downloads=[] if context.is_member else downloads(project),
         licence=open_data_licence(),

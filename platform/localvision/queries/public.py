@@ -15,24 +15,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from localvision import data_versions
 from localvision.extensions import db
 from localvision.domain.vocabulary import BarrierStatus
-from localvision.models import (
-    AuditEvent,
-    Barrier,
-    Contribution,
-    ContributionKind,
-    Decision,
-    DecisionStatus,
-    Indicator,
-    LearningEntry,
-    Organisation,
-    Phase,
-    Project,
-    PartnerStatus,
-    ProjectPartner,
-    ProjectSummary,
-    Sector,
-)
-from localvision.services.policy import decision_details_readable
+from localvision.models import AuditEvent, Barrier, Contribution, Decision, Indicator, LearningEntry, Organisation, Project, ProjectPartner, ProjectSummary
+from localvision.domain.vocabulary import ContributionKind, DecisionStatus, Phase, PartnerStatus, Sector
+from localvision.permissions.policy import decision_details_readable
 
 SEARCHED_COLUMNS = (Project.title, Project.place, Project.theme, Project.summary)
 

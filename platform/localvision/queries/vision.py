@@ -17,7 +17,8 @@ from localvision.domain.vision import (
     awaiting_new_partners,
 )
 from localvision.extensions import db
-from localvision.models import Project, ProjectPartner, Sector, VisionPosition, VisionVersion
+from localvision.models import Project, ProjectPartner, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import Sector
 
 
 def versions_of(project: Project, *loader_options: ORMOption) -> list[VisionVersion]:

@@ -13,19 +13,11 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision.services import policy
+from localvision.permissions import policy
 from localvision.extensions import db
 from localvision.queries.vision import current_position_rows, latest_version
-from localvision.models import (
-    Action,
-    ActionStatus,
-    Decision,
-    DecisionStatus,
-    Project,
-    ProjectMembership,
-    ProjectRole,
-    User,
-)
+from localvision.models import Action, Decision, Project, ProjectMembership, User
+from localvision.domain.vocabulary import ActionStatus, DecisionStatus, ProjectRole
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from localvision.domain.passwords import password_problem
 from localvision.domain.vocabulary import AccountTokenPurpose
-from localvision import jobs
+from localvision import job_queue
 from localvision.extensions import db
-from localvision.jobs import job
+from localvision.job_queue import job
 from localvision.links import external_url
 from localvision.models import AccountToken, User
-from localvision.services import Refused, events, mail
-from localvision.services.events import EventKind
+from localvision.domain.refusals import Refused
+from localvision.services import events, mail
+from localvision.domain.vocabulary import EventKind
 
 RESET_LINK_HOURS = 1
 EMAIL_CHANGE_LINK_HOURS = 24
@@ -114,7 +115,7 @@ def request_password_reset(email: str) -> None:
     """Have a reset link emailed if the address has an account. The answer is the same, and
     takes as long, either way: the lookup happens in the background job below."""
     try:
-        jobs.enqueue(send_password_reset_link, email.strip())
+        job_queue.enqueue(send_password_reset_link, email.strip())
     except RedisError:
         # With the queue away, send the link now rather than not at all.
         send_password_reset_link(email.strip())

@@ -17,11 +17,13 @@ from localvision.extensions import db
 from localvision.links import external_url
 from localvision.models import Action, Barrier, BarrierAnswer, Decision, Indicator, Project
 from localvision.domain.vocabulary import BarrierSource, BarrierStatus
-from localvision.services import NotPermitted, Refused, events, mail, policy
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import events, mail
+from localvision.permissions import policy
 from localvision.services import actions as action_services
 from localvision.services import decisions as decision_services
-from localvision.services.events import EventKind
-from localvision.services.policy import ProjectContext
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import ProjectContext
 
 DETAIL_FIELDS = ("what", "location", "who_affected")
 TRIAGE_FIELDS = ("status", "wont_remove_reason")

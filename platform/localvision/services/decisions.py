@@ -14,23 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from localvision.domain.decisions import Outcome, add_working_days, staff_time_value
 from localvision.extensions import db
-from localvision.models import (
-    Contribution,
-    ContributionKind,
-    CountedPartner,
-    Decision,
-    DecisionCategory,
-    DecisionRule,
-    DecisionStance,
-    DecisionStatus,
-    Organisation,
-    Position,
-    Project,
-)
-from localvision.queries.decisions import open_decisions, rule_outcome
-from localvision.services import NotPermitted, Refused, events, policy
-from localvision.services.events import EventKind
-from localvision.services.policy import ProjectContext
+from localvision.models import Contribution, CountedPartner, Decision, Organisation, Position, Project
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus
+from localvision.queries.decisions import open_decisions
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import events
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import ProjectContext
 
 DECISION_FIELDS = (
     "title", "rationale", "category", "recipient_name", "recipient_charity_number", "recipient_company_number",
@@ -193,7 +184,7 @@ def closing_choices(decision: Decision, today: date) -> list[tuple[str, str]]:
     if decision.decision_rule == DecisionRule.LEAD_DECIDES:
         return [(s.value, s.label) for s in (DecisionStatus.AGREED, DecisionStatus.NOT_AGREED, DecisionStatus.DEFERRED)]
     defer = (DecisionStatus.DEFERRED.value, "Defer it")
-    return [(APPLY_RULE, "Apply the decision rule"), defer] if rule_outcome(decision, today).is_decided else [defer]
+    return [(APPLY_RULE, "Apply the decision rule"), defer] if decision.rule_outcome(today).is_decided else [defer]
 
 
 def check_closing(context: ProjectContext, decision: Decision) -> None:
@@ -207,7 +198,7 @@ def closing_outcome(context: ProjectContext, decision: Decision, choice: str, re
     """What closing would record, for the lead to confirm: nothing is written."""
     check_closing(context, decision)
     if choice == APPLY_RULE and decision.decision_rule != DecisionRule.LEAD_DECIDES:
-        result = rule_outcome(decision, date.today())
+        result = decision.rule_outcome(date.today())
         if not result.is_decided:
             raise Refused(f"The rule cannot decide yet. {result.explanation}", field="outcome")
         return result

@@ -10,6 +10,7 @@ second worker finds the rows and sends nothing twice.
 """
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,34 +20,21 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from localvision.domain.decisions import counted_organisations
-from localvision.domain.digests import DigestPeriod, due_period
+from localvision.domain.digests import DigestPeriod, due_period, is_sending_time
 from localvision.domain.notifications import DEFAULT_DIGEST_FREQUENCY, DIGEST
 from localvision.domain.reminders import local_date
 from localvision.domain.vocabulary import Delivery, DigestFrequency
 from localvision.extensions import db
+from localvision.job_queue import job, moment_of
 from localvision.links import external_url
-from localvision.models import (
-    Action,
-    ActionStatus,
-    AuditEvent,
-    CountedPartner,
-    Decision,
-    DecisionStatus,
-    DigestSent,
-    Notification,
-    NotificationSettings,
-    PartnerStatus,
-    Position,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    User,
-    VisionPosition,
-    VisionVersion,
-)
+from localvision.models import Action, AuditEvent, CountedPartner, Decision, DigestSent, Notification, NotificationSettings, Position, Project, ProjectMembership, ProjectPartner, User, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import ActionStatus, DecisionStatus, PartnerStatus
 from localvision.queries import audit
-from localvision.services import mail, notifications, policy
-from localvision.summaries.freshness import insert_for
+from localvision.services import mail, notifications
+from localvision.permissions import policy
+from localvision.models.statements import insert_for
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
 # A digest names the latest few changes of each project and counts the rest: it is a
@@ -112,7 +100,7 @@ class FactsCache(dict):
         return {project_id: self[project_id] for project_id in project_ids}
 
 
-def send_digests(now: datetime) -> int:
+def send_due_digests(now: datetime) -> int:
     """Send every digest due at ``now`` not sent yet; returns how many were sent."""
     return sum(send_digests_for(due_period(frequency, now), now)
                for frequency in (DigestFrequency.DAILY, DigestFrequency.WEEKLY))
@@ -355,3 +343,13 @@ def _digest_notifications(person_ids: Iterable[int], now: datetime) -> dict[int,
             .order_by(Notification.created_at, Notification.id)):
         waiting[notification.user_id].append(notification)
     return waiting
+
+
+@job(timeout=1800)
+def send_digests(now: str | None = None) -> int:
+    moment = moment_of(now)
+    if not is_sending_time(moment):
+        return 0
+    sent = send_due_digests(moment)
+    log.info("Digests: %d sent", sent)
+    return sent

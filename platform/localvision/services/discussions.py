@@ -7,9 +7,11 @@ from datetime import datetime, timezone
 
 from localvision.extensions import db
 from localvision.models import Decision, DecisionComment, DecisionCommentRevision
-from localvision.services import NotPermitted, Refused, events, policy
-from localvision.services.events import EventKind
-from localvision.services.policy import COMMENT_EDIT_WINDOW, ProjectContext
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import events
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import COMMENT_EDIT_WINDOW, ProjectContext
 
 LONGEST_COMMENT = 5000
 

@@ -15,13 +15,17 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from localvision import jobs
+from localvision import data_versions, job_queue
 from localvision.domain.vocabulary import HealthStatement
 from localvision.extensions import db
-from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckRound, User
-from localvision.services import NotPermitted, Refused, events, policy
-from localvision.services.events import EventKind
-from localvision.services.policy import ProjectContext
+from localvision.job_queue import job
+from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckResult, HealthCheckRound, User
+from localvision.queries.health_checks import round_figures
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import events
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import ProjectContext
 
 log = logging.getLogger(__name__)
 
@@ -178,10 +182,36 @@ def results_job_id(round_id: int) -> str:
 
 def request_results(round_id: int) -> None:
     """Queue the round's results; if the queue is unreachable the sweep queues them later."""
-    from localvision.jobs.health_checks import compute_health_check_results
-
     try:
-        jobs.enqueue(compute_health_check_results, round_id, job_id=results_job_id(round_id),
-                     description=f"health check results for round {round_id}")
+        job_queue.enqueue(compute_health_check_results, round_id, job_id=results_job_id(round_id),
+                          description=f"health check results for round {round_id}")
     except RedisError as error:
         log.warning("health check results for round %s not queued (%s); the sweep will queue them", round_id, error)
+
+
+@job(timeout=300, retries=(5, 30, 120))
+def compute_health_check_results(round_id: int) -> None:
+    health_check = db.session.get(HealthCheckRound, round_id)
+    if health_check is None or not health_check.is_closed:
+        return
+    figures, comments = round_figures(round_id)
+    result = db.session.get(HealthCheckResult, round_id) or HealthCheckResult(round_id=round_id)
+    result.figures = {**figures, "comments": comments}
+    result.computed_at = datetime.now(timezone.utc)
+    db.session.add(result)
+    data_versions.note_change(db.session, health_check.project_id)
+    db.session.commit()
+    log.info("health check results computed for round %s", round_id)
+
+
+@job(timeout=180)
+def sweep_health_checks() -> int:
+    """Close rounds past their closing date and queue results missing for closed rounds.
+    Returns how many results were queued."""
+    close_rounds_past_their_closing_date()
+    missing = db.session.scalars(
+        select(HealthCheckRound.id).outerjoin(HealthCheckResult)
+        .where(HealthCheckRound.closed_at.is_not(None), HealthCheckResult.round_id.is_(None))).all()
+    for round_id in missing:
+        request_results(round_id)
+    return len(missing)

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from localvision.domain.vocabulary import LEARNING_PHASES, Phase
 from localvision.extensions import db
 from localvision.models import Decision, Indicator, LearningEntry
-from localvision.services import NotPermitted, Refused, events, policy
-from localvision.services.events import EventKind
-from localvision.services.policy import ProjectContext
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import events
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import ProjectContext
 
 TEXT_FIELDS = ("title", "tried", "happened", "differently")
 

@@ -23,8 +23,9 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
 from localvision.extensions import db
-from localvision.jobs import mail as mail_jobs
-from localvision.models import OutboxMessage, OutboxState, User
+from localvision.services import outbox as mail_jobs
+from localvision.models import OutboxMessage, User
+from localvision.domain.vocabulary import OutboxState
 
 _PENDING = "outbox_message_ids"
 

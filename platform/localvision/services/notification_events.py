@@ -36,40 +36,37 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 from flask_sqlalchemy.session import Session
+from redis.exceptions import RedisError
 from sqlalchemy import delete, event as sqlalchemy_event, exists, func, select
 
 from localvision.domain.notifications import event_key
-from localvision.domain.health_check import MINIMUM_ANSWERS
+from localvision.domain.health_checks import MINIMUM_ANSWERS
 from localvision.domain.vocabulary import BarrierStatus, DecisionStatus, HealthStatement, NotificationKind
+from localvision import job_queue
 from localvision.extensions import db
-from localvision.jobs.notifications import request_fan_out
+from localvision.job_queue import job
 from localvision.links import site_path
-from localvision.models import (
-    Action,
-    ActionStatus,
-    AuditEvent,
-    Barrier,
-    BarrierAnswer,
-    Decision,
-    HealthCheckRound,
-    Invitation,
-    NotifiedEvent,
-    Project,
-    ProjectPartner,
-    User,
-)
+from localvision.redis_connection import get_redis
+from localvision.models import Action, AuditEvent, Barrier, BarrierAnswer, Decision, HealthCheckRound, Invitation, NotifiedEvent, Project, ProjectPartner, User
+from localvision.domain.vocabulary import ActionStatus
 from localvision.queries.vision import current_position_rows, latest_version
-from localvision.services import health_checks, invitations, organisations, policy
-from localvision.services.events import RECORDED, EventKind
-from localvision.services.policy import ProjectContext
+from localvision.services import health_checks, invitations, organisations
+from localvision.permissions import policy
+from localvision.services.events import RECORDED
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import ProjectContext
 from localvision.services.barriers import label as barrier_label
 from localvision.services.notifications import Tidings, notify, people_of, speakers_for
-from localvision.summaries.freshness import insert_for
+from localvision.models.statements import insert_for
 
 log = logging.getLogger(__name__)
 
 SETTLED_AFTER = timedelta(hours=1)
 BATCH_SIZE = 500
+# While a fan-out waits in the queue, further commits need not queue another: it reads
+# every event committed before it starts. The key expires in case the job never runs.
+QUEUED_KEY = "localvision:notifications:fan-out-queued"
+QUEUED_KEY_SECONDS = 300
 
 
 def _queue_after_commit(session: Session) -> None:
@@ -87,6 +84,28 @@ def install() -> None:
     for name, listener in (("after_commit", _queue_after_commit), ("after_soft_rollback", _forget_after_rollback)):
         if not sqlalchemy_event.contains(Session, name, listener):
             sqlalchemy_event.listen(Session, name, listener)
+
+
+@job(timeout=900)
+def fan_out_notifications() -> int:
+    """Tell people of the events committed since the last run. Returns how many events."""
+    get_redis().delete(QUEUED_KEY)  # events committed from now on queue a new run
+    return fan_out()
+
+
+def request_fan_out() -> None:
+    """Queue a fan-out unless one is waiting. Never raises for Redis: the scheduler's
+    run every minute catches up after an outage."""
+    try:
+        redis = get_redis()
+        if redis.set(QUEUED_KEY, "1", nx=True, ex=QUEUED_KEY_SECONDS):
+            try:
+                job_queue.enqueue(fan_out_notifications, description="fan_out_notifications")
+            except RedisError:
+                redis.delete(QUEUED_KEY)
+                raise
+    except RedisError as error:
+        log.warning("notification fan-out not queued, Redis unreachable (%s); the scheduler will catch up", error)
 
 
 def fan_out(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:

@@ -35,8 +35,10 @@ from localvision.models import (
     ProjectMembership,
     User,
 )
-from localvision.services import Refused, mail, policy
-from localvision.summaries.freshness import insert_for
+from localvision.domain.refusals import Refused
+from localvision.services import mail
+from localvision.permissions import policy
+from localvision.models.statements import insert_for
 
 UNSUBSCRIBE_SALT = "notification-unsubscribe"
 ONE_CLICK = "List-Unsubscribe=One-Click"

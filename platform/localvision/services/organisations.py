@@ -16,9 +16,12 @@ from localvision.domain.web_addresses import email_domain, is_web_address, norma
 from localvision.domain.wording import possessive
 from localvision.extensions import db
 from localvision.links import external_url
-from localvision.models import Organisation, OrganisationDomain, PartnerRole, Project, ProjectPartner, Sector, User
-from localvision.services import NotPermitted, Refused, decisions, events, mail, policy
-from localvision.services.events import EventKind
+from localvision.models import Organisation, OrganisationDomain, Project, ProjectPartner, User
+from localvision.domain.vocabulary import PartnerRole, Sector
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import decisions, events, mail
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
 
 CONFIRMATION_SECONDS = 3 * 24 * 3600
 CONFIRMATION_UNUSABLE = "This confirmation link has expired or is not for your account. Ask for a new one."

@@ -7,19 +7,13 @@ from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LE
 from localvision.domain.slugs import unique_slug
 from localvision.domain.wording import possessive
 from localvision.extensions import db
-from localvision.models import (
-    DecisionRule,
-    PartnerRole,
-    Phase,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    User,
-)
-from localvision.services import NotPermitted, Refused, decisions, events, policy
-from localvision.services.events import EventKind
-from localvision.services.policy import ProjectContext
+from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole
+from localvision.models import Project, ProjectMembership, ProjectPartner, User
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import decisions, events
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import ProjectContext
 
 PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "minimum_notice_days",
                   "reminder_lead_days", "is_published")

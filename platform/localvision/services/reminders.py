@@ -7,6 +7,7 @@ check run twice in a day, retried, or run late after a missed day tells nobody t
 """
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timezone
 from typing import Iterator
 
@@ -15,27 +16,21 @@ from sqlalchemy.orm import selectinload
 
 from localvision.domain import reminders
 from localvision.domain.reminders import DAY_BEFORE, LONDON, MANUAL, Occasion, local_date
+from localvision.domain.digests import is_sending_time
 from localvision.domain.vocabulary import NotificationKind
 from localvision.extensions import db
+from localvision.job_queue import job, moment_of
 from localvision.links import site_path
-from localvision.models import (
-    Action,
-    ActionStatus,
-    Decision,
-    DecisionStatus,
-    Indicator,
-    Measurement,
-    Organisation,
-    Project,
-    ProjectMembership,
-    ProjectRole,
-    User,
-)
-from localvision.queries.decisions import rule_outcome
-from localvision.services import NotPermitted, Refused, events, notifications, policy
-from localvision.services.events import EventKind
+from localvision.models import Action, Decision, Indicator, Measurement, Organisation, Project, ProjectMembership, User
+from localvision.domain.vocabulary import ActionStatus, DecisionStatus, ProjectRole
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import events, notifications
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
 from localvision.services.notifications import Tidings
-from localvision.services.policy import ProjectContext
+from localvision.permissions.policy import ProjectContext
+
+log = logging.getLogger(__name__)
 
 # Decisions, actions and indicators are read this many at a time: a check's memory does
 # not grow with the platform.
@@ -115,7 +110,7 @@ def _decision_checks(today: date) -> int:
 
 
 def _tell_ready_to_close(decision: Decision, occasion: Occasion, today: date) -> int:
-    outcome = rule_outcome(decision, today)
+    outcome = decision.rule_outcome(today)
     tidings = Tidings(NotificationKind.DECISION_READY_TO_CLOSE,
                       f"“{decision.title}” has reached its closing date and is ready to close",
                       site_path("decisions.close", slug=decision.project.slug, decision_id=decision.id),
@@ -262,3 +257,13 @@ def remind_silent_partners(context: ProjectContext, decision: Decision, now: dat
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@job(timeout=900)
+def send_reminders(now: str | None = None) -> int:
+    moment = moment_of(now)
+    if not is_sending_time(moment):
+        return 0
+    told = run_daily_checks(moment)
+    log.info("Reminders and checks: %d notification(s)", told)
+    return told

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from localvision.extensions import db
-from localvision.models import Stance, VisionComment, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import Stance
+from localvision.models import VisionComment, VisionPosition, VisionVersion
 from localvision.queries.vision import (
     current_position_rows,
     latest_version,
@@ -12,9 +13,11 @@ from localvision.queries.vision import (
     versions_after,
     vision_state,
 )
-from localvision.services import NotPermitted, Refused, events, policy
-from localvision.services.events import EventKind
-from localvision.services.policy import ProjectContext
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import events
+from localvision.permissions import policy
+from localvision.domain.vocabulary import EventKind
+from localvision.permissions.policy import ProjectContext
 
 POSITION_FIELDS = ("stance", "comment")
 REASON_NEEDED = {

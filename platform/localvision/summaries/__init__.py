@@ -1,5 +1,6 @@
 """Cross-boundary contribution summaries: what they contain (``figures``), the running totals
-they read (``totals``) and when they are recomputed (``freshness``). The RQ jobs that run them live in ``localvision.jobs.summaries``."""
+they read (``totals``, kept by ``on_flush``, checked by ``drift``), when they go stale
+(``freshness``) and the jobs that recompute them (``recompute``)."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -18,7 +19,7 @@ from localvision.models import (
 )
 from localvision.models.actions import Action
 from localvision.models.decisions import Contribution, Decision, Position
-from localvision.summaries import freshness, totals
+from localvision.summaries import freshness, on_flush
 
 
 def _project_via(parent: str, parent_model: type, foreign_key: str) -> Callable[[Any], int | None]:
@@ -45,4 +46,4 @@ def init_app(app: Flask) -> None:
     freshness.watch(VisionVersion, lambda version: version.project_id)
     freshness.watch(VisionPosition, _project_via("version", VisionVersion, "version_id"))
     freshness.install()
-    totals.install()
+    on_flush.install()

@@ -27,20 +27,14 @@ from sqlalchemy import distinct, func, select
 
 from localvision.domain import contribution, evenness, progress, vision
 from localvision.extensions import db
-from localvision.models import (
-    Organisation,
-    Project,
-    PartnerStatus,
-    ProjectPartner,
-    Sector,
-    User,
-    VisionPosition,
-    VisionVersion,
-)
-from localvision.models.actions import Action, ActionStatus
+from localvision.models import Organisation, Project, ProjectPartner, User, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import PartnerStatus, Sector
+from localvision.models.actions import Action
+from localvision.domain.vocabulary import ActionStatus
 from localvision.models.summaries import IndicatorTotal, OrganisationTotal, ProjectTotal, SectorSetTotal
-from localvision.models.decisions import Contribution, ContributionKind, Decision, DecisionStatus
-from localvision.queries.indicators import summaries as indicator_summaries
+from localvision.models.decisions import Contribution, Decision
+from localvision.domain.vocabulary import ContributionKind, DecisionStatus
+from localvision.queries.indicators import indicator_progress
 from localvision.summaries.totals import KINDS, ORGANISATION_COUNTS, SECTORS, ZERO, decision_totals_query, money
 
 SECTOR_COUNTS = ("decisions_proposed", "actions_owned", "actions_done", "actions_overdue")
@@ -157,7 +151,7 @@ def _indicator_figures(project_id: int, agreed_decisions: int,
     agreed decisions aim at one; and the money and decisions aimed at each: as the people
     of the project see them, and as outsiders do (the money of disclosed decisions only)."""
     project = db.session.get(Project, project_id)
-    progress_by_indicator = indicator_summaries(project)
+    progress_by_indicator = indicator_progress(project)
     statuses = Counter(summary.progress.status for summary in progress_by_indicator)
     # The agreed decisions aimed at each indicator, and their funding, are running totals.
     aimed = {row.indicator_id: row for row in db.session.execute(

@@ -1,18 +1,18 @@
 """Running totals behind the contribution summary, kept in the transaction of each change.
 
-A summary of a large partnership used to aggregate every contribution, position, decision
-and action it ever had. Instead, every flush that touches a contribution, a position, an
-action, a decision's status, sensitivity or proposer, or an organisation's sector
-recomputes the few rows it affects from their base rows: one ``DecisionTotal`` per agreed,
-funded decision, one ``SectorSetTotal`` per set of sectors funding a project's decisions,
-one ``OrganisationTotal`` per organisation and project, and one ``ProjectTotal`` per
-project. The summary then reads these small rows. A flush hook (beside the freshness marks)
-rather than calls in each service keeps the totals right for every writer, including
-cascades and the demo loader; bulk writes that bypass the ORM call ``rebuild_project``.
+Every flush that touches a contribution, a position, an action, a decision's status,
+sensitivity or proposer, or an organisation's sector recomputes the few rows it affects
+from their base rows (``on_flush.py``): one ``DecisionTotal`` per agreed, funded decision,
+one ``SectorSetTotal`` per set of sectors funding a project's decisions, one
+``OrganisationTotal`` per organisation and project, one ``ProjectTotal`` per project and
+one ``IndicatorTotal`` per indicator. The summary then reads these small rows instead of
+aggregating a partnership's whole history. Bulk writes that bypass the ORM call
+``rebuild_project``.
 
 Each affected row is recomputed from base rows rather than adjusted by a difference, so
-one wrong write cannot leave a lasting error; the nightly check (``check_project``)
-recomputes whole projects, compares and repairs any drift all the same.
+one wrong write cannot leave a lasting error; the nightly check (``drift.py``, run by
+``services/running_totals.py``) recomputes whole projects, compares and repairs any
+drift all the same.
 """
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import case, delete, distinct, event, exists, func, insert, inspect, select, true, union
+from sqlalchemy import case, delete, distinct, exists, func, insert, select, true
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from localvision.domain.vocabulary import ActionStatus, ContributionKind, DecisionStatus, Sector
 from localvision.models import DecisionIndicator, Organisation, User
@@ -39,9 +38,6 @@ from localvision.models.summaries import (
 SECTORS = list(Sector)
 KINDS = list(ContributionKind)
 ZERO = Decimal("0.00")
-DECISION_FIELDS = ("status", "is_commercially_sensitive", "proposing_organisation_id", "project_id")
-ACTION_FIELDS = ("status", "owner_id", "decision_id")
-DRIFT_KINDS = ("decisions", "sector_sets", "organisations", "projects", "indicators")
 INDICATOR_TOTAL_COLUMNS = ["indicator_id", "project_id", "decisions", "amount", "disclosed_amount"]
 ORGANISATION_COUNTS = ("decisions_cofunded", "disclosed_decisions_cofunded", "decisions_proposed", "positions_recorded",
                        "actions_owned", "actions_done")
@@ -251,173 +247,3 @@ def rebuild_project(connection: Connection, project_id: int) -> None:
     connection.execute(delete(IndicatorTotal).where(IndicatorTotal.project_id == project_id))
     connection.execute(insert(IndicatorTotal).from_select(
         INDICATOR_TOTAL_COLUMNS, indicator_totals_query(Decision.project_id == project_id)))
-
-
-def _decision_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str, bool]]:
-    return {row.decision_id: (int(row.sector_mask), money(row.amount), bool(row.is_disclosed)) for row in rows}
-
-
-def _sector_set_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str, int, str]]:
-    return {int(row.sector_mask): (int(row.decisions), money(row.amount), int(row.disclosed_decisions),
-                                   money(row.disclosed_amount)) for row in rows}
-
-
-def _project_rows(rows: Iterable[Any]) -> dict[int, tuple[int, int, int]]:
-    return {row.project_id: (int(row.agreed_decisions), int(row.counted_decisions), int(row.linked_decisions))
-            for row in rows}
-
-
-def _indicator_rows(rows: Iterable[Any]) -> dict[int, tuple[int, str, str]]:
-    return {row.indicator_id: (int(row.decisions), money(row.amount), money(row.disclosed_amount)) for row in rows}
-
-
-def stored_totals(connection: Connection, project_id: int) -> dict[str, dict[int, Any]]:
-    return {
-        "decisions": _decision_rows(connection.execute(
-            select(DecisionTotal.decision_id, DecisionTotal.sector_mask, DecisionTotal.amount, DecisionTotal.is_disclosed)
-            .where(DecisionTotal.project_id == project_id))),
-        "sector_sets": _sector_set_rows(connection.execute(
-            select(SectorSetTotal).where(SectorSetTotal.project_id == project_id))),
-        "organisations": {row.organisation_id: {"amounts": row.amounts, "disclosed_amounts": row.disclosed_amounts,
-                                                **{field: getattr(row, field) for field in ORGANISATION_COUNTS}}
-                          for row in connection.execute(
-                              select(OrganisationTotal).where(OrganisationTotal.project_id == project_id))},
-        "projects": _project_rows(connection.execute(select(ProjectTotal).where(ProjectTotal.project_id == project_id))),
-        "indicators": _indicator_rows(connection.execute(
-            select(IndicatorTotal).where(IndicatorTotal.project_id == project_id))),
-    }
-
-
-def drift(connection: Connection, project_id: int) -> dict[str, list[int]]:
-    """Where the stored totals differ from the base rows: the ids of the decisions,
-    organisations, projects and indicators, and the sector masks, whose rows are wrong,
-    missing or extra. Empty lists when none."""
-    stored = stored_totals(connection, project_id)
-    computed_decisions = _decision_rows(connection.execute(
-        decision_totals_query(connection.dialect.name, Decision.project_id == project_id)))
-    # Each set of sectors from the decisions' own contributions, not from the stored decision totals.
-    per_decision = decision_totals_query(connection.dialect.name, Decision.project_id == project_id).subquery()
-    computed = {
-        "decisions": computed_decisions,
-        "sector_sets": _sector_set_rows(connection.execute(
-            select(per_decision.c.sector_mask, func.count().label("decisions"),
-                   func.sum(per_decision.c.amount).label("amount"),
-                   func.sum(case((per_decision.c.is_disclosed, 1), else_=0)).label("disclosed_decisions"),
-                   func.sum(case((per_decision.c.is_disclosed, per_decision.c.amount), else_=ZERO))
-                   .label("disclosed_amount")).group_by(per_decision.c.sector_mask))),
-        "organisations": organisation_totals(connection, project_id),
-        "projects": _project_rows(connection.execute(project_totals_query(Decision.project_id == project_id))),
-        # Each indicator's funding from the decisions' own contributions, not from the stored decision totals.
-        "indicators": _indicator_rows(connection.execute(
-            select(DecisionIndicator.indicator_id, func.count().label("decisions"),
-                   func.coalesce(func.sum(per_decision.c.amount), ZERO).label("amount"),
-                   func.coalesce(func.sum(case((per_decision.c.is_disclosed, per_decision.c.amount), else_=ZERO)),
-                                 ZERO).label("disclosed_amount"))
-            .join(Decision, Decision.id == DecisionIndicator.decision_id)
-            .outerjoin(per_decision, per_decision.c.decision_id == Decision.id)
-            .where(Decision.project_id == project_id, Decision.status == DecisionStatus.AGREED)
-            .group_by(DecisionIndicator.indicator_id))),
-    }
-
-    def differing(stored_rows: dict[int, Any], computed_rows: dict[int, Any]) -> list[int]:
-        return sorted(key for key in stored_rows.keys() | computed_rows.keys()
-                      if stored_rows.get(key) != computed_rows.get(key))
-
-    return {name: differing(stored[name], computed[name]) for name in DRIFT_KINDS}
-
-
-def install() -> None:
-    if not event.contains(Session, "after_flush", _refresh_changed_totals):
-        event.listen(Session, "after_flush", _refresh_changed_totals)
-
-
-def _changed(obj: Any, fields: Iterable[str]) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[field].history.has_changes() for field in fields)
-
-
-def _refresh_changed_totals(session: Session, flush_context: Any) -> None:
-    decision_ids: set[int] = set()
-    decision_organisations: dict[int, set[int]] = defaultdict(set)  # decision -> organisations, project unknown yet
-    decision_owners: dict[int, set[int]] = defaultdict(set)  # decision -> people owning actions on it
-    organisations: dict[int, set[int]] = defaultdict(set)  # project -> organisations
-    project_ids: set[int] = set()  # projects whose decision counts change
-    indicator_ids: set[int] = set()
-    linked_decisions: set[int] = set()  # decisions linked to an indicator or unlinked
-    decisions_changed: set[int] = set()
-    sectors_changed: set[int] = set()
-    known_projects: dict[int, int] = {}  # decisions in this flush, some of them deleted already
-    # Each of these builds a new set when read: read once, not once per object (quadratic).
-    new, dirty, deleted = session.new, session.dirty, session.deleted
-    for obj in (*new, *dirty, *deleted):
-        if isinstance(obj, Contribution) and (obj not in dirty or _changed(obj, ("amount", "kind", "organisation_id", "decision_id"))):
-            decision_ids.add(obj.decision_id)
-            decision_organisations[obj.decision_id].add(obj.organisation_id)
-        elif isinstance(obj, Position) and obj not in dirty:
-            decision_organisations[obj.decision_id].add(obj.organisation_id)
-        elif isinstance(obj, DecisionIndicator):
-            for decision_id, indicator_id in _before_and_after(obj, "decision_id", "indicator_id"):
-                indicator_ids.add(indicator_id)
-                linked_decisions.add(decision_id)
-        elif isinstance(obj, Action) and (obj not in dirty or _changed(obj, ACTION_FIELDS)):
-            for decision_id, owner_id in _before_and_after(obj, "decision_id", "owner_id"):
-                decision_owners[decision_id].add(owner_id)
-        elif isinstance(obj, Decision):
-            known_projects[obj.id] = obj.project_id
-            if obj in new or obj in deleted:
-                organisations[obj.project_id].add(obj.proposing_organisation_id)
-                project_ids.add(obj.project_id)
-            elif _changed(obj, DECISION_FIELDS):
-                decisions_changed.add(obj.id)
-                for project_id, proposer in _before_and_after(obj, "project_id", "proposing_organisation_id"):
-                    organisations[project_id].add(proposer)
-                    project_ids.add(project_id)
-        elif isinstance(obj, Organisation) and obj in dirty and _changed(obj, ("sector",)):
-            sectors_changed.add(obj.id)
-    if not (decision_ids or decision_organisations or decision_owners or organisations or decisions_changed
-            or sectors_changed or indicator_ids):
-        return
-    connection = session.connection()
-    if decisions_changed:
-        decision_ids |= decisions_changed
-        for decision_id, org_id in connection.execute(union(
-            select(Contribution.decision_id, Contribution.organisation_id).where(Contribution.decision_id.in_(decisions_changed)),
-            select(Position.decision_id, Position.organisation_id).where(Position.decision_id.in_(decisions_changed)),
-            select(Decision.id, Decision.proposing_organisation_id).where(Decision.id.in_(decisions_changed)),
-            select(Action.decision_id, User.organisation_id).join(User, User.id == Action.owner_id)
-            .where(Action.decision_id.in_(decisions_changed)),
-        )):
-            decision_organisations[decision_id].add(org_id)
-    if decision_owners:
-        owners = {owner for people in decision_owners.values() for owner in people}
-        organisation_of = dict(connection.execute(
-            select(User.id, User.organisation_id).where(User.id.in_(sorted(owners)))).tuples().all())
-        for decision_id, people in decision_owners.items():
-            decision_organisations[decision_id] |= {organisation_of[person] for person in people
-                                                    if person in organisation_of}
-    if sectors_changed:
-        decision_ids.update(connection.scalars(
-            select(distinct(Contribution.decision_id)).where(Contribution.organisation_id.in_(sectors_changed))))
-    unknown = (set(decision_organisations) | linked_decisions) - set(known_projects)
-    if unknown:
-        known_projects.update(connection.execute(
-            select(Decision.id, Decision.project_id).where(Decision.id.in_(unknown))).tuples().all())
-    for decision_id, org_ids in decision_organisations.items():
-        if decision_id in known_projects:
-            organisations[known_projects[decision_id]] |= org_ids
-    project_ids |= {known_projects[decision_id] for decision_id in linked_decisions if decision_id in known_projects}
-    refresh(connection, decision_ids, dict(organisations), project_ids, indicator_ids)
-
-
-def _before_and_after(obj: Any, first: str, second: str) -> set[tuple[Any, Any]]:
-    """The pair of fields as the row is now and as it was before this flush changed either."""
-    state = inspect(obj)
-    now = (getattr(obj, first), getattr(obj, second))
-    pairs = {now}
-    before = list(now)
-    for index, field in enumerate((first, second)):
-        history = state.attrs[field].history
-        if history.deleted:
-            before[index] = history.deleted[0]
-    pairs.add(tuple(before))
-    return pairs

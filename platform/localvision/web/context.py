@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from localvision.extensions import db, login_manager
 from localvision.models import Project
-from localvision.services.policy import Access, ProjectContext, context_for
+from localvision.permissions.policy import Access, ProjectContext, context_for
 
 
 def project_context(slug: str, need: Access = Access.VIEWER) -> ProjectContext:

@@ -29,7 +29,7 @@ from flask import Flask, Response, current_app, make_response, request, session
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE_NAME
 
-from localvision import PROJECT_ROOT
+from localvision.config import PROJECT_ROOT
 
 # Browsers and proxies may keep a copy but must ask before each use.
 CACHE_CONTROL = "public, no-cache"

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from localvision.services import policy
+from localvision.permissions import policy
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -5,7 +5,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from localvision.web.fields import WebAddress
-from localvision.models import Sector
+from localvision.domain.vocabulary import Sector
 from localvision.web.forms import Form
 
 

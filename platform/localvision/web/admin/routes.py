@@ -10,21 +10,13 @@ from rq.registry import FailedJobRegistry
 from rq.worker import Worker
 from sqlalchemy import func, select, text
 
-from localvision import jobs
-from localvision.jobs import health
+from localvision import job_queue
+from localvision.services import worker_check
 from localvision.extensions import db
-from localvision.models import (
-    Organisation,
-    OrganisationDomain,
-    OutboxMessage,
-    PartnerStatus,
-    Project,
-    ProjectPartner,
-    Sector,
-    User,
-)
+from localvision.models import Organisation, OrganisationDomain, OutboxMessage, Project, ProjectPartner, User
+from localvision.domain.vocabulary import PartnerStatus, Sector
 from localvision.queries import outbox as outbox_queries
-from localvision.services import NotPermitted, Refused
+from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import invitations as invitation_services
 from localvision.services import mail
 from localvision.services import organisations as organisation_services
@@ -61,8 +53,8 @@ def _queue_status() -> dict:
         return {"redis": {"state": "unavailable", "detail": type(error).__name__}}
     queues = []
     failed = []
-    for name in jobs.current_queue_names():
-        queue = jobs.get_queue(name)
+    for name in job_queue.current_queue_names():
+        queue = job_queue.get_queue(name)
         registry = FailedJobRegistry(queue=queue)
         queues.append({"name": name, "queued": queue.count, "failed": registry.count})
         for job_id in registry.get_job_ids(0, FAILED_JOBS_SHOWN - 1):
@@ -90,7 +82,7 @@ def status():
 
 @blueprint.route("/round-trip", methods=["POST"])
 def round_trip():
-    job = jobs.enqueue(health.round_trip, datetime.now(timezone.utc).isoformat())
+    job = job_queue.enqueue(worker_check.round_trip, datetime.now(timezone.utc).isoformat())
     return _render_round_trip(job)
 
 

@@ -19,8 +19,8 @@ from localvision.models import (
 )
 from localvision.queries.health_checks import ANONYMITY_RULE, METHOD, STATEMENTS
 from localvision.queries.public import open_data_licence
-from localvision.services.policy import decision_details_public
-from localvision.queries.summaries import ContributionSummary
+from localvision.permissions.policy import decision_details_public
+from localvision.queries.contribution_figures import ContributionFigures
 from localvision.web.api import schemas
 from localvision.queries.vision import AgreedVision
 
@@ -29,8 +29,8 @@ def licence() -> schemas.Licence:
     return schemas.Licence(**open_data_licence())
 
 
-def project_summary(project: Project) -> schemas.ProjectSummary:
-    return schemas.ProjectSummary(
+def project_listing(project: Project) -> schemas.ProjectListing:
+    return schemas.ProjectListing(
         slug=project.slug,
         title=project.title,
         place=project.place,
@@ -78,7 +78,7 @@ def vision(agreed: AgreedVision | None) -> schemas.Vision | None:
 
 def project_document(project: Project, project_partners: list[ProjectPartner],
                      agreed: AgreedVision | None) -> schemas.Project:
-    return schemas.Project(**dict(project_summary(project)), partners=partners(project_partners), vision=vision(agreed),
+    return schemas.Project(**dict(project_listing(project)), partners=partners(project_partners), vision=vision(agreed),
                            licence=licence())
 
 
@@ -151,7 +151,7 @@ def indicator(indicator: Indicator) -> schemas.Indicator:
     )
 
 
-def contribution_summary(summary: ContributionSummary) -> schemas.ContributionSummary:
+def contribution_summary(summary: ContributionFigures) -> schemas.ContributionSummary:
     """The latest snapshot as the public sees it, with when it was computed and whether
     a newer one is on its way."""
     return schemas.ContributionSummary(computed_at=summary.computed_at, pending=summary.pending,

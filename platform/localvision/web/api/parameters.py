@@ -6,7 +6,7 @@ from typing import Annotated, Any, Callable, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, Field
 
-from localvision.models import DecisionStatus, Phase, Sector
+from localvision.domain.vocabulary import DecisionStatus, Phase, Sector
 from localvision.queries.public import ProjectFilters
 from localvision.web.input_bounds import PAGE_MAX
 

@@ -24,7 +24,7 @@ from localvision.web.api.openapi import openapi_document
 from localvision.web.api.operations import operation
 from localvision.web.api.parameters import DecisionQuery, LessonQuery, Paging, ProjectAddress, ProjectQuery
 from localvision.queries.health_checks import published_rounds
-from localvision.queries.summaries import contribution_summary
+from localvision.queries.contribution_figures import contribution_figures
 from localvision.queries.vision import agreed_vision
 
 # A read-only API takes no form posts, so there is no token to check.
@@ -91,7 +91,7 @@ def _page(results: Pagination, paging: Paging, **url_arguments: str) -> dict:
 def projects(query: ProjectQuery) -> schemas.ProjectList:
     results = db.paginate(published_projects(query.filters()), page=query.page, per_page=query.per_page,
                           error_out=False)
-    return schemas.ProjectList(data=[documents.project_summary(project) for project in results.items],
+    return schemas.ProjectList(data=[documents.project_listing(project) for project in results.items],
                                **_page(results, query))
 
 
@@ -141,7 +141,7 @@ def decisions(slug: str, query: DecisionQuery) -> schemas.DecisionList:
 def summary(slug: str) -> schemas.ContributionSummaryDocument:
     project = _published_or_404(slug)
     return schemas.ContributionSummaryDocument(
-        data=documents.contribution_summary(contribution_summary(project.id, is_member=False)),
+        data=documents.contribution_summary(contribution_figures(project.id, is_member=False)),
         licence=documents.licence())
 
 

@@ -15,20 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from localvision.domain.vocabulary import BarrierSource, BarrierStatus, HealthStatement
-from localvision.models import (
-    ContributionKind,
-    DecisionCategory,
-    DecisionRule,
-    DecisionStance,
-    DecisionStatus,
-    Direction,
-    Frequency,
-    PartnerRole,
-    Phase,
-    Sector,
-    Stance,
-    Unit,
-)
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, Sector, Stance, Unit
 
 def _utc_isoformat(value: datetime) -> str:
     if value.tzinfo is None:  # SQLite hands back naive UTC datetimes
@@ -102,7 +89,7 @@ class ProjectLinks(Document):
     indicators: Url
 
 
-class ProjectSummary(Document):
+class ProjectListing(Document):
     slug: str
     title: str
     place: str
@@ -138,7 +125,7 @@ class Vision(Document):
     endorsements: list[Endorsement]
 
 
-class Project(ProjectSummary):
+class Project(ProjectListing):
     partners: list[Partner]
     vision: Vision | None
     licence: Licence
@@ -176,7 +163,7 @@ class Page(Document):
 
 
 class ProjectList(Page):
-    data: list[ProjectSummary]
+    data: list[ProjectListing]
 
 
 class Organisation(Document):

@@ -10,7 +10,9 @@ from flask_wtf import FlaskForm
 from localvision.domain.vocabulary import AccountTokenPurpose
 from localvision.extensions import limiter
 from localvision.models import AccountToken, Invitation, User
-from localvision.services import NotPermitted, Refused, accounts, invitations, policy
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import accounts, invitations
+from localvision.permissions import policy
 from localvision.web.auth import blueprint
 from localvision.web.auth.forms import (
     AcceptInvitationForm,

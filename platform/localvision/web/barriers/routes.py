@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from localvision.extensions import db, limiter
 from localvision.domain.vocabulary import BarrierStatus
-from localvision.models import Barrier, Decision, DecisionCategory, DecisionStatus
+from localvision.models import Barrier, Decision
+from localvision.domain.vocabulary import DecisionCategory, DecisionStatus
 from localvision.queries import barriers as queries
 from localvision.queries.public import project_indicators
-from localvision.services import NotPermitted, Refused, ServiceError
+from localvision.domain.refusals import NotPermitted, Refused, Refusal
 from localvision.services import barriers as services
-from localvision.services.policy import Access, ProjectContext, may_raise_public_barrier, may_triage_barrier
+from localvision.permissions.policy import Access, ProjectContext, may_raise_public_barrier, may_triage_barrier
 from localvision.web.barriers import blueprint
 from localvision.web.barriers.forms import BarrierActionForm, BarrierForm, ModerationForm, PublicBarrierForm, TriageForm
 from localvision.web.context import project_context
@@ -36,7 +37,7 @@ def _to_barrier(context: ProjectContext, barrier: Barrier, anchor: str | None = 
     return redirect(url_for("barriers.show", slug=context.project.slug, barrier_id=barrier.id, _anchor=anchor))
 
 
-def _refused(form, refusal: ServiceError, context: ProjectContext, barrier: Barrier | None = None):  # type: ignore[no-untyped-def]
+def _refused(form, refusal: Refusal, context: ProjectContext, barrier: Barrier | None = None):  # type: ignore[no-untyped-def]
     """A refusal beside its field, or as a message on the barrier's page (None: show the form)."""
     if beside_field(form, refusal):
         return None

@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from localvision.models import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
+from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
 from localvision.models.decisions import MAXIMUM_CONTRIBUTION
 from localvision.queries.decisions import LogFilters
 from localvision.services.decisions import APPLY_RULE, DecisionDetails

@@ -9,11 +9,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from localvision.extensions import db
-from localvision.models import Action, ContributionKind, Decision, Project
+from localvision.models import Action, Decision, Project
+from localvision.domain.vocabulary import ContributionKind
 from localvision.queries import decisions as queries
 from localvision.queries.indicators import indicators_aimed_at
-from localvision.services import NotPermitted, Refused, ServiceError, policy, reminders
-from localvision.services.policy import ProjectContext
+from localvision.domain.refusals import NotPermitted, Refused, Refusal
+from localvision.permissions import policy
+from localvision.services import reminders
+from localvision.permissions.policy import ProjectContext
 from localvision.web.decisions.forms import (
     ActionForm,
     CommentForm,
@@ -50,13 +53,13 @@ def to_log(context: ProjectContext):
     return redirect(url_for("decisions.index", slug=context.project.slug))
 
 
-def refused(context: ProjectContext, decision: Decision, refusal: ServiceError, anchor: str | None = None):
+def refused(context: ProjectContext, decision: Decision, refusal: Refusal, anchor: str | None = None):
     """Back to the decision's page, saying why not."""
     flash(refusal.message, "error")
     return to_decision(context, decision, anchor)
 
 
-def beside_field(form: FlaskForm, refusal: ServiceError) -> bool:
+def beside_field(form: FlaskForm, refusal: Refusal) -> bool:
     """Show the refusal beside the form field it concerns, if it concerns one."""
     if refusal.field is None or refusal.field not in form:
         return False
@@ -125,7 +128,7 @@ def page_values(context: ProjectContext, decision: Decision, **forms) -> dict:
         own_organisation=policy.partner_organisation(context),
         may_record_position=policy.may_record_position(context),
         may_manage=policy.may_manage_decision(context, decision),
-        rule_outcome=queries.rule_outcome(decision, today()) if decision.is_open else None,
+        rule_outcome=decision.rule_outcome(today()) if decision.is_open else None,
         aimed_indicators=indicators_aimed_at(decision),
         today=today(),
         ContributionKind=ContributionKind,
@@ -150,7 +153,7 @@ def reminder_offer(context: ProjectContext, decision: Decision) -> dict[str, str
     """What a lead's reminder button says, or why it is not offered now."""
     try:
         silent = reminders.check_reminder(context, decision, datetime.now(timezone.utc))
-    except ServiceError as refusal:
+    except Refusal as refusal:
         return {"refusal": refusal.message}
     return {"label": f"Remind the {reminders.partners_phrase(len(silent))} who "
                      f"{'has' if len(silent) == 1 else 'have'} not responded"}
@@ -170,7 +173,7 @@ def in_place(context: ProjectContext, decision: Decision, fragment: str, anchor:
     return show_page(context, decision, **forms)
 
 
-def refused_in_place(context: ProjectContext, decision: Decision, refusal: ServiceError, fragment: str):
+def refused_in_place(context: ProjectContext, decision: Decision, refusal: Refusal, fragment: str):
     if request.htmx:
         return render_template(fragment, **page_values(context, decision), refusal=refusal.message)
     return refused(context, decision, refusal)

@@ -6,13 +6,14 @@ from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
 from localvision.domain.wording import listing, possessive
-from localvision.models import ContributionKind, Decision, DecisionStance
+from localvision.domain.vocabulary import ContributionKind, DecisionStance
+from localvision.models import Decision
 from localvision.queries import decisions as queries
-from localvision.services import NotPermitted, Refused
+from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import actions as action_services
 from localvision.services import discussions, reminders
 from localvision.services import decisions as services
-from localvision.services.policy import Access, ProjectContext
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
@@ -178,7 +179,7 @@ def close(slug: str, decision_id: int):
     except Refused as refusal:
         if not beside_field(form, refusal):
             return refused(context, decision, refusal)
-    return render_template("decisions/close.html", **values, ruling=queries.rule_outcome(decision, today()))
+    return render_template("decisions/close.html", **values, ruling=decision.rule_outcome(today()))
 
 
 @blueprint.route("/<int:decision_id>/reopen", methods=["GET", "POST"])

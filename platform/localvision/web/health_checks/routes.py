@@ -9,10 +9,11 @@ from flask_login import login_required
 from localvision.domain.vocabulary import AGREEMENT_SCALE, HealthStatement, Sector
 from localvision.models import HealthCheckRound
 from localvision.queries import health_checks as queries
-from localvision.queries.summaries import contribution_summary
-from localvision.services import NotPermitted, Refused, policy
+from localvision.queries.contribution_figures import contribution_figures
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
 from localvision.services import health_checks as services
-from localvision.services.policy import Access, ProjectContext
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.context import project_context
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.csv_safety import csv_text
@@ -114,7 +115,7 @@ def show(slug: str, round_id: int):
         may_answer=policy.may_answer_health_check(context) and health_check.accepts_answers_on(date.today()),
         answered=services.has_answered(context.actor, health_check),
         answered_count=queries.answered_count(health_check) if context.is_member else None,
-        summary=contribution_summary(context.project.id, context.is_member), method=queries.METHOD, anonymity_rule=queries.ANONYMITY_RULE)
+        summary=contribution_figures(context.project.id, context.is_member), method=queries.METHOD, anonymity_rule=queries.ANONYMITY_RULE)
 
 
 def _chart(health_check: HealthCheckRound, figures: dict) -> dict:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from localvision.models import Indicator, Measurement, Unit
+from localvision.models import Indicator, Measurement
+from localvision.domain.vocabulary import Unit
 from localvision.queries.indicators import goal_of
 from localvision.web.indicators import blueprint
 

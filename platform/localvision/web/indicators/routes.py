@@ -3,9 +3,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from localvision.domain.measurement_csv import format_period
+from localvision.domain.measurement_imports import format_period
 from localvision.domain.progress import Point, trajectory_value
-from localvision.models import Direction, Frequency, ImportStatus, Indicator, MeasurementImport, Unit
+from localvision.domain.vocabulary import Direction, Frequency, ImportStatus, Unit
+from localvision.models import Indicator, MeasurementImport
 from localvision.queries.indicators import (
     decision_label,
     decisions_to_link,
@@ -18,13 +19,14 @@ from localvision.queries.indicators import (
     measurement_of,
     measurements_with_history,
     progress_of,
-    summaries,
+    indicator_progress,
 )
-from localvision.services import NotPermitted, Refused, policy
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
 from localvision.services import indicators as indicator_services
-from localvision.services import measurements as measurement_services
+from localvision.services import measurement_imports, measurements as measurement_services
 from localvision.services.indicators import IndicatorDetails
-from localvision.services.policy import Access, ProjectContext
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.context import project_context
 from localvision.web.indicators import blueprint
 from localvision.web.indicators.display import chart_data, format_indicator_value
@@ -58,7 +60,7 @@ def index(slug: str):
     context = project_context(slug, Access.VIEWER)
     tolerance_form = ToleranceForm(tolerance=context.project.indicator_tolerance_percent)
     return render_template("indicators/index.html", context=context, project=context.project,
-                           summaries=summaries(context.project), tolerance_form=tolerance_form)
+                           summaries=indicator_progress(context.project), tolerance_form=tolerance_form)
 
 
 @blueprint.route("/tolerance", methods=["POST"])
@@ -78,7 +80,7 @@ def tolerance(slug: str):
                   "success")
             return redirect(url_for("indicators.index", slug=slug))
     return render_template("indicators/index.html", context=context, project=context.project,
-                           summaries=summaries(context.project), tolerance_form=form), 400
+                           summaries=indicator_progress(context.project), tolerance_form=form), 400
 
 
 def _owner_choices(context: ProjectContext) -> list[tuple[int, str]]:
@@ -271,7 +273,7 @@ def upload(slug: str):
     form = ImportForm()
     if form.validate_on_submit():
         try:
-            measurement_import = measurement_services.check_import(context, form.file.data.filename,
+            measurement_import = measurement_imports.check_import(context, form.file.data.filename,
                                                                    form.file.data.read())
         except NotPermitted as refusal:
             abort(403, refusal.message)
@@ -293,7 +295,7 @@ def import_preview(slug: str, import_id: int):
         progress = import_progress(measurement_import)
     template = "indicators/_import_status.html" if request.htmx else "indicators/import.html"
     return render_template(template, context=context, project=context.project, measurement_import=measurement_import,
-                           progress=progress, summary=measurement_services.import_summary(measurement_import),
+                           progress=progress, report=measurement_imports.import_report(measurement_import),
                            form=ImportForm(formdata=None))
 
 
@@ -303,14 +305,14 @@ def confirm_import(slug: str, import_id: int):
     context = project_context(slug, Access.MEMBER)
     measurement_import = _import(context, import_id)
     try:
-        imported = measurement_services.confirm_import(context, measurement_import)
+        imported = measurement_imports.confirm_import(context, measurement_import)
     except NotPermitted as refusal:
         abort(403, refusal.message)
     except Refused as refusal:
         flash(refusal.message, "error")
         imported = False
     if imported:
-        flash(f"Imported {measurement_import.filename}: {measurement_services.import_summary(measurement_import)}",
+        flash(f"Imported {measurement_import.filename}: {measurement_imports.import_report(measurement_import)}",
               "success")
         return redirect(url_for("indicators.index", slug=slug))
     return redirect(url_for("indicators.import_preview", slug=slug, import_id=import_id))

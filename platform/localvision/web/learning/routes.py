@@ -8,9 +8,9 @@ from localvision.extensions import db
 from localvision.models import Decision, LearningEntry
 from localvision.queries import learning as queries
 from localvision.queries.public import project_indicators
-from localvision.services import NotPermitted, Refused
+from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import learning as services
-from localvision.services.policy import Access, ProjectContext, may_publish_learning
+from localvision.permissions.policy import Access, ProjectContext, may_publish_learning
 from localvision.web.context import project_context
 from localvision.web.decisions.pages import beside_field
 from localvision.web.learning import blueprint

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from localvision.domain.vocabulary import Delivery, DigestFrequency
 from localvision.extensions import csrf
 from localvision.queries.notifications import notifications_page
-from localvision.services import Refused, notifications
+from localvision.domain.refusals import Refused
+from localvision.services import notifications
 from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.web.notifications import blueprint
 from localvision.web.notifications.forms import PreferencesForm, UnsubscribeForm, field_name

@@ -7,7 +7,7 @@ from flask import Response, abort, jsonify
 
 from localvision.queries import barriers as barrier_queries
 from localvision.queries import learning as learning_queries
-from localvision.services.policy import Access
+from localvision.permissions.policy import Access
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
 from localvision.web.http_caching import revalidated

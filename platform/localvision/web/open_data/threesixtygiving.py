@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from localvision.models import ContributionKind, Decision, Project
+from localvision.domain.vocabulary import ContributionKind
+from localvision.models import Decision, Project
 
 STANDARD_VERSION = "1.4"
 

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from localvision.extensions import db
 from localvision.models import User
-from localvision.services import NotPermitted, Refused, invitations
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import invitations
 from localvision.services import organisations as organisation_services
-from localvision.services import policy
+from localvision.permissions import policy
 from localvision.web.organisations import blueprint
 from localvision.web.organisations.forms import AnswerInvitationForm
 

@@ -11,7 +11,7 @@ from wtforms import EmailField, IntegerField, RadioField, SelectField, StringFie
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE
-from localvision.models import DecisionRule, Phase, ProjectRole
+from localvision.domain.vocabulary import DecisionRule, Phase, ProjectRole
 from localvision.web.forms import Form
 
 
@@ -98,7 +98,3 @@ class InvitationForm(Form):
     )
     role = SelectField("Role in the project", widget=GovSelect(), choices=ProjectRole.choices(), default=ProjectRole.MEMBER.value)
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
-
-
-class PublicationForm(Form):
-    submit = SubmitField("Publish", widget=GovSubmitInput())

@@ -9,20 +9,15 @@ from localvision.queries.partners import partners_by_sector
 from localvision.extensions import db
 from localvision.web.http_caching import revalidated
 from localvision.web.input_bounds import PAGE_MAX, query_number
-from localvision.models import (
-    DecisionRule,
-    Organisation,
-    Phase,
-    Project,
-    ProjectMembership,
-    ProjectRole,
-    User,
-)
+from localvision.domain.vocabulary import DecisionRule, Phase, ProjectRole
+from localvision.models import Organisation, Project, ProjectMembership, User
 from localvision.queries.overview import project_overview
 from localvision.queries.public import published_project_version
-from localvision.services import NotPermitted, Refused, invitations, policy
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.services import invitations
+from localvision.permissions import policy
 from localvision.services import projects as project_services
-from localvision.services.policy import Access, ProjectContext
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.projects import blueprint

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, Go
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
-from localvision.models import Phase, Sector
+from localvision.domain.vocabulary import Phase, Sector
 from localvision.queries.public import ProjectFilters
 from localvision.web.forms import Form
 

@@ -6,18 +6,18 @@ from urllib.parse import urlsplit
 
 from flask import render_template, request
 
-from localvision.services.policy import Access
+from localvision.permissions.policy import Access
 from localvision.web.context import project_context
-from localvision.models import Sector
+from localvision.domain.vocabulary import Sector
 from localvision.queries.barriers import figures as barrier_figures
-from localvision.queries.summaries import contribution_summary
+from localvision.queries.contribution_figures import contribution_figures
 from localvision.web.summaries import blueprint
 
 
 @blueprint.route("/projects/<slug>/summary")
 def show(slug: str):
     context = project_context(slug, Access.VIEWER)
-    summary = contribution_summary(context.project.id, context.is_member)
+    summary = contribution_figures(context.project.id, context.is_member)
     state = {"summary": summary, "pending": summary.pending, "paused": summary.paused}
     if request.htmx:
         on_summary_page = urlsplit(request.htmx.current_url or "").path == request.path

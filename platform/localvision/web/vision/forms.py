@@ -5,7 +5,7 @@ from wtforms import HiddenField, IntegerField, RadioField, StringField, SubmitFi
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
-from localvision.models import Stance
+from localvision.domain.vocabulary import Stance
 from localvision.web.forms import Form
 from localvision.web.input_bounds import DATABASE_INTEGER_MAX
 

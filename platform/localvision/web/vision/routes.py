@@ -5,7 +5,8 @@ from flask_login import login_required
 
 from localvision.domain.vision import word_diff
 from localvision.domain.wording import possessive
-from localvision.models import Project, Stance, VisionPosition, VisionVersion
+from localvision.models import Project, VisionPosition, VisionVersion
+from localvision.domain.vocabulary import Stance
 from localvision.queries.vision import (
     VisionState,
     current_position_rows,
@@ -15,9 +16,10 @@ from localvision.queries.vision import (
     versions_of,
     vision_state,
 )
-from localvision.services import NotPermitted, Refused, policy
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.permissions import policy
 from localvision.services import vision as vision_services
-from localvision.services.policy import Access, ProjectContext
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.services.vision import WordingMovedOn
 from localvision.web.context import project_context
 from localvision.web.input_bounds import DATABASE_INTEGER_MAX, query_number

@@ -13,20 +13,8 @@ from sqlalchemy import ColumnElement, select, true
 
 from localvision.domain.representation import may_speak_for_organisation
 from localvision.extensions import db
-from localvision.models import (
-    Action,
-    Contribution,
-    Decision,
-    DecisionComment,
-    HealthCheckRound,
-    Indicator,
-    Organisation,
-    Project,
-    ProjectMembership,
-    ProjectPartner,
-    ProjectRole,
-    User,
-)
+from localvision.models import Action, Contribution, Decision, DecisionComment, HealthCheckRound, Indicator, Organisation, Project, ProjectMembership, ProjectPartner, User
+from localvision.domain.vocabulary import ProjectRole
 
 
 # Long enough to correct a slip, short enough that a discussion cannot be rewritten later.

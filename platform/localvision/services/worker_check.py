@@ -1,4 +1,4 @@
-"""A job that only proves a worker picks work up and answers."""
+"""A job that only proves a worker picks work up and answers: the operators' check of the queue."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,7 @@ from rq import get_current_job
 from sqlalchemy import text
 
 from localvision.extensions import db
-from localvision.jobs import job
+from localvision.job_queue import job
 
 
 @job(timeout=30, result_ttl=600)

@@ -24,10 +24,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import ColumnElement, or_, select, update
 
 from localvision.extensions import db
-from localvision import jobs
-from localvision.jobs import job
+from localvision import job_queue
+from localvision.job_queue import job
 from localvision.mail_transport import MailTransportError, send_email
-from localvision.models import OutboxMessage, OutboxState
+from localvision.models import OutboxMessage
+from localvision.domain.vocabulary import OutboxState
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def queue_sending(message_ids: list[int]) -> None:
     """Queue a sending job for each message; if Redis is unreachable the sweep queues them later."""
     try:
         for message_id in message_ids:
-            jobs.enqueue(send_message, message_id)
+            job_queue.enqueue(send_message, message_id)
     except RedisError:
         log.warning("Redis unreachable: %d message(s) wait for the outbox sweep", len(message_ids))
 

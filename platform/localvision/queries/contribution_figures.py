@@ -1,18 +1,18 @@
-"""A project's contribution summary as its pages and the API show it."""
+"""A project's stored contribution figures as its pages and the API show them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from localvision import job_queue
 from localvision.extensions import db
 from localvision.models.summaries import ProjectSummary
-from localvision.summaries.freshness import summaries_paused
 
 
 @dataclass(frozen=True)
-class ContributionSummary:
-    """The stored contribution summary as one viewer may see it: the people of the project
+class ContributionFigures:
+    """The stored contribution figures as one viewer may see them: the people of the project
     see every figure; everyone else the figures computed from disclosed decisions alone."""
 
     figures: dict[str, Any] | None
@@ -21,7 +21,7 @@ class ContributionSummary:
     paused: bool  # waiting, and the job queue cannot be reached
 
 
-def contribution_summary(project_id: int, is_member: bool) -> ContributionSummary:
+def contribution_figures(project_id: int, is_member: bool) -> ContributionFigures:
     stored = db.session.get(ProjectSummary, project_id)
     figures = stored.figures if stored is not None else None
     if figures is not None and not is_member:
@@ -29,5 +29,5 @@ def contribution_summary(project_id: int, is_member: bool) -> ContributionSummar
         # recomputed, and shown as pending meanwhile.
         figures = figures.get("public")
     pending = stored is None or stored.is_pending or figures is None
-    return ContributionSummary(figures, stored.computed_at if stored is not None and figures else None,
-                               pending, pending and summaries_paused())
+    return ContributionFigures(figures, stored.computed_at if stored is not None and figures else None,
+                               pending, pending and job_queue.paused())

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app localvision
 # `make run PORT=5050` when 5000 is taken.
 PORT ?= 5000
 
-.PHONY: run test assets install install-test migrate-check clean bench-public bench-summary bench-digest bench-import bench-load bench-load-embedded bench-faults bench-markdown install-bench
+.PHONY: run test docs assets install install-test install-docs migrate-check clean bench-public bench-summary bench-digest bench-import bench-load bench-load-embedded bench-faults bench-markdown install-bench
 
 run: install assets
 	$(FLASK) db upgrade
@@ -15,6 +15,10 @@ run: install assets
 
 test: install-test assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Builds docs/ into site/ (not committed); --strict fails on a broken link between pages.
+docs: install-docs
+	$(BIN)/python -m mkdocs build --strict --site-dir site
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -30,6 +34,12 @@ install-bench: $(VENV)/.installed-bench
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+install-docs: $(VENV)/.installed-docs
+
+$(VENV)/.installed-docs: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scratch_database import build_schema, scratch_database  # noqa: E402
+from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
@@ -45,6 +45,7 @@ from localvision.models import (  # noqa: E402
     Unit,
     User,
 )
+from localvision.schema import build_schema  # noqa: E402
 from localvision.services import measurements, policy  # noqa: E402
 from localvision.services.policy import ProjectContext  # noqa: E402
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from localvision import create_app
 from localvision.extensions import db
-from scratch_database import build_schema
 from localvision.jobs.summaries import recompute_project_summary
 from localvision.models import (
     Contribution,
@@ -37,6 +36,7 @@ from localvision.models import (
     VisionPosition,
     VisionVersion,
 )
+from localvision.schema import build_schema
 
 PARTNERS = 100
 DECISIONS = 2_000

@@ -22,13 +22,13 @@ from localvision.jobs.reminders import send_digests
 from localvision.jobs.schedule import HOURLY_DIGESTS, HOURLY_REMINDERS, build_scheduler
 from localvision.jobs.worker import build_worker
 from localvision.models import DigestSent, Notification, NotificationSettings, ProjectMembership, User
+from localvision.schema import build_schema
 from localvision.services import decisions, digests, notifications, policy
 from localvision.services.decisions import DecisionDetails
 from smtp_server import html_of, text_of
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
-    build_schema,
     kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,
@@ -67,11 +67,6 @@ def subjects(smtp_server, person) -> list[str]:
 def choose(session, person, frequency: DigestFrequency) -> None:
     session.add(NotificationSettings(user_id=person.id, digest_frequency=frequency))
     session.commit()
-
-
-@pytest.fixture
-def plymouth(session):
-    return factories.Partnership(session)
 
 
 @pytest.fixture

@@ -21,9 +21,10 @@ from localvision.jobs.schedule import OUTBOX_SWEEP_INTERVAL_SECONDS, build_sched
 from localvision.jobs.worker import build_worker
 from localvision.mail_transport import parse_mail_url
 from localvision.models import OutboxMessage, OutboxState
+from localvision.schema import build_schema
 from localvision.services import mail
 from smtp_server import html_of, text_of
-from support import build_schema, separate_database, settings_for_tests
+from support import separate_database, settings_for_tests
 
 
 def run_worker(app) -> None:

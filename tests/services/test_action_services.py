@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import Action, ActionStatus, AuditEvent
+from localvision.models import Action, ActionStatus
 from localvision.services import NotPermitted, Refused, policy
 from localvision.services import actions as services
+from support import last_event
 
 
 @pytest.fixture
@@ -26,10 +27,6 @@ def team(session):
 
 def context(team, person):
     return policy.context_for(person, team["project"])
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
 
 
 def test_a_member_adds_an_action_owned_by_one_person_of_the_project(session, team):

@@ -17,10 +17,11 @@ import factories
 from localvision import create_app
 from localvision.extensions import db
 from localvision.models import Decision, DecisionStance, Position, Project, ProjectRole, User, VisionVersion
+from localvision.schema import build_schema
 from localvision.services import Refused, invitations, policy
 from localvision.services import decisions as decision_services
 from localvision.services import vision as vision_services
-from support import TEST_DATABASE_URL, build_schema, separate_database, settings_for_tests, token_mailed_to
+from support import TEST_DATABASE_URL, separate_database, settings_for_tests, token_mailed_to
 
 pytestmark = pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
                                 reason="row locks and concurrent transactions need PostgreSQL (TEST_DATABASE_URL)")

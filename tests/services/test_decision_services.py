@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 import factories
 from localvision.models import (
-    AuditEvent,
     Contribution,
     ContributionKind,
     DecisionCategory,
@@ -22,6 +21,7 @@ from localvision.models import (
 from localvision.services import NotPermitted, Refused, policy
 from localvision.services import decisions as services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails
+from support import last_event
 
 
 class Partners:
@@ -52,10 +52,6 @@ def details(**changes) -> DecisionDetails:
                   recipient_company_number=" sc123456 ")
     values.update(changes)
     return DecisionDetails(**values)
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
 
 
 # Proposing, amending, editing, withdrawing ------------------------------------------------

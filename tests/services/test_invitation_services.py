@@ -20,11 +20,7 @@ from localvision.models import (
 )
 from localvision.services import NotPermitted, Refused, invitations, projects
 from localvision.services.policy import context_for
-from support import link_mailed_to, token_mailed_to
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+from support import last_event, link_mailed_to, token_mailed_to
 
 
 @pytest.fixture

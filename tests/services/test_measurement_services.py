@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from redis import Redis
 from rq.job import Job
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import factories
 from localvision.jobs.measurement_import import import_measurements
@@ -18,6 +18,7 @@ from localvision.redis_connection import get_redis
 from localvision.services import NotPermitted, Refused, policy
 from localvision.services import measurements as measurement_services
 from localvision.services.measurements import BACKGROUND_FROM_ROWS
+from support import count
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens there
 
@@ -39,10 +40,6 @@ def wirral(session):
 
 def context(wirral, who: str) -> policy.ProjectContext:
     return policy.context_for(wirral[who], wirral["project"])
-
-
-def count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def events_of(session, kind: str) -> list[AuditEvent]:

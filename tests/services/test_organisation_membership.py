@@ -5,13 +5,9 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, OrganisationDomain, Sector
+from localvision.models import OrganisationDomain, Sector
 from localvision.services import NotPermitted, Refused, organisations
-from support import link_mailed_to
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+from support import last_event, link_mailed_to
 
 
 def test_platform_administrators_record_each_domain_once(session):

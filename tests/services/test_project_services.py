@@ -18,13 +18,10 @@ from localvision.models import (
 )
 from localvision.services import NotPermitted, Refused, organisations, projects
 from localvision.services.policy import context_for
+from support import last_event
 
 DETAILS = {"title": " Warm homes ", "place": "Truro", "theme": "Fuel poverty", "summary": "Fewer cold homes.",
            "phase": Phase.DISCOVER, "decision_rule": DecisionRule.CONSENSUS}
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
 
 
 @pytest.fixture

@@ -7,12 +7,7 @@ from localvision.extensions import db
 from localvision.services import invitations
 from localvision.services.policy import context_for
 from localvision.models import AuditEvent, Invitation, ProjectMembership, ProjectRole, User
-from support import token_mailed_to
-
-
-def sign_in(client, email, password=factories.PASSWORD, next_url=None):
-    url = "/sign-in" + (f"?next={next_url}" if next_url else "")
-    return client.post(url, data={"email": email, "password": password})
+from support import sign_in, token_mailed_to
 
 
 def test_sign_in_and_out(client, session):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -15,6 +15,7 @@ from localvision.domain.measurement_csv import PROBLEMS_KEPT, ROW_LIMIT, parse_m
 from localvision.extensions import db
 from localvision.models import AuditEvent, Contribution, Decision, DecisionStatus, Measurement, MeasurementImport
 from localvision.web.input_bounds import ECHO_LIMIT, FORM_BODY_LIMIT
+from support import count
 
 HUGE_NUMBER = "9" * 25
 NUL = "\x00"
@@ -29,10 +30,6 @@ def board(session):
     factories.vision_version(project, lead)
     session.commit()
     return {"lead": lead, "member": member, "project": project, "indicator": indicator, "decision": decision}
-
-
-def count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def measurement_url(board) -> str:

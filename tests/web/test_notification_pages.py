@@ -15,11 +15,6 @@ from localvision.services import decisions, notification_events, notifications, 
 from localvision.services.decisions import DecisionDetails
 
 
-@pytest.fixture
-def plymouth(session):
-    return factories.Partnership(session)
-
-
 def propose(plymouth, title: str):
     today = date.today()
     decisions.propose_decision(policy.context_for(plymouth.worker, plymouth.project), DecisionDetails(

@@ -23,13 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scratch_database import build_schema, scratch_database  # noqa: E402
+from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
 from localvision.jobs.worker import build_worker  # noqa: E402
 from localvision.domain.vocabulary import Direction, Frequency, ImportStatus, PartnerRole, ProjectRole, Sector, Unit
 from localvision.models import Indicator, Measurement, MeasurementImport, Organisation, Project, ProjectMembership, ProjectPartner, User
+from localvision.schema import build_schema  # noqa: E402
 from localvision.services import measurement_imports
 from localvision.permissions import policy  # noqa: E402
 from localvision.permissions.policy import ProjectContext  # noqa: E402

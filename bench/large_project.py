@@ -9,10 +9,10 @@ from pathlib import Path
 
 from localvision import create_app
 from localvision.extensions import db
-from scratch_database import build_schema
 from localvision.summaries.recompute import recompute_project_summary
 from localvision.models import Contribution, Decision, Indicator, Measurement, Organisation, Position, Project, ProjectMembership, ProjectPartner, User, VisionPosition, VisionVersion
 from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, ProjectRole, Sector, Stance, Unit
+from localvision.schema import build_schema
 
 PARTNERS = 100
 DECISIONS = 2_000

@@ -1,5 +1,4 @@
-"""A PostgreSQL database of its own for one benchmark run, dropped at the end, with the
-schema production has: the one the migrations build.
+"""A PostgreSQL database of its own for one benchmark run, dropped at the end.
 
 The server is BENCH_DATABASE_URL, else TEST_DATABASE_URL (`.ci/run` sets it).
 """
@@ -11,7 +10,6 @@ import sys
 import uuid
 from typing import Iterator
 
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -38,9 +36,4 @@ def scratch_database(purpose: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def build_schema() -> None:
-    """Apply every migration to the app's (empty) database; call in an app context."""
-    upgrade()
 

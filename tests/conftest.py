@@ -20,13 +20,15 @@ from flask import g
 from flask.testing import FlaskClient
 from redis import Redis
 
+import factories
 from localvision import create_app
 from localvision.extensions import db, limiter
 from localvision.models import User
 from localvision.redis_connection import get_redis
+from localvision.schema import build_schema
 from localvision.web.http_caching import rendered_responses
 from smtp_server import SMTPTestServer
-from support import build_schema, empty_database, settings_for_tests
+from support import empty_database, settings_for_tests
 
 
 class IsolatedClient(FlaskClient):
@@ -144,6 +146,12 @@ def client_for(app, connection):
         return client
 
     return make
+
+
+@pytest.fixture
+def plymouth(session) -> factories.Partnership:
+    """The Plymouth street-drinking partnership most tests work in (factories.Partnership)."""
+    return factories.Partnership(session)
 
 
 @pytest.fixture

@@ -230,14 +230,19 @@ def two_partner_project(lead: User, member: User, **details) -> Project:
     return project(lead=lead, partners=(member.organisation,), members=(member,), **details)
 
 
+def plymouth_organisations() -> tuple[Organisation, Organisation, Organisation, Organisation]:
+    """The council, NHS trust, police and charity of the Plymouth street-drinking partnership."""
+    return (organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY),
+            organisation("University Hospitals Plymouth", Sector.NHS),
+            organisation("Devon and Cornwall Police", Sector.POLICE),
+            organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY))
+
+
 class Partnership:
     """A project with a council lead and three partners of different sectors."""
 
     def __init__(self, session, rule=DecisionRule.CONSENSUS, published=True):
-        self.council = organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-        self.nhs = organisation("University Hospitals Plymouth", Sector.NHS)
-        self.police = organisation("Devon and Cornwall Police", Sector.POLICE)
-        self.charity = organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY)
+        self.council, self.nhs, self.police, self.charity = plymouth_organisations()
         self.lead = user(self.council, name="Priya Shah")
         self.nurse = user(self.nhs, name="Tom Evans")
         self.nhs_director = user(self.nhs, name="Ann Lee")

@@ -16,13 +16,12 @@ from typing import Iterator
 
 import psutil
 import pytest
-from flask_migrate import upgrade
-
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
+import factories
 from localvision.extensions import db
-from localvision.models import OutboxMessage, ProjectPartner
+from localvision.models import AuditEvent, OutboxMessage, ProjectPartner
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -80,12 +79,6 @@ def copied_database(url: str, folder: Path) -> Iterator[str]:
         yield copy_url
 
 
-def build_schema() -> None:
-    """The schema production runs, built by the migrations: call in an app context, on an
-    empty database."""
-    upgrade()
-
-
 def empty_database() -> None:
     """Drop every table of the app's database, the migrations' own record included (on
     PostgreSQL the whole public schema, whatever an older version of the suite left)."""
@@ -97,6 +90,22 @@ def empty_database() -> None:
         else:
             db.metadata.drop_all(connection)
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def last_event(session, kind: str | None = None) -> AuditEvent:
+    """The newest audit event, or the newest of the given kind."""
+    newest = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)
+    return session.scalar(newest if kind is None else newest.where(AuditEvent.kind == kind))
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def sign_in(client, email: str, password: str = factories.PASSWORD, next_url: str | None = None):
+    """Sign in through the form, as a person does; the response to the form."""
+    url = "/sign-in" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password})
 
 
 def day_month_year(value: date) -> list[str]:
@@ -142,8 +151,6 @@ def token_mailed_to(address: str) -> str:
 def invite_and_accept(client_for, lead, project, organisation) -> None:
     """Through the pages: a lead invites the organisation, and one of its own people
     (an administrator made for the purpose) accepts, so it becomes a partner."""
-    import factories  # factories need the app's models loaded first
-
     accepter = factories.user(organisation, organisation_admin=True)
     db.session.commit()
     invited = client_for(lead).post(f"/projects/{project.slug}/partners",

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from support import build_schema, copied_database, separate_database, settings_for_tests
+from support import copied_database, separate_database, settings_for_tests
 from localvision import create_app
 from localvision.demo import load_demo
 from localvision.extensions import db
+from localvision.schema import build_schema
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -108,12 +109,14 @@ def page(browser):
 def sign_in(page, live_server):
     from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN
 
-    def sign_in_as(key: str) -> None:
-        page.goto(f"{live_server}/sign-in")
-        page.get_by_label("Email address").fill(f"{key}@{EMAIL_DOMAIN}")
-        page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server}/")
+    def sign_in_as(key: str, on=None) -> None:
+        """Sign in as a demo person on the test's page, or on another page ``on``."""
+        signing_in = on or page
+        signing_in.goto(f"{live_server}/sign-in")
+        signing_in.get_by_label("Email address").fill(f"{key}@{EMAIL_DOMAIN}")
+        signing_in.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+        signing_in.get_by_role("button", name="Sign in").click()
+        signing_in.wait_for_url(f"{live_server}/")
 
     return sign_in_as
 

@@ -96,19 +96,13 @@ def page_width(page, url: str) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, pages):
-    from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN
-
+def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, sign_in, pages):
     too_wide = {}
     for who in ("lead", "admin", None):
         context = browser.new_context(viewport=NARROW)
         page = context.new_page()
         if who:
-            page.goto(f"{live_server}/sign-in")
-            page.get_by_label("Email address").fill(f"{who}@{EMAIL_DOMAIN}")
-            page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url(f"{live_server}/")
+            sign_in(who, on=page)
         for seen_by, endpoint, path in pages:
             if seen_by == who:
                 width = page_width(page, live_server + path)

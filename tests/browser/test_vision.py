@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from localvision import create_app
-from localvision.demo import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS
+from localvision.demo import EMAIL_DOMAIN, PROJECTS
 from localvision.extensions import db
 from localvision.domain.vocabulary import PartnerRole, ProjectRole
 from localvision.models import Project, ProjectMembership, ProjectPartner, User, VisionVersion
@@ -40,14 +40,6 @@ def food_hubs(live_server, live_database_url, tmp_path, request):
     return slug
 
 
-def sign_in_on(page: Page, live_server: str, key: str) -> None:
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill(f"{key}@{EMAIL_DOMAIN}")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/")
-
-
 def record_in_place(page: Page, stance: str, comment: str = "") -> None:
     vision_url = page.url
     page.get_by_label(stance, exact=True).check()
@@ -77,7 +69,7 @@ def test_two_partners_endorse_and_the_vision_is_agreed(page, browser, live_serve
 
     food_bank = browser.new_context().new_page()
     try:
-        sign_in_on(food_bank, live_server, "foodbank")
+        sign_in("foodbank", on=food_bank)
         food_bank.goto(f"{live_server}/projects/{food_hubs}/vision")
         record_in_place(food_bank, "Endorse with reservations", "We need volunteers' travel costs covered.")
         expect(food_bank.locator("#agreement-status")).to_contain_text("Agreed")

@@ -22,6 +22,7 @@ from localvision.services.digests import send_digests
 from localvision.jobs.schedule import HOURLY_DIGESTS, HOURLY_REMINDERS, build_scheduler
 from localvision.jobs.worker import build_worker
 from localvision.models import DigestSent, Notification, NotificationSettings, ProjectMembership, User
+from localvision.schema import build_schema
 from localvision.services import decisions, digests, notifications
 from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
@@ -29,7 +30,6 @@ from smtp_server import html_of, text_of
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
-    build_schema,
     kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,
@@ -68,11 +68,6 @@ def subjects(smtp_server, person) -> list[str]:
 def choose(session, person, frequency: DigestFrequency) -> None:
     session.add(NotificationSettings(user_id=person.id, digest_frequency=frequency))
     session.commit()
-
-
-@pytest.fixture
-def plymouth(session):
-    return factories.Partnership(session)
 
 
 @pytest.fixture

@@ -23,9 +23,10 @@ from localvision.jobs.worker import build_worker
 from localvision.mail_transport import parse_mail_url
 from localvision.models import OutboxMessage
 from localvision.domain.vocabulary import OutboxState
+from localvision.schema import build_schema
 from localvision.services import mail
 from smtp_server import html_of, text_of
-from support import build_schema, separate_database, settings_for_tests
+from support import separate_database, settings_for_tests
 
 
 def run_worker(app) -> None:

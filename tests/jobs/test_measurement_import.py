@@ -18,11 +18,12 @@ from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, Measurement, MeasurementImport, MeasurementRevision
 from localvision.domain.vocabulary import ImportStatus, Sector
 from localvision.domain.measurement_imports import PROBLEMS_KEPT
+from localvision.schema import build_schema
 from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS, CHECK_STOPPED, CHECK_UNAVAILABLE, run_queued_check, run_queued_import
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
-    build_schema,
+    count,
     separate_database,
     settings_for_tests,
     start_worker_process,
@@ -65,10 +66,6 @@ def upload(client, project, text, filename="measurements.csv"):
     data = text.encode() if isinstance(text, str) else text
     return client.post(f"/projects/{project.slug}/indicators/import",
                        data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
-
-
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_the_preview_lists_every_problem_by_line_and_saves_nothing(client_for, session, wirral):

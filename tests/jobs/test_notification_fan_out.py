@@ -14,13 +14,13 @@ from localvision.extensions import db
 from localvision.services.notification_events import fan_out_notifications
 from localvision.jobs.worker import build_worker
 from localvision.models import Notification, User
+from localvision.schema import build_schema
 from localvision.services import actions, decisions
 from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
-    build_schema,
     kill_a_worker_once_it_waits_for_a_lock,
     separate_database,
     settings_for_tests,

@@ -28,10 +28,10 @@ from localvision.domain.vocabulary import PartnerRole, Sector
 from localvision.models import Project, ProjectPartner
 from localvision.models.summaries import ProjectSummary
 from localvision.redis_connection import limiter_storage_uri
+from localvision.schema import build_schema
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,
-    build_schema,
     invite_and_accept,
     kill_a_worker_once_it_waits_for_a_lock,
     separate_database,

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import Action, AuditEvent
+from localvision.models import Action
 from localvision.domain.vocabulary import ActionStatus
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.permissions import policy
 from localvision.services import actions as services
+from support import last_event
 
 
 @pytest.fixture
@@ -28,10 +29,6 @@ def team(session):
 
 def context(team, person):
     return policy.context_for(person, team["project"])
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
 
 
 def test_a_member_adds_an_action_owned_by_one_person_of_the_project(session, team):

@@ -18,12 +18,13 @@ from localvision import create_app
 from localvision.extensions import db
 from localvision.models import Decision, Position, Project, User, VisionVersion
 from localvision.domain.vocabulary import DecisionStance, ProjectRole
+from localvision.schema import build_schema
 from localvision.domain.refusals import Refused
 from localvision.services import invitations
 from localvision.permissions import policy
 from localvision.services import decisions as decision_services
 from localvision.services import vision as vision_services
-from support import TEST_DATABASE_URL, build_schema, separate_database, settings_for_tests, token_mailed_to
+from support import TEST_DATABASE_URL, separate_database, settings_for_tests, token_mailed_to
 
 pytestmark = pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
                                 reason="row locks and concurrent transactions need PostgreSQL (TEST_DATABASE_URL)")

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import AuditEvent, Contribution
+from localvision.models import Contribution
 from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Sector
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.permissions import policy
 from localvision.services import decisions as services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails
+from support import last_event
 
 
 class Partners:
@@ -45,10 +46,6 @@ def details(**changes) -> DecisionDetails:
                   recipient_company_number=" sc123456 ")
     values.update(changes)
     return DecisionDetails(**values)
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
 
 
 # Proposing, amending, editing, withdrawing ------------------------------------------------

@@ -24,10 +24,7 @@ class Partnership:
     """A council (4 people), an NHS trust (3), the police (1) and a charity (2)."""
 
     def __init__(self, published: bool = True):
-        self.council = factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY)
-        self.nhs = factories.organisation("University Hospitals Plymouth", Sector.NHS)
-        self.police = factories.organisation("Devon and Cornwall Police", Sector.POLICE)
-        self.charity = factories.organisation("Harbour Street Outreach", Sector.VOLUNTARY_AND_COMMUNITY)
+        self.council, self.nhs, self.police, self.charity = factories.plymouth_organisations()
         self.lead = factories.user(self.council, name="Lead")
         self.people = {
             "council": [self.lead] + [factories.user(self.council) for _ in range(3)],

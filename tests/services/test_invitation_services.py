@@ -12,11 +12,7 @@ from localvision.domain.vocabulary import PartnerRole, ProjectRole
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import invitations, projects
 from localvision.permissions.policy import context_for
-from support import link_mailed_to, token_mailed_to
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+from support import last_event, link_mailed_to, token_mailed_to
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from redis import Redis
 from rq.job import Job
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import factories
 from localvision.services.measurement_imports import import_measurements
@@ -20,6 +20,7 @@ from localvision.domain.refusals import NotPermitted, Refused
 from localvision.permissions import policy
 from localvision.services import measurement_imports, measurements as measurement_services
 from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS
+from support import count
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens there
 
@@ -41,10 +42,6 @@ def wirral(session):
 
 def context(wirral, who: str) -> policy.ProjectContext:
     return policy.context_for(wirral[who], wirral["project"])
-
-
-def count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def events_of(session, kind: str) -> list[AuditEvent]:

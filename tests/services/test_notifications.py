@@ -54,11 +54,6 @@ def subjects_to(smtp_server, person) -> list[str]:
 
 
 @pytest.fixture
-def plymouth(session):
-    return factories.Partnership(session)
-
-
-@pytest.fixture
 def proposed(app, session, plymouth, smtp_server):
     """Dan proposes a decision for the charity; the fan-out and the emails have run."""
     decision = decisions.propose_decision(context(plymouth, plymouth.worker), details())

@@ -54,11 +54,10 @@ def nothing_for_the_outsider(plymouth, smtp_server) -> None:
 
 
 @pytest.fixture
-def plymouth(session):
-    made = factories.Partnership(session)
-    made.project.accepts_public_barriers = True
+def plymouth(plymouth, session):
+    plymouth.project.accepts_public_barriers = True
     session.commit()
-    return made
+    return plymouth
 
 
 def test_an_opened_health_check_asks_the_people_of_every_partner_who_have_not_answered(

@@ -5,15 +5,11 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, OrganisationDomain
+from localvision.models import OrganisationDomain
 from localvision.domain.vocabulary import Sector
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import organisations
-from support import link_mailed_to
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+from support import last_event, link_mailed_to
 
 
 def test_platform_administrators_record_each_domain_once(session):

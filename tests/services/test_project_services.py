@@ -10,13 +10,10 @@ from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, Proj
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import organisations, projects
 from localvision.permissions.policy import context_for
+from support import last_event
 
 DETAILS = {"title": " Warm homes ", "place": "Truro", "theme": "Fuel poverty", "summary": "Fewer cold homes.",
            "phase": Phase.DISCOVER, "decision_rule": DecisionRule.CONSENSUS}
-
-
-def last_event(session) -> AuditEvent:
-    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
 
 
 @pytest.fixture

@@ -45,11 +45,6 @@ def subjects(smtp_server, person) -> list[str]:
 
 
 @pytest.fixture
-def plymouth(session):
-    return factories.Partnership(session)
-
-
-@pytest.fixture
 def closing_friday(session, plymouth):
     """Opened on 6 March, closing on Friday 20 March; the NHS has responded."""
     decision = factories.decision(plymouth.project, plymouth.worker, title="Fund a night-time outreach worker")

@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "platform" / "localvision"
 
-INFRASTRUCTURE = {"config", "data_versions", "extensions", "job_queue", "links", "mail_transport",
+INFRASTRUCTURE = {"config", "data_versions", "extensions", "job_queue", "links", "mail_transport", "schema",
                   "redis_connection", "sqlite", "termination"}
 COMPOSITION = {"", "cli", "demo"}  # "" is the package itself: the app factory
 LAYERS = {"domain": 0, "models": 1, **{name: 1 for name in INFRASTRUCTURE}, "permissions": 2, "queries": 3,

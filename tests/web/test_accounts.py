@@ -13,6 +13,7 @@ from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AccountToken, AuditEvent, OutboxMessage, User
 from localvision.domain.vocabulary import OutboxState
+from support import sign_in
 from smtp_server import first_link, text_of
 
 NEW_PASSWORD = "a quiet harbour at dawn"
@@ -22,10 +23,6 @@ def deliver(app) -> None:
     """What the worker does: send everything queued to the test SMTP server."""
     build_worker(app).work(burst=True)
     db.session.expire_all()
-
-
-def sign_in(client, email, password=factories.PASSWORD):
-    return client.post("/sign-in", data={"email": email, "password": password})
 
 
 def is_signed_in(client) -> bool:

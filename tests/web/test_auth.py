@@ -8,12 +8,7 @@ from localvision.services import invitations
 from localvision.permissions.policy import context_for
 from localvision.models import AuditEvent, Invitation, ProjectMembership, User
 from localvision.domain.vocabulary import ProjectRole
-from support import token_mailed_to
-
-
-def sign_in(client, email, password=factories.PASSWORD, next_url=None):
-    url = "/sign-in" + (f"?next={next_url}" if next_url else "")
-    return client.post(url, data={"email": email, "password": password})
+from support import sign_in, token_mailed_to
 
 
 def test_sign_in_and_out(client, session):

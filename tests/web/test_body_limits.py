@@ -13,8 +13,9 @@ from werkzeug.serving import make_server
 
 from localvision import create_app
 from localvision.extensions import db
+from localvision.schema import build_schema
 from localvision.web.input_bounds import FORM_BODY_LIMIT, PUBLIC_FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT
-from support import build_schema, separate_database, settings_for_tests
+from support import separate_database, settings_for_tests
 
 PUBLIC_FORM = "/projects/any-project/barriers/tell-us"
 MEMBER_FORM = "/projects/any-project/decisions/new"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -16,6 +16,7 @@ from localvision.extensions import db
 from localvision.models import AuditEvent, Contribution, Decision, Measurement, MeasurementImport
 from localvision.domain.vocabulary import DecisionStatus
 from localvision.web.input_bounds import ECHO_LIMIT, FORM_BODY_LIMIT
+from support import count
 
 HUGE_NUMBER = "9" * 25
 NUL = "\x00"
@@ -30,10 +31,6 @@ def board(session):
     factories.vision_version(project, lead)
     session.commit()
     return {"lead": lead, "member": member, "project": project, "indicator": indicator, "decision": decision}
-
-
-def count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def measurement_url(board) -> str:

@@ -16,11 +16,6 @@ from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
 
 
-@pytest.fixture
-def plymouth(session):
-    return factories.Partnership(session)
-
-
 def propose(plymouth, title: str):
     today = date.today()
     decisions.propose_decision(policy.context_for(plymouth.worker, plymouth.project), DecisionDetails(

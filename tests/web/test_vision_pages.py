@@ -23,12 +23,9 @@ class Partnership:
 
 @pytest.fixture
 def partnership(session) -> Partnership:
-    council = factories.user(factories.organisation("Plymouth City Council", Sector.LOCAL_AUTHORITY))
-    nhs_org = factories.organisation("Plymouth NHS Trust", Sector.NHS)
-    nhs = factories.user(nhs_org)
+    council, nhs = factories.council_and_trust()
     outsider = factories.user(factories.organisation("Kent County Council", Sector.LOCAL_AUTHORITY))
-    project = factories.project(lead=council, partners=(nhs_org,), members=(nhs,), published=True,
-                                title="Reducing late-night street drinking")
+    project = factories.two_partner_project(council, nhs, title="Reducing late-night street drinking")
     session.commit()
     return Partnership(project, council, nhs, outsider)
 

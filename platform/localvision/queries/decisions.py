@@ -1,5 +1,5 @@
 """Reads of joint decisions and their actions: the log, its download, a decision's page
-and the project's actions. What a visitor may see follows `services.policy`."""
+and the project's actions. What a visitor may see follows `permissions.policy`."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -24,7 +24,7 @@ from localvision.models import (
     User,
 )
 from localvision.queries import outbox as outbox_queries
-from localvision.services import NotPermitted, Refused
+from localvision.services import Refused
 from localvision.services import invitations as invitation_services
 from localvision.services import mail
 from localvision.services import organisations as organisation_services
@@ -118,8 +118,6 @@ def organisations():
                                                       form.website.data)
         except Refused as refusal:
             getattr(form, refusal.field or "name").errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             form = OrganisationForm(formdata=None)
     people_counts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
@@ -148,8 +146,6 @@ def invitations():
                                                                      project)
         except Refused as refusal:
             form.email.errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             flash(f"Invitation sent to {invitation.email}", "success")
             return redirect(url_for("admin.invitations"))
@@ -182,8 +178,6 @@ def organisation(organisation_id: int):
             organisation_services.add_domain(current_user, listed, form.domain.data)
         except Refused as refusal:
             form.domain.errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             flash(f"{form.domain.data.strip().lower()} added", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation_id))
@@ -196,9 +190,6 @@ def remove_domain(organisation_id: int, domain_id: int):
     record = db.session.get(OrganisationDomain, domain_id)
     if record is None or record.organisation_id != organisation_id:
         abort(404)
-    try:
-        organisation_services.remove_domain(current_user, record)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    organisation_services.remove_domain(current_user, record)
     flash(f"{record.domain} removed", "success")
     return redirect(url_for("admin.organisation", organisation_id=organisation_id))

@@ -7,11 +7,12 @@ from sqlalchemy import select
 
 from localvision.extensions import db
 from localvision.models import User
-from localvision.services import NotPermitted, Refused, invitations
+from localvision.services import NotPermitted, invitations
 from localvision.services import organisations as organisation_services
 from localvision.services import policy
 from localvision.web.organisations import blueprint
 from localvision.web.organisations.forms import AnswerInvitationForm
+from localvision.web.refusals import refusal_flashed
 
 
 def people_of(organisation_id: int) -> list[User]:
@@ -33,24 +34,18 @@ def show():
 @blueprint.route("/confirmation", methods=["POST"])
 @login_required
 def send_confirmation():
-    try:
+    with refusal_flashed(url_for("organisations.show")):
         organisation_services.send_confirmation_link(current_user)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    else:
-        flash(f"We have sent a confirmation link to {current_user.email}", "success")
+    flash(f"We have sent a confirmation link to {current_user.email}", "success")
     return redirect(url_for("organisations.show"))
 
 
 @blueprint.route("/confirm/<token>")
 @login_required
 def confirm(token: str):
-    try:
+    with refusal_flashed(url_for("organisations.show")):
         organisation_services.confirm_membership(current_user, token)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    else:
-        flash(f"You are confirmed as one of {current_user.organisation.name}'s people", "success")
+    flash(f"You are confirmed as one of {current_user.organisation.name}'s people", "success")
     return redirect(url_for("organisations.show"))
 
 
@@ -61,22 +56,19 @@ def _person(user_id: int) -> User:
     return person
 
 
-def _back_to(person: User):
+def _back_to(person: User) -> str:
     if current_user.is_admin and person.organisation_id != current_user.organisation_id:
-        return redirect(url_for("admin.organisation", organisation_id=person.organisation_id))
-    return redirect(url_for("organisations.show"))
+        return url_for("admin.organisation", organisation_id=person.organisation_id)
+    return url_for("organisations.show")
 
 
 @blueprint.route("/people/<int:user_id>/approve", methods=["POST"])
 @login_required
 def approve(user_id: int):
     person = _person(user_id)
-    try:
-        organisation_services.approve_person(current_user, person)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    organisation_services.approve_person(current_user, person)
     flash(f"{person.name} is confirmed as one of {person.organisation.name}'s people", "success")
-    return _back_to(person)
+    return redirect(_back_to(person))
 
 
 @blueprint.route("/people/<int:user_id>/administrator", methods=["POST"])
@@ -84,16 +76,11 @@ def approve(user_id: int):
 def administrator(user_id: int):
     person = _person(user_id)
     make_admin = not person.is_organisation_admin
-    try:
+    with refusal_flashed(_back_to(person)):
         organisation_services.set_organisation_admin(current_user, person, make_admin)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    else:
-        flash(f"{person.name} {'now administers' if make_admin else 'no longer administers'} "
-              f"{person.organisation.name}", "success")
-    return _back_to(person)
+    flash(f"{person.name} {'now administers' if make_admin else 'no longer administers'} "
+          f"{person.organisation.name}", "success")
+    return redirect(_back_to(person))
 
 
 @blueprint.route("/invitations/<int:invited_id>", methods=["GET", "POST"])

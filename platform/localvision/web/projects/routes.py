@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from localvision.models import (
 )
 from localvision.queries.overview import project_overview
 from localvision.queries.public import published_project_version
-from localvision.services import NotPermitted, Refused, invitations, policy
+from localvision.services import Refused, invitations, policy
 from localvision.services import projects as project_services
 from localvision.services.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
@@ -35,6 +35,7 @@ from localvision.web.projects.forms import (
     ProjectForm,
 )
 from localvision.web.public.project_page import render_public_project
+from localvision.web.refusals import refusal_flashed
 
 
 def _details(form: ProjectForm) -> dict:
@@ -74,10 +75,7 @@ def edit(slug: str):
         form.phase.data = project.phase.value
         form.decision_rule.data = project.decision_rule.value
     if form.validate_on_submit():
-        try:
-            project_services.update_project(context, **_details(form))
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
+        project_services.update_project(context, **_details(form))
         flash("Project saved", "success")
         return redirect(url_for("projects.show", slug=project.slug))
     return render_template("projects/form.html", form=form, project=project,
@@ -96,10 +94,7 @@ def publication(slug: str):
                           "outside the project, and links shared with the public will stop working.",
                           "You can publish it again later."],
             button="Make private", back_url=url_for("projects.show", slug=slug), fields={"publish": "0"})
-    try:
-        project_services.set_publication(context, publish)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    project_services.set_publication(context, publish)
     flash("The project is now public" if publish else "The project is now private", "success")
     return redirect(url_for("projects.show", slug=slug))
 
@@ -149,8 +144,6 @@ def partners(slug: str):
         except Refused as refusal:
             invite_form.organisation_id.errors = [refusal.message]
             return _render_partners(context, invite_form)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         return _partners_done(context, f"{organisation.name} has been invited. It joins when one of its people accepts.")
     return _render_partners(context, invite_form)
 
@@ -159,13 +152,8 @@ def partners(slug: str):
 @login_required
 def withdraw_partner_invitation(slug: str, invited_id: int):
     context = project_context(slug, Access.LEAD)
-    try:
+    with refusal_flashed(url_for("projects.partners", slug=slug)):
         invitations.withdraw_partner_invitation(context, invited_id)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.partners", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     return _partners_done(context, "Invitation withdrawn")
 
 
@@ -177,7 +165,7 @@ def remove_partner(slug: str, partner_id: int):
     if partner is None:
         return redirect(url_for("projects.partners", slug=slug))
     name = partner.organisation.name
-    try:
+    with refusal_flashed(url_for("projects.partners", slug=slug)):
         leaving = project_services.check_partner_removal(context, partner)
         if not is_confirmed():
             open_now = open_decisions(context.project)
@@ -191,11 +179,6 @@ def remove_partner(slug: str, partner_id: int):
                 ],
                 button=f"Remove {name}", back_url=url_for("projects.partners", slug=slug))
         project_services.remove_partner(context, partner)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.partners", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     return _partners_done(context, f"{name} removed from the partnership")
 
 
@@ -245,8 +228,6 @@ def people(slug: str):
         except Refused as refusal:
             getattr(form, refusal.field or "user_id").errors = [refusal.message]
             return _people_page(context, form)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         flash(f"{person.name} added to the project", "success")
         return redirect(url_for("projects.people", slug=slug))
     return _people_page(context, form)
@@ -266,15 +247,10 @@ def change_role(slug: str, membership_id: int):
         return redirect(url_for("projects.people", slug=slug))
     role = ProjectRole(form.role.data)
     unchanged = role == membership.role
-    try:
+    with refusal_flashed(url_for("projects.people", slug=slug)):
         project_services.change_role(context, membership, role)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    else:
-        if not unchanged:
-            flash(f"{membership.user.name} is now {role.label.lower()}", "success")
+    if not unchanged:
+        flash(f"{membership.user.name} is now {role.label.lower()}", "success")
     return redirect(url_for("projects.people", slug=slug))
 
 
@@ -287,13 +263,8 @@ def representative(slug: str, membership_id: int):
         return redirect(url_for("projects.people", slug=slug))
     named = request.form.get("representative") == "1"
     unchanged = named == membership.is_representative
-    try:
+    with refusal_flashed(url_for("projects.people", slug=slug)):
         project_services.set_representative(context, membership, named)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.people", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     if not unchanged:
         person, organisation = membership.user.name, membership.user.organisation.name
         flash(f"{person} is now a named representative of {organisation}" if named
@@ -315,13 +286,8 @@ def remove_person(slug: str, membership_id: int):
             consequences=[f"{name} will no longer see the project's private pages or act for "
                           f"{membership.user.organisation.name} here. What they recorded stays on the record."],
             button=f"Remove {name}", back_url=url_for("projects.people", slug=slug))
-    try:
+    with refusal_flashed(url_for("projects.people", slug=slug)):
         project_services.remove_person(context, membership)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.people", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     flash(f"{name} removed from the project", "success")
     return redirect(url_for("projects.people", slug=slug))
 
@@ -343,8 +309,6 @@ def invite(slug: str):
                                                        ProjectRole(form.role.data))
         except Refused as refusal:
             getattr(form, refusal.field or "email").errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             flash(f"Invitation sent to {invitation.email}", "success")
             return redirect(url_for("projects.people", slug=slug))

@@ -15,7 +15,7 @@ from localvision.queries.vision import (
     versions_of,
     vision_state,
 )
-from localvision.services import NotPermitted, Refused, policy
+from localvision.services import Refused, policy
 from localvision.services import vision as vision_services
 from localvision.services.policy import Access, ProjectContext
 from localvision.services.vision import WordingMovedOn
@@ -74,8 +74,6 @@ def record_position(slug: str):
     try:
         position = vision_services.record_position(context, form.version_number.data, Stance(form.stance.data),
                                                    form.comment.data or "")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     except Refused as refusal:
         form[refusal.field or "version_number"].errors = [refusal.message]
         stale = refusal.field == "version_number"
@@ -117,8 +115,6 @@ def propose(slug: str):
         try:
             version = vision_services.propose_version(context, form.text.data, form.change_note.data,
                                                       form.based_on_number())
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except WordingMovedOn as conflict:
             return _render_conflict(context, form, conflict)
         except Refused as refusal:
@@ -167,8 +163,6 @@ def comment(slug: str, number: int):
     if form.validate_on_submit():
         try:
             vision_services.comment_on_version(context, version, form.text.data)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
             form.text.errors = [refusal.message]
         else:

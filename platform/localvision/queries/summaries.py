@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from localvision.extensions import db
-from localvision.models.summaries import ProjectSummary
+from localvision.models.summaries import PlatformSummary, ProjectSummary
 from localvision.summaries.freshness import summaries_paused
 
 
@@ -31,3 +31,8 @@ def contribution_summary(project_id: int, is_member: bool) -> ContributionSummar
     pending = stored is None or stored.is_pending or figures is None
     return ContributionSummary(figures, stored.computed_at if stored is not None and figures else None,
                                pending, pending and summaries_paused())
+
+
+def platform_summary() -> PlatformSummary | None:
+    """The figures across every published project, once they have been computed."""
+    return db.session.get(PlatformSummary, 1)

@@ -8,22 +8,20 @@ from rq.job import Job
 from rq.exceptions import NoSuchJobError
 from rq.registry import FailedJobRegistry
 from rq.worker import Worker
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from localvision import jobs
 from localvision.jobs import health
 from localvision.extensions import db
-from localvision.models import (
-    Organisation,
-    OrganisationDomain,
-    OutboxMessage,
-    PartnerStatus,
-    Project,
-    ProjectPartner,
-    Sector,
-    User,
-)
+from localvision.models import Organisation, OrganisationDomain, OutboxMessage, Project, Sector
 from localvision.queries import outbox as outbox_queries
+from localvision.queries.admin import projects_by_title
+from localvision.queries.organisations import (
+    organisations_by_name,
+    partnership_counts,
+    people_counts,
+    people_of_organisation,
+)
 from localvision.services import Refused
 from localvision.services import invitations as invitation_services
 from localvision.services import mail
@@ -31,9 +29,7 @@ from localvision.services import organisations as organisation_services
 from localvision.redis_connection import get_redis
 from localvision.web import mail_bodies
 from localvision.web.admin import blueprint
-from localvision.web.admin.forms import AdminInvitationForm, OrganisationForm, RoundTripForm
-from localvision.web.organisations.forms import DomainForm
-from localvision.web.organisations.routes import people_of
+from localvision.web.admin.forms import AdminInvitationForm, DomainForm, OrganisationForm, RoundTripForm
 
 FAILED_JOBS_SHOWN = 20
 
@@ -120,24 +116,19 @@ def organisations():
             getattr(form, refusal.field or "name").errors = [refusal.message]
         else:
             form = OrganisationForm(formdata=None)
-    people_counts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
-    project_counts = dict(db.session.execute(
-        select(ProjectPartner.organisation_id, func.count()).where(ProjectPartner.status == PartnerStatus.ACCEPTED)
-        .group_by(ProjectPartner.organisation_id)).all())
-    listed = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", form=form, organisations=listed,
-                           people_counts=people_counts, project_counts=project_counts)
+    people = people_counts()
+    partnerships = partnership_counts()
+    return render_template("admin/organisations.html", form=form, organisations=organisations_by_name(),
+                           people_counts=people, project_counts=partnerships)
 
 
 @blueprint.route("/invitations", methods=["GET", "POST"])
 def invitations():
     form = AdminInvitationForm()
     form.organisation_id.choices = [(0, "Choose an organisation")] + [
-        (org.id, org.name) for org in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (org.id, org.name) for org in organisations_by_name()
     ]
-    form.project_id.choices = [(0, "No project")] + [
-        (project.id, project.title) for project in db.session.scalars(select(Project).order_by(Project.title))
-    ]
+    form.project_id.choices = [(0, "No project")] + [(project.id, project.title) for project in projects_by_title()]
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)
         project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
@@ -182,7 +173,7 @@ def organisation(organisation_id: int):
             flash(f"{form.domain.data.strip().lower()} added", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation_id))
     return render_template("admin/organisation.html", organisation=listed, form=form,
-                           people=people_of(organisation_id), may_manage_people=True)
+                           people=people_of_organisation(organisation_id), may_manage_people=True)
 
 
 @blueprint.route("/organisations/<int:organisation_id>/domains/<int:domain_id>/remove", methods=["POST"])

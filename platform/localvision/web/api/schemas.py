@@ -29,16 +29,13 @@ from localvision.models import (
     Stance,
     Unit,
 )
+from localvision.web.exact_values import measured
+
 
 def _utc_isoformat(value: datetime) -> str:
     if value.tzinfo is None:  # SQLite hands back naive UTC datetimes
         value = value.replace(tzinfo=timezone.utc)
     return value.isoformat()
-
-
-def measured(value: Decimal) -> str:
-    """A measured value exactly as stored, without trailing zeros or exponents."""
-    return format(value.normalize(), "f")
 
 
 def _endorses(stance: Stance) -> Stance:

@@ -17,8 +17,7 @@ from localvision.services.policy import Access, ProjectContext, may_raise_public
 from localvision.web.barriers import blueprint
 from localvision.web.barriers.forms import BarrierActionForm, BarrierForm, ModerationForm, PublicBarrierForm, TriageForm
 from localvision.web.context import project_context
-from localvision.web.decisions.forms import DecisionForm
-from localvision.web.decisions.pages import action_form
+from localvision.web.decision_forms import DecisionForm, action_form
 from localvision.web.refusals import beside_field, refusal_flashed
 
 

@@ -14,8 +14,8 @@ from localvision.queries import decisions as queries
 from localvision.queries.indicators import indicators_aimed_at
 from localvision.services import ServiceError, policy, reminders
 from localvision.services.policy import ProjectContext
+from localvision.web.decision_forms import action_form
 from localvision.web.decisions.forms import (
-    ActionForm,
     CommentForm,
     ContributionForm,
     LogFilterForm,
@@ -77,15 +77,6 @@ def filter_form(project: Project) -> LogFilterForm:
     for field in (form.status, form.organisation, form.sector):
         if field.errors:
             field.data = ""
-    return form
-
-
-def action_form(context: ProjectContext, formdata: bool = True, form_class: type[ActionForm] = ActionForm) -> ActionForm:
-    form = form_class(prefix="action") if formdata else form_class(prefix="action", formdata=None)
-    memberships = sorted(context.project.memberships, key=lambda m: m.user.name)
-    form.owner_id.choices = [(0, "Choose a person")] + [
-        (m.user_id, f"{m.user.name}, {m.user.organisation.name}") for m in memberships
-    ]
     return form
 
 

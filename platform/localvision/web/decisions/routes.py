@@ -16,12 +16,12 @@ from localvision.services.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
+from localvision.web.decision_forms import DecisionForm, action_form
 from localvision.web.decisions import blueprint
 from localvision.web.decisions.forms import (
     CloseForm,
     CommentForm,
     ContributionForm,
-    DecisionForm,
     DropActionForm,
     EditCommentForm,
     PositionForm,
@@ -30,7 +30,6 @@ from localvision.web.decisions.forms import (
     WithdrawForm,
 )
 from localvision.web.decisions.pages import (
-    action_form,
     change_through_form,
     decision_url,
     filter_form,

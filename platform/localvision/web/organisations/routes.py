@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from localvision.extensions import db
 from localvision.models import User
+from localvision.queries.organisations import people_of_organisation
 from localvision.services import NotPermitted, invitations
 from localvision.services import organisations as organisation_services
 from localvision.services import policy
@@ -15,15 +15,11 @@ from localvision.web.organisations.forms import AnswerInvitationForm
 from localvision.web.refusals import refusal_flashed
 
 
-def people_of(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.organisation_id == organisation_id).order_by(User.name)))
-
-
 @blueprint.route("")
 @login_required
 def show():
     organisation = current_user.organisation
-    people = people_of(organisation.id) if current_user.belongs_to_organisation else []
+    people = people_of_organisation(organisation.id) if current_user.belongs_to_organisation else []
     return render_template("organisations/show.html", organisation=organisation, people=people,
                            awaiting=invitations.awaiting_answer(current_user),
                            may_manage_people=policy.may_manage_people_of(current_user, organisation),

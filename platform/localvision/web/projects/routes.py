@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from localvision.queries import audit
 from localvision.queries.partners import partners_by_sector
@@ -18,6 +17,7 @@ from localvision.models import (
     ProjectRole,
     User,
 )
+from localvision.queries.organisations import confirmed_people_of_organisation, organisations_by_name
 from localvision.queries.overview import project_overview
 from localvision.queries.public import published_project_version
 from localvision.services import Refused, invitations, policy
@@ -26,6 +26,7 @@ from localvision.services.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.projects import blueprint
+from localvision.web.projects.public_page import render_public_project
 from localvision.queries.decisions import open_decisions
 from localvision.web.projects.forms import (
     AddPersonForm,
@@ -34,7 +35,6 @@ from localvision.web.projects.forms import (
     InvitePartnerForm,
     ProjectForm,
 )
-from localvision.web.public.project_page import render_public_project
 from localvision.web.refusals import refusal_flashed
 
 
@@ -105,9 +105,8 @@ def _invite_form(project: Project) -> InvitePartnerForm:
     """Organisations that are neither partners nor invited yet."""
     form = InvitePartnerForm(prefix="invite")
     taken = {partner.organisation_id for partner in project.partners + project.invited_partners}
-    candidates = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = [(0, "Choose an organisation")] + [
-        (org.id, f"{org.name} ({org.sector.label})") for org in candidates if org.id not in taken
+        (org.id, f"{org.name} ({org.sector.label})") for org in organisations_by_name() if org.id not in taken
     ]
     return form
 
@@ -192,10 +191,8 @@ def _addable_people(context: ProjectContext) -> list[User]:
             partner.organisation_id == actor.organisation_id for partner in context.project.partners):
         return []
     member_ids = {membership.user_id for membership in context.project.memberships}
-    people = db.session.scalars(
-        select(User).where(User.organisation_id == actor.organisation_id, User.organisation_confirmed_at.is_not(None))
-        .order_by(User.name)).all()
-    return [person for person in people if person.id not in member_ids]
+    return [person for person in confirmed_people_of_organisation(actor.organisation_id)
+            if person.id not in member_ids]
 
 
 def _people_page(context: ProjectContext, form: AddPersonForm):

@@ -44,5 +44,3 @@ def init_app(app: Flask) -> None:
     freshness.watch(Measurement, _project_via("indicator", Indicator, "indicator_id"))
     freshness.watch(VisionVersion, lambda version: version.project_id)
     freshness.watch(VisionPosition, _project_via("version", VisionVersion, "version_id"))
-    freshness.install()
-    totals.install()

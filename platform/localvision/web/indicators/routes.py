@@ -27,7 +27,7 @@ from localvision.services.indicators import IndicatorDetails
 from localvision.services.policy import Access, ProjectContext
 from localvision.web.context import project_context
 from localvision.web.indicators import blueprint
-from localvision.web.indicators.display import chart_data, format_indicator_value
+from localvision.web.indicators.display import chart_data
 from localvision.web.indicators.forms import (
     CorrectionForm,
     DecisionLinksForm,
@@ -37,6 +37,7 @@ from localvision.web.indicators.forms import (
     ToleranceForm,
 )
 from localvision.web.refusals import beside_field, refusal_flashed, refuse_unless
+from localvision.web.template_helpers import format_indicator_value
 
 
 def _indicator(context: ProjectContext, indicator_id: int, *, to_edit: bool = False) -> Indicator:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Flask, g
+from flask import Flask, request
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 
@@ -106,12 +106,17 @@ def sector_pair_matrix(figures: dict) -> tuple[list[Sector], dict[tuple[str, str
     return [sector for sector in Sector if sector.value in involved], cells
 
 
+# Kept in the request's WSGI environment rather than ``g``: an app context, and so ``g``,
+# may outlive one request (a test's does).
+UNREAD_NOTIFICATIONS = "localvision.unread_notifications"
+
+
 def _unread_notifications() -> int:
     """The header's count for a signed-in person: read when a page first draws the header,
     once a request however many templates draw it."""
-    if "unread_notifications" not in g:
-        g.unread_notifications = unread_count(current_user) if current_user.is_authenticated else 0
-    return g.unread_notifications
+    if UNREAD_NOTIFICATIONS not in request.environ:
+        request.environ[UNREAD_NOTIFICATIONS] = unread_count(current_user) if current_user.is_authenticated else 0
+    return request.environ[UNREAD_NOTIFICATIONS]
 
 
 def _header_values() -> dict[str, object]:

@@ -30,7 +30,6 @@ def create_app(
     _register_templates(app)
     _register_extensions(app)
     from localvision import cli, data_versions, summaries
-    from localvision.services import mail, notification_events
     from localvision.web import errors, http_caching, input_bounds, security
 
     input_bounds.init_app(app)
@@ -43,9 +42,8 @@ def create_app(
     http_caching.init_app(app)
     security.init_app(app)
     summaries.init_app(app)
-    mail.install()
-    notification_events.install()
     data_versions.init_app(app)
+    _register_session_hooks()
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -123,6 +121,17 @@ def _register_extensions(app: Flask) -> None:
         if user is None or user.session_version != int(version):
             return None
         return user
+
+
+def _register_session_hooks() -> None:
+    """Every listener on the database sessions, in one place: each module says what it
+    listens for in its ``install``, which adds a listener only once however many apps are made."""
+    from localvision import data_versions
+    from localvision.services import mail, notification_events
+    from localvision.summaries import freshness, on_flush
+
+    for listening in (freshness, on_flush, mail, notification_events, data_versions):
+        listening.install()
 
 
 def _register_blueprints(app: Flask) -> None:

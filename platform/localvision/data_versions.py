@@ -51,6 +51,10 @@ def project_key(project_id: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.extensions["localvision_data_versions"] = {"slugs": {}, "unsent": set(), "failed_at": None}
+
+
+def install() -> None:
+    """Listen on every Flask-SQLAlchemy session, including the ones tests make."""
     for name, listener in (("after_flush", _note_changes), ("after_commit", _bump_noted),
                            ("after_soft_rollback", _forget_noted)):
         if not event.contains(Session, name, listener):

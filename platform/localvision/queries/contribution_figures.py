@@ -7,7 +7,7 @@ from typing import Any
 
 from localvision import job_queue
 from localvision.extensions import db
-from localvision.models.summaries import ProjectSummary
+from localvision.models.summaries import PlatformSummary, ProjectSummary
 
 
 @dataclass(frozen=True)
@@ -31,3 +31,8 @@ def contribution_figures(project_id: int, is_member: bool) -> ContributionFigure
     pending = stored is None or stored.is_pending or figures is None
     return ContributionFigures(figures, stored.computed_at if stored is not None and figures else None,
                                pending, pending and job_queue.paused())
+
+
+def platform_summary() -> PlatformSummary | None:
+    """The figures across every published project, once they have been computed."""
+    return db.session.get(PlatformSummary, 1)

@@ -19,7 +19,7 @@ from localvision.models import (
 )
 from localvision.models.actions import Action
 from localvision.models.decisions import Contribution, Decision, Position
-from localvision.summaries import freshness, on_flush
+from localvision.summaries import freshness
 
 
 def _project_via(parent: str, parent_model: type, foreign_key: str) -> Callable[[Any], int | None]:
@@ -45,5 +45,3 @@ def init_app(app: Flask) -> None:
     freshness.watch(Measurement, _project_via("indicator", Indicator, "indicator_id"))
     freshness.watch(VisionVersion, lambda version: version.project_id)
     freshness.watch(VisionPosition, _project_via("version", VisionVersion, "version_id"))
-    freshness.install()
-    on_flush.install()

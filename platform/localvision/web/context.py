@@ -8,6 +8,7 @@ from sqlalchemy import select
 from localvision.extensions import db, login_manager
 from localvision.models import Project
 from localvision.permissions.policy import Access, ProjectContext, context_for
+from localvision.web.refusals import refuse_unless
 
 
 def project_context(slug: str, need: Access = Access.VIEWER) -> ProjectContext:
@@ -19,8 +20,7 @@ def project_context(slug: str, need: Access = Access.VIEWER) -> ProjectContext:
     context = context_for(current_user, project)
     if context.access == Access.NONE:
         abort(404)
-    if context.access < need:
-        if not current_user.is_authenticated:
-            abort(login_manager.unauthorized())
-        abort(403)
+    if context.access < need and not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    refuse_unless(context.access >= need)
     return context

@@ -4,10 +4,18 @@ from __future__ import annotations
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge, SecurityError
+from werkzeug.exceptions import (
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    RequestEntityTooLarge,
+    SecurityError,
+)
 
 from localvision import sqlite
 from localvision.extensions import db, login_manager
+from localvision.domain.refusals import NotPermitted
 from localvision.web.sqlite_requests import REPEAT_TAKING_THE_LOCK
 
 
@@ -76,6 +84,11 @@ def init_app(app: Flask) -> None:
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    @app.errorhandler(NotPermitted)
+    def not_permitted(refusal: NotPermitted):  # type: ignore[no-untyped-def]
+        """A refusal of permission, from a service or a route's own check, answers 403 with its message."""
+        return http_error(Forbidden(refusal.message))
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from localvision.domain.reminders import LONDON
 from localvision.domain.web_addresses import is_web_address
 from localvision.domain.wording import possessive
+from localvision.models import Indicator
+from localvision.domain.vocabulary import Sector, Unit
+from localvision.services.notifications import unread_count
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -69,13 +74,55 @@ def time_since(value: datetime, now: datetime | None = None) -> str:
     return "less than a minute ago"
 
 
-def _unread_notification_count() -> int:
-    """For the header of a signed-in person's pages."""
-    from flask_login import current_user
+UNIT_SUFFIXES = {Unit.RATE_PER_1000: " per 1,000", Unit.RATE_PER_100000: " per 100,000", Unit.DAYS: " days",
+                 Unit.MINUTES: " minutes", Unit.PERCENTAGE: "%"}
 
-    from localvision.services.notifications import unread_count
 
-    return unread_count(current_user) if current_user.is_authenticated else 0
+def format_indicator_value(value: Decimal | None, indicator: Indicator, signed: bool = False) -> str:
+    """A value as readers expect it: 13,000; 45.5%; £1,200; 12.3 per 1,000; 34 days."""
+    if value is None:
+        return ""
+    places = indicator.decimal_places
+    # Half up, as people round by hand (Python's default rounds half to even).
+    number = f"{abs(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,.{places}f}"
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    if indicator.unit == Unit.POUNDS:
+        return f"{sign}£{number}"
+    return f"{sign}{number}{UNIT_SUFFIXES.get(indicator.unit, '')}"
+
+
+def format_indicator_percent(value: Decimal | None, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    return f"{value:{'+' if signed else ''},.1f}%"
+
+
+def sector_pair_matrix(figures: dict) -> tuple[list[Sector], dict[tuple[str, str], dict]]:
+    """The sectors that funded decisions together, and each pair's cell, both ways round."""
+    cells: dict[tuple[str, str], dict] = {}
+    for pair in figures["sector_pairs"]:
+        first, second = pair["sectors"]
+        cells[first, second] = cells[second, first] = pair
+    involved = {sector for pair in cells for sector in pair}
+    return [sector for sector in Sector if sector.value in involved], cells
+
+
+# Kept in the request's WSGI environment rather than ``g``: an app context, and so ``g``,
+# may outlive one request (a test's does).
+UNREAD_NOTIFICATIONS = "localvision.unread_notifications"
+
+
+def _unread_notifications() -> int:
+    """The header's count for a signed-in person: read when a page first draws the header,
+    once a request however many templates draw it."""
+    if UNREAD_NOTIFICATIONS not in request.environ:
+        request.environ[UNREAD_NOTIFICATIONS] = unread_count(current_user) if current_user.is_authenticated else 0
+    return request.environ[UNREAD_NOTIFICATIONS]
+
+
+def _header_values() -> dict[str, object]:
+    # A proxy, so that pages without the header (fragments, emails) never ask the database.
+    return {"unread_notifications": LocalProxy(_unread_notifications)}
 
 
 def init_app(app: Flask) -> None:
@@ -86,7 +133,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_evenness, "evenness")
     app.add_template_filter(time_since)
     app.add_template_filter(possessive)
+    app.add_template_filter(format_indicator_value, "indicator_value")
+    app.add_template_filter(format_indicator_percent, "indicator_percent")
     # Only http and https addresses ever become links, whatever is stored.
-    app.jinja_env.tests["web_address"] = is_web_address
+    app.add_template_test(is_web_address, "web_address")
     app.jinja_env.globals["service_name"] = "Local Vision"
-    app.jinja_env.globals["unread_notification_count"] = _unread_notification_count
+    app.add_template_global(sector_pair_matrix)
+    app.context_processor(_header_values)

@@ -49,3 +49,14 @@ class AdminInvitationForm(Form):
 
 class RoundTripForm(Form):
     submit = SubmitField("Send a test job", widget=GovSubmitInput())
+
+
+class DomainForm(Form):
+    domain = StringField(
+        "Email domain",
+        widget=GovTextInput(),
+        description="The part of its people's addresses after the @, like merton.gov.uk",
+        validators=[DataRequired(message="Enter a domain like merton.gov.uk"),
+                    Length(max=253, message="A domain is 253 characters or fewer")],
+    )
+    submit = SubmitField("Add domain", widget=GovSubmitInput())

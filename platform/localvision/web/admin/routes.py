@@ -8,24 +8,29 @@ from rq.job import Job
 from rq.exceptions import NoSuchJobError
 from rq.registry import FailedJobRegistry
 from rq.worker import Worker
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from localvision import job_queue
 from localvision.services import worker_check
 from localvision.extensions import db
-from localvision.models import Organisation, OrganisationDomain, OutboxMessage, Project, ProjectPartner, User
-from localvision.domain.vocabulary import PartnerStatus, Sector
+from localvision.models import Organisation, OrganisationDomain, OutboxMessage, Project
+from localvision.domain.vocabulary import Sector
 from localvision.queries import outbox as outbox_queries
-from localvision.domain.refusals import NotPermitted, Refused
+from localvision.queries.admin import projects_by_title
+from localvision.queries.organisations import (
+    organisations_by_name,
+    partnership_counts,
+    people_counts,
+    people_of_organisation,
+)
+from localvision.domain.refusals import Refused
 from localvision.services import invitations as invitation_services
 from localvision.services import mail
 from localvision.services import organisations as organisation_services
 from localvision.redis_connection import get_redis
 from localvision.web import mail_bodies
 from localvision.web.admin import blueprint
-from localvision.web.admin.forms import AdminInvitationForm, OrganisationForm, RoundTripForm
-from localvision.web.organisations.forms import DomainForm
-from localvision.web.organisations.routes import people_of
+from localvision.web.admin.forms import AdminInvitationForm, DomainForm, OrganisationForm, RoundTripForm
 
 FAILED_JOBS_SHOWN = 20
 
@@ -110,28 +115,21 @@ def organisations():
                                                       form.website.data)
         except Refused as refusal:
             getattr(form, refusal.field or "name").errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             form = OrganisationForm(formdata=None)
-    people_counts = dict(db.session.execute(select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
-    project_counts = dict(db.session.execute(
-        select(ProjectPartner.organisation_id, func.count()).where(ProjectPartner.status == PartnerStatus.ACCEPTED)
-        .group_by(ProjectPartner.organisation_id)).all())
-    listed = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", form=form, organisations=listed,
-                           people_counts=people_counts, project_counts=project_counts)
+    people = people_counts()
+    partnerships = partnership_counts()
+    return render_template("admin/organisations.html", form=form, organisations=organisations_by_name(),
+                           people_counts=people, project_counts=partnerships)
 
 
 @blueprint.route("/invitations", methods=["GET", "POST"])
 def invitations():
     form = AdminInvitationForm()
     form.organisation_id.choices = [(0, "Choose an organisation")] + [
-        (org.id, org.name) for org in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (org.id, org.name) for org in organisations_by_name()
     ]
-    form.project_id.choices = [(0, "No project")] + [
-        (project.id, project.title) for project in db.session.scalars(select(Project).order_by(Project.title))
-    ]
+    form.project_id.choices = [(0, "No project")] + [(project.id, project.title) for project in projects_by_title()]
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)
         project = db.session.get(Project, form.project_id.data) if form.project_id.data else None
@@ -140,8 +138,6 @@ def invitations():
                                                                      project)
         except Refused as refusal:
             form.email.errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             flash(f"Invitation sent to {invitation.email}", "success")
             return redirect(url_for("admin.invitations"))
@@ -174,13 +170,11 @@ def organisation(organisation_id: int):
             organisation_services.add_domain(current_user, listed, form.domain.data)
         except Refused as refusal:
             form.domain.errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             flash(f"{form.domain.data.strip().lower()} added", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation_id))
     return render_template("admin/organisation.html", organisation=listed, form=form,
-                           people=people_of(organisation_id), may_manage_people=True)
+                           people=people_of_organisation(organisation_id), may_manage_people=True)
 
 
 @blueprint.route("/organisations/<int:organisation_id>/domains/<int:domain_id>/remove", methods=["POST"])
@@ -188,9 +182,6 @@ def remove_domain(organisation_id: int, domain_id: int):
     record = db.session.get(OrganisationDomain, domain_id)
     if record is None or record.organisation_id != organisation_id:
         abort(404)
-    try:
-        organisation_services.remove_domain(current_user, record)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    organisation_services.remove_domain(current_user, record)
     flash(f"{record.domain} removed", "success")
     return redirect(url_for("admin.organisation", organisation_id=organisation_id))

@@ -16,16 +16,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 
 from localvision.domain.vocabulary import BarrierSource, BarrierStatus, HealthStatement
 from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, Sector, Stance, Unit
+from localvision.web.exact_values import measured
+
 
 def _utc_isoformat(value: datetime) -> str:
     if value.tzinfo is None:  # SQLite hands back naive UTC datetimes
         value = value.replace(tzinfo=timezone.utc)
     return value.isoformat()
-
-
-def measured(value: Decimal) -> str:
-    """A measured value exactly as stored, without trailing zeros or exponents."""
-    return format(value.normalize(), "f")
 
 
 def _endorses(stance: Stance) -> Stance:

@@ -14,7 +14,7 @@ from localvision.domain.vocabulary import BarrierStatus
 from localvision.models import Indicator
 from localvision.models.barriers import ANSWER_MAX, EMAIL_MAX, NAME_MAX, WHAT_MAX, WHERE_MAX, WHO_MAX
 from localvision.services.barriers import BarrierDetails
-from localvision.web.decisions.forms import ActionForm
+from localvision.web.decision_forms import ActionForm
 from localvision.web.forms import Form
 
 

@@ -12,14 +12,14 @@ from localvision.models import Barrier, Decision
 from localvision.domain.vocabulary import DecisionCategory, DecisionStatus
 from localvision.queries import barriers as queries
 from localvision.queries.public import project_indicators
-from localvision.domain.refusals import NotPermitted, Refused, Refusal
+from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import barriers as services
 from localvision.permissions.policy import Access, ProjectContext, may_raise_public_barrier, may_triage_barrier
 from localvision.web.barriers import blueprint
 from localvision.web.barriers.forms import BarrierActionForm, BarrierForm, ModerationForm, PublicBarrierForm, TriageForm
 from localvision.web.context import project_context
-from localvision.web.decisions.forms import DecisionForm
-from localvision.web.decisions.pages import action_form, beside_field
+from localvision.web.decision_forms import DecisionForm, action_form
+from localvision.web.refusals import beside_field, refusal_flashed
 
 
 def _today() -> date:
@@ -33,18 +33,12 @@ def _load(context: ProjectContext, barrier_id: int) -> Barrier:
     return barrier
 
 
+def _barrier_url(context: ProjectContext, barrier: Barrier, anchor: str | None = None) -> str:
+    return url_for("barriers.show", slug=context.project.slug, barrier_id=barrier.id, _anchor=anchor)
+
+
 def _to_barrier(context: ProjectContext, barrier: Barrier, anchor: str | None = None):
-    return redirect(url_for("barriers.show", slug=context.project.slug, barrier_id=barrier.id, _anchor=anchor))
-
-
-def _refused(form, refusal: Refusal, context: ProjectContext, barrier: Barrier | None = None):  # type: ignore[no-untyped-def]
-    """A refusal beside its field, or as a message on the barrier's page (None: show the form)."""
-    if beside_field(form, refusal):
-        return None
-    flash(refusal.message, "error")
-    if barrier is None:
-        return redirect(url_for("barriers.index", slug=context.project.slug))
-    return _to_barrier(context, barrier)
+    return redirect(_barrier_url(context, barrier, anchor))
 
 
 # The log -----------------------------------------------------------------------------
@@ -62,10 +56,7 @@ def index(slug: str):
 def public_form_setting(slug: str):
     context = project_context(slug, Access.LEAD)
     enabled = request.form.get("open") == "1"
-    try:
-        services.set_public_form(context, enabled)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    services.set_public_form(context, enabled)
     flash("The public form is open: anyone can raise a barrier on the project's public page. Each waits for "
           "approval before it is shown." if enabled else "The public form is closed", "success")
     return redirect(url_for("barriers.index", slug=slug))
@@ -82,8 +73,6 @@ def create(slug: str):
     if form.validate_on_submit():
         try:
             barrier = services.raise_barrier(context, form.details())
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
             beside_field(form, refusal)
         else:
@@ -148,12 +137,8 @@ def moderate(slug: str, barrier_id: int):
     if not form.validate_on_submit():
         flash("Choose approve or reject", "error")
         return _to_barrier(context, barrier, "moderation")
-    try:
+    with refusal_flashed(_barrier_url(context, barrier)):
         services.moderate_barrier(context, barrier, form.verdict.data == "approve")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        return _refused(form, refusal, context, barrier)
     flash("Barrier approved: it is on the public log as new" if form.verdict.data == "approve"
           else "Barrier rejected: it will never be shown outside the project", "success")
     return _to_barrier(context, barrier)
@@ -167,17 +152,13 @@ def triage(slug: str, barrier_id: int):
     form = TriageForm()
     form.set_partners(context.project.partners)
     if form.validate_on_submit():
-        try:
+        with refusal_flashed(_barrier_url(context, barrier), form):
             services.triage_barrier(context, barrier, owner_organisation_id=form.owner_organisation_id.data or None,
                                     status=BarrierStatus(form.status.data), answer=form.answer.data,
                                     reason=form.reason.data)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
-        except Refused as refusal:
-            return _refused(form, refusal, context, barrier) or _show(context, barrier, triage_form=form)
-        flash("Barrier updated" + (". The answer is published and sent to whoever raised it." if form.answer.data.strip()
-                                   else ""), "success")
-        return _to_barrier(context, barrier, "answers")
+            flash("Barrier updated" + (". The answer is published and sent to whoever raised it."
+                                       if form.answer.data.strip() else ""), "success")
+            return _to_barrier(context, barrier, "answers")
     return _show(context, barrier, triage_form=form)
 
 
@@ -186,16 +167,10 @@ def triage(slug: str, barrier_id: int):
 def _turn_into(context: ProjectContext, barrier: Barrier, form, template: str, change):  # type: ignore[no-untyped-def]
     """A page that turns the barrier into something else: refused before the form shows
     when the person may not triage; ``change`` answers a valid post."""
-    try:
+    with refusal_flashed(_barrier_url(context, barrier), form):
         services.check_triage(context, barrier)
         if request.method == "POST" and form.validate_on_submit():
             return change()
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        answer = _refused(form, refusal, context, barrier)
-        if answer is not None:
-            return answer
     return render_template(template, context=context, project=context.project, barrier=barrier, form=form,
                            decision=None, amends=None)
 

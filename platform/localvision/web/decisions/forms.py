@@ -4,20 +4,19 @@ from datetime import date
 from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStatus, Sector, DecisionStance
+from localvision.domain.vocabulary import ContributionKind, DecisionStatus, Sector, DecisionStance
 from localvision.models.decisions import MAXIMUM_CONTRIBUTION
 from localvision.queries.decisions import LogFilters
-from localvision.services.decisions import APPLY_RULE, DecisionDetails
+from localvision.services.decisions import APPLY_RULE
 from localvision.web.fields import DayMonthYearField, ExactDecimalField
 from localvision.web.forms import Form
 
@@ -26,54 +25,6 @@ PENNY = Decimal("0.01")
 
 def _length(limit: int, what: str) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
-
-
-class DecisionForm(Form):
-    title = StringField(
-        "Title", widget=GovTextInput(),
-        description="What the partnership is deciding, for example: Fund a night-time street outreach worker for a year",
-        validators=[DataRequired(message="Enter a title"), _length(200, "Title")],
-    )
-    rationale = TextAreaField(
-        "Rationale", widget=GovTextArea(),
-        description="Why, and what it should change for residents. You can use Markdown.",
-        validators=[DataRequired(message="Enter the rationale"), _length(20000, "Rationale")],
-    )
-    category = RadioField("Category", widget=GovRadioInput(), choices=DecisionCategory.choices(),
-                          validators=[DataRequired(message="Choose a category")])
-    recipient_name = StringField(
-        "Recipient organisation (optional)", widget=GovTextInput(),
-        description="For funding given to someone: the organisation that receives it",
-        validators=[Optional(), _length(200, "Recipient organisation")],
-    )
-    recipient_charity_number = StringField(
-        "Recipient's charity number (optional)", widget=GovTextInput(),
-        validators=[Optional(), Regexp(r"^\d{6,8}(-\d{1,2})?$", message="Enter a charity number of 6 to 8 digits, like 1123456")],
-    )
-    recipient_company_number = StringField(
-        "Recipient's company number (optional)", widget=GovTextInput(),
-        validators=[Optional(), Regexp(r"^[A-Za-z0-9]{8}$", message="Enter a company number of 8 characters, like 01234567 or SC123456")],
-    )
-    opens_on = DayMonthYearField("Open for positions from", required_message="Enter the date the decision opens")
-    closes_on = DayMonthYearField("Closing date for positions", required_message="Enter the closing date")
-    is_commercially_sensitive = BooleanField(
-        "Commercially sensitive", widget=GovCheckboxInput(),
-        description="Hides the rationale and each organisation's amounts from people outside the project",
-    )
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
-
-    def validate_closes_on(self, field: DayMonthYearField) -> None:
-        if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError("The closing date must be on or after the opening date")
-
-    def details(self) -> DecisionDetails:
-        return DecisionDetails(
-            title=self.title.data, rationale=self.rationale.data, category=DecisionCategory(self.category.data),
-            opens_on=self.opens_on.data, closes_on=self.closes_on.data,
-            recipient_name=self.recipient_name.data or "", recipient_charity_number=self.recipient_charity_number.data or "",
-            recipient_company_number=self.recipient_company_number.data or "",
-            is_commercially_sensitive=bool(self.is_commercially_sensitive.data),
-        )
 
 
 class PositionForm(Form):
@@ -168,15 +119,6 @@ class ReopenForm(Form):
 class ReviewForm(Form):
     review_on = DayMonthYearField("Review date", required_message="Enter the review date")
     submit = SubmitField("Set review date", widget=GovSubmitInput())
-
-
-class ActionForm(Form):
-    title = StringField("Action", widget=GovTextInput(), description="What needs doing, in a sentence",
-                        validators=[DataRequired(message="Enter the action"), _length(300, "Action")])
-    owner_id = SelectField("Owner", widget=GovSelect(), coerce=int, description="Exactly one person owns each action",
-                           validators=[DataRequired(message="Choose who owns the action")])
-    due_on = DayMonthYearField("Due date", required_message="Enter the due date")
-    submit = SubmitField("Add action", widget=GovSubmitInput())
 
 
 class DropActionForm(Form):

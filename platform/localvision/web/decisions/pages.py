@@ -13,18 +13,19 @@ from localvision.models import Action, Decision, Project
 from localvision.domain.vocabulary import ContributionKind
 from localvision.queries import decisions as queries
 from localvision.queries.indicators import indicators_aimed_at
-from localvision.domain.refusals import NotPermitted, Refused, Refusal
+from localvision.domain.refusals import Refusal
 from localvision.permissions import policy
 from localvision.services import reminders
 from localvision.permissions.policy import ProjectContext
+from localvision.web.decision_forms import action_form
 from localvision.web.decisions.forms import (
-    ActionForm,
     CommentForm,
     ContributionForm,
     LogFilterForm,
     PositionForm,
     ReviewForm,
 )
+from localvision.web.refusals import refusal_flashed
 
 
 def today() -> date:
@@ -45,26 +46,16 @@ def load_action(decision: Decision, action_id: int) -> Action:
     return action
 
 
+def decision_url(context: ProjectContext, decision: Decision, anchor: str | None = None) -> str:
+    return url_for("decisions.show", slug=context.project.slug, decision_id=decision.id, _anchor=anchor)
+
+
 def to_decision(context: ProjectContext, decision: Decision, anchor: str | None = None):
-    return redirect(url_for("decisions.show", slug=context.project.slug, decision_id=decision.id, _anchor=anchor))
+    return redirect(decision_url(context, decision, anchor))
 
 
-def to_log(context: ProjectContext):
-    return redirect(url_for("decisions.index", slug=context.project.slug))
-
-
-def refused(context: ProjectContext, decision: Decision, refusal: Refusal, anchor: str | None = None):
-    """Back to the decision's page, saying why not."""
-    flash(refusal.message, "error")
-    return to_decision(context, decision, anchor)
-
-
-def beside_field(form: FlaskForm, refusal: Refusal) -> bool:
-    """Show the refusal beside the form field it concerns, if it concerns one."""
-    if refusal.field is None or refusal.field not in form:
-        return False
-    form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
-    return True
+def log_url(context: ProjectContext) -> str:
+    return url_for("decisions.index", slug=context.project.slug)
 
 
 def change_through_form(context: ProjectContext, decision: Decision, form: FlaskForm, *, check: Callable[[], Any],
@@ -72,16 +63,11 @@ def change_through_form(context: ProjectContext, decision: Decision, form: Flask
     """A change made on a page of its own: refuse before the form is shown, make the
     change once the form is valid, then say so on the decision's page. None when the
     form is to be shown, empty or with its errors."""
-    try:
+    with refusal_flashed(decision_url(context, decision, anchor), form):
         check()
         if form.validate_on_submit():
             flash(message(change()), "success")
             return to_decision(context, decision, anchor)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal, anchor)
     return None
 
 
@@ -94,15 +80,6 @@ def filter_form(project: Project) -> LogFilterForm:
     for field in (form.status, form.organisation, form.sector):
         if field.errors:
             field.data = ""
-    return form
-
-
-def action_form(context: ProjectContext, formdata: bool = True, form_class: type[ActionForm] = ActionForm) -> ActionForm:
-    form = form_class(prefix="action") if formdata else form_class(prefix="action", formdata=None)
-    memberships = sorted(context.project.memberships, key=lambda m: m.user.name)
-    form.owner_id.choices = [(0, "Choose a person")] + [
-        (m.user_id, f"{m.user.name}, {m.user.organisation.name}") for m in memberships
-    ]
     return form
 
 
@@ -176,4 +153,5 @@ def in_place(context: ProjectContext, decision: Decision, fragment: str, anchor:
 def refused_in_place(context: ProjectContext, decision: Decision, refusal: Refusal, fragment: str):
     if request.htmx:
         return render_template(fragment, **page_values(context, decision), refusal=refusal.message)
-    return refused(context, decision, refusal)
+    flash(refusal.message, "error")
+    return to_decision(context, decision)

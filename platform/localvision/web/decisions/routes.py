@@ -9,7 +9,7 @@ from localvision.domain.wording import listing, possessive
 from localvision.domain.vocabulary import ContributionKind, DecisionStance
 from localvision.models import Decision
 from localvision.queries import decisions as queries
-from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.refusals import Refused
 from localvision.services import actions as action_services
 from localvision.services import discussions, reminders
 from localvision.services import decisions as services
@@ -17,12 +17,12 @@ from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
+from localvision.web.decision_forms import DecisionForm, action_form
 from localvision.web.decisions import blueprint
 from localvision.web.decisions.forms import (
     CloseForm,
     CommentForm,
     ContributionForm,
-    DecisionForm,
     DropActionForm,
     EditCommentForm,
     PositionForm,
@@ -31,20 +31,19 @@ from localvision.web.decisions.forms import (
     WithdrawForm,
 )
 from localvision.web.decisions.pages import (
-    action_form,
-    beside_field,
     change_through_form,
+    decision_url,
     filter_form,
     in_place,
     load_action,
     load_decision,
-    refused,
+    log_url,
     refused_in_place,
     show_page,
     to_decision,
-    to_log,
     today,
 )
+from localvision.web.refusals import beside_field, refusal_flashed
 
 
 
@@ -73,18 +72,12 @@ def download(slug: str):
 # Proposing, editing, amending, withdrawing ---------------------------------------------
 
 def _propose(context: ProjectContext, form: DecisionForm, amends: Decision | None = None):
-    try:
+    with refusal_flashed(decision_url(context, amends) if amends else log_url(context), form):
         services.check_proposal(context, amends)
         if form.validate_on_submit():
             decision = services.propose_decision(context, form.details(), amends)
             flash("Decision proposed. Partners can now record their positions and contributions.", "success")
             return to_decision(context, decision)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            flash(refusal.message, "error")
-            return to_decision(context, amends) if amends else to_log(context)
     return render_template("decisions/form.html", context=context, project=context.project, form=form,
                            decision=None, amends=amends)
 
@@ -162,7 +155,7 @@ def close(slug: str, decision_id: int):
     form.outcome.choices = services.closing_choices(decision, today())
     values = dict(context=context, project=context.project, decision=decision, form=form,
                   position_rows=queries.position_rows(decision), responses=queries.responses(decision))
-    try:
+    with refusal_flashed(decision_url(context, decision), form):
         services.check_closing(context, decision)
         if form.validate_on_submit():
             reason = form.reason.data or ""
@@ -174,11 +167,6 @@ def close(slug: str, decision_id: int):
             flash(" ".join(filter(None, [f"Decision closed: {result.status.label.lower()}.", result.explanation])),
                   "outcome")
             return to_decision(context, decision)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        if not beside_field(form, refusal):
-            return refused(context, decision, refusal)
     return render_template("decisions/close.html", **values, ruling=decision.rule_outcome(today()))
 
 
@@ -215,12 +203,8 @@ def remind(slug: str, decision_id: int):
     """A lead reminds the partners who have not responded, once a day at most."""
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
-    try:
+    with refusal_flashed(decision_url(context, decision)):
         reminded = reminders.remind_silent_partners(context, decision, datetime.now(timezone.utc))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        return refused(context, decision, refusal)
     flash(f"Reminded {listing(reminded)}: {'it has' if len(reminded) == 1 else 'they have'} not responded yet",
           "success")
     return to_decision(context, decision)
@@ -276,10 +260,8 @@ def remove_contribution(slug: str, decision_id: int, contribution_id: int):
     contribution = next((c for c in decision.contributions if c.id == contribution_id), None)
     if contribution is None:
         abort(404)
-    try:
+    with refusal_flashed(decision_url(context, decision, "contributions")):
         services.check_contribution_removal(context, decision, contribution)
-    except Refused as refusal:
-        return refused(context, decision, refusal, "contributions")
     if not is_confirmed():
         return confirmation_page(
             heading="Remove this contribution?", project=context.project, context=context,
@@ -311,8 +293,6 @@ def add_comment(slug: str, decision_id: int):
                 abort(404)
         try:
             comment = discussions.add_comment(context, decision, form.text.data, reply_to)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
             beside_field(form, refusal)
         else:
@@ -349,8 +329,6 @@ def add_action(slug: str, decision_id: int):
     if form.validate_on_submit():
         try:
             action = action_services.add_action(context, decision, form.title.data, form.owner_id.data, form.due_on.data)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
             beside_field(form, refusal)
         else:
@@ -365,12 +343,8 @@ def action_done(slug: str, decision_id: int, action_id: int):
     context = project_context(slug, Access.MEMBER)
     decision = load_decision(context, decision_id)
     action = load_action(decision, action_id)
-    try:
+    with refusal_flashed(decision_url(context, decision, "actions")):
         action_services.complete_action(context, action)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        return refused(context, decision, refusal, "actions")
     flash(f"Action marked done: {action.title}", "success")
     return to_decision(context, decision, "actions")
 

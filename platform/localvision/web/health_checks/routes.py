@@ -10,16 +10,15 @@ from localvision.domain.vocabulary import AGREEMENT_SCALE, HealthStatement, Sect
 from localvision.models import HealthCheckRound
 from localvision.queries import health_checks as queries
 from localvision.queries.contribution_figures import contribution_figures
-from localvision.domain.refusals import NotPermitted, Refused
 from localvision.permissions import policy
 from localvision.services import health_checks as services
 from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.context import project_context
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.csv_safety import csv_text
-from localvision.web.decisions.pages import beside_field
 from localvision.web.health_checks import blueprint
 from localvision.web.health_checks.forms import AnswerForm, OpenRoundForm
+from localvision.web.refusals import refusal_flashed, refuse_unless
 
 
 def _load(context: ProjectContext, round_id: int) -> HealthCheckRound:
@@ -30,8 +29,12 @@ def _load(context: ProjectContext, round_id: int) -> HealthCheckRound:
     return health_check
 
 
+def _round_url(context: ProjectContext, health_check: HealthCheckRound) -> str:
+    return url_for("health_checks.show", slug=context.project.slug, round_id=health_check.id)
+
+
 def _to_round(context: ProjectContext, health_check: HealthCheckRound):
-    return redirect(url_for("health_checks.show", slug=context.project.slug, round_id=health_check.id))
+    return redirect(_round_url(context, health_check))
 
 
 @blueprint.route("")
@@ -56,15 +59,8 @@ def create(slug: str):
         form.opens_on.data = date.today()
         form.closes_on.data = date.today() + timedelta(days=14)
     if form.validate_on_submit():
-        try:
+        with refusal_flashed(url_for("health_checks.index", slug=slug), form):
             health_check = services.open_round(context, form.details())
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
-        except Refused as refusal:
-            if not beside_field(form, refusal):
-                flash(refusal.message, "error")
-                return redirect(url_for("health_checks.index", slug=slug))
-        else:
             flash("Round opened. Each person of each partner organisation can now answer.", "success")
             return _to_round(context, health_check)
     return render_template("health_checks/new.html", context=context, project=context.project, form=form,
@@ -76,19 +72,14 @@ def create(slug: str):
 def answer(slug: str, round_id: int):
     context = project_context(slug, Access.MEMBER)
     health_check = _load(context, round_id)
-    if not policy.may_answer_health_check(context):
-        abort(403, "Only the people of the partner organisations answer the health check.")
+    refuse_unless(policy.may_answer_health_check(context),
+                  "Only the people of the partner organisations answer the health check.")
     if services.has_answered(context.actor, health_check) or not health_check.accepts_answers_on(date.today()):
         return _to_round(context, health_check)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed(_round_url(context, health_check), form):
             services.answer_round(context, health_check, form.ratings(), form.comments())
-        except Refused as refusal:
-            if not beside_field(form, refusal):
-                flash(refusal.message, "error")
-                return _to_round(context, health_check)
-        else:
             flash("Thank you: your answers are in. Nothing links them to you.", "success")
             return _to_round(context, health_check)
     return render_template("health_checks/answer.html", context=context, project=context.project, form=form,
@@ -145,10 +136,7 @@ def close(slug: str, round_id: int):
                           "The results are computed from the answers given, and shown to the partnership.",
                           "A closed round cannot be opened again."],
             button="Close the round", back_url=url_for("health_checks.show", slug=slug, round_id=round_id))
-    try:
-        services.close_round(context, health_check)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    services.close_round(context, health_check)
     if was_open:
         flash("Round closed. The results are being computed.", "success")
     return _to_round(context, health_check)
@@ -160,13 +148,8 @@ def publication(slug: str, round_id: int):
     context = project_context(slug, Access.LEAD)
     health_check = _load(context, round_id)
     publish = request.form.get("publish") == "1"
-    try:
+    with refusal_flashed(_round_url(context, health_check)):
         services.set_round_publication(context, health_check, publish)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return _to_round(context, health_check)
     if publish:
         flash("The results are published." + ("" if context.project.is_published else
                                                " They become public when the project is published."), "success")

@@ -21,7 +21,7 @@ from localvision.queries.indicators import (
     progress_of,
     indicator_progress,
 )
-from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.refusals import Refused
 from localvision.permissions import policy
 from localvision.services import indicators as indicator_services
 from localvision.services import measurement_imports, measurements as measurement_services
@@ -29,7 +29,7 @@ from localvision.services.indicators import IndicatorDetails
 from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.context import project_context
 from localvision.web.indicators import blueprint
-from localvision.web.indicators.display import chart_data, format_indicator_value
+from localvision.web.indicators.display import chart_data
 from localvision.web.indicators.forms import (
     CorrectionForm,
     DecisionLinksForm,
@@ -38,19 +38,16 @@ from localvision.web.indicators.forms import (
     MeasurementForm,
     ToleranceForm,
 )
+from localvision.web.refusals import beside_field, refusal_flashed, refuse_unless
+from localvision.web.template_helpers import format_indicator_value
 
 
 def _indicator(context: ProjectContext, indicator_id: int, *, to_edit: bool = False) -> Indicator:
     indicator = indicator_of(context.project, indicator_id)
     if indicator is None:
         abort(404)
-    if to_edit and not policy.may_edit_indicator(context, indicator):
-        abort(403)
+    refuse_unless(not to_edit or policy.may_edit_indicator(context, indicator))
     return indicator
-
-
-def _refuse_beside_field(form, refusal: Refused) -> None:  # type: ignore[no-untyped-def]
-    form[refusal.field].errors = [refusal.message]
 
 
 # Indicators -----------------------------------------------------------------------
@@ -71,10 +68,8 @@ def tolerance(slug: str):
     if form.validate_on_submit():
         try:
             indicator_services.set_indicator_tolerance(context, form.tolerance.data)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
-            _refuse_beside_field(form, refusal)
+            beside_field(form, refusal)
         else:
             flash(f"Indicators behind their trajectory by up to {form.tolerance.data}% of the gap now count as at risk",
                   "success")
@@ -123,10 +118,8 @@ def _save_indicator(context: ProjectContext, form: IndicatorForm, indicator: Ind
         if indicator is None:
             return indicator_services.define_indicator(context, _details(form))
         return indicator_services.edit_indicator(context, indicator, _details(form))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     except Refused as refusal:
-        _refuse_beside_field(form, refusal)
+        beside_field(form, refusal)
     return None
 
 
@@ -200,10 +193,8 @@ def add_measurement(slug: str, indicator_id: int):
         try:
             measurement = measurement_services.add_measurement(context, indicator, form.period.date, form.value.number,
                                                                form.note.data, form.source.data)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
-            _refuse_beside_field(form, refusal)
+            beside_field(form, refusal)
         else:
             flash(f"{format_indicator_value(measurement.value, indicator)} added for "
                   f"{format_period(measurement.period)}", "success")
@@ -223,11 +214,8 @@ def correct_measurement(slug: str, indicator_id: int, measurement_id: int):
     if request.method == "GET":
         form.value.set_number(measurement.value)
     if form.validate_on_submit():
-        try:
-            revision = measurement_services.correct_measurement(context, measurement, form.value.number,
-                                                                form.note.data, form.source.data)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
+        revision = measurement_services.correct_measurement(context, measurement, form.value.number,
+                                                            form.note.data, form.source.data)
         if revision is None:
             flash("Nothing changed: the value, note and source are as they were", "info")
         else:
@@ -247,10 +235,8 @@ def link_decisions(slug: str, indicator_id: int):
     if form.validate_on_submit():
         try:
             indicator_services.link_decisions(context, indicator, set(form.decision_ids.data or []))
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
-            _refuse_beside_field(form, refusal)
+            beside_field(form, refusal)
         else:
             flash("Linked decisions saved", "success")
             return redirect(url_for("indicators.show", slug=slug, indicator_id=indicator.id) + "#decisions")
@@ -275,10 +261,8 @@ def upload(slug: str):
         try:
             measurement_import = measurement_imports.check_import(context, form.file.data.filename,
                                                                    form.file.data.read())
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
-            _refuse_beside_field(form, refusal)
+            beside_field(form, refusal)
         else:
             return redirect(url_for("indicators.import_preview", slug=slug, import_id=measurement_import.id))
     return render_template("indicators/upload.html", context=context, project=context.project, form=form,
@@ -304,13 +288,8 @@ def import_preview(slug: str, import_id: int):
 def confirm_import(slug: str, import_id: int):
     context = project_context(slug, Access.MEMBER)
     measurement_import = _import(context, import_id)
-    try:
+    with refusal_flashed(url_for("indicators.import_preview", slug=slug, import_id=import_id)):
         imported = measurement_imports.confirm_import(context, measurement_import)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        imported = False
     if imported:
         flash(f"Imported {measurement_import.filename}: {measurement_imports.import_report(measurement_import)}",
               "success")

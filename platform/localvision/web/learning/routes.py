@@ -8,13 +8,13 @@ from localvision.extensions import db
 from localvision.models import Decision, LearningEntry
 from localvision.queries import learning as queries
 from localvision.queries.public import project_indicators
-from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.refusals import Refused
 from localvision.services import learning as services
 from localvision.permissions.policy import Access, ProjectContext, may_publish_learning
 from localvision.web.context import project_context
-from localvision.web.decisions.pages import beside_field
 from localvision.web.learning import blueprint
 from localvision.web.learning.forms import LessonForm
+from localvision.web.refusals import beside_field
 
 
 def _load(context: ProjectContext, entry_id: int) -> LearningEntry:
@@ -49,8 +49,6 @@ def _save(context: ProjectContext, form: LessonForm, change, entry: LearningEntr
     if form.validate_on_submit():
         try:
             saved = change()
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
             if not beside_field(form, refusal):
                 flash(refusal.message, "error")
@@ -93,10 +91,7 @@ def publication(slug: str, entry_id: int):
     context = project_context(slug, Access.MEMBER)
     entry = _load(context, entry_id)
     publish = request.form.get("publish") == "1"
-    try:
-        services.set_lesson_publication(context, entry, publish)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    services.set_lesson_publication(context, entry, publish)
     flash("Lesson published" + ("" if context.project.is_published else ": it will show once the project is published")
           if publish else "Lesson taken off the public page", "success")
     return redirect(url_for("learning.show", slug=slug, entry_id=entry.id))

@@ -3,33 +3,23 @@ from __future__ import annotations
 from flask import Response, jsonify, render_template
 from flask_login import current_user
 from redis.exceptions import RedisError
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
 
 from localvision.extensions import db
-from localvision.models import Project, ProjectMembership
-from localvision.models.summaries import PlatformSummary
+from localvision.queries.home import own_memberships
+from localvision.queries.public import published_projects
+from localvision.queries.contribution_figures import platform_summary
 from localvision.redis_connection import get_redis
 from localvision.web.main import blueprint
 
 
 @blueprint.route("/")
 def home():
-    published = db.session.scalars(
-        select(Project).where(Project.is_published.is_(True)).order_by(Project.place, Project.title)
-    ).all()
-    own_memberships = []
-    if current_user.is_authenticated:
-        own_memberships = db.session.scalars(
-            select(ProjectMembership)
-            .where(ProjectMembership.user_id == current_user.id)
-            .options(selectinload(ProjectMembership.project))
-            .join(ProjectMembership.project)
-            .order_by(Project.title)
-        ).all()
-    return render_template("main/home.html", published=published, own_memberships=own_memberships,
-                           platform_summary=db.session.get(PlatformSummary, 1))
+    published = db.session.scalars(published_projects()).all()
+    memberships = own_memberships(current_user) if current_user.is_authenticated else []
+    return render_template("main/home.html", published=published, own_memberships=memberships,
+                           platform_summary=platform_summary())
 
 
 @blueprint.route("/healthz")

@@ -12,7 +12,7 @@ from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
 from localvision.web.http_caching import revalidated
 from localvision.queries.public import agreed_grants, project_contributions, project_indicators, published_project_version
-from localvision.web.api.schemas import measured
+from localvision.web.exact_values import measured
 from localvision.web.open_data import blueprint
 from localvision.web.open_data.threesixtygiving import data_package
 

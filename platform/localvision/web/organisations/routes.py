@@ -3,27 +3,24 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from localvision.extensions import db
 from localvision.models import User
-from localvision.domain.refusals import NotPermitted, Refused
+from localvision.queries.organisations import people_of_organisation
+from localvision.domain.refusals import NotPermitted
 from localvision.services import invitations
 from localvision.services import organisations as organisation_services
 from localvision.permissions import policy
 from localvision.web.organisations import blueprint
 from localvision.web.organisations.forms import AnswerInvitationForm
-
-
-def people_of(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.organisation_id == organisation_id).order_by(User.name)))
+from localvision.web.refusals import refusal_flashed
 
 
 @blueprint.route("")
 @login_required
 def show():
     organisation = current_user.organisation
-    people = people_of(organisation.id) if current_user.belongs_to_organisation else []
+    people = people_of_organisation(organisation.id) if current_user.belongs_to_organisation else []
     return render_template("organisations/show.html", organisation=organisation, people=people,
                            awaiting=invitations.awaiting_answer(current_user),
                            may_manage_people=policy.may_manage_people_of(current_user, organisation),
@@ -34,24 +31,18 @@ def show():
 @blueprint.route("/confirmation", methods=["POST"])
 @login_required
 def send_confirmation():
-    try:
+    with refusal_flashed(url_for("organisations.show")):
         organisation_services.send_confirmation_link(current_user)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    else:
-        flash(f"We have sent a confirmation link to {current_user.email}", "success")
+    flash(f"We have sent a confirmation link to {current_user.email}", "success")
     return redirect(url_for("organisations.show"))
 
 
 @blueprint.route("/confirm/<token>")
 @login_required
 def confirm(token: str):
-    try:
+    with refusal_flashed(url_for("organisations.show")):
         organisation_services.confirm_membership(current_user, token)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    else:
-        flash(f"You are confirmed as one of {current_user.organisation.name}'s people", "success")
+    flash(f"You are confirmed as one of {current_user.organisation.name}'s people", "success")
     return redirect(url_for("organisations.show"))
 
 
@@ -62,22 +53,19 @@ def _person(user_id: int) -> User:
     return person
 
 
-def _back_to(person: User):
+def _back_to(person: User) -> str:
     if current_user.is_admin and person.organisation_id != current_user.organisation_id:
-        return redirect(url_for("admin.organisation", organisation_id=person.organisation_id))
-    return redirect(url_for("organisations.show"))
+        return url_for("admin.organisation", organisation_id=person.organisation_id)
+    return url_for("organisations.show")
 
 
 @blueprint.route("/people/<int:user_id>/approve", methods=["POST"])
 @login_required
 def approve(user_id: int):
     person = _person(user_id)
-    try:
-        organisation_services.approve_person(current_user, person)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    organisation_services.approve_person(current_user, person)
     flash(f"{person.name} is confirmed as one of {person.organisation.name}'s people", "success")
-    return _back_to(person)
+    return redirect(_back_to(person))
 
 
 @blueprint.route("/people/<int:user_id>/administrator", methods=["POST"])
@@ -85,16 +73,11 @@ def approve(user_id: int):
 def administrator(user_id: int):
     person = _person(user_id)
     make_admin = not person.is_organisation_admin
-    try:
+    with refusal_flashed(_back_to(person)):
         organisation_services.set_organisation_admin(current_user, person, make_admin)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    else:
-        flash(f"{person.name} {'now administers' if make_admin else 'no longer administers'} "
-              f"{person.organisation.name}", "success")
-    return _back_to(person)
+    flash(f"{person.name} {'now administers' if make_admin else 'no longer administers'} "
+          f"{person.organisation.name}", "success")
+    return redirect(_back_to(person))
 
 
 @blueprint.route("/invitations/<int:invited_id>", methods=["GET", "POST"])

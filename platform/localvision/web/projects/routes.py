@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from localvision.queries import audit
 from localvision.queries.partners import partners_by_sector
@@ -11,9 +10,10 @@ from localvision.web.http_caching import revalidated
 from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.domain.vocabulary import DecisionRule, Phase, ProjectRole
 from localvision.models import Organisation, Project, ProjectMembership, User
+from localvision.queries.organisations import confirmed_people_of_organisation, organisations_by_name
 from localvision.queries.overview import project_overview
 from localvision.queries.public import published_project_version
-from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.refusals import Refused
 from localvision.services import invitations
 from localvision.permissions import policy
 from localvision.services import projects as project_services
@@ -21,6 +21,7 @@ from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.projects import blueprint
+from localvision.web.projects.public_page import render_public_project
 from localvision.queries.decisions import open_decisions
 from localvision.web.projects.forms import (
     AddPersonForm,
@@ -29,7 +30,7 @@ from localvision.web.projects.forms import (
     InvitePartnerForm,
     ProjectForm,
 )
-from localvision.web.public.project_page import render_public_project
+from localvision.web.refusals import refusal_flashed
 
 
 def _details(form: ProjectForm) -> dict:
@@ -69,10 +70,7 @@ def edit(slug: str):
         form.phase.data = project.phase.value
         form.decision_rule.data = project.decision_rule.value
     if form.validate_on_submit():
-        try:
-            project_services.update_project(context, **_details(form))
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
+        project_services.update_project(context, **_details(form))
         flash("Project saved", "success")
         return redirect(url_for("projects.show", slug=project.slug))
     return render_template("projects/form.html", form=form, project=project,
@@ -91,10 +89,7 @@ def publication(slug: str):
                           "outside the project, and links shared with the public will stop working.",
                           "You can publish it again later."],
             button="Make private", back_url=url_for("projects.show", slug=slug), fields={"publish": "0"})
-    try:
-        project_services.set_publication(context, publish)
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
+    project_services.set_publication(context, publish)
     flash("The project is now public" if publish else "The project is now private", "success")
     return redirect(url_for("projects.show", slug=slug))
 
@@ -105,9 +100,8 @@ def _invite_form(project: Project) -> InvitePartnerForm:
     """Organisations that are neither partners nor invited yet."""
     form = InvitePartnerForm(prefix="invite")
     taken = {partner.organisation_id for partner in project.partners + project.invited_partners}
-    candidates = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = [(0, "Choose an organisation")] + [
-        (org.id, f"{org.name} ({org.sector.label})") for org in candidates if org.id not in taken
+        (org.id, f"{org.name} ({org.sector.label})") for org in organisations_by_name() if org.id not in taken
     ]
     return form
 
@@ -144,8 +138,6 @@ def partners(slug: str):
         except Refused as refusal:
             invite_form.organisation_id.errors = [refusal.message]
             return _render_partners(context, invite_form)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         return _partners_done(context, f"{organisation.name} has been invited. It joins when one of its people accepts.")
     return _render_partners(context, invite_form)
 
@@ -154,13 +146,8 @@ def partners(slug: str):
 @login_required
 def withdraw_partner_invitation(slug: str, invited_id: int):
     context = project_context(slug, Access.LEAD)
-    try:
+    with refusal_flashed(url_for("projects.partners", slug=slug)):
         invitations.withdraw_partner_invitation(context, invited_id)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.partners", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     return _partners_done(context, "Invitation withdrawn")
 
 
@@ -172,7 +159,7 @@ def remove_partner(slug: str, partner_id: int):
     if partner is None:
         return redirect(url_for("projects.partners", slug=slug))
     name = partner.organisation.name
-    try:
+    with refusal_flashed(url_for("projects.partners", slug=slug)):
         leaving = project_services.check_partner_removal(context, partner)
         if not is_confirmed():
             open_now = open_decisions(context.project)
@@ -186,11 +173,6 @@ def remove_partner(slug: str, partner_id: int):
                 ],
                 button=f"Remove {name}", back_url=url_for("projects.partners", slug=slug))
         project_services.remove_partner(context, partner)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.partners", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     return _partners_done(context, f"{name} removed from the partnership")
 
 
@@ -204,10 +186,8 @@ def _addable_people(context: ProjectContext) -> list[User]:
             partner.organisation_id == actor.organisation_id for partner in context.project.partners):
         return []
     member_ids = {membership.user_id for membership in context.project.memberships}
-    people = db.session.scalars(
-        select(User).where(User.organisation_id == actor.organisation_id, User.organisation_confirmed_at.is_not(None))
-        .order_by(User.name)).all()
-    return [person for person in people if person.id not in member_ids]
+    return [person for person in confirmed_people_of_organisation(actor.organisation_id)
+            if person.id not in member_ids]
 
 
 def _people_page(context: ProjectContext, form: AddPersonForm):
@@ -240,8 +220,6 @@ def people(slug: str):
         except Refused as refusal:
             getattr(form, refusal.field or "user_id").errors = [refusal.message]
             return _people_page(context, form)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         flash(f"{person.name} added to the project", "success")
         return redirect(url_for("projects.people", slug=slug))
     return _people_page(context, form)
@@ -261,15 +239,10 @@ def change_role(slug: str, membership_id: int):
         return redirect(url_for("projects.people", slug=slug))
     role = ProjectRole(form.role.data)
     unchanged = role == membership.role
-    try:
+    with refusal_flashed(url_for("projects.people", slug=slug)):
         project_services.change_role(context, membership, role)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
-    else:
-        if not unchanged:
-            flash(f"{membership.user.name} is now {role.label.lower()}", "success")
+    if not unchanged:
+        flash(f"{membership.user.name} is now {role.label.lower()}", "success")
     return redirect(url_for("projects.people", slug=slug))
 
 
@@ -282,13 +255,8 @@ def representative(slug: str, membership_id: int):
         return redirect(url_for("projects.people", slug=slug))
     named = request.form.get("representative") == "1"
     unchanged = named == membership.is_representative
-    try:
+    with refusal_flashed(url_for("projects.people", slug=slug)):
         project_services.set_representative(context, membership, named)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.people", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     if not unchanged:
         person, organisation = membership.user.name, membership.user.organisation.name
         flash(f"{person} is now a named representative of {organisation}" if named
@@ -310,13 +278,8 @@ def remove_person(slug: str, membership_id: int):
             consequences=[f"{name} will no longer see the project's private pages or act for "
                           f"{membership.user.organisation.name} here. What they recorded stays on the record."],
             button=f"Remove {name}", back_url=url_for("projects.people", slug=slug))
-    try:
+    with refusal_flashed(url_for("projects.people", slug=slug)):
         project_services.remove_person(context, membership)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("projects.people", slug=slug))
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     flash(f"{name} removed from the project", "success")
     return redirect(url_for("projects.people", slug=slug))
 
@@ -338,8 +301,6 @@ def invite(slug: str):
                                                        ProjectRole(form.role.data))
         except Refused as refusal:
             getattr(form, refusal.field or "email").errors = [refusal.message]
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         else:
             flash(f"Invitation sent to {invitation.email}", "success")
             return redirect(url_for("projects.people", slug=slug))

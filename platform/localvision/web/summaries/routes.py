@@ -8,7 +8,6 @@ from flask import render_template, request
 
 from localvision.permissions.policy import Access
 from localvision.web.context import project_context
-from localvision.domain.vocabulary import Sector
 from localvision.queries.barriers import figures as barrier_figures
 from localvision.queries.contribution_figures import contribution_figures
 from localvision.web.summaries import blueprint
@@ -25,14 +24,3 @@ def show(slug: str):
                                on_summary_page=on_summary_page, **state)
     return render_template("summaries/show.html", context=context, project=context.project,
                            on_summary_page=True, barrier_figures=barrier_figures(context.project, date.today()), **state)
-
-
-@blueprint.app_template_global()
-def sector_pair_matrix(figures: dict) -> tuple[list[Sector], dict[tuple[str, str], dict]]:
-    """The sectors that funded decisions together, and each pair's cell, both ways round."""
-    cells: dict[tuple[str, str], dict] = {}
-    for pair in figures["sector_pairs"]:
-        first, second = pair["sectors"]
-        cells[first, second] = cells[second, first] = pair
-    involved = {sector for pair in cells for sector in pair}
-    return [sector for sector in Sector if sector.value in involved], cells

@@ -16,7 +16,7 @@ from localvision.queries.vision import (
     versions_of,
     vision_state,
 )
-from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.refusals import Refused
 from localvision.permissions import policy
 from localvision.services import vision as vision_services
 from localvision.permissions.policy import Access, ProjectContext
@@ -76,8 +76,6 @@ def record_position(slug: str):
     try:
         position = vision_services.record_position(context, form.version_number.data, Stance(form.stance.data),
                                                    form.comment.data or "")
-    except NotPermitted as refusal:
-        abort(403, refusal.message)
     except Refused as refusal:
         form[refusal.field or "version_number"].errors = [refusal.message]
         stale = refusal.field == "version_number"
@@ -119,8 +117,6 @@ def propose(slug: str):
         try:
             version = vision_services.propose_version(context, form.text.data, form.change_note.data,
                                                       form.based_on_number())
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except WordingMovedOn as conflict:
             return _render_conflict(context, form, conflict)
         except Refused as refusal:
@@ -169,8 +165,6 @@ def comment(slug: str, number: int):
     if form.validate_on_submit():
         try:
             vision_services.comment_on_version(context, version, form.text.data)
-        except NotPermitted as refusal:
-            abort(403, refusal.message)
         except Refused as refusal:
             form.text.errors = [refusal.message]
         else:

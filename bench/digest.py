@@ -34,8 +34,8 @@ from scratch_database import scratch_database  # noqa: E402
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
 from localvision.job_queue import enqueue, get_queue  # noqa: E402
-from localvision.services.digests import send_digests  # noqa: E402
 from localvision.schema import build_schema  # noqa: E402
+from localvision.services.digests import send_digests  # noqa: E402
 
 PEOPLE = 10_000
 PROJECTS = 500

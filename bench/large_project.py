@@ -8,11 +8,37 @@ from decimal import Decimal
 from pathlib import Path
 
 from localvision import create_app
+from localvision.domain.vocabulary import (
+    ContributionKind,
+    DecisionCategory,
+    DecisionStance,
+    DecisionStatus,
+    Direction,
+    Frequency,
+    PartnerRole,
+    Phase,
+    ProjectRole,
+    Sector,
+    Stance,
+    Unit,
+)
 from localvision.extensions import db
-from localvision.summaries.recompute import recompute_project_summary
-from localvision.models import Contribution, Decision, Indicator, Measurement, Organisation, Position, Project, ProjectMembership, ProjectPartner, User, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, ProjectRole, Sector, Stance, Unit
+from localvision.models import (
+    Contribution,
+    Decision,
+    Indicator,
+    Measurement,
+    Organisation,
+    Position,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    User,
+    VisionPosition,
+    VisionVersion,
+)
 from localvision.schema import build_schema
+from localvision.summaries.recompute import recompute_project_summary
 
 PARTNERS = 100
 DECISIONS = 2_000

@@ -174,11 +174,20 @@ def build_partnership(environment: dict[str, str], instance: Path) -> dict:
     from sqlalchemy import select
 
     from localvision import create_app
+    from localvision.domain.vocabulary import (
+        DecisionCategory,
+        DecisionRule,
+        Direction,
+        Frequency,
+        Phase,
+        ProjectRole,
+        Sector,
+        Unit,
+    )
     from localvision.extensions import db
-    from localvision.domain.vocabulary import DecisionCategory, DecisionRule, Direction, Frequency, Phase, ProjectRole, Sector, Unit
     from localvision.models import OutboxMessage, User
-    from localvision.services import decisions, indicators, invitations, organisations, projects
     from localvision.permissions import policy
+    from localvision.services import decisions, indicators, invitations, organisations, projects
 
     app = create_app(instance_path=str(instance))
     with app.app_context():

@@ -31,13 +31,17 @@ from machine import busy_cpu_seconds, load_average  # noqa: E402
 from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
+from localvision.domain.vocabulary import (  # noqa: E402
+    ContributionKind,
+    DecisionStance,
+    DecisionStatus,
+    Sector,  # noqa: E402
+)
 from localvision.extensions import db  # noqa: E402
 from localvision.job_queue import enqueue, get_queue  # noqa: E402
-from localvision.summaries.recompute import recompute_project_summary  # noqa: E402
-from localvision.domain.vocabulary import Sector  # noqa: E402
-from localvision.domain.vocabulary import ContributionKind, DecisionStatus, DecisionStance  # noqa: E402
 from localvision.schema import build_schema  # noqa: E402
 from localvision.summaries import totals  # noqa: E402
+from localvision.summaries.recompute import recompute_project_summary  # noqa: E402
 
 ORGANISATIONS = 200
 DECISIONS = 20_000

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from localvision import create_app
 from localvision.extensions import db
-from localvision.summaries.recompute import recompute_platform_summary, recompute_project_summary
 from localvision.models import Project
+from localvision.summaries.recompute import recompute_platform_summary, recompute_project_summary
 
 stopping = False
 

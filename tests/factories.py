@@ -9,12 +9,46 @@ from functools import lru_cache
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from localvision.domain.vocabulary import BarrierSource, BarrierStatus
+from localvision.domain.vocabulary import (
+    BarrierSource,
+    BarrierStatus,
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    Direction,
+    Frequency,
+    PartnerRole,
+    Phase,
+    ProjectRole,
+    Sector,
+    Stance,
+    Unit,
+)
 from localvision.extensions import db
-from localvision.models import Action, Barrier, BarrierAnswer, Contribution, Decision, DecisionComment, Indicator, LearningEntry, Measurement, MeasurementImport, Organisation, Project, ProjectMembership, ProjectPartner, Position, User, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, ProjectRole, Sector, Stance, Unit
-from localvision.services import measurement_imports
+from localvision.models import (
+    Action,
+    Barrier,
+    BarrierAnswer,
+    Contribution,
+    Decision,
+    DecisionComment,
+    Indicator,
+    LearningEntry,
+    Measurement,
+    MeasurementImport,
+    Organisation,
+    Position,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    User,
+    VisionPosition,
+    VisionVersion,
+)
 from localvision.permissions import policy
+from localvision.services import measurement_imports
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)

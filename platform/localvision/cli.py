@@ -13,10 +13,9 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from localvision.domain.passwords import password_problem
+from localvision.domain.vocabulary import Sector
 from localvision.extensions import db
 from localvision.models import Organisation, User
-from localvision.domain.vocabulary import Sector
-
 
 SCHEDULER_RETRY_SECONDS = 10
 # How long the worker may take to finish its current job when serve stops.

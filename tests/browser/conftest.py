@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from support import copied_database, separate_database, settings_for_tests
 from localvision import create_app
 from localvision.demo import load_demo
 from localvision.extensions import db
 from localvision.schema import build_schema
+from support import copied_database, separate_database, settings_for_tests
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

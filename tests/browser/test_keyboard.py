@@ -7,12 +7,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from keyboard_support import sign_in_with_keyboard, tab_to
 from localvision import create_app
 from localvision.demo import EMAIL_DOMAIN
+from localvision.domain.vocabulary import DecisionCategory, PartnerRole, ProjectRole
 from localvision.extensions import db
 from localvision.models import Decision, Project, ProjectMembership, ProjectPartner, User, VisionVersion
-from localvision.domain.vocabulary import DecisionCategory, PartnerRole, ProjectRole
-from keyboard_support import sign_in_with_keyboard, tab_to
 from support import settings_for_tests
 
 pytestmark = pytest.mark.browser

@@ -5,18 +5,30 @@ page's own width is measured. Tables may scroll inside their own region; the pag
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from flask import url_for
+from playwright.sync_api import expect
 from sqlalchemy import select
 
-from localvision.domain.vocabulary import BarrierStatus, NotificationKind
+from localvision.domain.vocabulary import BarrierStatus, DecisionStatus, NotificationKind, PartnerStatus
 from localvision.extensions import db
-from localvision.services.notifications import unsubscribe_token
-from localvision.models import Action, Barrier, Decision, HealthCheckRound, Indicator, LearningEntry, Measurement, Organisation, OutboxMessage, Project, ProjectPartner, User
-from localvision.domain.vocabulary import DecisionStatus, PartnerStatus
-from localvision.services import discussions, measurement_imports
+from localvision.models import (
+    Action,
+    Barrier,
+    Decision,
+    HealthCheckRound,
+    Indicator,
+    LearningEntry,
+    Measurement,
+    Organisation,
+    OutboxMessage,
+    Project,
+    ProjectPartner,
+    User,
+)
 from localvision.permissions import policy
+from localvision.services import discussions, measurement_imports
 from localvision.services.invitations import invite_by_administrator
+from localvision.services.notifications import unsubscribe_token
 from support import token_mailed_to
 
 NARROW = {"width": 320, "height": 640}

@@ -4,13 +4,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from keyboard_support import sign_in_with_keyboard, tab_to
 from localvision import create_app
 from localvision.demo import EMAIL_DOMAIN
+from localvision.domain.vocabulary import PartnerRole, PartnerStatus, ProjectRole
 from localvision.extensions import db
 from localvision.models import Organisation, Project, ProjectMembership, ProjectPartner, User
-from localvision.domain.vocabulary import PartnerRole, PartnerStatus, ProjectRole
 from support import settings_for_tests
-from keyboard_support import sign_in_with_keyboard, tab_to
 
 pytestmark = pytest.mark.browser
 

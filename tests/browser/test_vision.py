@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from localvision import create_app
 from localvision.demo import EMAIL_DOMAIN, PROJECTS
-from localvision.extensions import db
 from localvision.domain.vocabulary import PartnerRole, ProjectRole
+from localvision.extensions import db
 from localvision.models import Project, ProjectMembership, ProjectPartner, User, VisionVersion
 from support import settings_for_tests
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from localvision.domain.decisions import outcome, staff_time_value, totals
-from localvision.domain.vocabulary import ContributionKind, DecisionRule, DecisionStatus, DecisionStance
+from localvision.domain.vocabulary import ContributionKind, DecisionRule, DecisionStance, DecisionStatus
 
 TODAY = date(2026, 11, 23)
 BEFORE_CLOSE = TODAY + timedelta(days=3)

@@ -3,7 +3,15 @@ import itertools
 
 import pytest
 
-from localvision.domain.health_checks import OTHER_SECTORS, changes, holm_adjusted, partition, permutation_p_value, spread, statement_figures
+from localvision.domain.health_checks import (
+    OTHER_SECTORS,
+    changes,
+    holm_adjusted,
+    partition,
+    permutation_p_value,
+    spread,
+    statement_figures,
+)
 
 
 def cells_of(result):

@@ -18,14 +18,14 @@ from localvision import create_app, job_queue
 from localvision.domain.digests import due_period
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.extensions import db
-from localvision.services.digests import send_digests
 from localvision.jobs.schedule import HOURLY_DIGESTS, HOURLY_REMINDERS, build_scheduler
 from localvision.jobs.worker import build_worker
 from localvision.models import DigestSent, Notification, NotificationSettings, ProjectMembership, User
+from localvision.permissions import policy
 from localvision.schema import build_schema
 from localvision.services import decisions, digests, notifications
-from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
+from localvision.services.digests import send_digests
 from smtp_server import html_of, text_of
 from support import (
     TEST_DATABASE_URL,

@@ -3,13 +3,12 @@ scheduler's sweep closes rounds on their closing date and queues what is missing
 from datetime import date, timedelta
 
 import factories
-from localvision.services.health_checks import sweep_health_checks
+from localvision.domain.vocabulary import Sector
 from localvision.jobs.schedule import HEALTH_CHECK_SWEEP_INTERVAL_SECONDS, build_scheduler
 from localvision.jobs.worker import build_worker
-from localvision.domain.vocabulary import Sector
-from localvision.services import health_checks
 from localvision.permissions import policy
-from localvision.services.health_checks import RoundDetails, results_job_id
+from localvision.services import health_checks
+from localvision.services.health_checks import RoundDetails, results_job_id, sweep_health_checks
 
 
 def test_closing_a_round_queues_its_results_and_a_worker_computes_them(app, session, redis):

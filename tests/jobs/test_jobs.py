@@ -6,9 +6,9 @@ from rq import Queue
 import factories
 from localvision import create_app, job_queue
 from localvision.extensions import db
+from localvision.jobs.worker import build_worker
 from localvision.services import worker_check
 from localvision.summaries.recompute import recompute_project_summary
-from localvision.jobs.worker import build_worker
 
 
 def test_a_worker_answers_the_administrators_round_trip(app, client_for, session, redis):

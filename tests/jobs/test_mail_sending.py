@@ -14,17 +14,17 @@ from rq import Queue
 from sqlalchemy import select, update
 
 import factories
-from localvision.config import PROJECT_ROOT
 from localvision import create_app, job_queue
+from localvision.config import PROJECT_ROOT
+from localvision.domain.vocabulary import OutboxState
 from localvision.extensions import db
-from localvision.services.outbox import MAX_ATTEMPTS, send_message, sweep_outbox
 from localvision.jobs.schedule import OUTBOX_SWEEP_INTERVAL_SECONDS, build_scheduler
 from localvision.jobs.worker import build_worker
 from localvision.mail_transport import parse_mail_url
 from localvision.models import OutboxMessage
-from localvision.domain.vocabulary import OutboxState
 from localvision.schema import build_schema
 from localvision.services import mail
+from localvision.services.outbox import MAX_ATTEMPTS, send_message, sweep_outbox
 from smtp_server import html_of, text_of
 from support import separate_database, settings_for_tests
 

@@ -13,13 +13,19 @@ from sqlalchemy import create_engine, func, select, text
 
 import factories
 from localvision import create_app
+from localvision.domain.measurement_imports import PROBLEMS_KEPT
+from localvision.domain.vocabulary import ImportStatus, Sector
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, Measurement, MeasurementImport, MeasurementRevision
-from localvision.domain.vocabulary import ImportStatus, Sector
-from localvision.domain.measurement_imports import PROBLEMS_KEPT
 from localvision.schema import build_schema
-from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS, CHECK_STOPPED, CHECK_UNAVAILABLE, run_queued_check, run_queued_import
+from localvision.services.measurement_imports import (
+    BACKGROUND_FROM_ROWS,
+    CHECK_STOPPED,
+    CHECK_UNAVAILABLE,
+    run_queued_check,
+    run_queued_import,
+)
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,

@@ -11,13 +11,13 @@ from sqlalchemy import create_engine, select, text
 import factories
 from localvision import create_app, job_queue
 from localvision.extensions import db
-from localvision.services.notification_events import fan_out_notifications
 from localvision.jobs.worker import build_worker
 from localvision.models import Notification, User
+from localvision.permissions import policy
 from localvision.schema import build_schema
 from localvision.services import actions, decisions
-from localvision.permissions import policy
 from localvision.services.decisions import DecisionDetails
+from localvision.services.notification_events import fan_out_notifications
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,

@@ -10,21 +10,27 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.extensions import db
-from localvision.services.running_totals import check_running_totals
-from localvision.models import AuditEvent, Decision, DecisionIndicator, OrganisationTotal, ProjectPartner
-from localvision.domain.vocabulary import DecisionRule, Sector
-from localvision.models.summaries import DecisionTotal, IndicatorTotal, ProjectTotal, SectorSetTotal
-from localvision.domain.vocabulary import ActionStatus
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStance, DecisionStatus
 from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import (
+    ActionStatus,
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    EventKind,
+    Sector,
+)
+from localvision.extensions import db
+from localvision.models import AuditEvent, Decision, DecisionIndicator, OrganisationTotal, ProjectPartner
+from localvision.models.summaries import DecisionTotal, IndicatorTotal, ProjectTotal, SectorSetTotal
 from localvision.permissions import policy
 from localvision.services import actions as action_services
 from localvision.services import decisions as decision_services
 from localvision.services import indicators as indicator_services
 from localvision.services import projects as project_services
 from localvision.services.decisions import DecisionDetails
-from localvision.domain.vocabulary import EventKind
+from localvision.services.running_totals import check_running_totals
 from localvision.summaries import drift, figures
 
 SECTORS = (Sector.NHS, Sector.POLICE, Sector.VOLUNTARY_AND_COMMUNITY, Sector.NHS, Sector.HOUSING)

@@ -9,16 +9,24 @@ from decimal import Decimal
 import pytest
 
 import factories
+from localvision.domain.vocabulary import (
+    ActionStatus,
+    ContributionKind,
+    DecisionCategory,
+    DecisionStance,
+    DecisionStatus,
+    Direction,
+    Frequency,
+    Sector,
+    Unit,
+)
+from localvision.domain.vocabulary import Stance as VisionStance
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import DecisionIndicator, Indicator, Measurement
-from localvision.domain.vocabulary import Direction, Frequency, Sector, Unit
 from localvision.models.actions import Action
-from localvision.domain.vocabulary import ActionStatus
 from localvision.models.decisions import Contribution, Decision, Position
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionStatus, DecisionStance
 from localvision.models.summaries import PlatformSummary, ProjectSummary
-from localvision.domain.vocabulary import Stance as VisionStance
 from localvision.models.vision import VisionPosition, VisionVersion
 
 CASH, STAFF, IN_KIND = ContributionKind.CASH, ContributionKind.STAFF_TIME, ContributionKind.IN_KIND

@@ -20,15 +20,15 @@ from sqlalchemy import create_engine, text
 
 import factories
 from localvision import create_app, job_queue
+from localvision.domain.vocabulary import PartnerRole, Sector
 from localvision.extensions import db
 from localvision.jobs.schedule import NIGHTLY_RECOMPUTE, SWEEP_INTERVAL_SECONDS, build_scheduler
-from localvision.summaries.recompute import recompute_all_summaries, sweep_stale_summaries
 from localvision.jobs.worker import build_worker
-from localvision.domain.vocabulary import PartnerRole, Sector
 from localvision.models import Project, ProjectPartner
 from localvision.models.summaries import ProjectSummary
 from localvision.redis_connection import limiter_storage_uri
 from localvision.schema import build_schema
+from localvision.summaries.recompute import recompute_all_summaries, sweep_stale_summaries
 from support import (
     TEST_DATABASE_URL,
     TEST_REDIS_URL,

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import Action
-from localvision.domain.vocabulary import ActionStatus
 from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import ActionStatus
+from localvision.models import Action
 from localvision.permissions import policy
 from localvision.services import actions as services
 from support import last_event

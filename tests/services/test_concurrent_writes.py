@@ -15,14 +15,14 @@ from sqlalchemy import create_engine, func, select, text
 
 import factories
 from localvision import create_app
+from localvision.domain.refusals import Refused
+from localvision.domain.vocabulary import DecisionStance, ProjectRole
 from localvision.extensions import db
 from localvision.models import Decision, Position, Project, User, VisionVersion
-from localvision.domain.vocabulary import DecisionStance, ProjectRole
-from localvision.schema import build_schema
-from localvision.domain.refusals import Refused
-from localvision.services import invitations
 from localvision.permissions import policy
+from localvision.schema import build_schema
 from localvision.services import decisions as decision_services
+from localvision.services import invitations
 from localvision.services import vision as vision_services
 from support import TEST_DATABASE_URL, separate_database, settings_for_tests, token_mailed_to
 

@@ -9,11 +9,11 @@ import pytest
 
 import factories
 from localvision.domain.decisions import add_working_days
-from localvision.domain.vocabulary import DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Phase
 from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import discussions, invitations
+from localvision.domain.vocabulary import DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Phase
 from localvision.permissions import policy
 from localvision.services import decisions as services
+from localvision.services import discussions, invitations
 from localvision.services import projects as project_services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails
 from support import last_event

@@ -9,9 +9,16 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import Contribution
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Sector
 from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import (
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    Sector,
+)
+from localvision.models import Contribution
 from localvision.permissions import policy
 from localvision.services import decisions as services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import factories
+from localvision.domain.vocabulary import EventKind
 from localvision.models import AuditEvent
 from localvision.services import events
-from localvision.domain.vocabulary import EventKind
 
 
 def test_an_event_carries_its_kind_the_trail_words_and_the_ids_readers_need(session):

@@ -5,15 +5,13 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.domain.vocabulary import HealthStatement
-from localvision.extensions import db
-from localvision.services.health_checks import compute_health_check_results, sweep_health_checks
-from localvision.models import AuditEvent, HealthCheckAnswer, HealthCheckRespondent, ProjectMembership
-from localvision.domain.vocabulary import Sector
 from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import health_checks
+from localvision.domain.vocabulary import HealthStatement, Sector
+from localvision.extensions import db
+from localvision.models import AuditEvent, HealthCheckAnswer, HealthCheckRespondent, ProjectMembership
 from localvision.permissions import policy
-from localvision.services.health_checks import RoundDetails
+from localvision.services import health_checks
+from localvision.services.health_checks import RoundDetails, compute_health_check_results, sweep_health_checks
 
 
 def rated(value: int) -> dict:

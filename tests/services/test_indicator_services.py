@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import AuditEvent, DecisionIndicator, Indicator
-from localvision.domain.vocabulary import Direction, Frequency, Sector, Unit
 from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import Direction, Frequency, Sector, Unit
+from localvision.models import AuditEvent, DecisionIndicator, Indicator
 from localvision.permissions import policy
 from localvision.services import indicators as indicator_services
 from localvision.services.indicators import IndicatorDetails

@@ -7,11 +7,19 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, Invitation, OutboxMessage, OrganisationDomain, ProjectMembership, ProjectPartner, User
-from localvision.domain.vocabulary import PartnerRole, ProjectRole
 from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import invitations, projects
+from localvision.domain.vocabulary import PartnerRole, ProjectRole
+from localvision.models import (
+    AuditEvent,
+    Invitation,
+    OrganisationDomain,
+    OutboxMessage,
+    ProjectMembership,
+    ProjectPartner,
+    User,
+)
 from localvision.permissions.policy import context_for
+from localvision.services import invitations, projects
 from support import last_event, link_mailed_to, token_mailed_to
 
 

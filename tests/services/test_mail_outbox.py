@@ -6,9 +6,9 @@ from rq import Queue
 from sqlalchemy import func, select
 
 import factories
+from localvision.domain.vocabulary import OutboxState
 from localvision.extensions import db
 from localvision.models import OutboxMessage
-from localvision.domain.vocabulary import OutboxState
 from localvision.services import mail
 
 

@@ -11,15 +11,15 @@ from rq.job import Job
 from sqlalchemy import select
 
 import factories
-from localvision.services.measurement_imports import import_measurements
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import ImportStatus, Sector
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, Measurement, MeasurementImport, MeasurementRevision
-from localvision.domain.vocabulary import ImportStatus, Sector
-from localvision.redis_connection import get_redis
-from localvision.domain.refusals import NotPermitted, Refused
 from localvision.permissions import policy
-from localvision.services import measurement_imports, measurements as measurement_services
-from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS
+from localvision.redis_connection import get_redis
+from localvision.services import measurement_imports
+from localvision.services import measurements as measurement_services
+from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS, import_measurements
 from support import count
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens there

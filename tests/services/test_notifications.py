@@ -10,13 +10,27 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
+from localvision.domain.vocabulary import (
+    DecisionStance,
+    DecisionStatus,
+    Delivery,
+    DigestFrequency,
+    NotificationKind,
+    Stance,
+)
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
-from localvision.models import AuditEvent, Notification, NotificationSettings, NotifiedEvent, OutboxMessage, ProjectMembership, User
-from localvision.domain.vocabulary import DecisionStance, DecisionStatus, Stance
-from localvision.services import actions, decisions, invitations, notification_events, notifications
+from localvision.models import (
+    AuditEvent,
+    Notification,
+    NotificationSettings,
+    NotifiedEvent,
+    OutboxMessage,
+    ProjectMembership,
+    User,
+)
 from localvision.permissions import policy
+from localvision.services import actions, decisions, invitations, notification_events, notifications
 from localvision.services import projects as project_services
 from localvision.services import vision as vision_services
 from localvision.services.decisions import APPLY_RULE, DecisionDetails

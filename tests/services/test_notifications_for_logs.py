@@ -14,8 +14,8 @@ from localvision.domain.vocabulary import BarrierStatus, Delivery, DigestFrequen
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import Notification, OutboxMessage, ProjectMembership, User
-from localvision.services import barriers, health_checks, notifications
 from localvision.permissions import policy
+from localvision.services import barriers, health_checks, notifications
 from localvision.services.barriers import BarrierDetails
 from localvision.services.health_checks import RoundDetails
 from smtp_server import html_of, text_of

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import OrganisationDomain
-from localvision.domain.vocabulary import Sector
 from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import Sector
+from localvision.models import OrganisationDomain
 from localvision.services import organisations
 from support import last_event, link_mailed_to
 

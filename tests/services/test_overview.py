@@ -5,11 +5,11 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 import factories
-from localvision.summaries.recompute import recompute_project_summary
-from localvision.domain.vocabulary import DecisionStatus, Sector
-from localvision.queries.overview import project_overview
 from localvision.domain.refusals import NotPermitted
+from localvision.domain.vocabulary import DecisionStatus, Sector
 from localvision.permissions.policy import context_for
+from localvision.queries.overview import project_overview
+from localvision.summaries.recompute import recompute_project_summary
 
 
 @pytest.fixture

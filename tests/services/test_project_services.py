@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, Organisation, ProjectMembership, ProjectPartner
-from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole, Sector
 from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import organisations, projects
+from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole, Sector
+from localvision.models import AuditEvent, Organisation, ProjectMembership, ProjectPartner
 from localvision.permissions.policy import context_for
+from localvision.services import organisations, projects
 from support import last_event
 
 DETAILS = {"title": " Warm homes ", "place": "Truro", "theme": "Fuel poverty", "summary": "Fewer cold homes.",

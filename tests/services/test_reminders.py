@@ -14,16 +14,15 @@ from sqlalchemy import func, select
 
 import factories
 from localvision import job_queue
-from localvision.domain.vocabulary import NotificationKind
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import DecisionStance, DecisionStatus, NotificationKind
 from localvision.extensions import db
-from localvision.services.reminders import send_reminders
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, Notification, ProjectMembership, User
-from localvision.domain.vocabulary import DecisionStance, DecisionStatus
-from localvision.queries.audit import trail
-from localvision.domain.refusals import NotPermitted, Refused
 from localvision.permissions import policy
+from localvision.queries.audit import trail
 from localvision.services import reminders
+from localvision.services.reminders import send_reminders
 from smtp_server import text_of
 
 TUESDAY_MORNING = datetime(2026, 3, 17, 8, 0, tzinfo=timezone.utc)

@@ -7,9 +7,17 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, Project, ProjectMembership, User, VisionComment, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import Sector, Stance
 from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import Sector, Stance
+from localvision.models import (
+    AuditEvent,
+    Project,
+    ProjectMembership,
+    User,
+    VisionComment,
+    VisionPosition,
+    VisionVersion,
+)
 from localvision.permissions import policy
 from localvision.services import vision as vision_services
 from localvision.services.vision import WordingMovedOn

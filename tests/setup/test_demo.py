@@ -4,8 +4,17 @@ from sqlalchemy import func, select
 
 from localvision.demo import DEMO_PASSWORD, PROJECTS, load_demo
 from localvision.domain.passwords import password_problem
-from localvision.models import Decision, Indicator, Organisation, OutboxMessage, Project, ProjectMembership, ProjectPartner, User
 from localvision.domain.vocabulary import DecisionStance, DecisionStatus, PartnerStatus
+from localvision.models import (
+    Decision,
+    Indicator,
+    Organisation,
+    OutboxMessage,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    User,
+)
 
 
 def counts(session):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-
 PACKAGE = Path(__file__).resolve().parents[2] / "platform" / "localvision"
 
 INFRASTRUCTURE = {"config", "data_versions", "extensions", "job_queue", "links", "mail_transport", "schema",

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 import factories
+from localvision.domain.vocabulary import OutboxState
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AccountToken, AuditEvent, OutboxMessage, User
-from localvision.domain.vocabulary import OutboxState
-from support import sign_in
 from smtp_server import first_link, text_of
+from support import sign_in
 
 NEW_PASSWORD = "a quiet harbour at dawn"
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 import factories
+from localvision.domain.vocabulary import ActionStatus, DecisionStance, DecisionStatus
 from localvision.models import Action, AuditEvent
-from localvision.domain.vocabulary import ActionStatus, DecisionStatus, DecisionStance
 from support import day_month_year
 
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, Invitation, Organisation
 from localvision.domain.vocabulary import DecisionStatus, PartnerRole, ProjectRole, Sector
+from localvision.models import AuditEvent, Invitation, Organisation
 from support import day_month_year, token_mailed_to
 
 

@@ -1,8 +1,8 @@
 """The audit trail reads as sentences a partner can follow."""
 import factories
 from localvision.domain.vocabulary import DecisionStance, Sector
-from localvision.services import decisions
 from localvision.permissions import policy
+from localvision.services import decisions
 
 
 def test_a_position_reads_as_a_sentence_with_labelled_values(client_for, session):
@@ -25,9 +25,9 @@ def test_a_position_reads_as_a_sentence_with_labelled_values(client_for, session
 
 
 def test_every_kind_of_event_has_its_own_sentence_and_unknown_kinds_still_read():
+    from localvision.domain.vocabulary import EventKind
     from localvision.models import AuditEvent
     from localvision.queries.audit import PHRASES, Names, changes, sentence
-    from localvision.domain.vocabulary import EventKind
 
     assert set(PHRASES) == set(EventKind)
     future = AuditEvent(kind="budget.approved", action="approved", object_type="BudgetLine", object_label="Year 2",

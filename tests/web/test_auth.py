@@ -3,11 +3,11 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 import factories
-from localvision.extensions import db
-from localvision.services import invitations
-from localvision.permissions.policy import context_for
-from localvision.models import AuditEvent, Invitation, ProjectMembership, User
 from localvision.domain.vocabulary import ProjectRole
+from localvision.extensions import db
+from localvision.models import AuditEvent, Invitation, ProjectMembership, User
+from localvision.permissions.policy import context_for
+from localvision.services import invitations
 from support import sign_in, token_mailed_to
 
 

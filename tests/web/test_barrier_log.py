@@ -7,14 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.domain.vocabulary import BarrierStatus, Sector
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import BarrierStatus, ProjectRole, Sector
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, Barrier, BarrierAnswer, Decision, ProjectMembership
-from localvision.domain.vocabulary import ProjectRole
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import barriers
 from localvision.permissions import policy
+from localvision.services import barriers
 from smtp_server import text_of
 from support import day_month_year
 

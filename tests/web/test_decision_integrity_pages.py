@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import DecisionComment
 from localvision.domain.vocabulary import DecisionRule, DecisionStance, DecisionStatus
+from localvision.models import DecisionComment
 from support import day_month_year
 
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.models import AuditEvent, Contribution, Decision, Position
-from localvision.domain.vocabulary import ContributionKind, DecisionRule, DecisionStatus, Sector, DecisionStance
 from factories import Partnership
+from localvision.domain.vocabulary import ContributionKind, DecisionRule, DecisionStance, DecisionStatus, Sector
+from localvision.models import AuditEvent, Contribution, Decision, Position
 from support import day_month_year, invite_and_accept
 
 

@@ -24,11 +24,11 @@ from sqlalchemy import select
 
 import factories
 from localvision.domain import evenness
-from localvision.extensions import db
-from localvision.summaries.recompute import recompute_platform_summary, recompute_project_summary
 from localvision.domain.vocabulary import ContributionKind, DecisionStatus, Sector
+from localvision.extensions import db
 from localvision.models import Decision, DecisionIndicator
 from localvision.models.summaries import PlatformSummary, ProjectSummary
+from localvision.summaries.recompute import recompute_platform_summary, recompute_project_summary
 
 # What only the people of the project may know: how much each funder of the first
 # sensitive decision put in (a decision's total is public, so a single funder's is not hidden).

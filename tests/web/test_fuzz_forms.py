@@ -17,13 +17,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import factories
-from support import link_mailed_to, token_mailed_to
+from localvision.domain.vocabulary import BarrierStatus, DecisionStance, DecisionStatus, NotificationKind, ProjectRole
 from localvision.extensions import db
-from localvision.domain.vocabulary import BarrierStatus
-from localvision.domain.vocabulary import DecisionStance, DecisionStatus, ProjectRole
-from localvision.domain.vocabulary import NotificationKind
-from localvision.services import accounts, invitations, notifications, organisations
 from localvision.permissions import policy
+from localvision.services import accounts, invitations, notifications, organisations
+from support import link_mailed_to, token_mailed_to
 
 HOSTILE_TEXT = [
     "", " ", "\x00", "a\x00b", "9" * 25, "99999999999999999999", "-99999999999999999999", "1e999", "-1e999",

@@ -3,11 +3,10 @@ form, the lead closes it, and the results page reads as the partnership needs it
 from datetime import date, timedelta
 
 import factories
-from localvision.domain.vocabulary import HealthStatement
-from localvision.services.health_checks import compute_health_check_results
+from localvision.domain.vocabulary import HealthStatement, Sector
 from localvision.models import HealthCheckRound
-from localvision.domain.vocabulary import Sector
 from localvision.queries.health_checks import METHOD
+from localvision.services.health_checks import compute_health_check_results
 from support import day_month_year
 
 

@@ -11,12 +11,10 @@ from datetime import date, timedelta
 import pytest
 
 import factories
-from localvision.domain.vocabulary import HealthStatement
-from localvision.services.health_checks import compute_health_check_results
-from localvision.domain.vocabulary import Sector
-from localvision.services import health_checks
+from localvision.domain.vocabulary import HealthStatement, Sector
 from localvision.permissions import policy
-from localvision.services.health_checks import RoundDetails
+from localvision.services import health_checks
+from localvision.services.health_checks import RoundDetails, compute_health_check_results
 
 LONE_ORGANISATION = "Devonport GP Practice"
 LONE_COMMENT = "I am the only GP in this partnership"

@@ -12,9 +12,9 @@ from werkzeug.test import encode_multipart
 import factories
 from localvision import create_app
 from localvision.domain.measurement_imports import PROBLEMS_KEPT, ROW_LIMIT, parse_measurements
+from localvision.domain.vocabulary import DecisionStatus
 from localvision.extensions import db
 from localvision.models import AuditEvent, Contribution, Decision, Measurement, MeasurementImport
-from localvision.domain.vocabulary import DecisionStatus
 from localvision.web.input_bounds import ECHO_LIMIT, FORM_BODY_LIMIT
 from support import count
 

@@ -8,13 +8,14 @@ from redis import Redis
 from sqlalchemy import update
 
 import factories
+from localvision.domain.vocabulary import Sector
 from localvision.extensions import db
 from localvision.models import ProjectSummary
-from localvision.domain.vocabulary import Sector
 from localvision.summaries import figures
 from localvision.web import http_caching
 from localvision.web.http_caching import rendered_responses
 from support import counted_statements, invite_and_accept
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from localvision.models import AuditEvent, Indicator, Measurement, MeasurementRevision
 from localvision.domain.vocabulary import Sector
+from localvision.models import AuditEvent, Indicator, Measurement, MeasurementRevision
 
 
 @pytest.fixture
@@ -240,8 +240,8 @@ def test_an_indicator_of_another_project_is_not_found(client_for, session, partn
 
 
 def test_decisions_linked_to_an_indicator_show_the_funding_aimed_at_it(client_for, session, partnership):
-    from localvision.models import DecisionIndicator
     from localvision.domain.vocabulary import DecisionStatus
+    from localvision.models import DecisionIndicator
 
     project = partnership["project"]
     indicator = factories.indicator(project, name="Food parcels", owner=partnership["food_bank"])

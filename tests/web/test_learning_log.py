@@ -5,12 +5,12 @@ import pytest
 from sqlalchemy import select
 
 import factories
+from localvision.domain.refusals import NotPermitted
 from localvision.domain.vocabulary import Phase
 from localvision.extensions import db
 from localvision.models import LearningEntry
-from localvision.domain.refusals import NotPermitted
-from localvision.services import learning
 from localvision.permissions import policy
+from localvision.services import learning
 
 
 @pytest.fixture

@@ -8,16 +8,24 @@ from flask import url_for
 from sqlalchemy import select
 
 import factories
-from localvision.extensions import db
-from localvision.services.health_checks import compute_health_check_results
-from localvision.domain.vocabulary import DecisionCategory, DecisionStance, DecisionStatus, PartnerStatus, Sector, Stance
-from localvision.models import Notification, NotificationSettings, Organisation, OutboxMessage, ProjectPartner
 from localvision.domain.digests import due_period
 from localvision.domain.reminders import LONDON
-from localvision.domain.vocabulary import BarrierStatus, DigestFrequency
-from localvision.services import decisions, digests, mail, notification_events
+from localvision.domain.vocabulary import (
+    BarrierStatus,
+    DecisionCategory,
+    DecisionStance,
+    DecisionStatus,
+    DigestFrequency,
+    PartnerStatus,
+    Sector,
+    Stance,
+)
+from localvision.extensions import db
+from localvision.models import Notification, NotificationSettings, Organisation, OutboxMessage, ProjectPartner
 from localvision.permissions import policy
+from localvision.services import decisions, digests, mail, notification_events
 from localvision.services.decisions import DecisionDetails
+from localvision.services.health_checks import compute_health_check_results
 
 SECRETS = {
     "private project": "Undisclosed merger talks",

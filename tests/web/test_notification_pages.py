@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 import factories
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.models import Notification, NotificationPreference
-from localvision.services import decisions, notification_events, notifications
 from localvision.permissions import policy
+from localvision.services import decisions, notification_events, notifications
 from localvision.services.decisions import DecisionDetails
 
 

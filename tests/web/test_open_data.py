@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from sqlalchemy import select
 
 import factories
 from localvision.config import PROJECT_ROOT

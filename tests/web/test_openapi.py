@@ -6,10 +6,9 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import factories
-from localvision.services.health_checks import compute_health_check_results
+from localvision.domain.vocabulary import BarrierStatus, ContributionKind, DecisionStance, DecisionStatus, Stance
 from localvision.jobs.worker import build_worker
-from localvision.domain.vocabulary import ContributionKind, DecisionStance, DecisionStatus, Stance
-from localvision.domain.vocabulary import BarrierStatus
+from localvision.services.health_checks import compute_health_check_results
 
 
 def test_the_document_is_valid_openapi(client):

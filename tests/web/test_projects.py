@@ -2,10 +2,10 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from support import link_mailed_to
-from localvision.models import AuditEvent, Organisation, Project, ProjectMembership
 from localvision.domain.vocabulary import PartnerRole, ProjectRole, Sector
+from localvision.models import AuditEvent, Organisation, Project, ProjectMembership
 from localvision.models.audit import AuditTrailIsAppendOnly
+from support import link_mailed_to
 
 PROJECT_DATA = {
     "title": "Reducing late-night street drinking",

@@ -3,10 +3,11 @@ project's size: partners, vision, decisions, indicators, barriers and lessons al
 from datetime import date
 from decimal import Decimal
 
-import factories
 from flask import current_app
-from localvision.extensions import db
+
+import factories
 from localvision.domain.vocabulary import DecisionStance, DecisionStatus, Sector
+from localvision.extensions import db
 from localvision.models import Measurement
 from localvision.web.http_caching import rendered_responses
 from support import counted_statements

@@ -15,13 +15,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import factories
-from localvision.extensions import db
-from localvision.services import mail
-from localvision.services.invitations import invite_by_administrator, invite_organisation
-from localvision.permissions.policy import context_for
-from localvision.services.health_checks import compute_health_check_results
-from localvision.models import Barrier, Decision, HealthCheckRound, Indicator, LearningEntry, MeasurementImport, OrganisationDomain
 from localvision.domain.vocabulary import DecisionStatus, Sector
+from localvision.extensions import db
+from localvision.models import (
+    Barrier,
+    Decision,
+    HealthCheckRound,
+    Indicator,
+    LearningEntry,
+    MeasurementImport,
+    OrganisationDomain,
+)
+from localvision.permissions.policy import context_for
+from localvision.services import mail
+from localvision.services.health_checks import compute_health_check_results
+from localvision.services.invitations import invite_by_administrator, invite_organisation
 from support import token_mailed_to
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")

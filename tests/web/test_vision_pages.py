@@ -5,9 +5,17 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from support import invite_and_accept
-from localvision.models import AuditEvent, Project, ProjectMembership, User, VisionComment, VisionPosition, VisionVersion
 from localvision.domain.vocabulary import Sector, Stance
+from localvision.models import (
+    AuditEvent,
+    Project,
+    ProjectMembership,
+    User,
+    VisionComment,
+    VisionPosition,
+    VisionVersion,
+)
+from support import invite_and_accept
 
 FIRST_WORDING = "## Our aim\n\nFewer people drinking on the street after midnight."
 SECOND_WORDING = "## Our aim\n\nFewer people drinking on our streets at night, and safer routes home."

@@ -12,12 +12,12 @@ from datetime import date
 from sqlalchemy import select
 
 import factories
+from localvision.domain.vocabulary import DecisionStance, ProjectRole, Sector, Stance
 from localvision.extensions import db
 from localvision.models import AuditEvent, OrganisationDomain, ProjectMembership, ProjectPartner, User
-from localvision.domain.vocabulary import DecisionStance, ProjectRole, Sector, Stance
+from localvision.permissions.policy import context_for, may_record_position, speaks_for_organisation
 from localvision.queries.your_work import SECTIONS
 from localvision.services import invitations
-from localvision.permissions.policy import context_for, may_record_position, speaks_for_organisation
 from support import token_mailed_to
 
 STRONG_PASSWORD = "a long harbour walk"

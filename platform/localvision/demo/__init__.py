@@ -7,17 +7,17 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from localvision.demo.decisions import load_decisions
-from localvision.demo.health_checks import load_health_checks
 from localvision.demo.feedback import load_feedback
+from localvision.demo.health_checks import load_health_checks
 from localvision.demo.history import record_demo_history
 from localvision.demo.indicators import load_indicators
 from localvision.demo.partnerships import DEMO_PASSWORD, EMAIL_DOMAIN, PROJECTS, demo_logins, load_partnerships
 from localvision.demo.vision import load_vision
+from localvision.domain.vocabulary import DecisionStatus
 from localvision.extensions import db
 from localvision.models import Decision, Project, User
-from localvision.domain.vocabulary import DecisionStatus
-from localvision.services import digests, notification_events, reminders
 from localvision.permissions import policy
+from localvision.services import digests, notification_events, reminders
 
 __all__ = ["DEMO_PASSWORD", "EMAIL_DOMAIN", "PROJECTS", "demo_logins", "load_demo"]
 

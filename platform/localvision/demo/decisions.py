@@ -12,9 +12,15 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from localvision.domain.decisions import staff_time_value
+from localvision.domain.vocabulary import (
+    ActionStatus,
+    ContributionKind,
+    DecisionCategory,
+    DecisionStance,
+    DecisionStatus,
+)
 from localvision.extensions import db
 from localvision.models import Action, Contribution, Decision, Position, Project, User
-from localvision.domain.vocabulary import ActionStatus, ContributionKind, DecisionCategory, DecisionStatus, DecisionStance
 
 CASH, STAFF, IN_KIND = ContributionKind.CASH, ContributionKind.STAFF_TIME, ContributionKind.IN_KIND
 SUPPORT, CONCERNS, ASIDE, OBJECT = DecisionStance.SUPPORT, DecisionStance.SUPPORT_WITH_CONCERNS, DecisionStance.STAND_ASIDE, DecisionStance.OBJECT

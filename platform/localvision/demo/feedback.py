@@ -12,12 +12,11 @@ from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from localvision.domain.vocabulary import BarrierSource, BarrierStatus, Phase
+from localvision.domain.vocabulary import BarrierSource, BarrierStatus, EventKind, Phase
 from localvision.extensions import db
 from localvision.models import Barrier, BarrierAnswer, Decision, Indicator, LearningEntry, Project, User
 from localvision.services import events
 from localvision.services.barriers import label
-from localvision.domain.vocabulary import EventKind
 
 PLYMOUTH, MERTON = "street-drinking-plymouth", "co-production-merton"
 

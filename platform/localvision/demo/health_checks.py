@@ -13,13 +13,19 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from localvision.domain.vocabulary import HealthStatement
+from localvision.domain.vocabulary import EventKind, HealthStatement, ProjectRole
 from localvision.extensions import db
-from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckResult, HealthCheckRound, Organisation, Project, User
-from localvision.domain.vocabulary import ProjectRole
+from localvision.models import (
+    HealthCheckAnswer,
+    HealthCheckRespondent,
+    HealthCheckResult,
+    HealthCheckRound,
+    Organisation,
+    Project,
+    User,
+)
 from localvision.queries.health_checks import round_figures
 from localvision.services import events
-from localvision.domain.vocabulary import EventKind
 
 # Per organisation: how it tends to rate the partnership (1 to 5), and how many answer in
 # each of the two closed rounds. Small organisations show how groups are merged.

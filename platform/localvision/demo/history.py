@@ -9,11 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from localvision.domain.vocabulary import DecisionStatus, EventKind, ProjectRole
 from localvision.extensions import db
 from localvision.models import AuditEvent, Decision, Indicator, Project, User, VisionVersion
-from localvision.domain.vocabulary import DecisionStatus, ProjectRole
 from localvision.services import events
-from localvision.domain.vocabulary import EventKind
 
 CLOSED_KINDS = {DecisionStatus.WITHDRAWN: EventKind.DECISION_WITHDRAWN}
 

@@ -12,9 +12,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import insert, select
 
-from localvision.extensions import db
-from localvision.models import Decision, DecisionIndicator, Indicator, Measurement, Organisation, Project, ProjectMembership
 from localvision.domain.vocabulary import Direction, Frequency, ProjectRole, Unit
+from localvision.extensions import db
+from localvision.models import (
+    Decision,
+    DecisionIndicator,
+    Indicator,
+    Measurement,
+    Organisation,
+    Project,
+    ProjectMembership,
+)
 
 # Two and a half years of monthly figures, up to last month's: a newcomer sees indicators
 # kept up to date, whatever day the demonstration is loaded on.

@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from localvision.extensions import db
 from localvision.domain.vocabulary import DecisionRule, PartnerRole, PartnerStatus, Phase, ProjectRole, Sector
+from localvision.extensions import db
 from localvision.models import Organisation, OrganisationDomain, Project, ProjectMembership, ProjectPartner, User
 
 DEMO_PASSWORD = "demo-partnership-2026"

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from localvision.domain.vocabulary import Stance
 from localvision.extensions import db
 from localvision.models import Project, User, VisionComment, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import Stance
 
 PLYMOUTH_AIM = (
     "## Our shared vision\n\n"

@@ -7,10 +7,10 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from localvision.job_queue import declaration_of
-from localvision.services.health_checks import sweep_health_checks
-from localvision.services.outbox import sweep_outbox
-from localvision.services.notification_events import fan_out_notifications
 from localvision.services.digests import send_digests
+from localvision.services.health_checks import sweep_health_checks
+from localvision.services.notification_events import fan_out_notifications
+from localvision.services.outbox import sweep_outbox
 from localvision.services.reminders import send_reminders
 from localvision.services.running_totals import check_running_totals
 from localvision.summaries.recompute import recompute_all_summaries, sweep_stale_summaries

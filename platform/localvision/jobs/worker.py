@@ -14,8 +14,8 @@ from rq.queue import Queue
 
 from localvision import job_queue
 from localvision.extensions import db
-from localvision.summaries.recompute import sweep_stale_summaries
 from localvision.redis_connection import get_redis
+from localvision.summaries.recompute import sweep_stale_summaries
 
 log = logging.getLogger(__name__)
 

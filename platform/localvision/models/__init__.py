@@ -4,9 +4,21 @@ from localvision.models.actions import Action
 from localvision.models.audit import AuditEvent
 from localvision.models.barriers import Barrier, BarrierAnswer
 from localvision.models.base import Base
-from localvision.models.decisions import Contribution, CountedPartner, Decision, DecisionComment, DecisionCommentRevision, Position
-from localvision.models.health_checks import HealthCheckAnswer, HealthCheckRespondent, HealthCheckResult, HealthCheckRound
+from localvision.models.decisions import (
+    Contribution,
+    CountedPartner,
+    Decision,
+    DecisionComment,
+    DecisionCommentRevision,
+    Position,
+)
 from localvision.models.digests import DigestSent
+from localvision.models.health_checks import (
+    HealthCheckAnswer,
+    HealthCheckRespondent,
+    HealthCheckResult,
+    HealthCheckRound,
+)
 from localvision.models.indicators import DecisionIndicator, Indicator, Measurement, MeasurementRevision
 from localvision.models.learning import LearningEntry
 from localvision.models.measurement_imports import MeasurementImport

@@ -9,9 +9,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from localvision.domain.vocabulary import AccountTokenPurpose, ProjectRole
 from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
-from localvision.domain.vocabulary import AccountTokenPurpose
-from localvision.domain.vocabulary import ProjectRole
 
 if TYPE_CHECKING:
     from localvision.models.organisations import Organisation

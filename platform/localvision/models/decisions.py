@@ -31,7 +31,14 @@ from localvision.domain.vocabulary import (
     DecisionStance,
     DecisionStatus,
 )
-from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column, markdown_html_column, updated_at_column
+from localvision.models.base import (
+    Base,
+    UtcDateTime,
+    created_at_column,
+    enum_column,
+    markdown_html_column,
+    updated_at_column,
+)
 
 if TYPE_CHECKING:
     from localvision.models.accounts import User

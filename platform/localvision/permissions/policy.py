@@ -12,10 +12,21 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import ColumnElement, select, true
 
 from localvision.domain.representation import may_speak_for_organisation
-from localvision.extensions import db
-from localvision.models import Action, Contribution, Decision, DecisionComment, HealthCheckRound, Indicator, Organisation, Project, ProjectMembership, ProjectPartner, User
 from localvision.domain.vocabulary import ProjectRole
-
+from localvision.extensions import db
+from localvision.models import (
+    Action,
+    Contribution,
+    Decision,
+    DecisionComment,
+    HealthCheckRound,
+    Indicator,
+    Organisation,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    User,
+)
 
 # Long enough to correct a slip, short enough that a discussion cannot be rewritten later.
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)

@@ -12,12 +12,10 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision.domain.vocabulary import BarrierStatus, LabelledEnum
+from localvision.domain.vocabulary import BarrierStatus, DecisionStance, DecisionStatus, EventKind, LabelledEnum, Stance
 from localvision.domain.wording import possessive
 from localvision.extensions import db
 from localvision.models import AuditEvent, Decision, Organisation, Project
-from localvision.domain.vocabulary import DecisionStance, DecisionStatus, Stance
-from localvision.domain.vocabulary import EventKind
 
 FIELD_LABELS = {
     "title": "Title", "rationale": "Rationale", "category": "Category", "opens_on": "Opens", "closes_on": "Closing date",

@@ -11,9 +11,9 @@ from localvision.domain.barriers import BarrierDates, BarrierFigures, barrier_fi
 from localvision.domain.vocabulary import BarrierStatus
 from localvision.extensions import db
 from localvision.models import Barrier, BarrierAnswer, Organisation, Project
-from localvision.queries.public import PUBLIC_BARRIER_STATUSES, public_barriers
 from localvision.permissions import policy
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.public import PUBLIC_BARRIER_STATUSES, public_barriers
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from localvision.domain.decisions import Totals, totals
+from localvision.domain.vocabulary import ActionStatus, ContributionKind, DecisionStance, DecisionStatus, Sector
 from localvision.extensions import db
 from localvision.models import Action, Contribution, Decision, Organisation, Position, Project
-from localvision.domain.vocabulary import ActionStatus, ContributionKind, DecisionStance, DecisionStatus, Sector
-from localvision.queries.public import project_decisions
 from localvision.permissions.policy import ProjectContext, decision_details_public, decision_details_readable
+from localvision.queries.public import project_decisions
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,18 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from localvision.domain.progress import Goal, Point, Progress, progress
-from localvision.extensions import db
-from localvision.models import Contribution, Decision, DecisionIndicator, Indicator, Measurement, MeasurementImport, MeasurementRevision, Project
 from localvision.domain.vocabulary import DecisionStatus, Direction
+from localvision.extensions import db
+from localvision.models import (
+    Contribution,
+    Decision,
+    DecisionIndicator,
+    Indicator,
+    Measurement,
+    MeasurementImport,
+    MeasurementRevision,
+    Project,
+)
 from localvision.redis_connection import get_redis
 
 PENNY = Decimal("0.01")

@@ -7,9 +7,9 @@ from sqlalchemy.orm import selectinload
 from localvision.domain.vocabulary import LEARNING_PHASES, Phase
 from localvision.extensions import db
 from localvision.models import LearningEntry
-from localvision.queries.public import PHASE_ORDER, published_lessons
 from localvision.permissions import policy
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.public import PHASE_ORDER, published_lessons
 
 
 def lessons(context: ProjectContext) -> list[LearningEntry]:

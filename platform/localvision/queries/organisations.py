@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from localvision.domain.vocabulary import PartnerStatus
 from localvision.extensions import db
 from localvision.models import Organisation, ProjectPartner, User
-from localvision.domain.vocabulary import PartnerStatus
 
 
 def organisations_by_name() -> list[Organisation]:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from localvision.domain.vocabulary import OutboxState
 from localvision.extensions import db
 from localvision.models import OutboxMessage
-from localvision.domain.vocabulary import OutboxState
 
 MESSAGES_SHOWN = 200
 

@@ -13,23 +13,23 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from localvision.domain.barriers import BarrierFigures
-from localvision.queries import barriers as barrier_queries
-from localvision.queries.partners import partners_by_sector
-from localvision.extensions import db
-from localvision.queries.indicators import IndicatorProgress, indicator_progress
-from localvision.models import Decision, Project, ProjectPartner
+from localvision.domain.refusals import NotPermitted
 from localvision.domain.vocabulary import DecisionStatus, Sector
+from localvision.extensions import db
+from localvision.models import Decision, Project, ProjectPartner
 from localvision.models.summaries import DecisionTotal
+from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
+from localvision.queries import barriers as barrier_queries
+from localvision.queries.contribution_figures import ContributionFigures, contribution_figures
+from localvision.queries.indicators import IndicatorProgress, indicator_progress
+from localvision.queries.partners import partners_by_sector
 from localvision.queries.public import (
     has_agreed_grants,
     open_data_licence,
     partners_with_organisations,
     published_lessons,
 )
-from localvision.queries.contribution_figures import ContributionFigures, contribution_figures
-from localvision.domain.refusals import NotPermitted
-from localvision.permissions import policy
-from localvision.permissions.policy import ProjectContext
 from localvision.queries.vision import AgreedVision, agreed_vision
 
 LATEST_DECISIONS_SHOWN = 5

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from localvision.domain.partner_groups import grouped_by_sector
-from localvision.models import ProjectPartner
 from localvision.domain.vocabulary import Sector
+from localvision.models import ProjectPartner
 
 
 def partners_by_sector(partners: Iterable[ProjectPartner]) -> list[tuple[Sector, list[ProjectPartner]]]:

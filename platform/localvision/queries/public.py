@@ -13,10 +13,20 @@ from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from localvision import data_versions
+from localvision.domain.vocabulary import BarrierStatus, ContributionKind, DecisionStatus, PartnerStatus, Phase, Sector
 from localvision.extensions import db
-from localvision.domain.vocabulary import BarrierStatus
-from localvision.models import AuditEvent, Barrier, Contribution, Decision, Indicator, LearningEntry, Organisation, Project, ProjectPartner, ProjectSummary
-from localvision.domain.vocabulary import ContributionKind, DecisionStatus, Phase, PartnerStatus, Sector
+from localvision.models import (
+    AuditEvent,
+    Barrier,
+    Contribution,
+    Decision,
+    Indicator,
+    LearningEntry,
+    Organisation,
+    Project,
+    ProjectPartner,
+    ProjectSummary,
+)
 from localvision.permissions.policy import decision_details_readable
 
 SEARCHED_COLUMNS = (Project.title, Project.place, Project.theme, Project.summary)

@@ -16,9 +16,9 @@ from localvision.domain.vision import (
     agreement,
     awaiting_new_partners,
 )
+from localvision.domain.vocabulary import Sector
 from localvision.extensions import db
 from localvision.models import Project, ProjectPartner, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import Sector
 
 
 def versions_of(project: Project, *loader_options: ORMOption) -> list[VisionVersion]:

@@ -13,11 +13,11 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from localvision.permissions import policy
-from localvision.extensions import db
-from localvision.queries.vision import current_position_rows, latest_version
-from localvision.models import Action, Decision, Project, ProjectMembership, User
 from localvision.domain.vocabulary import ActionStatus, DecisionStatus, ProjectRole
+from localvision.extensions import db
+from localvision.models import Action, Decision, Project, ProjectMembership, User
+from localvision.permissions import policy
+from localvision.queries.vision import current_position_rows, latest_version
 
 
 @dataclass(frozen=True)

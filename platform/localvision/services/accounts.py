@@ -22,16 +22,15 @@ from redis.exceptions import RedisError
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from localvision.domain.passwords import password_problem
-from localvision.domain.vocabulary import AccountTokenPurpose
 from localvision import job_queue
+from localvision.domain.passwords import password_problem
+from localvision.domain.refusals import Refused
+from localvision.domain.vocabulary import AccountTokenPurpose, EventKind
 from localvision.extensions import db
 from localvision.job_queue import job
 from localvision.links import external_url
 from localvision.models import AccountToken, User
-from localvision.domain.refusals import Refused
 from localvision.services import events, mail
-from localvision.domain.vocabulary import EventKind
 
 RESET_LINK_HOURS = 1
 EMAIL_CHANGE_LINK_HOURS = 24

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import ActionStatus, EventKind
 from localvision.extensions import db
 from localvision.models import Action, Decision
-from localvision.domain.vocabulary import ActionStatus
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import ProjectContext
+from localvision.services import events
 
 
 def add_action(context: ProjectContext, decision: Decision, title: str, owner_id: int, due_on: date) -> Action:

@@ -13,17 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import BarrierSource, BarrierStatus, EventKind
 from localvision.extensions import db
 from localvision.links import external_url
 from localvision.models import Action, Barrier, BarrierAnswer, Decision, Indicator, Project
-from localvision.domain.vocabulary import BarrierSource, BarrierStatus
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events, mail
 from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
 from localvision.services import actions as action_services
 from localvision.services import decisions as decision_services
-from localvision.domain.vocabulary import EventKind
-from localvision.permissions.policy import ProjectContext
+from localvision.services import events, mail
 
 DETAIL_FIELDS = ("what", "location", "who_affected")
 TRIAGE_FIELDS = ("status", "wont_remove_reason")

@@ -13,15 +13,21 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 
 from localvision.domain.decisions import Outcome, add_working_days, staff_time_value
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import (
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    EventKind,
+)
 from localvision.extensions import db
 from localvision.models import Contribution, CountedPartner, Decision, Organisation, Position, Project
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus
-from localvision.queries.decisions import open_decisions
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.decisions import open_decisions
+from localvision.services import events
 
 DECISION_FIELDS = (
     "title", "rationale", "category", "recipient_name", "recipient_charity_number", "recipient_company_number",

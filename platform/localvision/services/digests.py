@@ -23,16 +23,30 @@ from localvision.domain.decisions import counted_organisations
 from localvision.domain.digests import DigestPeriod, due_period, is_sending_time
 from localvision.domain.notifications import DEFAULT_DIGEST_FREQUENCY, DIGEST
 from localvision.domain.reminders import local_date
-from localvision.domain.vocabulary import Delivery, DigestFrequency
+from localvision.domain.vocabulary import ActionStatus, DecisionStatus, Delivery, DigestFrequency, PartnerStatus
 from localvision.extensions import db
 from localvision.job_queue import job, moment_of
 from localvision.links import external_url
-from localvision.models import Action, AuditEvent, CountedPartner, Decision, DigestSent, Notification, NotificationSettings, Position, Project, ProjectMembership, ProjectPartner, User, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import ActionStatus, DecisionStatus, PartnerStatus
+from localvision.models import (
+    Action,
+    AuditEvent,
+    CountedPartner,
+    Decision,
+    DigestSent,
+    Notification,
+    NotificationSettings,
+    Position,
+    Project,
+    ProjectMembership,
+    ProjectPartner,
+    User,
+    VisionPosition,
+    VisionVersion,
+)
+from localvision.models.statements import insert_for
+from localvision.permissions import policy
 from localvision.queries import audit
 from localvision.services import mail, notifications
-from localvision.permissions import policy
-from localvision.models.statements import insert_for
 
 log = logging.getLogger(__name__)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import EventKind
 from localvision.extensions import db
 from localvision.models import Decision, DecisionComment, DecisionCommentRevision
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import COMMENT_EDIT_WINDOW, ProjectContext
+from localvision.services import events
 
 LONGEST_COMMENT = 5000
 

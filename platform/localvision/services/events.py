@@ -11,10 +11,9 @@ import decimal
 import enum
 from typing import Any, Iterable
 
+from localvision.domain.vocabulary import EventKind
 from localvision.extensions import db
 from localvision.models import AuditEvent, Project, User
-from localvision.domain.vocabulary import EventKind
-
 
 RECORDED = "events_recorded"  # a session.info key: this transaction recorded events
 

@@ -16,16 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from localvision import data_versions, job_queue
-from localvision.domain.vocabulary import HealthStatement
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import EventKind, HealthStatement
 from localvision.extensions import db
 from localvision.job_queue import job
 from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckResult, HealthCheckRound, User
-from localvision.queries.health_checks import round_figures
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.health_checks import round_figures
+from localvision.services import events
 
 log = logging.getLogger(__name__)
 

@@ -9,16 +9,15 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from localvision.domain.measurement_imports import indicator_key
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import Direction, EventKind, Frequency, Unit
 from localvision.extensions import db
 from localvision.models import Decision, DecisionIndicator, Indicator, Project
-from localvision.domain.vocabulary import Direction, Frequency, Unit
 from localvision.models.indicators import at_stored_scale
-from localvision.queries.indicators import decision_label
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.indicators import decision_label
+from localvision.services import events
 
 INDICATOR_FIELDS = ("name", "description", "unit", "decimal_places", "direction", "baseline_value", "baseline_date",
                     "target_value", "target_date", "source", "frequency", "owner_organisation_id")

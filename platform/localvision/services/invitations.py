@@ -17,16 +17,15 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import EventKind, PartnerRole, PartnerStatus, ProjectRole
 from localvision.extensions import db
 from localvision.links import external_url
 from localvision.models import Invitation, Organisation, Project, ProjectMembership, ProjectPartner, User
-from localvision.domain.vocabulary import PartnerRole, PartnerStatus, ProjectRole
 from localvision.models.accounts import hash_invitation_token
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import decisions, events, mail, organisations
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import ProjectContext
+from localvision.services import decisions, events, mail, organisations
 
 LINK_UNUSABLE = ("This invitation link has expired or has already been used. "
                  "Ask the person who invited you for a new one.")

@@ -7,14 +7,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from localvision.domain.vocabulary import LEARNING_PHASES, Phase
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import LEARNING_PHASES, EventKind, Phase
 from localvision.extensions import db
 from localvision.models import Decision, Indicator, LearningEntry
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import ProjectContext
+from localvision.services import events
 
 TEXT_FIELDS = ("title", "tried", "happened", "differently")
 

@@ -22,10 +22,10 @@ from flask import current_app, render_template
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
-from localvision.extensions import db
-from localvision.services import outbox as mail_jobs
-from localvision.models import OutboxMessage, User
 from localvision.domain.vocabulary import OutboxState
+from localvision.extensions import db
+from localvision.models import OutboxMessage, User
+from localvision.services import outbox as mail_jobs
 
 _PENDING = "outbox_message_ids"
 

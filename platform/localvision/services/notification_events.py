@@ -37,27 +37,45 @@ from typing import Callable
 
 from flask_sqlalchemy.session import Session
 from redis.exceptions import RedisError
-from sqlalchemy import delete, event as sqlalchemy_event, exists, func, select
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy import event as sqlalchemy_event
 
-from localvision.domain.notifications import event_key
-from localvision.domain.health_checks import MINIMUM_ANSWERS
-from localvision.domain.vocabulary import BarrierStatus, DecisionStatus, HealthStatement, NotificationKind
 from localvision import job_queue
+from localvision.domain.health_checks import MINIMUM_ANSWERS
+from localvision.domain.notifications import event_key
+from localvision.domain.vocabulary import (
+    ActionStatus,
+    BarrierStatus,
+    DecisionStatus,
+    EventKind,
+    HealthStatement,
+    NotificationKind,
+)
 from localvision.extensions import db
 from localvision.job_queue import job
 from localvision.links import site_path
-from localvision.redis_connection import get_redis
-from localvision.models import Action, AuditEvent, Barrier, BarrierAnswer, Decision, HealthCheckRound, Invitation, NotifiedEvent, Project, ProjectPartner, User
-from localvision.domain.vocabulary import ActionStatus
-from localvision.queries.vision import current_position_rows, latest_version
-from localvision.services import health_checks, invitations, organisations
-from localvision.permissions import policy
-from localvision.services.events import RECORDED
-from localvision.domain.vocabulary import EventKind
-from localvision.permissions.policy import ProjectContext
-from localvision.services.barriers import label as barrier_label
-from localvision.services.notifications import Tidings, notify, people_of, speakers_for
+from localvision.models import (
+    Action,
+    AuditEvent,
+    Barrier,
+    BarrierAnswer,
+    Decision,
+    HealthCheckRound,
+    Invitation,
+    NotifiedEvent,
+    Project,
+    ProjectPartner,
+    User,
+)
 from localvision.models.statements import insert_for
+from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
+from localvision.queries.vision import current_position_rows, latest_version
+from localvision.redis_connection import get_redis
+from localvision.services import health_checks, invitations, organisations
+from localvision.services.barriers import label as barrier_label
+from localvision.services.events import RECORDED
+from localvision.services.notifications import Tidings, notify, people_of, speakers_for
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from localvision.domain.notifications import (
     EMAILED_BY_THEIR_SERVICE,
     chosen_delivery,
 )
+from localvision.domain.refusals import Refused
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.extensions import db
 from localvision.links import external_url
@@ -35,10 +36,9 @@ from localvision.models import (
     ProjectMembership,
     User,
 )
-from localvision.domain.refusals import Refused
-from localvision.services import mail
-from localvision.permissions import policy
 from localvision.models.statements import insert_for
+from localvision.permissions import policy
+from localvision.services import mail
 
 UNSUBSCRIBE_SALT = "notification-unsubscribe"
 ONE_CLICK = "List-Unsubscribe=One-Click"

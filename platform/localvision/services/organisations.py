@@ -12,16 +12,15 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import EventKind, PartnerRole, Sector
 from localvision.domain.web_addresses import email_domain, is_web_address, normalised_domain
 from localvision.domain.wording import possessive
 from localvision.extensions import db
 from localvision.links import external_url
 from localvision.models import Organisation, OrganisationDomain, Project, ProjectPartner, User
-from localvision.domain.vocabulary import PartnerRole, Sector
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import decisions, events, mail
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
+from localvision.services import decisions, events, mail
 
 CONFIRMATION_SECONDS = 3 * 24 * 3600
 CONFIRMATION_UNUSABLE = "This confirmation link has expired or is not for your account. Ask for a new one."

@@ -23,12 +23,12 @@ from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import ColumnElement, or_, select, update
 
-from localvision.extensions import db
 from localvision import job_queue
+from localvision.domain.vocabulary import OutboxState
+from localvision.extensions import db
 from localvision.job_queue import job
 from localvision.mail_transport import MailTransportError, send_email
 from localvision.models import OutboxMessage
-from localvision.domain.vocabulary import OutboxState
 
 log = logging.getLogger(__name__)
 

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE
 from localvision.domain.slugs import unique_slug
+from localvision.domain.vocabulary import DecisionRule, EventKind, PartnerRole, Phase, ProjectRole
 from localvision.domain.wording import possessive
 from localvision.extensions import db
-from localvision.domain.vocabulary import DecisionRule, PartnerRole, Phase, ProjectRole
 from localvision.models import Project, ProjectMembership, ProjectPartner, User
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import decisions, events
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
 from localvision.permissions.policy import ProjectContext
+from localvision.services import decisions, events
 
 PROJECT_FIELDS = ("title", "place", "theme", "summary", "phase", "decision_rule", "minimum_notice_days",
                   "reminder_lead_days", "is_published")

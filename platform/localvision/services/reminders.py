@@ -15,20 +15,18 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from localvision.domain import reminders
-from localvision.domain.reminders import DAY_BEFORE, LONDON, MANUAL, Occasion, local_date
 from localvision.domain.digests import is_sending_time
-from localvision.domain.vocabulary import NotificationKind
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.reminders import DAY_BEFORE, LONDON, MANUAL, Occasion, local_date
+from localvision.domain.vocabulary import ActionStatus, DecisionStatus, EventKind, NotificationKind, ProjectRole
 from localvision.extensions import db
 from localvision.job_queue import job, moment_of
 from localvision.links import site_path
 from localvision.models import Action, Decision, Indicator, Measurement, Organisation, Project, ProjectMembership, User
-from localvision.domain.vocabulary import ActionStatus, DecisionStatus, ProjectRole
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import events, notifications
 from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
-from localvision.services.notifications import Tidings
 from localvision.permissions.policy import ProjectContext
+from localvision.services import events, notifications
+from localvision.services.notifications import Tidings
 
 log = logging.getLogger(__name__)
 

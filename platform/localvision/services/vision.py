@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import EventKind, Stance
 from localvision.extensions import db
-from localvision.domain.vocabulary import Stance
 from localvision.models import VisionComment, VisionPosition, VisionVersion
+from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
 from localvision.queries.vision import (
     current_position_rows,
     latest_version,
@@ -13,11 +16,7 @@ from localvision.queries.vision import (
     versions_after,
     vision_state,
 )
-from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import events
-from localvision.permissions import policy
-from localvision.domain.vocabulary import EventKind
-from localvision.permissions.policy import ProjectContext
 
 POSITION_FIELDS = ("stance", "comment")
 REASON_NEEDED = {

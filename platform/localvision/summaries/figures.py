@@ -26,14 +26,12 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 
 from localvision.domain import contribution, evenness, progress, vision
+from localvision.domain.vocabulary import ActionStatus, ContributionKind, DecisionStatus, PartnerStatus, Sector
 from localvision.extensions import db
 from localvision.models import Organisation, Project, ProjectPartner, User, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import PartnerStatus, Sector
 from localvision.models.actions import Action
-from localvision.domain.vocabulary import ActionStatus
-from localvision.models.summaries import IndicatorTotal, OrganisationTotal, ProjectTotal, SectorSetTotal
 from localvision.models.decisions import Contribution, Decision
-from localvision.domain.vocabulary import ContributionKind, DecisionStatus
+from localvision.models.summaries import IndicatorTotal, OrganisationTotal, ProjectTotal, SectorSetTotal
 from localvision.queries.indicators import indicator_progress
 from localvision.summaries.totals import KINDS, ORGANISATION_COUNTS, SECTORS, ZERO, decision_totals_query, money
 

@@ -14,8 +14,8 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from localvision.domain.vocabulary import DecisionCategory
-from localvision.services.decisions import DecisionDetails
 from localvision.permissions.policy import ProjectContext
+from localvision.services.decisions import DecisionDetails
 from localvision.web.fields import DayMonthYearField
 from localvision.web.forms import Form
 

@@ -14,8 +14,8 @@ from werkzeug.exceptions import (
 )
 
 from localvision import sqlite
-from localvision.extensions import db, login_manager
 from localvision.domain.refusals import NotPermitted
+from localvision.extensions import db, login_manager
 from localvision.web.sqlite_requests import REPEAT_TAKING_THE_LOCK
 
 

@@ -14,7 +14,7 @@ from flask import abort, flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import Forbidden
 
-from localvision.domain.refusals import NotPermitted, Refused, Refusal
+from localvision.domain.refusals import NotPermitted, Refusal, Refused
 
 
 def refuse_unless(permitted: bool, message: str = Forbidden.description) -> None:

@@ -8,10 +8,10 @@ from flask_login import current_user
 from werkzeug.local import LocalProxy
 
 from localvision.domain.reminders import LONDON
+from localvision.domain.vocabulary import Sector, Unit
 from localvision.domain.web_addresses import is_web_address
 from localvision.domain.wording import possessive
 from localvision.models import Indicator
-from localvision.domain.vocabulary import Sector, Unit
 from localvision.services.notifications import unread_count
 
 

@@ -4,8 +4,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from localvision.web.fields import WebAddress
 from localvision.domain.vocabulary import Sector
+from localvision.web.fields import WebAddress
 from localvision.web.forms import Form
 
 

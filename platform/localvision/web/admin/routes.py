@@ -4,17 +4,17 @@ from datetime import datetime, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from rq.job import Job
 from rq.exceptions import NoSuchJobError
+from rq.job import Job
 from rq.registry import FailedJobRegistry
 from rq.worker import Worker
 from sqlalchemy import text
 
 from localvision import job_queue
-from localvision.services import worker_check
+from localvision.domain.refusals import Refused
+from localvision.domain.vocabulary import Sector
 from localvision.extensions import db
 from localvision.models import Organisation, OrganisationDomain, OutboxMessage, Project
-from localvision.domain.vocabulary import Sector
 from localvision.queries import outbox as outbox_queries
 from localvision.queries.admin import projects_by_title
 from localvision.queries.organisations import (
@@ -23,11 +23,10 @@ from localvision.queries.organisations import (
     people_counts,
     people_of_organisation,
 )
-from localvision.domain.refusals import Refused
-from localvision.services import invitations as invitation_services
-from localvision.services import mail
-from localvision.services import organisations as organisation_services
 from localvision.redis_connection import get_redis
+from localvision.services import invitations as invitation_services
+from localvision.services import mail, worker_check
+from localvision.services import organisations as organisation_services
 from localvision.web import mail_bodies
 from localvision.web.admin import blueprint
 from localvision.web.admin.forms import AdminInvitationForm, DomainForm, OrganisationForm, RoundTripForm

@@ -5,8 +5,6 @@ from flask import url_for
 
 from localvision.domain.decisions import totals
 from localvision.domain.web_addresses import is_web_address
-from localvision.queries.decisions import responses
-from localvision.queries.partners import partners_by_sector
 from localvision.models import (
     Barrier,
     Decision,
@@ -17,12 +15,14 @@ from localvision.models import (
     Project,
     ProjectPartner,
 )
-from localvision.queries.health_checks import ANONYMITY_RULE, METHOD, STATEMENTS
-from localvision.queries.public import open_data_licence
 from localvision.permissions.policy import decision_details_public
 from localvision.queries.contribution_figures import ContributionFigures
-from localvision.web.api import schemas
+from localvision.queries.decisions import responses
+from localvision.queries.health_checks import ANONYMITY_RULE, METHOD, STATEMENTS
+from localvision.queries.partners import partners_by_sector
+from localvision.queries.public import open_data_licence
 from localvision.queries.vision import AgreedVision
+from localvision.web.api import schemas
 
 
 def licence() -> schemas.Licence:

@@ -7,6 +7,8 @@ from flask_sqlalchemy.pagination import Pagination
 
 from localvision.extensions import csrf, db
 from localvision.models import Project
+from localvision.queries.contribution_figures import contribution_figures
+from localvision.queries.health_checks import published_rounds
 from localvision.queries.public import (
     data_version,
     partners_with_organisations,
@@ -19,13 +21,11 @@ from localvision.queries.public import (
     published_projects,
     search_lessons,
 )
+from localvision.queries.vision import agreed_vision
 from localvision.web.api import blueprint, documents, schemas
 from localvision.web.api.openapi import openapi_document
 from localvision.web.api.operations import operation
 from localvision.web.api.parameters import DecisionQuery, LessonQuery, Paging, ProjectAddress, ProjectQuery
-from localvision.queries.health_checks import published_rounds
-from localvision.queries.contribution_figures import contribution_figures
-from localvision.queries.vision import agreed_vision
 
 # A read-only API takes no form posts, so there is no token to check.
 csrf.exempt(blueprint)

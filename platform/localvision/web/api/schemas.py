@@ -14,8 +14,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from localvision.domain.vocabulary import BarrierSource, BarrierStatus, HealthStatement
-from localvision.domain.vocabulary import ContributionKind, DecisionCategory, DecisionRule, DecisionStance, DecisionStatus, Direction, Frequency, PartnerRole, Phase, Sector, Stance, Unit
+from localvision.domain.vocabulary import (
+    BarrierSource,
+    BarrierStatus,
+    ContributionKind,
+    DecisionCategory,
+    DecisionRule,
+    DecisionStance,
+    DecisionStatus,
+    Direction,
+    Frequency,
+    HealthStatement,
+    PartnerRole,
+    Phase,
+    Sector,
+    Stance,
+    Unit,
+)
 from localvision.web.exact_values import measured
 
 

@@ -2,17 +2,27 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
+from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import AccountTokenPurpose
 from localvision.extensions import limiter
 from localvision.models import AccountToken, Invitation, User
-from localvision.domain.refusals import NotPermitted, Refused
-from localvision.services import accounts, invitations
 from localvision.permissions import policy
+from localvision.services import accounts, invitations
 from localvision.web.auth import blueprint
 from localvision.web.auth.forms import (
     AcceptInvitationForm,

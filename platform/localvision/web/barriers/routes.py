@@ -6,15 +6,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import login_required
 from sqlalchemy import select
 
+from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vocabulary import BarrierStatus, DecisionCategory, DecisionStatus
 from localvision.extensions import db, limiter
-from localvision.domain.vocabulary import BarrierStatus
 from localvision.models import Barrier, Decision
-from localvision.domain.vocabulary import DecisionCategory, DecisionStatus
+from localvision.permissions.policy import Access, ProjectContext, may_raise_public_barrier, may_triage_barrier
 from localvision.queries import barriers as queries
 from localvision.queries.public import project_indicators
-from localvision.domain.refusals import NotPermitted, Refused
 from localvision.services import barriers as services
-from localvision.permissions.policy import Access, ProjectContext, may_raise_public_barrier, may_triage_barrier
 from localvision.web.barriers import blueprint
 from localvision.web.barriers.forms import BarrierActionForm, BarrierForm, ModerationForm, PublicBarrierForm, TriageForm
 from localvision.web.context import project_context

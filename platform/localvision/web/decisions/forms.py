@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from localvision.domain.vocabulary import ContributionKind, DecisionStatus, Sector, DecisionStance
+from localvision.domain.vocabulary import ContributionKind, DecisionStance, DecisionStatus, Sector
 from localvision.models.decisions import MAXIMUM_CONTRIBUTION
 from localvision.queries.decisions import LogFilters
 from localvision.services.decisions import APPLY_RULE

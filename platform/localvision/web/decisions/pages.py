@@ -8,15 +8,15 @@ from typing import Any, Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from localvision.domain.refusals import Refusal
+from localvision.domain.vocabulary import ContributionKind
 from localvision.extensions import db
 from localvision.models import Action, Decision, Project
-from localvision.domain.vocabulary import ContributionKind
+from localvision.permissions import policy
+from localvision.permissions.policy import ProjectContext
 from localvision.queries import decisions as queries
 from localvision.queries.indicators import indicators_aimed_at
-from localvision.domain.refusals import Refusal
-from localvision.permissions import policy
 from localvision.services import reminders
-from localvision.permissions.policy import ProjectContext
 from localvision.web.decision_forms import action_form
 from localvision.web.decisions.forms import (
     CommentForm,

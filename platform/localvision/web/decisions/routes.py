@@ -5,15 +5,15 @@ from datetime import datetime, timezone
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
-from localvision.domain.wording import listing, possessive
-from localvision.domain.vocabulary import ContributionKind, DecisionStance
-from localvision.models import Decision
-from localvision.queries import decisions as queries
 from localvision.domain.refusals import Refused
-from localvision.services import actions as action_services
-from localvision.services import discussions, reminders
-from localvision.services import decisions as services
+from localvision.domain.vocabulary import ContributionKind, DecisionStance
+from localvision.domain.wording import listing, possessive
+from localvision.models import Decision
 from localvision.permissions.policy import Access, ProjectContext
+from localvision.queries import decisions as queries
+from localvision.services import actions as action_services
+from localvision.services import decisions as services
+from localvision.services import discussions, reminders
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
@@ -44,8 +44,6 @@ from localvision.web.decisions.pages import (
     today,
 )
 from localvision.web.refusals import beside_field, refusal_flashed
-
-
 
 # The log -----------------------------------------------------------------------------
 

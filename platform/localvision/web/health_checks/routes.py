@@ -8,13 +8,13 @@ from flask_login import login_required
 
 from localvision.domain.vocabulary import AGREEMENT_SCALE, HealthStatement, Sector
 from localvision.models import HealthCheckRound
+from localvision.permissions import policy
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.queries import health_checks as queries
 from localvision.queries.contribution_figures import contribution_figures
-from localvision.permissions import policy
 from localvision.services import health_checks as services
-from localvision.permissions.policy import Access, ProjectContext
-from localvision.web.context import project_context
 from localvision.web.confirmation import confirmation_page, is_confirmed
+from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
 from localvision.web.health_checks import blueprint
 from localvision.web.health_checks.forms import AnswerForm, OpenRoundForm

@@ -24,7 +24,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from localvision.domain.measurement_imports import MAX_DECIMAL_PLACES, NOTE_LIMIT, SOURCE_LIMIT, parse_period, parse_value
+from localvision.domain.measurement_imports import (
+    MAX_DECIMAL_PLACES,
+    NOTE_LIMIT,
+    SOURCE_LIMIT,
+    parse_period,
+    parse_value,
+)
 from localvision.domain.vocabulary import Direction, Frequency, Unit
 from localvision.models.indicators import at_stored_scale
 from localvision.web.fields import DayMonthYearField

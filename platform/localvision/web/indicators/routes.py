@@ -5,8 +5,11 @@ from flask_login import login_required
 
 from localvision.domain.measurement_imports import format_period
 from localvision.domain.progress import Point, trajectory_value
+from localvision.domain.refusals import Refused
 from localvision.domain.vocabulary import Direction, Frequency, ImportStatus, Unit
 from localvision.models import Indicator, MeasurementImport
+from localvision.permissions import policy
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.queries.indicators import (
     decision_label,
     decisions_to_link,
@@ -16,17 +19,15 @@ from localvision.queries.indicators import (
     import_progress,
     indicator_names,
     indicator_of,
+    indicator_progress,
     measurement_of,
     measurements_with_history,
     progress_of,
-    indicator_progress,
 )
-from localvision.domain.refusals import Refused
-from localvision.permissions import policy
 from localvision.services import indicators as indicator_services
-from localvision.services import measurement_imports, measurements as measurement_services
+from localvision.services import measurement_imports
+from localvision.services import measurements as measurement_services
 from localvision.services.indicators import IndicatorDetails
-from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.context import project_context
 from localvision.web.indicators import blueprint
 from localvision.web.indicators.display import chart_data

@@ -4,13 +4,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
+from localvision.domain.refusals import Refused
 from localvision.extensions import db
 from localvision.models import Decision, LearningEntry
+from localvision.permissions.policy import Access, ProjectContext, may_publish_learning
 from localvision.queries import learning as queries
 from localvision.queries.public import project_indicators
-from localvision.domain.refusals import Refused
 from localvision.services import learning as services
-from localvision.permissions.policy import Access, ProjectContext, may_publish_learning
 from localvision.web.context import project_context
 from localvision.web.learning import blueprint
 from localvision.web.learning.forms import LessonForm

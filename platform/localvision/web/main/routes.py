@@ -7,9 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from localvision.extensions import db
+from localvision.queries.contribution_figures import platform_summary
 from localvision.queries.home import own_memberships
 from localvision.queries.public import published_projects
-from localvision.queries.contribution_figures import platform_summary
 from localvision.redis_connection import get_redis
 from localvision.web.main import blueprint
 

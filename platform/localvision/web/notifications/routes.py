@@ -3,10 +3,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from localvision.domain.refusals import Refused
 from localvision.domain.vocabulary import Delivery, DigestFrequency
 from localvision.extensions import csrf
 from localvision.queries.notifications import notifications_page
-from localvision.domain.refusals import Refused
 from localvision.services import notifications
 from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.web.notifications import blueprint

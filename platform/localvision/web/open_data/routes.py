@@ -5,14 +5,19 @@ from datetime import date
 
 from flask import Response, abort, jsonify
 
+from localvision.permissions.policy import Access
 from localvision.queries import barriers as barrier_queries
 from localvision.queries import learning as learning_queries
-from localvision.permissions.policy import Access
+from localvision.queries.public import (
+    agreed_grants,
+    project_contributions,
+    project_indicators,
+    published_project_version,
+)
 from localvision.web.context import project_context
 from localvision.web.csv_safety import csv_text
-from localvision.web.http_caching import revalidated
-from localvision.queries.public import agreed_grants, project_contributions, project_indicators, published_project_version
 from localvision.web.exact_values import measured
+from localvision.web.http_caching import revalidated
 from localvision.web.open_data import blueprint
 from localvision.web.open_data.threesixtygiving import data_package
 

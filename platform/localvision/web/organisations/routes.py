@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from localvision.domain.refusals import NotPermitted
 from localvision.extensions import db
 from localvision.models import User
+from localvision.permissions import policy
 from localvision.queries.organisations import people_of_organisation
-from localvision.domain.refusals import NotPermitted
 from localvision.services import invitations
 from localvision.services import organisations as organisation_services
-from localvision.permissions import policy
 from localvision.web.organisations import blueprint
 from localvision.web.organisations.forms import AnswerInvitationForm
 from localvision.web.refusals import refusal_flashed

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import render_template
 
-from localvision.queries.overview import project_overview
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.overview import project_overview
 
 
 def render_public_project(context: ProjectContext) -> str:

@@ -3,26 +3,25 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from localvision.queries import audit
-from localvision.queries.partners import partners_by_sector
-from localvision.extensions import db
-from localvision.web.http_caching import revalidated
-from localvision.web.input_bounds import PAGE_MAX, query_number
+from localvision.domain.refusals import Refused
 from localvision.domain.vocabulary import DecisionRule, Phase, ProjectRole
+from localvision.extensions import db
 from localvision.models import Organisation, Project, ProjectMembership, User
+from localvision.permissions import policy
+from localvision.permissions.policy import Access, ProjectContext
+from localvision.queries import audit
+from localvision.queries.decisions import open_decisions
 from localvision.queries.organisations import confirmed_people_of_organisation, organisations_by_name
 from localvision.queries.overview import project_overview
+from localvision.queries.partners import partners_by_sector
 from localvision.queries.public import published_project_version
-from localvision.domain.refusals import Refused
 from localvision.services import invitations
-from localvision.permissions import policy
 from localvision.services import projects as project_services
-from localvision.permissions.policy import Access, ProjectContext
 from localvision.web.confirmation import confirmation_page, is_confirmed
 from localvision.web.context import project_context
+from localvision.web.http_caching import revalidated
+from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.web.projects import blueprint
-from localvision.web.projects.public_page import render_public_project
-from localvision.queries.decisions import open_decisions
 from localvision.web.projects.forms import (
     AddPersonForm,
     ChangeRoleForm,
@@ -30,6 +29,7 @@ from localvision.web.projects.forms import (
     InvitePartnerForm,
     ProjectForm,
 )
+from localvision.web.projects.public_page import render_public_project
 from localvision.web.refusals import refusal_flashed
 
 

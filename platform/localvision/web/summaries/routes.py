@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from flask import render_template, request
 
 from localvision.permissions.policy import Access
-from localvision.web.context import project_context
 from localvision.queries.barriers import figures as barrier_figures
 from localvision.queries.contribution_figures import contribution_figures
+from localvision.web.context import project_context
 from localvision.web.summaries import blueprint
 
 

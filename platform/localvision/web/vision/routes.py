@@ -3,10 +3,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from localvision.domain.refusals import Refused
 from localvision.domain.vision import word_diff
+from localvision.domain.vocabulary import Stance
 from localvision.domain.wording import possessive
 from localvision.models import Project, VisionPosition, VisionVersion
-from localvision.domain.vocabulary import Stance
+from localvision.permissions import policy
+from localvision.permissions.policy import Access, ProjectContext
 from localvision.queries.vision import (
     VisionState,
     current_position_rows,
@@ -16,10 +19,7 @@ from localvision.queries.vision import (
     versions_of,
     vision_state,
 )
-from localvision.domain.refusals import Refused
-from localvision.permissions import policy
 from localvision.services import vision as vision_services
-from localvision.permissions.policy import Access, ProjectContext
 from localvision.services.vision import WordingMovedOn
 from localvision.web.context import project_context
 from localvision.web.input_bounds import DATABASE_INTEGER_MAX, query_number

@@ -12,6 +12,7 @@ from werkzeug.test import encode_multipart
 import factories
 from localvision import create_app
 from localvision.domain.measurement_imports import PROBLEMS_KEPT, ROW_LIMIT, parse_measurements
+from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import DecisionStatus
 from localvision.extensions import db
 from localvision.models import AuditEvent, Contribution, Decision, Measurement, MeasurementImport
@@ -299,3 +300,32 @@ def test_readyz_names_the_database_when_it_cannot_be_reached(without_database):
     assert ready.status_code == 503 and ready.json["database"] == "unavailable"
     assert client.get("/healthz").status_code == 200
 
+
+
+# A refusal a page did not show -----------------------------------------------------------
+
+@pytest.fixture
+def refusing_app(app, tmp_path):
+    refusing = create_app({**app.config, "RATELIMIT_STORAGE_URI": "memory://"}, instance_path=tmp_path)
+
+    @refusing.get("/refused")
+    @refusing.get("/api/refused")
+    def refused():
+        raise Refused("This round has closed, so it takes no more answers.")
+
+    @refusing.get("/not-permitted")
+    def not_permitted():
+        raise NotPermitted("Only the leads of a project open a round.")
+
+    return refusing
+
+
+def test_a_refusal_no_page_shows_answers_with_its_message_not_an_error(refusing_app):
+    client = refusing_app.test_client()
+    page = client.get("/refused")
+    assert page.status_code == 409
+    assert "This round has closed, so it takes no more answers." in page.get_data(as_text=True)
+    api = client.get("/api/refused")
+    assert api.status_code == 409 and api.json["message"] == "This round has closed, so it takes no more answers."
+    forbidden = client.get("/not-permitted")
+    assert forbidden.status_code == 403 and "Only the leads of a project open a round." in forbidden.get_data(as_text=True)

@@ -5,6 +5,7 @@ from flask import Flask, Response, g, jsonify, make_response, render_template, r
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import (
+    Conflict,
     Forbidden,
     HTTPException,
     InternalServerError,
@@ -14,7 +15,7 @@ from werkzeug.exceptions import (
 )
 
 from localvision import sqlite
-from localvision.domain.refusals import NotPermitted
+from localvision.domain.refusals import NotPermitted, Refusal
 from localvision.extensions import db, login_manager
 from localvision.web.sqlite_requests import REPEAT_TAKING_THE_LOCK
 
@@ -85,10 +86,13 @@ def init_app(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 
-    @app.errorhandler(NotPermitted)
-    def not_permitted(refusal: NotPermitted):  # type: ignore[no-untyped-def]
-        """A refusal of permission, from a service or a route's own check, answers 403 with its message."""
-        return http_error(Forbidden(refusal.message))
+    @app.errorhandler(Refusal)
+    def refused(refusal: Refusal):  # type: ignore[no-untyped-def]
+        """A refusal of permission, from a service or a route's own check, answers 403 with its
+        message; any other refusal a route did not show on its page answers 409 with its own."""
+        if isinstance(refusal, NotPermitted):
+            return http_error(Forbidden(refusal.message))
+        return http_error(Conflict(refusal.message))
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]

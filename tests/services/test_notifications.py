@@ -30,6 +30,7 @@ from localvision.models import (
     User,
 )
 from localvision.permissions import policy
+from localvision.queries.notifications import choices_of, digest_frequency_of
 from localvision.services import actions, decisions, invitations, notification_events, notifications
 from localvision.services import projects as project_services
 from localvision.services import vision as vision_services
@@ -313,13 +314,13 @@ def test_unsubscribing_stops_that_kind_of_email_but_the_page_still_lists_it(
 
     assert len(smtp_server.messages_to(plymouth.officer.email)) == 1  # only the first decision's
     assert told(NotificationKind.DECISION_AWAITS).count("Aisha Khan") == 2
-    assert notifications.choices_of(plymouth.officer)[NotificationKind.DECISION_AWAITS] is Delivery.OFF
+    assert choices_of(plymouth.officer)[NotificationKind.DECISION_AWAITS] is Delivery.OFF
 
 
 def test_a_digest_unsubscribe_turns_the_digest_off(session, plymouth):
     notifications.unsubscribe(notifications.unsubscribe_token(plymouth.nurse, "digest"))
     assert session.get(NotificationSettings, plymouth.nurse.id).digest_frequency is DigestFrequency.NEVER
-    assert notifications.digest_frequency_of(plymouth.officer) is DigestFrequency.WEEKLY
+    assert digest_frequency_of(plymouth.officer) is DigestFrequency.WEEKLY
 
 
 @pytest.mark.parametrize("token", ["", "not-a-token", "eyJ1IjoxLCJrIjoiZGVjaXNpb24uYXdhaXRzIn0.forged"])

@@ -12,6 +12,7 @@ import factories
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.models import Notification, NotificationPreference
 from localvision.permissions import policy
+from localvision.queries.notifications import choices_of, digest_frequency_of, unread_count
 from localvision.services import decisions, notification_events, notifications
 from localvision.services.decisions import DecisionDetails
 
@@ -53,8 +54,8 @@ def test_mark_all_as_read_is_a_button_that_clears_the_count(client_for, session,
     client = client_for(plymouth.nurse)
     response = client.post("/notifications/read-all")
     assert response.status_code == 302 and response.headers["Location"] == "/notifications"
-    assert notifications.unread_count(plymouth.nurse) == 0
-    assert notifications.unread_count(plymouth.officer) == 1  # only their own
+    assert unread_count(plymouth.nurse) == 0
+    assert unread_count(plymouth.officer) == 1  # only their own
 
 
 def test_the_notifications_page_is_paginated(client_for, session, plymouth):
@@ -67,7 +68,7 @@ def test_the_notifications_page_is_paginated(client_for, session, plymouth):
     assert "/notifications?page=2" in first
     second = client.get("/notifications?page=2").get_data(as_text=True)
     assert "Decision number 0" in second and "Decision number 22" not in second
-    assert notifications.unread_count(plymouth.officer) == 0
+    assert unread_count(plymouth.officer) == 0
 
 
 def test_preferences_show_the_defaults_and_save_a_persons_choices(client_for, session, plymouth):
@@ -84,10 +85,10 @@ def test_preferences_show_the_defaults_and_save_a_persons_choices(client_for, se
     form["digest_frequency"] = "daily"
     response = client.post("/account/notifications", data=form)
     assert response.status_code == 302
-    choices = notifications.choices_of(plymouth.nurse)
+    choices = choices_of(plymouth.nurse)
     assert choices[NotificationKind.ACTION_GIVEN] is Delivery.OFF
     assert choices[NotificationKind.DECISION_AWAITS] is Delivery.DIGEST
-    assert notifications.digest_frequency_of(plymouth.nurse) is DigestFrequency.DAILY
+    assert digest_frequency_of(plymouth.nurse) is DigestFrequency.DAILY
 
 
 def test_a_preference_left_unanswered_is_refused_beside_its_question(client_for, session, plymouth):
@@ -105,13 +106,13 @@ def test_the_unsubscribe_link_asks_first_then_one_click_post_unsubscribes_withou
     page = client.get(path)
     assert page.status_code == 200
     assert "Stop emails about this: a decision awaits your organisation" in page.get_data(as_text=True)
-    assert notifications.choices_of(plymouth.officer)[NotificationKind.DECISION_AWAITS] is Delivery.IMMEDIATELY
+    assert choices_of(plymouth.officer)[NotificationKind.DECISION_AWAITS] is Delivery.IMMEDIATELY
 
     # What a mail client sends for RFC 8058: no cookie, no CSRF token.
     done = client.post(path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
     assert done.status_code == 200 and "You are unsubscribed" in done.get_data(as_text=True)
-    assert notifications.choices_of(plymouth.officer)[NotificationKind.DECISION_AWAITS] is Delivery.OFF
-    assert notifications.choices_of(plymouth.officer)[NotificationKind.ACTION_GIVEN] is Delivery.IMMEDIATELY
+    assert choices_of(plymouth.officer)[NotificationKind.DECISION_AWAITS] is Delivery.OFF
+    assert choices_of(plymouth.officer)[NotificationKind.ACTION_GIVEN] is Delivery.IMMEDIATELY
 
 
 @pytest.mark.parametrize("token", ["made-up", "eyJ1IjoxLCJrIjoiZGVjaXNpb24uYXdhaXRzIn0.AAAAAAAAAAAAAAAAAAAAAAAAAAA",

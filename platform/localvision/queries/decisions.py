@@ -78,6 +78,15 @@ def open_decisions(project: Project) -> list[Decision]:
                                                          Decision.status == DecisionStatus.OPEN).order_by(Decision.id)))
 
 
+def decisions_by_title(project: Project, statuses: tuple[DecisionStatus, ...] = ()) -> list[Decision]:
+    """The project's decisions in the given statuses (all when none are given), by title:
+    the choices of a form that links to a decision."""
+    query = select(Decision).where(Decision.project_id == project.id)
+    if statuses:
+        query = query.where(Decision.status.in_(statuses))
+    return list(db.session.scalars(query.order_by(Decision.title)))
+
+
 def decision_totals(decision: Decision) -> Totals:
     return totals((c.organisation_id, c.kind, c.amount) for c in decision.contributions)
 

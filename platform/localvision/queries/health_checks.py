@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from localvision.domain import health_checks as rules
 from localvision.domain.vocabulary import HealthStatement, Sector
 from localvision.extensions import db
-from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckRound, Organisation, Project
+from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckRound, Organisation, Project, User
 from localvision.permissions.policy import ProjectContext, may_see_health_check_results
 
 STATEMENTS = [statement.value for statement in HealthStatement]
@@ -53,6 +53,17 @@ def visible_rounds(context: ProjectContext) -> list[HealthCheckRound]:
 def round_of(project: Project, round_id: int) -> HealthCheckRound | None:
     return db.session.scalar(select(HealthCheckRound).where(HealthCheckRound.id == round_id,
                                                             HealthCheckRound.project_id == project.id))
+
+
+def open_round_of(project_id: int) -> HealthCheckRound | None:
+    return db.session.scalar(select(HealthCheckRound).where(HealthCheckRound.project_id == project_id,
+                                                            HealthCheckRound.closed_at.is_(None)))
+
+
+def has_answered(user: User | None, health_check: HealthCheckRound) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.get(HealthCheckRespondent, (health_check.id, user.id)) is not None
 
 
 def answered_count(health_check: HealthCheckRound) -> int:

@@ -1,4 +1,4 @@
-"""Organisations and their people, for the pages that list or choose them."""
+"""Organisations, their people and the partnership invitations awaiting them, for the pages that list or choose them."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -33,3 +33,12 @@ def partnership_counts() -> dict[int, int]:
     return dict(db.session.execute(
         select(ProjectPartner.organisation_id, func.count()).where(ProjectPartner.status == PartnerStatus.ACCEPTED)
         .group_by(ProjectPartner.organisation_id)).all())
+
+
+def awaiting_answer(user: User) -> list[ProjectPartner]:
+    """Partnership invitations the user's organisation has not answered yet."""
+    if not user.is_authenticated or not user.belongs_to_organisation:
+        return []
+    return list(db.session.scalars(
+        select(ProjectPartner).where(ProjectPartner.organisation_id == user.organisation_id,
+                                     ProjectPartner.status == PartnerStatus.INVITED).order_by(ProjectPartner.id)))

@@ -74,6 +74,11 @@ def published_projects(filters: ProjectFilters = ProjectFilters()) -> Select[tup
     return query.order_by(Project.place, Project.title, Project.id)
 
 
+def published_project_list() -> list[Project]:
+    """Every published project, in the directory's order."""
+    return list(db.session.scalars(published_projects()))
+
+
 def published_places() -> list[str]:
     return list(
         db.session.scalars(select(Project.place).where(Project.is_published.is_(True)).distinct().order_by(Project.place))
@@ -239,6 +244,10 @@ def public_barriers(project: Project) -> Select[tuple[Barrier]]:
             .order_by(Barrier.raised_at.desc(), Barrier.id.desc()))
 
 
+def public_barrier_list(project: Project) -> list[Barrier]:
+    return list(db.session.scalars(public_barriers(project)))
+
+
 # Discover, Design, Deliver: the order of the work, not of the alphabet.
 PHASE_ORDER = case((LearningEntry.phase == Phase.DISCOVER, 1), (LearningEntry.phase == Phase.DESIGN, 2), else_=3)
 
@@ -249,6 +258,10 @@ def published_lessons(project: Project) -> Select[tuple[LearningEntry]]:
             .where(LearningEntry.project_id == project.id, LearningEntry.is_published.is_(True))
             .options(selectinload(LearningEntry.decisions), selectinload(LearningEntry.indicators))
             .order_by(PHASE_ORDER, LearningEntry.created_at, LearningEntry.id))
+
+
+def published_lesson_list(project: Project) -> list[LearningEntry]:
+    return list(db.session.scalars(published_lessons(project)))
 
 
 LESSON_COLUMNS = (LearningEntry.title, LearningEntry.tried, LearningEntry.happened, LearningEntry.differently)

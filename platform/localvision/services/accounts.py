@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from redis.exceptions import RedisError
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from localvision import job_queue
@@ -30,6 +30,7 @@ from localvision.extensions import db
 from localvision.job_queue import job
 from localvision.links import external_url
 from localvision.models import AccountToken, User
+from localvision.queries.accounts import account_for
 from localvision.services import events, mail
 
 RESET_LINK_HOURS = 1
@@ -49,10 +50,6 @@ def hash_token(token: str) -> str:
 def _dummy_hash() -> str:
     # Same method as real hashes, so checking it takes as long.
     return generate_password_hash(secrets.token_hex(16), method="scrypt")
-
-
-def account_for(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -23,7 +23,7 @@ from localvision.job_queue import job
 from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckResult, HealthCheckRound, User
 from localvision.permissions import policy
 from localvision.permissions.policy import ProjectContext
-from localvision.queries.health_checks import round_figures
+from localvision.queries.health_checks import has_answered, open_round_of, round_figures
 from localvision.services import events
 
 log = logging.getLogger(__name__)
@@ -68,17 +68,6 @@ def open_round(context: ProjectContext, details: RoundDetails, today: date | Non
                   payload=_round_payload(health_check))
     db.session.commit()
     return health_check
-
-
-def open_round_of(project_id: int) -> HealthCheckRound | None:
-    return db.session.scalar(select(HealthCheckRound).where(HealthCheckRound.project_id == project_id,
-                                                            HealthCheckRound.closed_at.is_(None)))
-
-
-def has_answered(user: User | None, health_check: HealthCheckRound) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return db.session.get(HealthCheckRespondent, (health_check.id, user.id)) is not None
 
 
 def answer_round(context: ProjectContext, health_check: HealthCheckRound, ratings: dict[HealthStatement, int],

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from localvision.domain.refusals import NotPermitted, Refused
@@ -25,16 +25,13 @@ from localvision.models import Invitation, Organisation, Project, ProjectMembers
 from localvision.models.accounts import hash_invitation_token
 from localvision.permissions import policy
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.accounts import account_for
 from localvision.services import decisions, events, mail, organisations
 
 LINK_UNUSABLE = ("This invitation link has expired or has already been used. "
                  "Ask the person who invited you for a new one.")
 NOT_YOUR_INVITATION = ("This invitation was sent to a different email address. "
                        "Sign out, then follow the link again and sign in with the address it was sent to.")
-
-
-def account_for(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 # Organisations --------------------------------------------------------------------
@@ -118,15 +115,6 @@ def withdraw_partner_invitation(context: ProjectContext, partner_id: int) -> Non
     context.project.invited_partners.remove(invited)
     db.session.delete(invited)
     db.session.commit()
-
-
-def awaiting_answer(user: User) -> list[ProjectPartner]:
-    """Partnership invitations the user's organisation has not answered yet."""
-    if not user.is_authenticated or not user.belongs_to_organisation:
-        return []
-    return list(db.session.scalars(
-        select(ProjectPartner).where(ProjectPartner.organisation_id == user.organisation_id,
-                                     ProjectPartner.status == PartnerStatus.INVITED).order_by(ProjectPartner.id)))
 
 
 # People ---------------------------------------------------------------------------

@@ -70,9 +70,11 @@ from localvision.models import (
 from localvision.models.statements import insert_for
 from localvision.permissions import policy
 from localvision.permissions.policy import ProjectContext
+from localvision.queries.accounts import account_for
+from localvision.queries.health_checks import has_answered
 from localvision.queries.vision import current_position_rows, latest_version
 from localvision.redis_connection import get_redis
-from localvision.services import health_checks, invitations, organisations
+from localvision.services import organisations
 from localvision.services.barriers import label as barrier_label
 from localvision.services.events import RECORDED
 from localvision.services.notifications import Tidings, notify, people_of, speakers_for
@@ -316,7 +318,7 @@ def _person_invited(event: AuditEvent) -> None:
     invitation = db.session.get(Invitation, (event.payload or {}).get("invitation_id"))
     if invitation is None or invitation.project is None or invitation.accepted_at is not None:
         return
-    person = invitations.account_for(invitation.email)
+    person = account_for(invitation.email)
     if person is None:
         return  # someone new: the invitation email is all there is, and it was sent
     project = invitation.project
@@ -352,7 +354,7 @@ def _health_check_opened(event: AuditEvent) -> None:
         return  # closed before anyone was told: it asks nobody now
     project = health_check.project
     people = [person for person in _members_who(project, policy.may_answer_health_check)
-              if not health_checks.has_answered(person, health_check)]
+              if not has_answered(person, health_check)]
     _tell(_not_the_actor(people, event), event, NotificationKind.HEALTH_CHECK_OPENED,
           f"Your answers are asked for by {health_check.closes_on:%-d %B %Y}: {health_check.title}",
           site_path("health_checks.answer", slug=project.slug, round_id=health_check.id), "HealthCheckRound",

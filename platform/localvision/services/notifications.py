@@ -16,10 +16,9 @@ from typing import Any, Iterable
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from localvision.domain.notifications import (
-    DEFAULT_DIGEST_FREQUENCY,
     DIGEST,
     EMAILED_BY_THEIR_SERVICE,
     chosen_delivery,
@@ -120,19 +119,6 @@ def deliveries_for(user_ids: list[int], kind: NotificationKind) -> dict[int, Del
     return {user_id: chosen.get(user_id) or chosen_delivery(kind, {}) for user_id in user_ids}
 
 
-def choices_of(user: User) -> dict[NotificationKind, Delivery]:
-    """Every kind's delivery for this person (their choice or the default)."""
-    chosen = dict(db.session.execute(
-        select(NotificationPreference.kind, NotificationPreference.delivery)
-        .where(NotificationPreference.user_id == user.id)).all())
-    return {kind: chosen_delivery(kind, chosen) for kind in NotificationKind}
-
-
-def digest_frequency_of(user: User) -> DigestFrequency:
-    return db.session.scalar(select(NotificationSettings.digest_frequency)
-                             .where(NotificationSettings.user_id == user.id)) or DEFAULT_DIGEST_FREQUENCY
-
-
 def _set_delivery(user_id: int, kind: NotificationKind, delivery: Delivery) -> None:
     insert = insert_for(db.session.get_bind().dialect.name)
     statement = insert(NotificationPreference).values(user_id=user_id, kind=kind, delivery=delivery)
@@ -216,12 +202,7 @@ def unsubscribe_headers(user: User, what: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{unsubscribe_url(user, what)}>", "List-Unsubscribe-Post": ONE_CLICK}
 
 
-# Reading and marking read ----------------------------------------------------------------
-
-def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
-
+# Marking read ----------------------------------------------------------------------------
 
 def mark_read(user: User, notification_ids: Iterable[int]) -> None:
     """The person has seen these (only their own are touched)."""

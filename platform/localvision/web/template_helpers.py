@@ -12,7 +12,7 @@ from localvision.domain.vocabulary import Sector, Unit
 from localvision.domain.web_addresses import is_web_address
 from localvision.domain.wording import possessive
 from localvision.models import Indicator
-from localvision.services.notifications import unread_count
+from localvision.queries.notifications import unread_count
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -14,8 +14,8 @@ from localvision.queries.public import (
     partners_with_organisations,
     project_decisions,
     project_indicators,
-    public_barriers,
-    published_lessons,
+    public_barrier_list,
+    published_lesson_list,
     published_project,
     published_project_version,
     published_projects,
@@ -168,7 +168,7 @@ def health_checks(slug: str) -> schemas.HealthCheckList:
            schemas.BarrierList, address=ProjectAddress, version_of=published_project_version)
 def barriers(slug: str) -> schemas.BarrierList:
     project = _published_or_404(slug)
-    return schemas.BarrierList(data=[documents.barrier(item) for item in db.session.scalars(public_barriers(project))],
+    return schemas.BarrierList(data=[documents.barrier(item) for item in public_barrier_list(project)],
                                licence=documents.licence())
 
 
@@ -176,7 +176,7 @@ def barriers(slug: str) -> schemas.BarrierList:
            schemas.LessonList, address=ProjectAddress, version_of=published_project_version)
 def learning(slug: str) -> schemas.LessonList:
     project = _published_or_404(slug)
-    return schemas.LessonList(data=[documents.lesson(entry) for entry in db.session.scalars(published_lessons(project))],
+    return schemas.LessonList(data=[documents.lesson(entry) for entry in published_lesson_list(project)],
                               licence=documents.licence())
 
 

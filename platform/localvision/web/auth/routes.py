@@ -22,6 +22,7 @@ from localvision.domain.vocabulary import AccountTokenPurpose
 from localvision.extensions import limiter
 from localvision.models import AccountToken, Invitation, User
 from localvision.permissions import policy
+from localvision.queries.accounts import account_for
 from localvision.services import accounts, invitations
 from localvision.web.auth import blueprint
 from localvision.web.auth.forms import (
@@ -196,7 +197,7 @@ def accept_invitation(token: str):
         invitation = invitations.usable_invitation(token)
     except Refused as refusal:
         abort(404, refusal.message)
-    existing = invitations.account_for(invitation.email)
+    existing = account_for(invitation.email)
     if existing is not None or current_user.is_authenticated:
         return _join_signed_in(token, invitation)
     form = AcceptInvitationForm()

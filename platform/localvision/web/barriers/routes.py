@@ -4,14 +4,14 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import BarrierStatus, DecisionCategory, DecisionStatus
-from localvision.extensions import db, limiter
-from localvision.models import Barrier, Decision
+from localvision.extensions import limiter
+from localvision.models import Barrier
 from localvision.permissions.policy import Access, ProjectContext, may_raise_public_barrier, may_triage_barrier
 from localvision.queries import barriers as queries
+from localvision.queries.decisions import decisions_by_title
 from localvision.queries.public import project_indicators
 from localvision.services import barriers as services
 from localvision.web.barriers import blueprint
@@ -198,9 +198,7 @@ def to_decision(slug: str, barrier_id: int):
 
 def _action_form(context: ProjectContext, barrier: Barrier) -> BarrierActionForm:
     form = action_form(context, form_class=BarrierActionForm)
-    decisions = db.session.scalars(select(Decision).where(
-        Decision.project_id == context.project.id, Decision.status.in_((DecisionStatus.OPEN, DecisionStatus.AGREED)))
-        .order_by(Decision.title)).all()
+    decisions = decisions_by_title(context.project, (DecisionStatus.OPEN, DecisionStatus.AGREED))
     form.decision_id.choices = [(0, "Choose a decision")] + [(d.id, d.title) for d in decisions]
     if request.method == "GET":
         form.title.data = f"Remove the barrier: {services.label(barrier)}"[:300]

@@ -41,11 +41,11 @@ def _to_round(context: ProjectContext, health_check: HealthCheckRound):
 def index(slug: str):
     context = project_context(slug, Access.VIEWER)
     rounds = queries.visible_rounds(context)
-    current = services.open_round_of(context.project.id) if context.is_member else None
+    current = queries.open_round_of(context.project.id) if context.is_member else None
     return render_template(
         "health_checks/index.html", context=context, project=context.project, rounds=rounds, current=current,
         may_answer=policy.may_answer_health_check(context),
-        answered=current is not None and services.has_answered(context.actor, current),
+        answered=current is not None and queries.has_answered(context.actor, current),
         answered_count=queries.answered_count(current) if current is not None else 0,
         anonymity_rule=queries.ANONYMITY_RULE, today=date.today())
 
@@ -74,7 +74,7 @@ def answer(slug: str, round_id: int):
     health_check = _load(context, round_id)
     refuse_unless(policy.may_answer_health_check(context),
                   "Only the people of the partner organisations answer the health check.")
-    if services.has_answered(context.actor, health_check) or not health_check.accepts_answers_on(date.today()):
+    if queries.has_answered(context.actor, health_check) or not health_check.accepts_answers_on(date.today()):
         return _to_round(context, health_check)
     form = AnswerForm()
     if form.validate_on_submit():
@@ -104,7 +104,7 @@ def show(slug: str, round_id: int):
         sector_labels={sector.value: sector.label for sector in Sector},
         comments=(figures or {}).get("comments", {}) if policy.may_read_health_check_comments(context) else {},
         may_answer=policy.may_answer_health_check(context) and health_check.accepts_answers_on(date.today()),
-        answered=services.has_answered(context.actor, health_check),
+        answered=queries.has_answered(context.actor, health_check),
         answered_count=queries.answered_count(health_check) if context.is_member else None,
         summary=contribution_figures(context.project.id, context.is_member), method=queries.METHOD, anonymity_rule=queries.ANONYMITY_RULE)
 

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from localvision.domain.refusals import Refused
-from localvision.extensions import db
-from localvision.models import Decision, LearningEntry
+from localvision.models import LearningEntry
 from localvision.permissions.policy import Access, ProjectContext, may_publish_learning
 from localvision.queries import learning as queries
+from localvision.queries.decisions import decisions_by_title
 from localvision.queries.public import project_indicators
 from localvision.services import learning as services
 from localvision.web.context import project_context
@@ -26,9 +25,7 @@ def _load(context: ProjectContext, entry_id: int) -> LearningEntry:
 
 def _form(context: ProjectContext, entry: LearningEntry | None = None) -> LessonForm:
     form = LessonForm(obj=entry) if entry is not None else LessonForm()
-    decisions = db.session.scalars(select(Decision).where(Decision.project_id == context.project.id)
-                                   .order_by(Decision.title)).all()
-    form.set_links(list(decisions), project_indicators(context.project))
+    form.set_links(decisions_by_title(context.project), project_indicators(context.project))
     if entry is not None and request.method == "GET":
         form.phase.data = entry.phase.value
         form.decision_ids.data = [d.id for d in entry.decisions]

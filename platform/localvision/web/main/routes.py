@@ -9,14 +9,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from localvision.extensions import db
 from localvision.queries.contribution_figures import platform_summary
 from localvision.queries.home import own_memberships
-from localvision.queries.public import published_projects
+from localvision.queries.public import published_project_list
 from localvision.redis_connection import get_redis
 from localvision.web.main import blueprint
 
 
 @blueprint.route("/")
 def home():
-    published = db.session.scalars(published_projects()).all()
+    published = published_project_list()
     memberships = own_memberships(current_user) if current_user.is_authenticated else []
     return render_template("main/home.html", published=published, own_memberships=memberships,
                            platform_summary=platform_summary())

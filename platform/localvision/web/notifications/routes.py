@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from localvision.domain.refusals import Refused
 from localvision.domain.vocabulary import Delivery, DigestFrequency
 from localvision.extensions import csrf
-from localvision.queries.notifications import notifications_page
+from localvision.queries.notifications import choices_of, digest_frequency_of, notifications_page
 from localvision.services import notifications
 from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.web.notifications import blueprint
@@ -38,8 +38,8 @@ def mark_all_read():
 def preferences():
     form = PreferencesForm()
     if request.method == "GET":
-        form.digest_frequency.data = notifications.digest_frequency_of(current_user).value
-        choices = notifications.choices_of(current_user)
+        form.digest_frequency.data = digest_frequency_of(current_user).value
+        choices = choices_of(current_user)
         for kind, field in form.kind_fields():
             field.data = choices[kind].value
     if form.validate_on_submit():

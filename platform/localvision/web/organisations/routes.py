@@ -8,7 +8,7 @@ from localvision.domain.refusals import NotPermitted
 from localvision.extensions import db
 from localvision.models import User
 from localvision.permissions import policy
-from localvision.queries.organisations import people_of_organisation
+from localvision.queries.organisations import awaiting_answer, people_of_organisation
 from localvision.services import invitations
 from localvision.services import organisations as organisation_services
 from localvision.web.organisations import blueprint
@@ -22,7 +22,7 @@ def show():
     organisation = current_user.organisation
     people = people_of_organisation(organisation.id) if current_user.belongs_to_organisation else []
     return render_template("organisations/show.html", organisation=organisation, people=people,
-                           awaiting=invitations.awaiting_answer(current_user),
+                           awaiting=awaiting_answer(current_user),
                            may_manage_people=policy.may_manage_people_of(current_user, organisation),
                            may_request_link=organisation_services.address_proves_membership(
                                current_user.email, organisation))

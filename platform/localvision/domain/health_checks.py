@@ -250,3 +250,12 @@ def spread(sector_means: Mapping[str, float | None]) -> Spread | None:
         return None
     (high, high_sector), (low, low_sector) = means[0], means[-1]
     return Spread(high_sector, high, low_sector, low)
+
+
+# What opening a round and answering it need. Each rule is here once: the service refuses
+# with its words and the form shows them before anything is saved.
+TITLE_LENGTH = 200
+TITLE_NEEDED = "Enter a title for the round"
+TITLE_TOO_LONG = f"Title must be {TITLE_LENGTH} characters or fewer"
+COMMENT_LENGTH = 2000
+COMMENT_TOO_LONG = f"Comments must be {COMMENT_LENGTH:,} characters or fewer"

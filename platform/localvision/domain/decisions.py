@@ -129,6 +129,8 @@ APPLY_RULE = "apply_rule"
 OUTCOME_NEEDED = "Choose an outcome"
 WITHDRAWAL_REASON_NEEDED = "Give the reason for withdrawing"
 VALUE_NEEDED = "Enter the value in pounds"
+HOURS_NEEDED = "Enter the hours of staff time"
+HOURLY_COST_NEEDED = "Enter the hourly cost that values the staff time"
 STANCES_WITH_REASONS = (DecisionStance.SUPPORT_WITH_CONCERNS, DecisionStance.OBJECT)
 
 

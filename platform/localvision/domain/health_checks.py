@@ -44,6 +44,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from localvision.domain.vocabulary import HealthStatement
+
 MINIMUM_ANSWERS = 3
 RATINGS = (1, 2, 3, 4, 5)
 # Splits of two rounds' answers enumerated exactly up to this many; beyond it, sampled.
@@ -259,3 +261,7 @@ TITLE_NEEDED = "Enter a title for the round"
 TITLE_TOO_LONG = f"Title must be {TITLE_LENGTH} characters or fewer"
 COMMENT_LENGTH = 2000
 COMMENT_TOO_LONG = f"Comments must be {COMMENT_LENGTH:,} characters or fewer"
+
+
+def rating_needed(statement: HealthStatement) -> str:
+    return f"Choose how far you agree: {statement.short_label}"

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from localvision.domain.decisions import (
     APPLY_RULE,
+    HOURLY_COST_NEEDED,
+    HOURS_NEEDED,
     OUTCOME_NEEDED,
     VALUE_NEEDED,
     WITHDRAWAL_REASON_NEEDED,
@@ -369,8 +371,10 @@ def add_contribution(context: ProjectContext, decision: Decision, kind: Contribu
     """Cash or in-kind support at its value, or staff time valued as hours times their cost."""
     organisation = check_contribution(context, decision)
     if kind == ContributionKind.STAFF_TIME:
-        if hours is None or hourly_cost is None:
-            raise Refused("Enter the hours of staff time and what an hour costs", field="hours")
+        if hours is None:
+            raise Refused(HOURS_NEEDED, field="hours")
+        if hourly_cost is None:
+            raise Refused(HOURLY_COST_NEEDED, field="hourly_cost")
         amount = staff_time_value(hours, hourly_cost)
     else:
         hours = hourly_cost = None

@@ -17,7 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from localvision import data_versions, job_queue
 from localvision.domain.decisions import closing_date_problem
-from localvision.domain.health_checks import COMMENT_LENGTH, COMMENT_TOO_LONG, TITLE_LENGTH, TITLE_NEEDED, TITLE_TOO_LONG
+from localvision.domain.health_checks import (
+    COMMENT_LENGTH,
+    COMMENT_TOO_LONG,
+    TITLE_LENGTH,
+    TITLE_NEEDED,
+    TITLE_TOO_LONG,
+    rating_needed,
+)
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import EventKind, HealthStatement
 from localvision.extensions import db
@@ -94,7 +101,7 @@ def answer_round(context: ProjectContext, health_check: HealthCheckRound, rating
                       else "This round has closed.")
     if set(ratings) != set(HealthStatement):
         missing = next(statement for statement in HealthStatement if statement not in ratings)
-        raise Refused("Choose how far you agree with each statement", field=missing.value)
+        raise Refused(rating_needed(missing), field=missing.value)
     for statement, rating in ratings.items():
         if rating not in (1, 2, 3, 4, 5):
             raise Refused("Choose a rating from 1 to 5", field=statement.value)

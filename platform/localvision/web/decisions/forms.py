@@ -15,6 +15,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from localvision.domain.actions import DROPPING_REASON_NEEDED
 from localvision.domain.decisions import (
+    HOURLY_COST_NEEDED,
+    HOURS_NEEDED,
     OUTCOME_NEEDED,
     VALUE_NEEDED,
     WITHDRAWAL_REASON_NEEDED,
@@ -71,13 +73,13 @@ class ContributionForm(Form):
 
     def validate_hours(self, field: ExactDecimalField) -> None:
         if self.kind.data == ContributionKind.STAFF_TIME.value and field.data is None and not field.errors:
-            raise ValidationError("Enter the hours of staff time")
+            raise ValidationError(HOURS_NEEDED)
 
     def validate_hourly_cost(self, field: ExactDecimalField) -> None:
         if self.kind.data != ContributionKind.STAFF_TIME.value or field.errors:
             return
         if field.data is None:
-            raise ValidationError("Enter the hourly cost that values the staff time")
+            raise ValidationError(HOURLY_COST_NEEDED)
 
 
 class CommentForm(Form):

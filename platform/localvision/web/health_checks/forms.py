@@ -4,7 +4,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from localvision.domain.health_checks import COMMENT_LENGTH, COMMENT_TOO_LONG, TITLE_LENGTH, TITLE_NEEDED, TITLE_TOO_LONG
+from localvision.domain.health_checks import (
+    COMMENT_LENGTH,
+    COMMENT_TOO_LONG,
+    TITLE_LENGTH,
+    TITLE_NEEDED,
+    TITLE_TOO_LONG,
+    rating_needed,
+)
 from localvision.domain.vocabulary import AGREEMENT_SCALE, HealthStatement
 from localvision.services.health_checks import RoundDetails
 from localvision.web.fields import DayMonthYearField
@@ -44,7 +51,7 @@ def _answer_form_class() -> type[_AnswerFormBase]:
     for statement in HealthStatement:
         fields[statement.value] = RadioField(
             statement.label, widget=GovRadioInput(), choices=[(str(value), label) for value, label in AGREEMENT_SCALE],
-            validators=[DataRequired(message=f"Choose how far you agree: {statement.short_label}")])
+            validators=[DataRequired(message=rating_needed(statement))])
         fields[f"{statement.value}_comment"] = _comment_field()
     return type("AnswerForm", (_AnswerFormBase,), fields)
 

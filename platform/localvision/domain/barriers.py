@@ -101,3 +101,10 @@ def barrier_figures(barriers: list[BarrierDates], today: date) -> BarrierFigures
     by_sector = [group_figures(sector.label, sectors[sector]) for sector in Sector if sector in sectors]
     return BarrierFigures(overall=group_figures("All barriers", barriers), by_owner=by_owner, by_sector=by_sector,
                           open_by_age=open_by_age(barriers, today))
+
+
+# What raising a barrier needs: the service refuses with these words and the forms show
+# them before anything is saved.
+WHAT_NEEDED = "Say what gets in the way"
+WHERE_NEEDED = "Say where it gets in the way"
+WHO_NEEDED = "Say who it affects"

@@ -119,3 +119,43 @@ def add_working_days(start: date, days: int) -> date:
         if current.weekday() < 5:
             days -= 1
     return current
+
+
+# What the use cases need from the person acting. Each rule is here once: the service
+# refuses with its words and the form shows them before anything is saved.
+
+# The closing choice that lets the project's decision rule give the outcome.
+APPLY_RULE = "apply_rule"
+OUTCOME_NEEDED = "Choose an outcome"
+WITHDRAWAL_REASON_NEEDED = "Give the reason for withdrawing"
+VALUE_NEEDED = "Enter the value in pounds"
+HOURS_NEEDED = "Enter the hours of staff time"
+HOURLY_COST_NEEDED = "Enter the hourly cost that values the staff time"
+STANCES_WITH_REASONS = (DecisionStance.SUPPORT_WITH_CONCERNS, DecisionStance.OBJECT)
+
+
+def closing_date_problem(opens_on: date, closes_on: date) -> str | None:
+    if closes_on < opens_on:
+        return "The closing date must be on or after the opening date"
+    return None
+
+
+def new_closing_date_problem(closes_on: date, today: date) -> str | None:
+    """A deferred decision reopens for positions from today on."""
+    if closes_on < today:
+        return "The new closing date must be today or later"
+    return None
+
+
+def reasons_problem(stance: str | None, reasons: str) -> str | None:
+    """Concerns and an objection are recorded with their reasons; support needs none."""
+    if stance in STANCES_WITH_REASONS and not reasons.strip():
+        return "Give your reasons: they are required with concerns or an objection"
+    return None
+
+
+def outcome_reason_problem(choice: str | None, reason: str) -> str | None:
+    """An outcome the lead chooses carries its reason; the rule's outcome carries its explanation."""
+    if choice != APPLY_RULE and not reason.strip():
+        return "Give the reason for this outcome"
+    return None

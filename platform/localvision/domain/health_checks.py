@@ -44,6 +44,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from localvision.domain.vocabulary import HealthStatement
+
 MINIMUM_ANSWERS = 3
 RATINGS = (1, 2, 3, 4, 5)
 # Splits of two rounds' answers enumerated exactly up to this many; beyond it, sampled.
@@ -250,3 +252,16 @@ def spread(sector_means: Mapping[str, float | None]) -> Spread | None:
         return None
     (high, high_sector), (low, low_sector) = means[0], means[-1]
     return Spread(high_sector, high, low_sector, low)
+
+
+# What opening a round and answering it need. Each rule is here once: the service refuses
+# with its words and the form shows them before anything is saved.
+TITLE_LENGTH = 200
+TITLE_NEEDED = "Enter a title for the round"
+TITLE_TOO_LONG = f"Title must be {TITLE_LENGTH} characters or fewer"
+COMMENT_LENGTH = 2000
+COMMENT_TOO_LONG = f"Comments must be {COMMENT_LENGTH:,} characters or fewer"
+
+
+def rating_needed(statement: HealthStatement) -> str:
+    return f"Choose how far you agree: {statement.short_label}"

@@ -18,6 +18,9 @@ HUNDRED = Decimal(100)
 # second period passes without one, the latest figure no longer says how things stand.
 STALE_AFTER = {Frequency.MONTHLY: timedelta(days=62), Frequency.QUARTERLY: timedelta(days=183),
                Frequency.ANNUAL: timedelta(days=731)}
+# The tolerance a project sets for "at risk", in whole percent of the baseline-to-target gap.
+TOLERANCE_RANGE = (0, 100)
+TOLERANCE_REFUSED = f"Tolerance must be from {TOLERANCE_RANGE[0]} to {TOLERANCE_RANGE[1]}"
 
 
 class Status(enum.Enum):

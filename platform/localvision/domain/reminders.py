@@ -27,6 +27,8 @@ DEFAULT_REMINDER_LEAD_DAYS = 3
 # A lead time of a day is the day-before reminder alone; beyond a month a reminder
 # reads as noise, not as a nudge.
 REMINDER_LEAD_DAYS_RANGE = (1, 30)
+REMINDER_LEAD_DAYS_REFUSED = (f"Reminders go between {REMINDER_LEAD_DAYS_RANGE[0]} and {REMINDER_LEAD_DAYS_RANGE[1]} "
+                              "days before the closing date")
 # The stages of a decision reminder, in its dedupe key and its wording.
 LEAD_TIME, DAY_BEFORE, MANUAL = "lead-time", "day-before", "manual"
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Collection, Iterable, Literal, Mapping
 
+from localvision.domain.vocabulary import Stance
+
 # Each word with the whitespace after it (and any whitespace the text starts with), so a
 # comparison keeps line breaks and spacing and a changed phrase reads as one run.
 _TOKENS = re.compile(r"^\s+|\S+\s*")
@@ -133,3 +135,20 @@ def awaiting_new_partners(
     if any(partners_joined[org] < agreed_at for org in state.not_responded):
         return None
     return AgreementAwaitingNewPartners(agreed_at=agreed_at, newcomers=state.not_responded)
+
+
+# What proposing, positions and comments need. Each rule is here once: the service refuses
+# with its words and the form shows them before anything is saved.
+WORDING_NEEDED = "Enter the wording of the vision"
+COMMENT_NEEDED = "Enter your comment"
+
+
+def position_comment_problem(stance: str | None, comment: str) -> str | None:
+    """Reservations and an objection say what would need to change."""
+    if comment.strip():
+        return None
+    if stance == Stance.ENDORSE_WITH_RESERVATIONS:
+        return "Say what your organisation's reservations are"
+    if stance == Stance.OBJECT:
+        return "Say why your organisation objects"
+    return None

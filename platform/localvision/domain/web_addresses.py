@@ -4,6 +4,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 LINKABLE_SCHEMES = ("http", "https")
+WEB_ADDRESS_REFUSED = "Enter a web address starting with http:// or https://, like https://www.example.org"
+DOMAIN_REFUSED = "Enter a domain like merton.gov.uk"
 
 
 def is_web_address(value: str | None) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from localvision.domain.actions import ACTION_NEEDED, DROPPING_REASON_NEEDED
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import ActionStatus, EventKind
 from localvision.extensions import db
@@ -24,7 +25,7 @@ def stage_action(context: ProjectContext, decision: Decision, title: str, owner_
     if not policy.may_add_action(context):
         raise NotPermitted("Only the people of the project can add actions.")
     if not title.strip():
-        raise Refused("Enter the action", field="title")
+        raise Refused(ACTION_NEEDED, field="title")
     owner = next((m.user for m in context.project.memberships if m.user_id == owner_id), None)
     if owner is None:
         raise Refused("Choose a person of the project to own the action", field="owner_id")
@@ -64,7 +65,7 @@ def drop_action(context: ProjectContext, action: Action, reason: str) -> Action:
     """Stop an open action; the reason stays on the record."""
     check_change(context, action, "drop it")
     if not reason.strip():
-        raise Refused("Give the reason for dropping the action", field="reason")
+        raise Refused(DROPPING_REASON_NEEDED, field="reason")
     action.dropped_reason = reason.strip()
     _finish(context, action, ActionStatus.DROPPED, EventKind.ACTION_DROPPED, dropped_reason=action.dropped_reason)
     return action

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from localvision.domain.barriers import WHAT_NEEDED, WHERE_NEEDED, WHO_NEEDED
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import BarrierSource, BarrierStatus, EventKind
 from localvision.extensions import db
@@ -44,8 +45,7 @@ def label(barrier: Barrier) -> str:
 
 
 def _fill(barrier: Barrier, project: Project, details: BarrierDetails) -> None:
-    for field, message in (("what", "Say what gets in the way"), ("location", "Say where it gets in the way"),
-                           ("who_affected", "Say who it affects")):
+    for field, message in (("what", WHAT_NEEDED), ("location", WHERE_NEEDED), ("who_affected", WHO_NEEDED)):
         if not getattr(details, field).strip():
             raise Refused(message, field=field)
     if details.indicator_id:

@@ -12,7 +12,21 @@ from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
-from localvision.domain.decisions import Outcome, add_working_days, staff_time_value
+from localvision.domain.decisions import (
+    APPLY_RULE,
+    HOURLY_COST_NEEDED,
+    HOURS_NEEDED,
+    OUTCOME_NEEDED,
+    VALUE_NEEDED,
+    WITHDRAWAL_REASON_NEEDED,
+    Outcome,
+    add_working_days,
+    closing_date_problem,
+    new_closing_date_problem,
+    outcome_reason_problem,
+    reasons_problem,
+    staff_time_value,
+)
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import (
     ContributionKind,
@@ -35,8 +49,6 @@ DECISION_FIELDS = (
 )
 CLOSING_FIELDS = ("status", "outcome_reason", "closed_at")
 CONTRIBUTION_FIELDS = ("kind", "amount", "hours", "hourly_cost", "description")
-# The closing choice that lets the project's decision rule give the outcome.
-APPLY_RULE = "apply_rule"
 MANAGERS = "Only the person who proposed this decision and the project leads can"
 
 
@@ -56,8 +68,8 @@ class DecisionDetails:
 
 
 def _fill(decision: Decision, details: DecisionDetails) -> None:
-    if details.closes_on < details.opens_on:
-        raise Refused("The closing date must be on or after the opening date", field="closes_on")
+    if problem := closing_date_problem(details.opens_on, details.closes_on):
+        raise Refused(problem, field="closes_on")
     decision.title = details.title.strip()
     decision.rationale = details.rationale.strip()
     decision.category = details.category
@@ -177,7 +189,7 @@ def check_withdrawal(context: ProjectContext, decision: Decision) -> None:
 def withdraw_decision(context: ProjectContext, decision: Decision, reason: str) -> Decision:
     check_withdrawal(context, decision)
     if not reason.strip():
-        raise Refused("Give the reason for withdrawing", field="reason")
+        raise Refused(WITHDRAWAL_REASON_NEEDED, field="reason")
     _finish(context, decision, DecisionStatus.WITHDRAWN, reason.strip(), EventKind.DECISION_WITHDRAWN)
     return decision
 
@@ -209,9 +221,9 @@ def closing_outcome(context: ProjectContext, decision: Decision, choice: str, re
             raise Refused(f"The rule cannot decide yet. {result.explanation}", field="outcome")
         return result
     if choice not in dict(closing_choices(decision, date.today())):
-        raise Refused("Choose an outcome", field="outcome")
-    if not reason.strip():
-        raise Refused("Give the reason for this outcome", field="reason")
+        raise Refused(OUTCOME_NEEDED, field="outcome")
+    if problem := outcome_reason_problem(choice, reason):
+        raise Refused(problem, field="reason")
     return Outcome(DecisionStatus(choice), "")
 
 
@@ -248,8 +260,8 @@ def check_reopening(context: ProjectContext, decision: Decision) -> None:
 def reopen_decision(context: ProjectContext, decision: Decision, closes_on: date) -> Decision:
     """A deferred decision comes back for positions, with a new closing date."""
     check_reopening(context, decision)
-    if closes_on < date.today():
-        raise Refused("The new closing date must be today or later", field="closes_on")
+    if problem := new_closing_date_problem(closes_on, date.today()):
+        raise Refused(problem, field="closes_on")
     fields = ("status", "closes_on", "outcome_reason", "closed_at")
     before = events.snapshot(decision, fields)
     decision.status = DecisionStatus.OPEN
@@ -325,8 +337,8 @@ def record_position(context: ProjectContext, decision: Decision, stance: Decisio
     """The organisation's position; an earlier one stays on the record, replaced."""
     organisation = check_position(context, decision)
     reasons = reasons.strip()
-    if stance in (DecisionStance.SUPPORT_WITH_CONCERNS, DecisionStance.OBJECT) and not reasons:
-        raise Refused("Give your reasons: they are required with concerns or an objection", field="reasons")
+    if problem := reasons_problem(stance, reasons):
+        raise Refused(problem, field="reasons")
     previous = decision.current_positions().get(organisation.id)
     position = Position(decision=decision, organisation=organisation, stance=stance, reasons=reasons,
                         recorded_by=context.actor, replaces=previous)
@@ -359,13 +371,15 @@ def add_contribution(context: ProjectContext, decision: Decision, kind: Contribu
     """Cash or in-kind support at its value, or staff time valued as hours times their cost."""
     organisation = check_contribution(context, decision)
     if kind == ContributionKind.STAFF_TIME:
-        if hours is None or hourly_cost is None:
-            raise Refused("Enter the hours of staff time and what an hour costs", field="hours")
+        if hours is None:
+            raise Refused(HOURS_NEEDED, field="hours")
+        if hourly_cost is None:
+            raise Refused(HOURLY_COST_NEEDED, field="hourly_cost")
         amount = staff_time_value(hours, hourly_cost)
     else:
         hours = hourly_cost = None
     if amount is None or amount <= 0:
-        raise Refused("Enter the value in pounds", field="amount")
+        raise Refused(VALUE_NEEDED, field="amount")
     contribution = Contribution(decision=decision, organisation=organisation, kind=kind, amount=amount, hours=hours,
                                 hourly_cost=hourly_cost, description=description.strip(), recorded_by=context.actor)
     db.session.add(contribution)

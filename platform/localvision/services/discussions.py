@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from localvision.domain.discussions import COMMENT_NEEDED, COMMENT_TOO_LONG, LONGEST_COMMENT
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import EventKind
 from localvision.extensions import db
@@ -13,15 +14,13 @@ from localvision.permissions import policy
 from localvision.permissions.policy import COMMENT_EDIT_WINDOW, ProjectContext
 from localvision.services import events
 
-LONGEST_COMMENT = 5000
-
 
 def _wording(text: str) -> str:
     text = text.strip()
     if not text:
-        raise Refused("Write your comment", field="text")
+        raise Refused(COMMENT_NEEDED, field="text")
     if len(text) > LONGEST_COMMENT:
-        raise Refused(f"A comment must be {LONGEST_COMMENT:,} characters or fewer", field="text")
+        raise Refused(COMMENT_TOO_LONG, field="text")
     return text
 
 

@@ -16,6 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from localvision import data_versions, job_queue
+from localvision.domain.decisions import closing_date_problem
+from localvision.domain.health_checks import (
+    COMMENT_LENGTH,
+    COMMENT_TOO_LONG,
+    TITLE_LENGTH,
+    TITLE_NEEDED,
+    TITLE_TOO_LONG,
+    rating_needed,
+)
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import EventKind, HealthStatement
 from localvision.extensions import db
@@ -27,9 +36,6 @@ from localvision.queries.health_checks import has_answered, open_round_of, round
 from localvision.services import events
 
 log = logging.getLogger(__name__)
-
-COMMENT_LENGTH = 2000
-TITLE_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,11 @@ def open_round(context: ProjectContext, details: RoundDetails, today: date | Non
         raise NotPermitted("Only the project leads open a health check round.")
     title = " ".join(details.title.split())
     if not title:
-        raise Refused("Enter a title for the round", field="title")
+        raise Refused(TITLE_NEEDED, field="title")
     if len(title) > TITLE_LENGTH:
-        raise Refused(f"Title must be {TITLE_LENGTH} characters or fewer", field="title")
-    if details.closes_on < details.opens_on:
-        raise Refused("The closing date must be on or after the opening date", field="closes_on")
+        raise Refused(TITLE_TOO_LONG, field="title")
+    if problem := closing_date_problem(details.opens_on, details.closes_on):
+        raise Refused(problem, field="closes_on")
     if details.closes_on < today:
         raise Refused("The closing date must be today or later", field="closes_on")
     if open_round_of(context.project.id) is not None:
@@ -84,14 +90,14 @@ def answer_round(context: ProjectContext, health_check: HealthCheckRound, rating
                       else "This round has closed.")
     if set(ratings) != set(HealthStatement):
         missing = next(statement for statement in HealthStatement if statement not in ratings)
-        raise Refused("Choose how far you agree with each statement", field=missing.value)
+        raise Refused(rating_needed(missing), field=missing.value)
     for statement, rating in ratings.items():
         if rating not in (1, 2, 3, 4, 5):
             raise Refused("Choose a rating from 1 to 5", field=statement.value)
     written = {statement.value: text.strip() for statement, text in comments.items() if text and text.strip()}
     for statement, text in written.items():
         if len(text) > COMMENT_LENGTH:
-            raise Refused(f"Comments must be {COMMENT_LENGTH} characters or fewer", field=f"{statement}_comment")
+            raise Refused(COMMENT_TOO_LONG, field=f"{statement}_comment")
     if has_answered(context.actor, health_check):
         raise Refused("You have already answered this round. Answers cannot be changed, because nothing links them to you.")
     organisation = policy.partner_organisation(context)

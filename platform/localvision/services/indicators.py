@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from localvision.domain.measurement_imports import indicator_key
+from localvision.domain.progress import TOLERANCE_RANGE, TOLERANCE_REFUSED
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import Direction, EventKind, Frequency, Unit
 from localvision.extensions import db
@@ -111,8 +112,9 @@ def set_indicator_tolerance(context: ProjectContext, percent: int) -> Project:
     indicator may fall and still count as at risk rather than off track."""
     if not policy.may_set_indicator_tolerance(context):
         raise NotPermitted("Only the project leads set the tolerance for indicators.")
-    if not 0 <= percent <= 100:
-        raise Refused("Tolerance must be from 0 to 100", field="tolerance")
+    lowest, highest = TOLERANCE_RANGE
+    if not lowest <= percent <= highest:
+        raise Refused(TOLERANCE_REFUSED, field="tolerance")
     project = context.project
     if percent != project.indicator_tolerance_percent:
         events.record(EventKind.INDICATOR_TOLERANCE_SET, project, actor=context.actor, project=project,

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from localvision.domain.learning import DIFFERENTLY_NEEDED, HAPPENED_NEEDED, PHASE_NEEDED, TITLE_NEEDED, TRIED_NEEDED
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import LEARNING_PHASES, EventKind, Phase
 from localvision.extensions import db
@@ -36,9 +37,9 @@ def _snapshot(entry: LearningEntry) -> dict:
 
 def _fill(context: ProjectContext, entry: LearningEntry, details: LessonDetails) -> None:
     if details.phase not in LEARNING_PHASES:
-        raise Refused("Choose Discover, Design or Deliver", field="phase")
-    for field, message in (("title", "Give the lesson a title"), ("tried", "Say what you tried"),
-                           ("happened", "Say what happened"), ("differently", "Say what you would do differently")):
+        raise Refused(PHASE_NEEDED, field="phase")
+    for field, message in (("title", TITLE_NEEDED), ("tried", TRIED_NEEDED), ("happened", HAPPENED_NEEDED),
+                           ("differently", DIFFERENTLY_NEEDED)):
         if not getattr(details, field).strip():
             raise Refused(message, field=field)
     project_id = context.project.id

@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import EventKind, PartnerRole, Sector
-from localvision.domain.web_addresses import email_domain, is_web_address, normalised_domain
+from localvision.domain.web_addresses import (
+    DOMAIN_REFUSED,
+    WEB_ADDRESS_REFUSED,
+    email_domain,
+    is_web_address,
+    normalised_domain,
+)
 from localvision.domain.wording import possessive
 from localvision.extensions import db
 from localvision.links import external_url
@@ -24,7 +30,6 @@ from localvision.services import decisions, events, mail
 
 CONFIRMATION_SECONDS = 3 * 24 * 3600
 CONFIRMATION_UNUSABLE = "This confirmation link has expired or is not for your account. Ask for a new one."
-WEBSITE_REFUSED = "Enter a web address starting with http:// or https://, like https://www.example.org"
 
 
 def is_listed(name: str) -> bool:
@@ -40,7 +45,7 @@ def new_organisation(name: str, sector: Sector, website: str | None, *, refusal:
         raise Refused(refusal.format(name=name), field="name")
     website = (website or "").strip() or None
     if website is not None and not is_web_address(website):
-        raise Refused(WEBSITE_REFUSED, field="website")
+        raise Refused(WEB_ADDRESS_REFUSED, field="website")
     organisation = Organisation(name=name, sector=sector, website=website)
     db.session.add(organisation)
     return organisation
@@ -82,7 +87,7 @@ def add_domain(actor: User, organisation: Organisation, domain: str) -> Organisa
         raise NotPermitted("Only platform administrators record an organisation's email domains.")
     cleaned = normalised_domain(domain)
     if cleaned is None:
-        raise Refused("Enter a domain like merton.gov.uk", field="domain")
+        raise Refused(DOMAIN_REFUSED, field="domain")
     holder = db.session.scalar(select(OrganisationDomain).where(OrganisationDomain.domain == cleaned))
     if holder is not None:
         raise Refused(f"{cleaned} is already a domain of {holder.organisation.name}", field="domain")

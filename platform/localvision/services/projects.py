@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from localvision.domain.refusals import NotPermitted, Refused
-from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE
+from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE, REMINDER_LEAD_DAYS_REFUSED
 from localvision.domain.slugs import unique_slug
 from localvision.domain.vocabulary import DecisionRule, EventKind, PartnerRole, Phase, ProjectRole
 from localvision.domain.wording import possessive
@@ -31,8 +31,7 @@ def _set_details(project: Project, title: str, place: str, theme: str, summary: 
         raise Refused("Minimum notice must be at least 1 working day", field="minimum_notice_days")
     shortest, longest = REMINDER_LEAD_DAYS_RANGE
     if not shortest <= reminder_lead_days <= longest:
-        raise Refused(f"Reminders go between {shortest} and {longest} days before the closing date",
-                      field="reminder_lead_days")
+        raise Refused(REMINDER_LEAD_DAYS_REFUSED, field="reminder_lead_days")
     project.title = title.strip()
     project.place = place.strip()
     project.theme = theme.strip()

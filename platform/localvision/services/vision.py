@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from localvision.domain.refusals import NotPermitted, Refused
+from localvision.domain.vision import COMMENT_NEEDED, WORDING_NEEDED, position_comment_problem
 from localvision.domain.vocabulary import EventKind, Stance
 from localvision.extensions import db
 from localvision.models import VisionComment, VisionPosition, VisionVersion
@@ -19,10 +20,6 @@ from localvision.queries.vision import (
 from localvision.services import events
 
 POSITION_FIELDS = ("stance", "comment")
-REASON_NEEDED = {
-    Stance.ENDORSE_WITH_RESERVATIONS: "Say what your organisation's reservations are",
-    Stance.OBJECT: "Say why your organisation objects",
-}
 
 
 class WordingMovedOn(Refused):
@@ -51,7 +48,7 @@ def propose_version(context: ProjectContext, text: str, change_note: str, based_
         raise _moved_on(context, based_on)
     text, change_note = text.strip(), change_note.strip()
     if not text:
-        raise Refused("Enter the wording of the vision", field="text")
+        raise Refused(WORDING_NEEDED, field="text")
     if latest is not None and text == latest.text:
         raise Refused(f"This is the wording of version {latest.number}: change it before proposing a new version",
                       field="text")
@@ -86,8 +83,8 @@ def record_position(context: ProjectContext, version_number: int, stance: Stance
         raise Refused("A new version was proposed while you were reading. Read it, then record your position on it.",
                       field="version_number")
     comment = comment.strip()
-    if not comment and stance in REASON_NEEDED:
-        raise Refused(REASON_NEEDED[stance], field="comment")
+    if problem := position_comment_problem(stance, comment):
+        raise Refused(problem, field="comment")
     previous = current_position_rows(latest).get(actor.organisation_id)
     was_agreed = vision_state(project).is_agreed
     position = VisionPosition(version=latest, organisation_id=actor.organisation_id, stance=stance, comment=comment,
@@ -115,7 +112,7 @@ def comment_on_version(context: ProjectContext, version: VisionVersion, text: st
         raise NotPermitted("Only the people of the project comment on its vision.")
     text = text.strip()
     if not text:
-        raise Refused("Enter your comment", field="text")
+        raise Refused(COMMENT_NEEDED, field="text")
     actor = context.actor
     remark = VisionComment(version=version, author=actor, organisation_id=actor.organisation_id, text=text)
     db.session.add(remark)

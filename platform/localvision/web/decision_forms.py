@@ -11,13 +11,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from localvision.domain.actions import ACTION_NEEDED
+from localvision.domain.decisions import closing_date_problem
 from localvision.domain.vocabulary import DecisionCategory
 from localvision.permissions.policy import ProjectContext
 from localvision.services.decisions import DecisionDetails
 from localvision.web.fields import DayMonthYearField
-from localvision.web.forms import Form
+from localvision.web.forms import Form, show_problem
 
 
 def _length(limit: int, what: str) -> Length:
@@ -59,8 +61,8 @@ class DecisionForm(Form):
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
     def validate_closes_on(self, field: DayMonthYearField) -> None:
-        if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError("The closing date must be on or after the opening date")
+        if field.data and self.opens_on.data:
+            show_problem(closing_date_problem(self.opens_on.data, field.data))
 
     def details(self) -> DecisionDetails:
         return DecisionDetails(
@@ -74,7 +76,7 @@ class DecisionForm(Form):
 
 class ActionForm(Form):
     title = StringField("Action", widget=GovTextInput(), description="What needs doing, in a sentence",
-                        validators=[DataRequired(message="Enter the action"), _length(300, "Action")])
+                        validators=[DataRequired(message=ACTION_NEEDED), _length(300, "Action")])
     owner_id = SelectField("Owner", widget=GovSelect(), coerce=int, description="Exactly one person owns each action",
                            validators=[DataRequired(message="Choose who owns the action")])
     due_on = DayMonthYearField("Due date", required_message="Enter the due date")

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import Field, StringField
 from wtforms.validators import StopValidation, ValidationError
 
-from localvision.domain.web_addresses import is_web_address
+from localvision.domain.web_addresses import WEB_ADDRESS_REFUSED, is_web_address
 
 # Plain digits 0-9 (not other scripts'), with commas only between groups of three.
 _EXACT_NUMBER = re.compile(r"^(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})(?:\.[0-9]{1,2})?$")
@@ -100,8 +100,6 @@ class DayMonthYearField(Field):
 class WebAddress:
     """An http or https address: anything else (``javascript:``, ``data:``) is refused."""
 
-    message = "Enter a web address starting with http:// or https://, like https://www.example.org"
-
     def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
         if field.data and not is_web_address(field.data):
-            raise ValidationError(self.message)
+            raise ValidationError(WEB_ADDRESS_REFUSED)

@@ -76,6 +76,14 @@ class Form(FlaskForm):
         return valid
 
 
+def show_problem(problem: str | None) -> None:
+    """Shows the problem a rule from domain/ found, if any, beside the field being validated:
+    the page lists it with every other problem before anything is saved, in the words the
+    service refuses with."""
+    if problem:
+        raise ValidationError(problem)
+
+
 class NewPasswordPolicy:
     """Applies the password policy, naming the email field to compare against."""
 
@@ -84,9 +92,7 @@ class NewPasswordPolicy:
 
     def __call__(self, form, field):  # type: ignore[no-untyped-def]
         email = getattr(form, self.email_field).data if self.email_field else getattr(form, "email_value", "")
-        problem = password_problem(field.data or "", email or "")
-        if problem:
-            raise ValidationError(problem)
+        show_problem(password_problem(field.data or "", email or ""))
 
 
 def new_password_fields() -> tuple[PasswordField, PasswordField]:

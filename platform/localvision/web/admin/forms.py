@@ -5,6 +5,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from localvision.domain.vocabulary import Sector
+from localvision.domain.web_addresses import DOMAIN_REFUSED
 from localvision.web.fields import WebAddress
 from localvision.web.forms import Form
 
@@ -56,7 +57,7 @@ class DomainForm(Form):
         "Email domain",
         widget=GovTextInput(),
         description="The part of its people's addresses after the @, like merton.gov.uk",
-        validators=[DataRequired(message="Enter a domain like merton.gov.uk"),
+        validators=[DataRequired(message=DOMAIN_REFUSED),
                     Length(max=253, message="A domain is 253 characters or fewer")],
     )
     submit = SubmitField("Add domain", widget=GovSubmitInput())

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from localvision.domain.barriers import WHAT_NEEDED, WHERE_NEEDED, WHO_NEEDED
 from localvision.domain.vocabulary import BarrierStatus
 from localvision.models import Indicator
 from localvision.models.barriers import ANSWER_MAX, EMAIL_MAX, NAME_MAX, WHAT_MAX, WHERE_MAX, WHO_MAX
@@ -26,14 +27,14 @@ class BarrierForm(Form):
     what = TextAreaField("What gets in the way?", widget=GovTextArea(),
                          description="Describe the barrier as you meet it: what stops you, or the people you work with, "
                                      "from doing what would help",
-                         validators=[DataRequired(message="Say what gets in the way"),
+                         validators=[DataRequired(message=WHAT_NEEDED),
                                      _length(WHAT_MAX, "What gets in the way")])
     location = StringField("Where does it get in the way?", widget=GovTextInput(),
                            description="A place, a service or a step of a process, like “hospital discharge on Fridays”",
-                           validators=[DataRequired(message="Say where it gets in the way"), _length(WHERE_MAX, "Where")])
+                           validators=[DataRequired(message=WHERE_NEEDED), _length(WHERE_MAX, "Where")])
     who_affected = StringField("Who does it affect?", widget=GovTextInput(),
                                description="Residents, patients, carers, staff: whoever feels it",
-                               validators=[DataRequired(message="Say who it affects"), _length(WHO_MAX, "Who it affects")])
+                               validators=[DataRequired(message=WHO_NEEDED), _length(WHO_MAX, "Who it affects")])
     indicator_id = SelectField("Outcome indicator it holds back (optional)", widget=GovSelect(), coerce=int,
                                validators=[Optional()])
     submit = SubmitField("Raise barrier", widget=GovSubmitInput())

@@ -13,12 +13,23 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from localvision.domain.actions import DROPPING_REASON_NEEDED
+from localvision.domain.decisions import (
+    HOURLY_COST_NEEDED,
+    HOURS_NEEDED,
+    OUTCOME_NEEDED,
+    VALUE_NEEDED,
+    WITHDRAWAL_REASON_NEEDED,
+    new_closing_date_problem,
+    outcome_reason_problem,
+    reasons_problem,
+)
+from localvision.domain.discussions import COMMENT_NEEDED, COMMENT_TOO_LONG, LONGEST_COMMENT
 from localvision.domain.vocabulary import ContributionKind, DecisionStance, DecisionStatus, Sector
 from localvision.models.decisions import MAXIMUM_CONTRIBUTION
 from localvision.queries.decisions import LogFilters
-from localvision.services.decisions import APPLY_RULE
 from localvision.web.fields import DayMonthYearField, ExactDecimalField
-from localvision.web.forms import Form
+from localvision.web.forms import Form, show_problem
 
 PENNY = Decimal("0.01")
 
@@ -36,8 +47,7 @@ class PositionForm(Form):
     submit = SubmitField("Record position", widget=GovSubmitInput())
 
     def validate_reasons(self, field: TextAreaField) -> None:
-        if self.stance.data in (DecisionStance.SUPPORT_WITH_CONCERNS.value, DecisionStance.OBJECT.value) and not (field.data or "").strip():
-            raise ValidationError("Give your reasons: they are required with concerns or an objection")
+        show_problem(reasons_problem(self.stance.data, field.data or ""))
 
 
 class ContributionForm(Form):
@@ -59,30 +69,30 @@ class ContributionForm(Form):
 
     def validate_amount(self, field: ExactDecimalField) -> None:
         if self.kind.data in (ContributionKind.CASH.value, ContributionKind.IN_KIND.value) and field.data is None and not field.errors:
-            raise ValidationError("Enter the value in pounds")
+            raise ValidationError(VALUE_NEEDED)
 
     def validate_hours(self, field: ExactDecimalField) -> None:
         if self.kind.data == ContributionKind.STAFF_TIME.value and field.data is None and not field.errors:
-            raise ValidationError("Enter the hours of staff time")
+            raise ValidationError(HOURS_NEEDED)
 
     def validate_hourly_cost(self, field: ExactDecimalField) -> None:
         if self.kind.data != ContributionKind.STAFF_TIME.value or field.errors:
             return
         if field.data is None:
-            raise ValidationError("Enter the hourly cost that values the staff time")
+            raise ValidationError(HOURLY_COST_NEEDED)
 
 
 class CommentForm(Form):
     text = TextAreaField("Comment", widget=GovTextArea(),
                          description="Only the people of the project see the discussion. You can use Markdown.",
-                         validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
+                         validators=[DataRequired(message=COMMENT_NEEDED), Length(max=LONGEST_COMMENT, message=COMMENT_TOO_LONG)])
     reply_to = HiddenField()
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
 class EditCommentForm(Form):
     text = TextAreaField("Comment", widget=GovTextArea(),
-                         validators=[DataRequired(message="Write your comment"), _length(5000, "Comment")])
+                         validators=[DataRequired(message=COMMENT_NEEDED), Length(max=LONGEST_COMMENT, message=COMMENT_TOO_LONG)])
     submit = SubmitField("Save correction", widget=GovSubmitInput())
 
 
@@ -90,20 +100,19 @@ class CloseForm(Form):
     # The service says which outcomes may be chosen now, and why another may not (a page
     # left open while a partner responded still offers a choice since withdrawn).
     outcome = RadioField("Outcome", widget=GovRadioInput(), validate_choice=False,
-                         validators=[DataRequired(message="Choose an outcome")])
+                         validators=[DataRequired(message=OUTCOME_NEEDED)])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[_length(5000, "Reason")])
     # Set by the confirmation page: closing cannot be undone, so it is asked for twice.
     confirmed = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def validate_reason(self, field: TextAreaField) -> None:
-        if self.outcome.data != APPLY_RULE and not (field.data or "").strip():
-            raise ValidationError("Give the reason for this outcome")
+        show_problem(outcome_reason_problem(self.outcome.data, field.data or ""))
 
 
 class WithdrawForm(Form):
     reason = TextAreaField("Why is it being withdrawn?", widget=GovTextArea(),
-                           validators=[DataRequired(message="Give the reason for withdrawing"), _length(5000, "Reason")])
+                           validators=[DataRequired(message=WITHDRAWAL_REASON_NEEDED), _length(5000, "Reason")])
     submit = SubmitField("Withdraw decision", widget=GovSubmitInput())
 
 
@@ -112,8 +121,8 @@ class ReopenForm(Form):
     submit = SubmitField("Reopen decision", widget=GovSubmitInput())
 
     def validate_closes_on(self, field: DayMonthYearField) -> None:
-        if field.data and field.data < date.today():
-            raise ValidationError("The new closing date must be today or later")
+        if field.data:
+            show_problem(new_closing_date_problem(field.data, date.today()))
 
 
 class ReviewForm(Form):
@@ -123,7 +132,7 @@ class ReviewForm(Form):
 
 class DropActionForm(Form):
     reason = TextAreaField("Why is it being dropped?", widget=GovTextArea(),
-                           validators=[DataRequired(message="Give the reason for dropping the action"), _length(5000, "Reason")])
+                           validators=[DataRequired(message=DROPPING_REASON_NEEDED), _length(5000, "Reason")])
     submit = SubmitField("Drop action", widget=GovSubmitInput())
 
 

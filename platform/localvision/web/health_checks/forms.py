@@ -4,16 +4,23 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from localvision.domain.health_checks import (
+    COMMENT_LENGTH,
+    COMMENT_TOO_LONG,
+    TITLE_LENGTH,
+    TITLE_NEEDED,
+    TITLE_TOO_LONG,
+    rating_needed,
+)
 from localvision.domain.vocabulary import AGREEMENT_SCALE, HealthStatement
-from localvision.services.health_checks import COMMENT_LENGTH, TITLE_LENGTH, RoundDetails
+from localvision.services.health_checks import RoundDetails
 from localvision.web.fields import DayMonthYearField
 from localvision.web.forms import Form
 
 
 class OpenRoundForm(Form):
     title = StringField("Title", widget=GovTextInput(), description="For example: Spring 2027 health check",
-                        validators=[DataRequired(message="Enter a title for the round"),
-                                    Length(max=TITLE_LENGTH, message=f"Title must be {TITLE_LENGTH} characters or fewer")])
+                        validators=[DataRequired(message=TITLE_NEEDED), Length(max=TITLE_LENGTH, message=TITLE_TOO_LONG)])
     opens_on = DayMonthYearField("Opens for answers on", required_message="Enter the date the round opens")
     closes_on = DayMonthYearField("Closes on", required_message="Enter the closing date",
                                   description="Answers are taken until the end of this day; results appear once it closes")
@@ -25,8 +32,7 @@ class OpenRoundForm(Form):
 
 def _comment_field() -> TextAreaField:
     return TextAreaField("Comment (optional)", widget=GovTextArea(),
-                         validators=[Length(max=COMMENT_LENGTH,
-                                            message=f"Comments must be {COMMENT_LENGTH:,} characters or fewer")])
+                         validators=[Length(max=COMMENT_LENGTH, message=COMMENT_TOO_LONG)])
 
 
 class _AnswerFormBase(Form):
@@ -45,7 +51,7 @@ def _answer_form_class() -> type[_AnswerFormBase]:
     for statement in HealthStatement:
         fields[statement.value] = RadioField(
             statement.label, widget=GovRadioInput(), choices=[(str(value), label) for value, label in AGREEMENT_SCALE],
-            validators=[DataRequired(message=f"Choose how far you agree: {statement.short_label}")])
+            validators=[DataRequired(message=rating_needed(statement))])
         fields[f"{statement.value}_comment"] = _comment_field()
     return type("AnswerForm", (_AnswerFormBase,), fields)
 

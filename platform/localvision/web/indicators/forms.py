@@ -31,6 +31,7 @@ from localvision.domain.measurement_imports import (
     parse_period,
     parse_value,
 )
+from localvision.domain.progress import TOLERANCE_RANGE, TOLERANCE_REFUSED
 from localvision.domain.vocabulary import Direction, Frequency, Unit
 from localvision.models.indicators import at_stored_scale
 from localvision.web.fields import DayMonthYearField
@@ -160,7 +161,7 @@ class ToleranceForm(Form):
         widget=GovTextInput(),
         description="An indicator behind its trajectory by no more than this is at risk; further behind, off track.",
         validators=[InputRequired(message="Enter a whole number from 0 to 100"),
-                    NumberRange(min=0, max=100, message="Tolerance must be from 0 to 100")],
+                    NumberRange(min=TOLERANCE_RANGE[0], max=TOLERANCE_RANGE[1], message=TOLERANCE_REFUSED)],
     )
     submit = SubmitField("Save tolerance", widget=GovSubmitInput())
 

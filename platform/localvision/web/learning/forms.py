@@ -4,6 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from localvision.domain.learning import DIFFERENTLY_NEEDED, HAPPENED_NEEDED, PHASE_NEEDED, TITLE_NEEDED, TRIED_NEEDED
 from localvision.domain.vocabulary import LEARNING_PHASES, Phase
 from localvision.models import Decision, Indicator
 from localvision.models.learning import TEXT_MAX, TITLE_MAX
@@ -30,15 +31,15 @@ class WholeNumberChoices(SelectMultipleField):
 
 class LessonForm(Form):
     phase = RadioField("Phase", widget=GovRadioInput(), choices=[(p.value, p.label) for p in LEARNING_PHASES],
-                       validators=[DataRequired(message="Choose Discover, Design or Deliver")])
+                       validators=[DataRequired(message=PHASE_NEEDED)])
     title = StringField("Title", widget=GovTextInput(), description="The lesson in a line",
-                        validators=[DataRequired(message="Give the lesson a title"), _length(TITLE_MAX, "Title")])
+                        validators=[DataRequired(message=TITLE_NEEDED), _length(TITLE_MAX, "Title")])
     tried = TextAreaField("What we tried", widget=GovTextArea(),
-                          validators=[DataRequired(message="Say what you tried"), _length(TEXT_MAX, "What we tried")])
+                          validators=[DataRequired(message=TRIED_NEEDED), _length(TEXT_MAX, "What we tried")])
     happened = TextAreaField("What happened", widget=GovTextArea(),
-                             validators=[DataRequired(message="Say what happened"), _length(TEXT_MAX, "What happened")])
+                             validators=[DataRequired(message=HAPPENED_NEEDED), _length(TEXT_MAX, "What happened")])
     differently = TextAreaField("What we would do differently", widget=GovTextArea(),
-                                validators=[DataRequired(message="Say what you would do differently"),
+                                validators=[DataRequired(message=DIFFERENTLY_NEEDED),
                                             _length(TEXT_MAX, "What we would do differently")])
     decision_ids = WholeNumberChoices("Joint decisions it is about", widget=GovCheckboxesInput(), coerce=int)
     indicator_ids = WholeNumberChoices("Outcome indicators it is about", widget=GovCheckboxesInput(), coerce=int)

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE
+from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE, REMINDER_LEAD_DAYS_REFUSED
 from localvision.domain.vocabulary import DecisionRule, Phase, ProjectRole
 from localvision.web.forms import Form
 
@@ -63,8 +63,7 @@ class ProjectForm(Form):
                     "it closes, and again the day before",
         default=DEFAULT_REMINDER_LEAD_DAYS,
         validators=[Optional(), NumberRange(min=REMINDER_LEAD_DAYS_RANGE[0], max=REMINDER_LEAD_DAYS_RANGE[1],
-                                            message=f"Reminders go between {REMINDER_LEAD_DAYS_RANGE[0]} and "
-                                                    f"{REMINDER_LEAD_DAYS_RANGE[1]} days before the closing date")],
+                                            message=REMINDER_LEAD_DAYS_REFUSED)],
     )
     submit = SubmitField("Save project", widget=GovSubmitInput())
 

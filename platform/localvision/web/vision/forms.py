@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
+from localvision.domain.vision import COMMENT_NEEDED, WORDING_NEEDED, position_comment_problem
 from localvision.domain.vocabulary import Stance
-from localvision.web.forms import Form
+from localvision.web.forms import Form, show_problem
 from localvision.web.input_bounds import DATABASE_INTEGER_MAX
 
 VISION_MAX_LENGTH = 20_000
@@ -18,7 +19,7 @@ class VersionForm(Form):
         widget=GovTextArea(),
         description="Markdown: # for headings, - for bullet points, [text](https://…) for links",
         validators=[
-            DataRequired(message="Enter the wording of the vision"),
+            DataRequired(message=WORDING_NEEDED),
             Length(max=VISION_MAX_LENGTH, message="The vision must be 20,000 characters or fewer"),
         ],
     )
@@ -61,12 +62,7 @@ class PositionForm(Form):
     submit = SubmitField("Record position", widget=GovSubmitInput())
 
     def validate_comment(self, field: TextAreaField) -> None:
-        if (field.data or "").strip():
-            return
-        if self.stance.data == Stance.ENDORSE_WITH_RESERVATIONS.value:
-            raise ValidationError("Say what your organisation's reservations are")
-        if self.stance.data == Stance.OBJECT.value:
-            raise ValidationError("Say why your organisation objects")
+        show_problem(position_comment_problem(self.stance.data, field.data or ""))
 
 
 class CommentForm(Form):
@@ -74,7 +70,7 @@ class CommentForm(Form):
         "Add a comment on this version",
         widget=GovTextArea(),
         validators=[
-            DataRequired(message="Enter your comment"),
+            DataRequired(message=COMMENT_NEEDED),
             Length(max=5000, message="The comment must be 5,000 characters or fewer"),
         ],
     )

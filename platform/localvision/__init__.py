@@ -14,9 +14,9 @@ def create_app(
     config_overrides: Mapping[str, Any] | None = None,
     instance_path: str | Path | None = None,
 ) -> Flask:
-    from localvision.web.lean_requests import KeptSerializerSessionInterface, LeanFlask
+    from localvision.web.lean_requests import KeptSerializerSessionInterface
 
-    app = LeanFlask(
+    app = Flask(
         __name__,
         instance_path=str(instance_path or instance_folder(PROJECT_ROOT / "instance")),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -34,11 +34,6 @@ def create_app(
 
     input_bounds.init_app(app)
     _register_blueprints(app)
-    from localvision.extensions import limiter
-    from localvision.web.lean_requests import skip_unused_limiter_hooks
-
-    skip_unused_limiter_hooks(app, limiter)
-
     http_caching.init_app(app)
     security.init_app(app)
     summaries.init_app(app)

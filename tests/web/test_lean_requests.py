@@ -1,15 +1,15 @@
-"""The limiter's request hooks are left out only where they have nothing to do: a limit
-declared on a view still counts, and configured rate-limit headers are still sent."""
+"""The limiter leaves reading requests out only where they have nothing to check: a limit
+declared on a view still counts, configured rate-limit headers are still sent, and default
+limits still apply to every view."""
 from flask import Flask
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from localvision.web.lean_requests import skip_unused_limiter_hooks
+from localvision.extensions import form_limiter
 
 
 def limited_app(**limiter_options) -> Flask:
     app = Flask(__name__)
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", **limiter_options)
+    limiter = form_limiter(get_remote_address, app=app, storage_uri="memory://", **limiter_options)
 
     @app.post("/sign-in")
     @limiter.limit("1 per minute")
@@ -20,7 +20,6 @@ def limited_app(**limiter_options) -> Flask:
     def home() -> str:
         return "home"
 
-    skip_unused_limiter_hooks(app, limiter)
     return app
 
 

@@ -132,7 +132,6 @@ def _register_session_hooks() -> None:
 def _register_blueprints(app: Flask) -> None:
     from localvision.web.admin import blueprint as admin
     from localvision.web.api import blueprint as api
-    from localvision.web.open_data import blueprint as open_data
     from localvision.web.auth import blueprint as auth
     from localvision.web.barriers import blueprint as barriers
     from localvision.web.decisions import blueprint as decisions
@@ -141,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from localvision.web.learning import blueprint as learning
     from localvision.web.main import blueprint as main
     from localvision.web.notifications import blueprint as notifications
+    from localvision.web.open_data import blueprint as open_data
     from localvision.web.organisations import blueprint as organisations
     from localvision.web.projects import blueprint as projects
     from localvision.web.public import blueprint as public

@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
-from localvision.domain.progress import Point, is_stale
 from localvision.domain.notifications import occasion_key
+from localvision.domain.progress import Point, is_stale
 from localvision.domain.vocabulary import Frequency, NotificationKind
 
 LONDON = ZoneInfo("Europe/London")

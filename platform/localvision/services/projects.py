@@ -4,7 +4,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from localvision.domain.refusals import NotPermitted, Refused
-from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE, REMINDER_LEAD_DAYS_REFUSED
+from localvision.domain.reminders import (
+    DEFAULT_REMINDER_LEAD_DAYS,
+    REMINDER_LEAD_DAYS_RANGE,
+    REMINDER_LEAD_DAYS_REFUSED,
+)
 from localvision.domain.slugs import unique_slug
 from localvision.domain.vocabulary import DecisionRule, EventKind, PartnerRole, Phase, ProjectRole
 from localvision.domain.wording import possessive

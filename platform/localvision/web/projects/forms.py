@@ -10,7 +10,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from localvision.domain.reminders import DEFAULT_REMINDER_LEAD_DAYS, REMINDER_LEAD_DAYS_RANGE, REMINDER_LEAD_DAYS_REFUSED
+from localvision.domain.reminders import (
+    DEFAULT_REMINDER_LEAD_DAYS,
+    REMINDER_LEAD_DAYS_RANGE,
+    REMINDER_LEAD_DAYS_REFUSED,
+)
 from localvision.domain.vocabulary import DecisionRule, Phase, ProjectRole
 from localvision.web.forms import Form
 

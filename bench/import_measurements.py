@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from scratch_database import scratch_database  # noqa: E402
 
 from localvision import create_app  # noqa: E402
-from localvision.domain.vocabulary import Direction, Frequency, ImportStatus, PartnerRole, ProjectRole, Sector, Unit
+from localvision.domain.vocabulary import Direction, Frequency, ImportStatus, PartnerRole, ProjectRole, Sector, Unit  # noqa: E402
 from localvision.extensions import db  # noqa: E402
 from localvision.jobs.worker import build_worker  # noqa: E402
-from localvision.models import (
+from localvision.models import (  # noqa: E402
     Indicator,
     Measurement,
     MeasurementImport,
@@ -42,7 +42,7 @@ from localvision.models import (
 from localvision.permissions import policy  # noqa: E402
 from localvision.permissions.policy import ProjectContext  # noqa: E402
 from localvision.schema import build_schema  # noqa: E402
-from localvision.services import measurement_imports
+from localvision.services import measurement_imports  # noqa: E402
 
 INDICATORS = 50
 PERIODS = 2000  # daily figures per indicator: 50 x 2,000 = 100,000 rows

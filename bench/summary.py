@@ -35,7 +35,7 @@ from localvision.domain.vocabulary import (  # noqa: E402
     ContributionKind,
     DecisionStance,
     DecisionStatus,
-    Sector,  # noqa: E402
+    Sector,
 )
 from localvision.extensions import db  # noqa: E402
 from localvision.job_queue import enqueue, get_queue  # noqa: E402

@@ -34,6 +34,7 @@ from localvision.models import (
     Contribution,
     Decision,
     DecisionComment,
+    HealthCheckRound,
     Indicator,
     LearningEntry,
     Measurement,
@@ -295,9 +296,7 @@ class Partnership:
 
 
 def health_check_round(proj: Project, lead: User, *, title: str | None = None, opens_in_days: int = 0,
-                       closes_in_days: int = 14) -> "HealthCheckRound":
-    from localvision.models import HealthCheckRound
-
+                       closes_in_days: int = 14) -> HealthCheckRound:
     made = HealthCheckRound(project_id=proj.id, title=title or f"Round {next(_sequence)}", opened_by_id=lead.id,
                             opens_on=date.today() + timedelta(days=opens_in_days),
                             closes_on=date.today() + timedelta(days=closes_in_days))
@@ -317,3 +316,17 @@ def health_check_answer(made_round, person: User, rating: int = 4, comment: str 
                                      ratings={statement.value: rating for statement in HealthStatement},
                                      comments={"direction": comment} if comment else {}))
     db.session.flush()
+
+
+def wirral_food_bank(session, *, published: bool = False) -> dict:
+    """A council and a food bank that count food bank parcels and community cafes."""
+    council = organisation("Wirral Council", Sector.LOCAL_AUTHORITY)
+    food_bank = organisation("Birkenhead Food Bank", Sector.VOLUNTARY_AND_COMMUNITY)
+    lead, volunteer = user(council), user(food_bank)
+    outsider = user(organisation("Kent County Council"))
+    made = project(lead=lead, partners=(food_bank,), members=(volunteer,), published=published)
+    parcels = indicator(made, name="Food bank parcels", baseline=("2013-01-01", "9000"), target=("2014-01-01", "8000"))
+    cafes = indicator(made, name="Community cafes open", higher_is_better=True, baseline=None, target=None)
+    session.commit()
+    return {"project": made, "lead": lead, "volunteer": volunteer, "outsider": outsider, "parcels": parcels,
+            "cafes": cafes}

@@ -98,6 +98,11 @@ def last_event(session, kind: str | None = None) -> AuditEvent:
     return session.scalar(newest if kind is None else newest.where(AuditEvent.kind == kind))
 
 
+def events_of(session, kind: str) -> list[AuditEvent]:
+    """Every audit event of the kind, oldest first."""
+    return session.scalars(select(AuditEvent).where(AuditEvent.kind == kind).order_by(AuditEvent.id)).all()
+
+
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 

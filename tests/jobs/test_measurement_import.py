@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 import factories
 from localvision import create_app
 from localvision.domain.measurement_imports import PROBLEMS_KEPT
-from localvision.domain.vocabulary import ImportStatus, Sector
+from localvision.domain.vocabulary import ImportStatus
 from localvision.extensions import db
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, Measurement, MeasurementImport, MeasurementRevision
@@ -39,16 +39,7 @@ from support import (
 
 @pytest.fixture
 def wirral(session):
-    council = factories.organisation("Wirral Council", Sector.LOCAL_AUTHORITY)
-    food_bank = factories.organisation("Birkenhead Food Bank", Sector.VOLUNTARY_AND_COMMUNITY)
-    lead = factories.user(council)
-    volunteer = factories.user(food_bank)
-    project = factories.project(lead=lead, partners=(food_bank,), members=(volunteer,))
-    parcels = factories.indicator(project, name="Food bank parcels", baseline=("2013-01-01", "9000"),
-                                  target=("2014-01-01", "8000"))
-    cafes = factories.indicator(project, name="Community cafes open", higher_is_better=True, baseline=None, target=None)
-    session.commit()
-    return {"project": project, "lead": lead, "volunteer": volunteer, "parcels": parcels, "cafes": cafes}
+    return factories.wirral_food_bank(session)
 
 
 GOOD_FILE = (

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
+from support import events_of
 from localvision.domain.refusals import NotPermitted, Refused
 from localvision.domain.vocabulary import Direction, Frequency, Sector, Unit
-from localvision.models import AuditEvent, DecisionIndicator, Indicator
+from localvision.models import DecisionIndicator, Indicator
 from localvision.permissions import policy
 from localvision.services import indicators as indicator_services
 from localvision.services.indicators import IndicatorDetails
@@ -43,10 +44,6 @@ def parcels(owner_id: int, **changes) -> IndicatorDetails:
         source="Birkenhead Food Bank records", frequency=Frequency.MONTHLY, owner_organisation_id=owner_id,
     )
     return replace(details, **changes)
-
-
-def events_of(session, kind: str) -> list[AuditEvent]:
-    return session.scalars(select(AuditEvent).where(AuditEvent.kind == kind).order_by(AuditEvent.id)).all()
 
 
 def test_a_member_defines_an_indicator_for_their_own_organisation(session, wirral):

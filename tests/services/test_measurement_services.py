@@ -8,11 +8,10 @@ from decimal import Decimal
 import pytest
 from redis import Redis
 from rq.job import Job
-from sqlalchemy import select
 
 import factories
 from localvision.domain.refusals import NotPermitted, Refused
-from localvision.domain.vocabulary import ImportStatus, Sector
+from localvision.domain.vocabulary import ImportStatus
 from localvision.jobs.worker import build_worker
 from localvision.models import AuditEvent, Measurement, MeasurementImport, MeasurementRevision
 from localvision.permissions import policy
@@ -20,32 +19,18 @@ from localvision.redis_connection import get_redis
 from localvision.services import measurement_imports
 from localvision.services import measurements as measurement_services
 from localvision.services.measurement_imports import BACKGROUND_FROM_ROWS, import_measurements
-from support import count
+from support import count, events_of
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens there
 
 
 @pytest.fixture
 def wirral(session):
-    council = factories.organisation("Wirral Council", Sector.LOCAL_AUTHORITY)
-    food_bank = factories.organisation("Birkenhead Food Bank", Sector.VOLUNTARY_AND_COMMUNITY)
-    lead, volunteer = factories.user(council), factories.user(food_bank)
-    outsider = factories.user(factories.organisation("Kent County Council"))
-    project = factories.project(lead=lead, partners=(food_bank,), members=(volunteer,), published=True)
-    parcels = factories.indicator(project, name="Food bank parcels", baseline=("2013-01-01", "9000"),
-                                  target=("2014-01-01", "8000"))
-    cafes = factories.indicator(project, name="Community cafes open", higher_is_better=True, baseline=None, target=None)
-    session.commit()
-    return {"project": project, "lead": lead, "volunteer": volunteer, "outsider": outsider, "parcels": parcels,
-            "cafes": cafes}
+    return factories.wirral_food_bank(session, published=True)
 
 
 def context(wirral, who: str) -> policy.ProjectContext:
     return policy.context_for(wirral[who], wirral["project"])
-
-
-def events_of(session, kind: str) -> list[AuditEvent]:
-    return session.scalars(select(AuditEvent).where(AuditEvent.kind == kind).order_by(AuditEvent.id)).all()
 
 
 def daily_file(rows: int) -> bytes:

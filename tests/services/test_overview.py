@@ -29,7 +29,7 @@ def partnership(session):
 
 
 def organisation_amounts(overview, name: str) -> dict:
-    return next(entry for entry in overview.summary.figures["organisations"] if entry["name"] == name)["amounts"]
+    return next(entry for entry in overview.contribution_figures.figures["organisations"] if entry["name"] == name)["amounts"]
 
 
 def test_the_people_of_a_project_see_every_amount(session, partnership):
@@ -49,11 +49,11 @@ def test_the_public_sees_totals_but_no_commercially_sensitive_amounts(session, p
     # The committed total is public, sensitive decisions included; who put in the sensitive
     # part, and in what form, is not: the summary's totals are of the disclosed decisions.
     assert str(overview.decisions.agreed_total) == "1400.00"
-    assert overview.summary.figures["totals"]["total"] == "500.00"
-    assert overview.summary.figures["undisclosed_total"] == "900.00"
+    assert overview.contribution_figures.figures["totals"]["total"] == "500.00"
+    assert overview.contribution_figures.figures["undisclosed_total"] == "900.00"
     assert organisation_amounts(overview, "Plymouth NHS Trust")["total"] == "0.00"
     assert organisation_amounts(overview, "Plymouth City Council")["total"] == "500.00"
-    assert "900.00" not in repr(overview.summary.figures["organisations"] + overview.summary.figures["sectors"])
+    assert "900.00" not in repr(overview.contribution_figures.figures["organisations"] + overview.contribution_figures.figures["sectors"])
     # Decisions in brief carry a title and a status only: no contributions to reach.
     assert not hasattr(overview.decisions.latest[0], "contributions")
     assert [download.endpoint for download in overview.downloads][:2] == ["api.project", "api.partners"]

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation, Overflow
 from typing import Callable, Iterator, Mapping
 
 REQUIRED_COLUMNS = ("indicator", "period", "value")
-OPTIONAL_COLUMNS = ("note", "source")
 MAX_DECIMAL_PLACES = 4
 # Values must fit NUMERIC(18, 4).
 LARGEST_VALUE = Decimal(10) ** 14

@@ -286,6 +286,7 @@ class BarrierSource(LabelledEnum):
 # The phases a lesson is learned in: a closed project's lessons belong to the phase they came from.
 LEARNING_PHASES = (Phase.DISCOVER, Phase.DESIGN, Phase.DELIVER)
 
+
 class EventKind(LabelledEnum):
     """What happened, for programs; the label is the audit trail's words for people."""
 

@@ -2,7 +2,7 @@
 closed round, computed by the results job.
 
 Every view of a round's results (page, CSV, API) reads the one stored set of figures,
-built from the cells of ``domain.health_check.partition``: no view regroups answers, so
+built from the cells of ``domain.health_checks.partition``: no view regroups answers, so
 none can be set against another to expose anyone. Comments are stored apart from the
 figures and reach only the people of the project."""
 from __future__ import annotations

@@ -71,7 +71,7 @@ class ProjectOverview:
     agreed_vision: AgreedVision | None
     decisions: DecisionsInBrief
     indicators: list[IndicatorProgress]
-    summary: ContributionFigures
+    contribution_figures: ContributionFigures
     downloads: list[Download]
     licence: dict[str, str]
     barriers: BarrierFigures
@@ -140,7 +140,7 @@ def project_overview(context: ProjectContext) -> ProjectOverview:
         agreed_vision=agreed_vision(project),
         decisions=decisions_in_brief(project),
         indicators=indicator_progress(project),
-        summary=contribution_figures(project.id, context.is_member),
+        contribution_figures=contribution_figures(project.id, context.is_member),
         # The members' page links to the data pages instead: open data is for everyone else.
         downloads=[] if context.is_member else downloads(project),
         licence=open_data_licence(),

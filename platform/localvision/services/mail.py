@@ -25,7 +25,7 @@ from sqlalchemy import event
 from localvision.domain.vocabulary import OutboxState
 from localvision.extensions import db
 from localvision.models import OutboxMessage, User
-from localvision.services import outbox as mail_jobs
+from localvision.services import outbox
 
 _PENDING = "outbox_message_ids"
 
@@ -78,7 +78,7 @@ def sender_domain() -> str:
 def _send_after_commit(session: Session) -> None:
     message_ids = session.info.pop(_PENDING, None)
     if message_ids:
-        mail_jobs.queue_sending(message_ids)
+        outbox.queue_sending(message_ids)
 
 
 def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:

@@ -150,7 +150,7 @@ def _indicator_figures(project_id: int, agreed_decisions: int,
     of the project see them, and as outsiders do (the money of disclosed decisions only)."""
     project = db.session.get(Project, project_id)
     progress_by_indicator = indicator_progress(project)
-    statuses = Counter(summary.progress.status for summary in progress_by_indicator)
+    statuses = Counter(entry.progress.status for entry in progress_by_indicator)
     # The agreed decisions aimed at each indicator, and their funding, are running totals.
     aimed = {row.indicator_id: row for row in db.session.execute(
         select(IndicatorTotal.indicator_id, IndicatorTotal.decisions, IndicatorTotal.amount,
@@ -164,12 +164,12 @@ def _indicator_figures(project_id: int, agreed_decisions: int,
             "linked_decisions": linked_decisions,
             "linked_decision_share": contribution.share(linked_decisions, agreed_decisions),
             "aimed_at": [
-                {"id": summary.indicator.id, "name": summary.indicator.name,
-                 "status": summary.progress.status.name.lower(),
-                 "decisions": aimed[summary.indicator.id].decisions if summary.indicator.id in aimed else 0,
-                 "amount": money(getattr(aimed[summary.indicator.id], funding) if summary.indicator.id in aimed
+                {"id": entry.indicator.id, "name": entry.indicator.name,
+                 "status": entry.progress.status.name.lower(),
+                 "decisions": aimed[entry.indicator.id].decisions if entry.indicator.id in aimed else 0,
+                 "amount": money(getattr(aimed[entry.indicator.id], funding) if entry.indicator.id in aimed
                                  else None)}
-                for summary in progress_by_indicator
+                for entry in progress_by_indicator
             ],
         }
 

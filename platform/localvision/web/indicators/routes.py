@@ -58,7 +58,7 @@ def index(slug: str):
     context = project_context(slug, Access.VIEWER)
     tolerance_form = ToleranceForm(tolerance=context.project.indicator_tolerance_percent)
     return render_template("indicators/index.html", context=context, project=context.project,
-                           summaries=indicator_progress(context.project), tolerance_form=tolerance_form)
+                           entries=indicator_progress(context.project), tolerance_form=tolerance_form)
 
 
 @blueprint.route("/tolerance", methods=["POST"])
@@ -76,7 +76,7 @@ def tolerance(slug: str):
                   "success")
             return redirect(url_for("indicators.index", slug=slug))
     return render_template("indicators/index.html", context=context, project=context.project,
-                           summaries=indicator_progress(context.project), tolerance_form=form), 400
+                           entries=indicator_progress(context.project), tolerance_form=form), 400
 
 
 def _owner_choices(context: ProjectContext) -> list[tuple[int, str]]:

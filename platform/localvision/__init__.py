@@ -94,8 +94,6 @@ def _register_extensions(app: Flask) -> None:
         "RATELIMIT_STORAGE_URI", redis_connection.limiter_storage_uri(app.config["REDIS_URL"])
     )
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2})
-    # Sign-in stays open if Redis is down: a lost counter is better than a locked door.
-    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
 
     login_manager.init_app(app)

@@ -61,8 +61,7 @@ def test_readyz_reports_database_and_redis_uncached(client, redis):
 
 
 def test_readyz_says_when_redis_is_down_and_healthz_stays_alive(app, tmp_path):
-    broken = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_STORAGE_URI": "memory://"},
-                        instance_path=tmp_path)
+    broken = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0"}, instance_path=tmp_path)
     ready = broken.test_client().get("/readyz")
     alive = broken.test_client().get("/healthz")
     with broken.app_context():

@@ -26,7 +26,6 @@ from localvision.jobs.schedule import NIGHTLY_RECOMPUTE, SWEEP_INTERVAL_SECONDS,
 from localvision.jobs.worker import build_worker
 from localvision.models import Project, ProjectPartner
 from localvision.models.summaries import ProjectSummary
-from localvision.redis_connection import limiter_storage_uri
 from localvision.schema import build_schema
 from localvision.summaries.recompute import recompute_all_summaries, sweep_stale_summaries
 from support import (
@@ -292,10 +291,8 @@ def test_a_worker_that_loses_redis_mid_job_carries_on_and_catches_up_when_it_ret
     redis_server = own_redis_server(tmp_path / "redis")
     redis_server.start()
     with separate_database("redis_outage", tmp_path) as database_url:
-        # Rate limits stay on the suite's Redis: the limiter is one for every app a test makes.
         app = create_app({**settings_for_tests(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url,
-                          "REDIS_URL": redis_server.url,
-                          "RATELIMIT_STORAGE_URI": limiter_storage_uri(TEST_REDIS_URL)}, instance_path=tmp_path)
+                          "REDIS_URL": redis_server.url}, instance_path=tmp_path)
         engine = create_engine(database_url)
         worker = None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "platform" / "localvision"
 
-INFRASTRUCTURE = {"config", "data_versions", "extensions", "job_queue", "links", "mail_transport", "schema",
+INFRASTRUCTURE = {"config", "data_versions", "extensions", "job_queue", "links", "mail_transport", "rate_limits", "schema",
                   "redis_connection", "sqlite", "termination"}
 COMPOSITION = {"", "cli", "demo"}  # "" is the package itself: the app factory
 LAYERS = {"domain": 0, "models": 1, **{name: 1 for name in INFRASTRUCTURE}, "permissions": 2, "queries": 3,

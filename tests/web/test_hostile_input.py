@@ -243,8 +243,7 @@ def test_a_refused_long_answer_is_not_echoed_back_whole(client_for, board):
 @pytest.fixture
 def without_database(app, tmp_path):
     unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=1"
-    broken = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": unreachable, "RATELIMIT_STORAGE_URI": "memory://"},
-                        instance_path=tmp_path)
+    broken = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": unreachable}, instance_path=tmp_path)
     yield broken
     with broken.app_context():
         db.engine.dispose()
@@ -306,7 +305,7 @@ def test_readyz_names_the_database_when_it_cannot_be_reached(without_database):
 
 @pytest.fixture
 def refusing_app(app, tmp_path):
-    refusing = create_app({**app.config, "RATELIMIT_STORAGE_URI": "memory://"}, instance_path=tmp_path)
+    refusing = create_app(dict(app.config), instance_path=tmp_path)
 
     @refusing.get("/refused")
     @refusing.get("/api/refused")

@@ -16,10 +16,9 @@ saving goes through an extension point its library documents:
 - A public page asks Flask-Login for the current user to decide whether it may be cached;
   a request carrying neither a signed-in session nor a remember-me cookie has no user to
   load (``http_caching``).
-- Flask-Limiter resolves default, application and blueprint limits before every request.
-  There are none: only views that take forms declare limits, so a request that only reads
-  has nothing to check, and a request filter tells the limiter so (``extensions.py``). Its
-  request hooks still run, as Flask-Limiter documents no way to leave them out.
+- Rate limits are counted by the views that declare them, for the methods that send forms
+  (``rate_limits.py``), not by request hooks that look for limits on every request: only
+  three forms have a limit, so every other request, and every GET, has nothing to count.
 """
 from __future__ import annotations
 

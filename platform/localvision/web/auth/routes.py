@@ -51,7 +51,7 @@ def _sign_in_limit() -> str:
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -102,7 +102,7 @@ def _token_page(response: Response) -> Response:
 
 
 @blueprint.route("/password-reset", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit)
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():

@@ -85,7 +85,7 @@ def _public_rate_limit() -> str:
 
 
 @blueprint.route("/tell-us", methods=["GET", "POST"])
-@limiter.limit(_public_rate_limit, methods=["POST"])
+@limiter.limit(_public_rate_limit)
 def public_form(slug: str):
     """Anyone at all, signed in or not, once the project's leads open the form."""
     context = project_context(slug, Access.VIEWER)

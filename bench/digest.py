@@ -34,6 +34,7 @@ from scratch_database import scratch_database  # noqa: E402
 from localvision import create_app  # noqa: E402
 from localvision.extensions import db  # noqa: E402
 from localvision.job_queue import enqueue, get_queue  # noqa: E402
+from localvision.domain.markdown_text import render_markdown  # noqa: E402
 from localvision.schema import build_schema  # noqa: E402
 from localvision.services.digests import send_digests  # noqa: E402
 
@@ -46,6 +47,9 @@ DAILY_SHARE = 0.2
 OPEN_DECISIONS_PER_PROJECT = 6
 EVENTS_PER_PROJECT_PER_WEEK = 80
 OPEN_ACTIONS_PER_PROJECT = 10
+# COPY bypasses the model, which renders a rationale when it is set.
+RATIONALE = "Confidential rationale"
+RATIONALE_HTML = render_markdown(RATIONALE)
 DIGEST_NOTIFICATIONS_PER_PERSON = 1
 MONDAY_MORNING = datetime(2026, 11, 30, 7, 30, tzinfo=timezone.utc)
 WEEK_START = datetime(2026, 11, 23, 0, 0, tzinfo=timezone.utc)
@@ -112,7 +116,7 @@ def build(connection) -> None:
         for number in range(OPEN_DECISIONS_PER_PROJECT):
             decision_id += 1
             proposer = members[project][number % len(members[project])]
-            decision_rows.append((decision_id, project, f"Fund outreach worker {number}", "Confidential rationale",
+            decision_rows.append((decision_id, project, f"Fund outreach worker {number}", RATIONALE, RATIONALE_HTML,
                                   "grant", proposer, organisation_of(proposer) if home[proposer] == project else orgs[0],
                                   date(2026, 11, 20), date(2026, 12, 11), "open", "consensus"))
             counted += [(decision_id, org) for org in orgs]
@@ -121,7 +125,7 @@ def build(connection) -> None:
             owner = members[project][number % len(members[project])]
             actions.append((decision_id, f"Follow-up {number}", owner, date(2026, 11, 25) + timedelta(days=number),
                             "open", owner))
-    copy_rows(connection, "decisions", ["id", "project_id", "title", "rationale", "category", "proposer_id",
+    copy_rows(connection, "decisions", ["id", "project_id", "title", "rationale", "rationale_html", "category", "proposer_id",
                                         "proposing_organisation_id", "opens_on", "closes_on", "status", "decision_rule"],
               decision_rows)
     copy_rows(connection, "decision_counted_partners", ["decision_id", "organisation_id"], counted)

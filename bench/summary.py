@@ -101,11 +101,11 @@ def fill_project(connection, project_id: int, organisation_ids: list[int], user_
         closed_at = None if status == DecisionStatus.OPEN else datetime.combine(opens + timedelta(days=21),
                                                                                 datetime.min.time(), timezone.utc)
         proposer_org = rng.choice(organisation_ids)
-        decision_rows.append((first + number, project_id, f"Decision {number}", "", "pooled_budget", user_of[proposer_org],
+        decision_rows.append((first + number, project_id, f"Decision {number}", "", "", "pooled_budget", user_of[proposer_org],
                               proposer_org, opens, opens + timedelta(days=21), status.value,
                               "t" if rng.random() < 0.1 else "f", closed_at, "consensus"))
         closed[first + number] = closed_at
-    copy_rows(connection, "decisions", ["id", "project_id", "title", "rationale", "category", "proposer_id",
+    copy_rows(connection, "decisions", ["id", "project_id", "title", "rationale", "rationale_html", "category", "proposer_id",
                                         "proposing_organisation_id", "opens_on", "closes_on", "status",
                                         "is_commercially_sensitive", "closed_at", "decision_rule"], decision_rows)
     kinds = list(ContributionKind)

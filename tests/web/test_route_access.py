@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import factories
-from localvision.domain.vocabulary import DecisionStatus, Sector
+from localvision.domain.vocabulary import DecisionStatus, NotificationKind, Sector
 from localvision.extensions import db
 from localvision.models import (
     Barrier,
@@ -30,6 +30,7 @@ from localvision.permissions.policy import context_for
 from localvision.services import mail
 from localvision.services.health_checks import compute_health_check_results
 from localvision.services.invitations import invite_by_administrator, invite_organisation
+from localvision.services.notifications import Tidings, notify
 from support import token_mailed_to
 
 ROLES = ("anonymous", "outsider", "member", "lead", "admin")
@@ -49,6 +50,8 @@ COMMENT_AUTHOR = "comment author"  # the person of the project who wrote the com
 ORGANISATION_ADMIN = "organisation admin"
 # People of the project who administer the person's own organisation (here: the member).
 PERSONS_ORGANISATION_ADMIN = "person's organisation admin in the project"
+# The person the notification is for (here: the member); to anyone else it does not exist.
+NOTIFIED_PERSON = "notified person"
 # The confirmed people of the invited organisation (here: the outsider's).
 INVITED_ORGANISATION = "invited organisation"
 # Whoever holds the link may create the account at its address; a signed-in account at
@@ -149,6 +152,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "your_work.index": (SIGNED_IN, "GET"),
     "notifications.index": (SIGNED_IN, "GET"),
     "notifications.mark_all_read": (SIGNED_IN, "POST"),
+    "notifications.follow": (NOTIFIED_PERSON, "GET"),
     "notifications.preferences": (SIGNED_IN, "GET"),
     # Works without signing in, but only with a link signed by the service: a made-up one is 404.
     "notifications.unsubscribe": (NOBODY_WITHOUT_A_LINK, "GET"),
@@ -235,6 +239,8 @@ def expected_outcome(kind: str, role: str, published: bool) -> str:
         return ALLOWED if role == "admin" else FORBIDDEN
     if kind == ORGANISATION_ADMIN:
         return ALLOWED if role in ("member", "admin") else NOT_FOUND
+    if kind == NOTIFIED_PERSON:
+        return ALLOWED if role == "member" else NOT_FOUND
     if kind == INVITED_ORGANISATION:
         return ALLOWED if role == "outsider" else NOT_FOUND
     can_see = published or role in ("member", "lead", "admin")
@@ -267,6 +273,7 @@ class World:
     published: object
     invitation_token: str
     outbox_message_id: int
+    notification_id: int
     pending_person: object
     domain: object
 
@@ -317,9 +324,12 @@ def world(session: Session, app) -> World:
     # Releases the session's savepoint: the requests below reuse this session.
     held = mail.queue_message(to="reader@example.org", template="password_reset", kind="account.password_reset",
                               context={"name": "Invitee", "link": "https://lv.example/r/x", "hours": 1})
+    [told] = notify([users["member"]], Tidings(NotificationKind.VISION_AGREED, "The vision is agreed",
+                                                f"/projects/{private.slug}", "VisionVersion", None, private,
+                                                "vision_agreed"), dedupe_key="route-access")
     session.commit()
     return World(users=users, private=private, published=published, invitation_token=token_mailed_to("invitee@example.org"),
-                 outbox_message_id=held.id, pending_person=pending_person, domain=domain)
+                 outbox_message_id=held.id, notification_id=told.id, pending_person=pending_person, domain=domain)
 
 
 def url_arguments(project, world: World) -> dict:
@@ -339,6 +349,7 @@ def url_arguments(project, world: World) -> dict:
         "membership_id": next(m.id for m in project.memberships if m.user_id == world.users["member"].id),
         "job_id": "no-such-job",
         "message_id": world.outbox_message_id,
+        "notification_id": world.notification_id,
         "token": world.invitation_token,
         "filename": "images/favicon.svg",
         "number": 1,

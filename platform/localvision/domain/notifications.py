@@ -20,6 +20,13 @@ DEFAULT_DIGEST_FREQUENCY = DigestFrequency.WEEKLY
 # the email for these kinds, so the fan-out never emails them and they have no preference.
 EMAILED_BY_THEIR_SERVICE = frozenset({NotificationKind.INVITED, NotificationKind.ORGANISATION_INVITED})
 
+# These ask an organisation for its position on a decision: once the organisation has
+# one, whoever recorded it, each of them is done for all its people.
+ANSWERED_BY_A_POSITION = frozenset({
+    NotificationKind.DECISION_AWAITS, NotificationKind.DECISION_AMENDED, NotificationKind.DECISION_REOPENED,
+    NotificationKind.DECISION_DATE_MOVED, NotificationKind.DECISION_REMINDER,
+})
+
 # Unsubscribe tokens name a kind, or this word for the digest email itself.
 DIGEST = "digest"
 

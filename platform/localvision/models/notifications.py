@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
 from localvision.models.base import Base, UtcDateTime, created_at_column, enum_column
@@ -46,6 +46,8 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"))
     digested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Whether what it asked for is done, worked out when read (queries/notifications.py).
+    is_done: Mapped[bool | None] = query_expression()
 
     user: Mapped["User"] = relationship()
     project: Mapped["Project | None"] = relationship()

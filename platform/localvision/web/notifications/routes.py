@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from localvision.domain.refusals import Refused
 from localvision.domain.vocabulary import Delivery, DigestFrequency
 from localvision.extensions import csrf
-from localvision.queries.notifications import choices_of, digest_frequency_of, notifications_page
+from localvision.queries.notifications import choices_of, digest_frequency_of, notification_of, notifications_page
 from localvision.services import notifications
 from localvision.web.input_bounds import PAGE_MAX, query_number
 from localvision.web.notifications import blueprint
@@ -18,11 +18,21 @@ PAGE_SIZE = 20
 @blueprint.route("/notifications")
 @login_required
 def index():
+    """What is new stays new until the person follows it or marks all as read: being
+    listed is not being read."""
     page = notifications_page(current_user, query_number("page", 1, PAGE_MAX), PAGE_SIZE)
-    fresh = {n.id for n in page.items if n.read_at is None}
-    # Shown now, so read: the page still marks them new this once.
-    notifications.mark_read(current_user, fresh)
-    return render_template("notifications/index.html", page=page, fresh=fresh)
+    return render_template("notifications/index.html", page=page)
+
+
+@blueprint.route("/notifications/<int:notification_id>")
+@login_required
+def follow(notification_id: int):
+    """Following a notification's link reads it, then leads to what it is about."""
+    notification = notification_of(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    notifications.mark_read(current_user, [notification.id])
+    return redirect(notification.link)
 
 
 @blueprint.route("/notifications/read-all", methods=["POST"])

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from localvision.domain.vocabulary import Delivery, DigestFrequency, NotificationKind
-from localvision.models import Notification, NotificationPreference
+from localvision.domain.vocabulary import DecisionStance, Delivery, DigestFrequency, NotificationKind
+from localvision.models import Decision, Notification, NotificationPreference
 from localvision.permissions import policy
 from localvision.queries.notifications import choices_of, digest_frequency_of, unread_count
 from localvision.services import decisions, notification_events, notifications
@@ -39,13 +39,49 @@ def test_the_header_counts_unread_notifications_and_the_page_lists_them_newest_f
     page = client.get("/notifications").get_data(as_text=True)
     assert page.index("Fund a street pastor") < page.index("Fund a night bus")
     assert page.count(">New</strong>") == 2
-    assert f'href="/projects/{plymouth.project.slug}/decisions/' in page
-    # Seen now: the next page shows none as new and the header no count.
+    # Listed is not read: they stay new until followed, or marked read.
     again = client.get("/notifications").get_data(as_text=True)
-    assert ">New</strong>" not in again and unread_in_header(again) == 0
+    assert again.count(">New</strong>") == 2 and unread_in_header(again) == 2
     assert "Notifications" in again
     # Nobody else's notifications are listed to anyone.
     assert "Fund a night bus" not in client_for(plymouth.outsider).get("/notifications").get_data(as_text=True)
+
+
+def test_following_a_notification_reads_it_and_leads_to_what_it_is_about(client_for, session, plymouth):
+    propose(plymouth, "Fund a night bus")
+    propose(plymouth, "Fund a street pastor")
+    notification_events.fan_out()
+    client = client_for(plymouth.officer)
+    page = client.get("/notifications").get_data(as_text=True)
+    [follow] = re.findall(r'href="(/notifications/\d+)">[^<]*Fund a night bus', page)
+
+    response = client.get(follow)
+    decision = session.scalar(select(Decision).where(Decision.title == "Fund a night bus"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/projects/{plymouth.project.slug}/decisions/{decision.id}"
+    after = client.get("/notifications").get_data(as_text=True)
+    assert after.count(">New</strong>") == 1 and unread_in_header(after) == 1
+    # Someone else's notification is not there to follow, and stays unread.
+    assert client_for(plymouth.nurse).get(follow).status_code == 404
+    assert client_for(plymouth.nurse).get("/notifications/999999").status_code == 404
+
+
+def test_a_decision_awaiting_an_organisation_is_done_for_all_its_people_once_its_position_is_recorded(
+        client_for, session, plymouth):
+    propose(plymouth, "Fund a night bus")
+    notification_events.fan_out()
+    decision = session.scalar(select(Decision).where(Decision.title == "Fund a night bus"))
+    # Ann records the NHS trust's position: Tom, of the same trust, has nothing left to do.
+    decisions.record_position(policy.context_for(plymouth.nhs_director, plymouth.project), decision,
+                              DecisionStance.SUPPORT, "")
+
+    page = client_for(plymouth.nurse).get("/notifications").get_data(as_text=True)
+    assert "Done: your organisation's position is recorded" in page
+    assert ">New</strong>" not in page and unread_in_header(page) == 0
+    assert unread_count(plymouth.nurse) == 0
+    # The police have not answered: theirs still awaits.
+    police = client_for(plymouth.officer).get("/notifications").get_data(as_text=True)
+    assert "Done:" not in police and police.count(">New</strong>") == 1 and unread_count(plymouth.officer) == 1
 
 
 def test_mark_all_as_read_is_a_button_that_clears_the_count(client_for, session, plymouth):
@@ -68,7 +104,7 @@ def test_the_notifications_page_is_paginated(client_for, session, plymouth):
     assert "/notifications?page=2" in first
     second = client.get("/notifications?page=2").get_data(as_text=True)
     assert "Decision number 0" in second and "Decision number 22" not in second
-    assert unread_count(plymouth.officer) == 0
+    assert unread_count(plymouth.officer) == 23
 
 
 def test_preferences_show_the_defaults_and_save_a_persons_choices(client_for, session, plymouth):

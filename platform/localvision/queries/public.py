@@ -63,15 +63,20 @@ def _searched_texts() -> tuple[tuple[ColumnElement[str], ...], ...]:
 ENGLISH = literal_column("'english'::regconfig")
 
 
+def _weighted(text: ColumnElement[str], weight: str) -> ColumnElement:
+    # setweight takes a "char", which a bound parameter (sent as VARCHAR) is not.
+    return func.setweight(func.to_tsvector(ENGLISH, text), literal_column(f"'{weight}'"))
+
+
 def _full_text_search(query: Select, words: str) -> tuple[Select, ColumnElement]:
     """PostgreSQL: every word, stemmed in English ("drinking" finds "drink"), ranked by
     where it was found: ts_rank weighs the title (A) over the rest of the project's own
     words (B) over its vision (C)."""
     title, about, vision = _searched_texts()
     document = (
-        func.setweight(func.to_tsvector(ENGLISH, title[0]), "A")
-        .op("||")(func.setweight(func.to_tsvector(ENGLISH, func.concat_ws(" ", *about)), "B"))
-        .op("||")(func.setweight(func.to_tsvector(ENGLISH, func.coalesce(vision[0], "")), "C"))
+        _weighted(title[0], "A")
+        .op("||")(_weighted(func.concat_ws(" ", *about), "B"))
+        .op("||")(_weighted(func.coalesce(vision[0], ""), "C"))
     )
     asked = func.plainto_tsquery(ENGLISH, words)
     return query.where(document.op("@@")(asked)), func.ts_rank(document, asked)

@@ -180,3 +180,9 @@ def test_merton_and_plymouth_have_barrier_and_learning_logs_labelled_as_demonstr
     learned = client_for(None).get("/projects/street-drinking-plymouth/learning").get_data(as_text=True)
     assert "Walk the night-time economy" in learned and "Taxi marshals help" not in learned
     assert session.scalar(select(func.count(LearningEntry.id)).where(LearningEntry.project_id == merton.id)) == 2
+
+
+def test_searching_for_alcohol_finds_plymouths_street_drinking_partnership(app, client, session):
+    load_demo()
+    page = client.get("/projects?q=alcohol").get_data(as_text=True)
+    assert "1 project matches your search" in page and PROJECTS[0].title in page

@@ -6,7 +6,8 @@ import factories
 from localvision.domain.vocabulary import HealthStatement, Sector
 from localvision.models import HealthCheckRound
 from localvision.queries.health_checks import METHOD
-from localvision.services.health_checks import compute_health_check_results
+from localvision.permissions import policy
+from localvision.services.health_checks import compute_health_check_results, set_round_publication
 from support import day_month_year
 
 
@@ -104,3 +105,27 @@ def test_the_page_asks_again_while_results_are_computed_and_reloads_once_they_ar
     assert 'hx-trigger="load delay:3s"' in waiting.get_data(as_text=True) and "<html" not in waiting.get_data(as_text=True)
     compute_health_check_results(made.id)
     assert client.get(url, headers={"HX-Request": "true"}).headers["HX-Refresh"] == "true"
+
+
+def test_the_public_project_page_links_to_the_newest_published_results(client, session):
+    lead = factories.user()
+    project = factories.project(lead=lead, published=True)
+    rounds = {}
+    for title, opened_days_ago in (("Autumn 2026", 200), ("Spring 2027", 30), ("Summer 2027", 10)):
+        rounds[title] = factories.health_check_round(project, lead, title=title, opens_in_days=-opened_days_ago,
+                                                     closes_in_days=-opened_days_ago + 7)
+        factories.health_check_answer(rounds[title], lead)
+        rounds[title].closed_at = factories.datetime.now(factories.timezone.utc)
+    session.commit()
+    for health_check in rounds.values():
+        compute_health_check_results(health_check.id)
+    page = f"/projects/{project.slug}"
+    assert "How the partnership is working" not in client.get(page).get_data(as_text=True)
+
+    for title in ("Autumn 2026", "Spring 2027"):
+        set_round_publication(policy.context_for(lead, project), rounds[title], True)
+    shown = client.get(page).get_data(as_text=True)
+    assert "How the partnership is working" in shown
+    assert f'href="{page}/health-check/{rounds["Spring 2027"].id}">Read the results of Spring 2027</a>' in shown
+    assert "Summer 2027" not in shown and "Autumn 2026" not in shown
+    assert f'href="{page}/health-check">every published health check</a>' in shown

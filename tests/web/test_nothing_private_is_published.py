@@ -287,6 +287,13 @@ def test_no_private_record_appears_anywhere_public(app, client_for, partnerships
     assert inspected >= len(public) + (2 if visitor == "outsider" else 0)
 
 
+def test_searches_find_no_private_project_and_no_draft_of_a_vision(client, partnerships):
+    for name in ("private project", "private summary", "private vision", "draft vision"):
+        words = SECRETS[name].replace(" ", "+")
+        assert "0 projects match your search" in client.get(f"/projects?q={words}").get_data(as_text=True), name
+        assert client.get(f"/api/v1/projects?q={words}").get_json()["meta"]["total"] == 0, name
+
+
 def test_people_of_the_project_do_see_it(client_for, partnerships):
     """The secrets above are real words on real pages: their absence is not a typo."""
     member = partnerships["private"].memberships[0].user

@@ -1,10 +1,17 @@
 """The public directory of published projects: search, filters, pages, shareable links."""
+import re
+from functools import partial
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from sqlalchemy import select
+
 import factories
-from localvision.domain.vocabulary import Phase, Sector
+from localvision.domain.vocabulary import PartnerStatus, Phase, Sector, Stance
+from localvision.extensions import db
+from localvision.models import ProjectPartner
+from localvision.queries.vision import agreed_vision, agreed_vision_text
 from localvision.web.public.routes import DIRECTORY_PAGE_SIZE
 
 
@@ -101,3 +108,97 @@ def test_a_page_past_the_end_offers_the_first(client, partnerships):
     refused = client.get("/projects?page=notanumber")
     assert refused.status_code == 400
     assert "The page in the address must be a whole number from 1 to 10,000" in refused.get_data(as_text=True)
+
+
+def found_in_order(client, words: str, projects: dict) -> list[str]:
+    page = client.get(f"/projects?q={words}").get_data(as_text=True)
+    by_title = {project.title: key for key, project in projects.items()}
+    return [by_title[title] for title in sorted((t for t in by_title if t in page), key=page.index)]
+
+
+def agreed(project, text: str, *people):
+    version = factories.vision_version(project, people[0], text=text)
+    for person in people:
+        factories.vision_position(version, person)
+    return version
+
+
+def test_search_finds_the_agreed_vision_and_ranks_the_title_first_then_summary_and_theme(client, session):
+    lead, doctor = factories.council_and_trust()
+    project = partial(factories.two_partner_project, lead, doctor, theme="Night-time safety")
+    in_vision = project(title="Safer nights", place="Bath")
+    agreed(in_vision, "Fewer people hurt by alcohol in our parks.", lead, doctor)
+    projects = {
+        "title": project(title="Alcohol harm at night", place="York"),
+        "summary": project(title="Calmer evenings", place="Leeds", summary="Less alcohol in the parks"),
+        "theme": project(title="Night-time economy", place="Derby", theme="Alcohol and safety"),
+        "vision": in_vision,
+        "elsewhere": project(title="Food networks", place="Ayr"),
+    }
+    session.commit()
+    found = found_in_order(client, "alcohol", projects)
+    assert found[0] == "title" and set(found[1:3]) == {"summary", "theme"} and found[3:] == ["vision"]
+    assert found_in_order(client, "parks+alcohol", projects) == ["summary", "vision"]
+
+
+def test_only_the_wording_partners_agree_now_is_searched(client, session):
+    lead, doctor = factories.council_and_trust()
+    later_draft = factories.two_partner_project(lead, doctor, title="Agreed then redrafted")
+    agreed(later_draft, "A city centre that is welcoming at night.", lead, doctor)
+    factories.vision_version(later_draft, doctor, text="A riverside that is quiet at night.")
+    objected = factories.two_partner_project(lead, doctor, title="Agreed then objected to")
+    factories.vision_position(agreed(objected, "Harbourside benches for everyone.", lead, doctor), doctor,
+                              Stance.OBJECT)
+    newcomer = factories.two_partner_project(lead, doctor, title="Agreed before a partner joined")
+    agreed(newcomer, "Lighthouse walks for everyone.", lead, doctor)
+    newcomer.partners.append(ProjectPartner(organisation=factories.organisation("Harbour Street Outreach"),
+                                            status=PartnerStatus.ACCEPTED))
+    private = factories.two_partner_project(lead, doctor, title="Kept private", published=False,
+                                            summary="Orchard plans")
+    agreed(private, "Orchards across the city.", lead, doctor)
+    projects = {"redrafted": later_draft, "objected": objected, "newcomer": newcomer, "private": private}
+    session.commit()
+    assert found_in_order(client, "welcoming", projects) == ["redrafted"]
+    for words in ("riverside", "harbourside", "lighthouse", "orchard", "orchards", "kept+private"):
+        assert found_in_order(client, words, projects) == [], words
+        assert client.get(f"/api/v1/projects?q={words}").get_json()["meta"]["total"] == 0, words
+
+
+def agreed_texts(project) -> tuple[str | None, str | None]:
+    """The agreed vision's wording as the search reads it, and as the project page shows it."""
+    shown = agreed_vision(project)
+    return db.session.scalar(select(agreed_vision_text(project.id))), shown.version.text if shown else None
+
+
+def test_the_search_reads_the_agreed_vision_the_project_page_shows(session):
+    lead, doctor = factories.council_and_trust()
+    project = factories.two_partner_project(lead, doctor)
+    assert agreed_texts(project) == (None, None)
+    first = agreed(project, "First wording.", lead, doctor)
+    assert agreed_texts(project) == ("First wording.", "First wording.")
+    second = factories.vision_version(project, lead, text="Second wording.")
+    factories.vision_position(second, lead)
+    assert agreed_texts(project) == ("First wording.", "First wording.")
+    factories.vision_position(second, doctor, Stance.ENDORSE_WITH_RESERVATIONS)
+    assert agreed_texts(project) == ("Second wording.", "Second wording.")
+    factories.vision_position(second, doctor, Stance.OBJECT)
+    assert agreed_texts(project) == ("First wording.", "First wording.")
+    factories.vision_position(first, lead, Stance.OBJECT)
+    assert agreed_texts(project) == (None, None)
+
+
+def test_postgresql_finds_other_forms_of_a_word(client, session):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite finds a word only as part of another")
+    lead, doctor = factories.council_and_trust()
+    project = factories.two_partner_project(lead, doctor, title="Reducing late-night street drinking")
+    session.commit()
+    assert found_in_order(client, "drinks", {"drinking": project}) == ["drinking"]
+
+
+def test_the_header_has_one_link_to_the_projects_and_it_says_so(client, partnerships):
+    header = client.get("/").get_data(as_text=True).split("</header>")[0]
+    links = re.findall(r'<a class="govuk-service-navigation__link" href="([^"]*)"[^>]*>\s*([^<]*?)\s*</a>', header)
+    assert links == [("/projects", "Projects"), ("/sign-in", "Sign in")]
+    directory = client.get("/projects").get_data(as_text=True).split("</header>")[0]
+    assert 'href="/projects" aria-current="true"' in directory

@@ -116,8 +116,8 @@ PROJECTS = [
         theme="Street drinking, health and safety",
         summary=(
             "Health, public health, the city council, voluntary and third sector organisations, "
-            "the police and the university working together to reduce late-night street drinking: "
-            "to improve drinkers' health, cut demand on A&E and cut street-cleaning costs. "
+            "the police and the university working together to reduce late-night street drinking "
+            "and the harm alcohol does: to improve drinkers' health, cut demand on A&E and cut street-cleaning costs. "
             "The partnership decides jointly where funding is invested."
         ),
         phase=Phase.DELIVER,

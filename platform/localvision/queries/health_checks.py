@@ -14,7 +14,15 @@ from sqlalchemy import func, select
 from localvision.domain import health_checks as rules
 from localvision.domain.vocabulary import HealthStatement, Sector
 from localvision.extensions import db
-from localvision.models import HealthCheckAnswer, HealthCheckRespondent, HealthCheckRound, Organisation, Project, User
+from localvision.models import (
+    HealthCheckAnswer,
+    HealthCheckRespondent,
+    HealthCheckResult,
+    HealthCheckRound,
+    Organisation,
+    Project,
+    User,
+)
 from localvision.permissions.policy import ProjectContext, may_see_health_check_results
 
 STATEMENTS = [statement.value for statement in HealthStatement]
@@ -75,6 +83,18 @@ def published_rounds(project: Project) -> list[HealthCheckRound]:
     """Closed rounds whose results a lead has published, newest first (the project itself
     must be published for anyone outside to reach them)."""
     return [item for item in rounds_of(project) if item.is_closed and item.is_published and item.result is not None]
+
+
+def latest_published_round(project: Project) -> HealthCheckRound | None:
+    """The newest of ``published_rounds``, in one query: what the project's page links to."""
+    return db.session.scalar(
+        select(HealthCheckRound)
+        .where(HealthCheckRound.project_id == project.id, HealthCheckRound.closed_at.is_not(None),
+               HealthCheckRound.is_published.is_(True),
+               select(HealthCheckResult.round_id).where(HealthCheckResult.round_id == HealthCheckRound.id).exists())
+        .order_by(HealthCheckRound.opens_on.desc(), HealthCheckRound.id.desc())
+        .limit(1)
+    )
 
 
 def previous_round(health_check: HealthCheckRound) -> HealthCheckRound | None:

@@ -16,12 +16,13 @@ from localvision.domain.barriers import BarrierFigures
 from localvision.domain.refusals import NotPermitted
 from localvision.domain.vocabulary import DecisionStatus, Sector
 from localvision.extensions import db
-from localvision.models import Decision, Project, ProjectPartner
+from localvision.models import Decision, HealthCheckRound, Project, ProjectPartner
 from localvision.models.summaries import DecisionTotal
 from localvision.permissions import policy
 from localvision.permissions.policy import ProjectContext
 from localvision.queries import barriers as barrier_queries
 from localvision.queries.contribution_figures import ContributionFigures, contribution_figures
+from localvision.queries.health_checks import latest_published_round
 from localvision.queries.indicators import IndicatorProgress, indicator_progress
 from localvision.queries.partners import partners_by_sector
 from localvision.queries.public import (
@@ -76,6 +77,7 @@ class ProjectOverview:
     licence: dict[str, str]
     barriers: BarrierFigures
     published_lessons: int
+    published_health_check: HealthCheckRound | None
 
 
 def decisions_in_brief(project: Project, latest: int = LATEST_DECISIONS_SHOWN) -> DecisionsInBrief:
@@ -146,4 +148,5 @@ def project_overview(context: ProjectContext) -> ProjectOverview:
         licence=open_data_licence(),
         barriers=barrier_queries.figures(project, date.today()),
         published_lessons=db.session.scalar(select(func.count()).select_from(published_lessons(project).subquery())),
+        published_health_check=latest_published_round(project),
     )

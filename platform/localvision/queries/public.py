@@ -5,10 +5,12 @@ module, so a private project cannot leak through one of them by a forgotten filt
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,8 +30,7 @@ from localvision.models import (
     ProjectSummary,
 )
 from localvision.permissions.policy import decision_details_readable
-
-SEARCHED_COLUMNS = (Project.title, Project.place, Project.theme, Project.summary)
+from localvision.queries.vision import agreed_vision_text
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,58 @@ def open_data_licence() -> dict[str, str]:
     return {"name": current_app.config["OPEN_DATA_LICENCE_NAME"], "url": current_app.config["OPEN_DATA_LICENCE_URL"]}
 
 
+def _searched_texts() -> tuple[tuple[ColumnElement[str], ...], ...]:
+    """What the directory searches, best match first: the title; what the project is
+    about and where; the wording of its agreed vision. Never a draft of the vision."""
+    return ((Project.title,), (Project.summary, Project.theme, Project.place), (agreed_vision_text(Project.id),))
+
+
+ENGLISH = literal_column("'english'::regconfig")
+
+
+def _weighted(text: ColumnElement[str], weight: str) -> ColumnElement:
+    # setweight takes a "char", which a bound parameter (sent as VARCHAR) is not.
+    return func.setweight(func.to_tsvector(ENGLISH, text), literal_column(f"'{weight}'"))
+
+
+def _full_text_search(query: Select, words: str) -> tuple[Select, ColumnElement]:
+    """PostgreSQL: every word, stemmed in English ("drinking" finds "drink"), ranked by
+    where it was found: ts_rank weighs the title (A) over the rest of the project's own
+    words (B) over its vision (C)."""
+    title, about, vision = _searched_texts()
+    document = (
+        _weighted(title[0], "A")
+        .op("||")(_weighted(func.concat_ws(" ", *about), "B"))
+        .op("||")(_weighted(func.coalesce(vision[0], ""), "C"))
+    )
+    asked = func.plainto_tsquery(ENGLISH, words)
+    return query.where(document.op("@@")(asked)), func.ts_rank(document, asked)
+
+
+def _word_search(query: Select, terms: tuple[str, ...]) -> tuple[Select, ColumnElement]:
+    """Elsewhere (SQLite): every word found as part of a text, case aside (wildcards in it
+    escaped), scored by the best place each word was found."""
+    tiers = _searched_texts()
+    scores = []
+    for term in terms:
+        found = [or_(*(func.lower(text).contains(term, autoescape=True) for text in tier)) for tier in tiers]
+        query = query.where(or_(*found))
+        scores.append(case((found[0], 4), (found[1], 2), else_=1))
+    return query, reduce(operator.add, scores)
+
+
 def published_projects(filters: ProjectFilters = ProjectFilters()) -> Select[tuple[Project]]:
-    """Published projects matching the filters, in a stable order (place, then title)."""
+    """Published projects matching the filters: those matching the words best first, then
+    in a stable order (place, then title)."""
     query = select(Project).where(Project.is_published.is_(True))
-    # Every word must appear somewhere: "food cornwall" finds Cornwall's food project.
-    for term in filters.search_terms:
-        query = query.where(or_(*(func.lower(column).contains(term, autoescape=True) for column in SEARCHED_COLUMNS)))
+    ranking: tuple[ColumnElement, ...] = ()
+    # Every word must be found: "food cornwall" finds Cornwall's food project.
+    if filters.search_terms:
+        if db.session.get_bind().dialect.name == "postgresql":
+            query, rank = _full_text_search(query, filters.words)
+        else:
+            query, rank = _word_search(query, filters.search_terms)
+        ranking = (rank.desc(),)
     if filters.sectors:
         query = query.where(
             select(ProjectPartner.id)
@@ -71,7 +118,7 @@ def published_projects(filters: ProjectFilters = ProjectFilters()) -> Select[tup
         query = query.where(Project.phase.in_(filters.phases))
     if filters.place:
         query = query.where(func.lower(Project.place) == filters.place.lower())
-    return query.order_by(Project.place, Project.title, Project.id)
+    return query.order_by(*ranking, Project.place, Project.title, Project.id)
 
 
 def published_project_list() -> list[Project]:

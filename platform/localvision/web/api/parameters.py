@@ -73,7 +73,8 @@ class Paging(BaseModel):
 
 
 class ProjectQuery(Paging):
-    q: Words = Field("", description="Words that must each appear in the title, place, theme or summary")
+    q: Words = Field("", description="Words that must each appear in the title, summary, theme, place or "
+                                     "agreed vision; best matches first")
     sector: Annotated[list[Sector], BeforeValidator(_one_of(Sector))] = Field(
         [], description="Keep projects with a partner of one of these sectors")
     phase: Annotated[list[Phase], BeforeValidator(_one_of(Phase))] = Field(

@@ -31,7 +31,7 @@ class DirectorySearchForm(Form):
     q = StringField(
         "Search projects",
         widget=GovTextInput(),
-        description="Words from a project's title, place, theme or summary",
+        description="Words from a project's title, summary, theme, place or agreed vision",
         validators=[Length(max=200, message="Search words must be 200 characters or fewer")],
     )
     sector = KnownChoices("Sectors of partners", widget=GovCheckboxesInput(), choices=Sector.choices(),

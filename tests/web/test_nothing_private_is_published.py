@@ -148,11 +148,13 @@ def partnerships(session):
     decisions.close_decision(policy.context_for(lead, published), renewal, DecisionStatus.DEFERRED.value,
                              CONFIDENTIAL_REASON)
     notification_events.fan_out()
+    # Each notification the fan-out made, some naming the private decision.
+    notifications = session.scalars(select(Notification.id)).all()
     return {"published": published, "private": private, "outsider": outsider, "silent funder": silent_funder,
             "decisions": [grant.id, confidential.id, private_decision.id],
             "indicators": [indicator.id, private_indicator.id],
             "measurements": [public_measurement.id, private_measurement.id], "imports": [pending.id],
-            "messages": [held.id],
+            "messages": [held.id], "notifications": notifications,
             "comments": [comment.id], "rounds": [health_check.id for health_check in rounds],
             "barriers": [approved.id, raised_inside.id, awaiting.id, rejected.id, private_barrier.id],
             "lessons": [published_lesson.id, draft_lesson.id, private_lesson.id]}
@@ -166,7 +168,7 @@ def every_get_url(app, partnerships) -> list[str]:
               "invited_id": [1, 2, 3], "organisation_id": [1, 2, 3],
               "contribution_id": [1], "action_id": [1], "indicator_id": partnerships["indicators"],
               "measurement_id": partnerships["measurements"], "import_id": partnerships["imports"],
-              "message_id": partnerships["messages"],
+              "message_id": partnerships["messages"], "notification_id": partnerships["notifications"],
               "comment_id": partnerships["comments"], "round_id": partnerships["rounds"],
               "barrier_id": partnerships["barriers"], "entry_id": partnerships["lessons"]}
     urls = []
@@ -254,6 +256,8 @@ def unexpected_status(url: str, response, visitor: str, public: set[str], projec
         allowed = to_sign_in if visitor == "anonymous" else made_up_answer
     elif url.startswith("/admin"):
         allowed = to_sign_in if visitor == "anonymous" else status == 403
+    elif url.startswith("/notifications/"):  # other people's notifications are not found
+        allowed = to_sign_in if visitor == "anonymous" else status == 404
     else:  # the site's own pages: the outsider's own work, signing in, files, health
         allowed = status == 200 or to_sign_in or (visitor == "outsider" and url == "/sign-in" and status == 302)
     return None if allowed else f"{url}: {status} {location}".strip()

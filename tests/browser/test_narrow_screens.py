@@ -34,9 +34,10 @@ from support import token_mailed_to
 NARROW = {"width": 320, "height": 640}
 PLYMOUTH = "street-drinking-plymouth"
 
-# Routes that answer with data, not a page: nothing to reflow.
+# Routes that answer with data, or lead on to another page: nothing to reflow.
 NOT_PAGES = {"static", "main.healthz", "decisions.download", "open_data.contributions", "open_data.measurements",
-             "open_data.threesixtygiving", "health_checks.download", "open_data.barriers", "open_data.learning"}
+             "open_data.threesixtygiving", "health_checks.download", "open_data.barriers", "open_data.learning",
+             "notifications.follow"}
 # Who looks at a page: the lead of the Plymouth partnership unless said here. Public pages
 # are also seen by a visitor who is not signed in, as most readers of a published project are.
 SEEN_BY = {"admin.status": "admin", "admin.round_trip_result": "admin", "admin.organisations": "admin",

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
 from localvision.domain.actions import ACTION_NEEDED
 from localvision.domain.decisions import closing_date_problem
@@ -19,30 +19,26 @@ from localvision.domain.vocabulary import DecisionCategory
 from localvision.permissions.policy import ProjectContext
 from localvision.services.decisions import DecisionDetails
 from localvision.web.fields import DayMonthYearField
-from localvision.web.forms import Form, show_problem
-
-
-def _length(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+from localvision.web.forms import Form, at_most, show_problem
 
 
 class DecisionForm(Form):
     title = StringField(
         "Title", widget=GovTextInput(),
         description="What the partnership is deciding, for example: Fund a night-time street outreach worker for a year",
-        validators=[DataRequired(message="Enter a title"), _length(200, "Title")],
+        validators=[DataRequired(message="Enter a title"), at_most(200, "Title")],
     )
     rationale = TextAreaField(
         "Rationale", widget=GovTextArea(),
         description="Why, and what it should change for residents. You can use Markdown.",
-        validators=[DataRequired(message="Enter the rationale"), _length(20000, "Rationale")],
+        validators=[DataRequired(message="Enter the rationale"), at_most(20000, "Rationale")],
     )
     category = RadioField("Category", widget=GovRadioInput(), choices=DecisionCategory.choices(),
                           validators=[DataRequired(message="Choose a category")])
     recipient_name = StringField(
         "Recipient organisation (optional)", widget=GovTextInput(),
         description="For funding given to someone: the organisation that receives it",
-        validators=[Optional(), _length(200, "Recipient organisation")],
+        validators=[Optional(), at_most(200, "Recipient organisation")],
     )
     recipient_charity_number = StringField(
         "Recipient's charity number (optional)", widget=GovTextInput(),
@@ -76,7 +72,7 @@ class DecisionForm(Form):
 
 class ActionForm(Form):
     title = StringField("Action", widget=GovTextInput(), description="What needs doing, in a sentence",
-                        validators=[DataRequired(message=ACTION_NEEDED), _length(300, "Action")])
+                        validators=[DataRequired(message=ACTION_NEEDED), at_most(300, "Action")])
     owner_id = SelectField("Owner", widget=GovSelect(), coerce=int, description="Exactly one person owns each action",
                            validators=[DataRequired(message="Choose who owns the action")])
     due_on = DayMonthYearField("Due date", required_message="Enter the due date")

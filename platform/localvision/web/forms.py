@@ -6,7 +6,7 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from localvision.domain.passwords import password_problem
 from localvision.web.fields import ExactDecimalField
@@ -74,6 +74,11 @@ class Form(FlaskForm):
                 if isinstance(field.data, str):
                     field.data = shortened(field.data)
         return valid
+
+
+def at_most(limit: int, what: str) -> Length:
+    """A length limit that says what is too long and by how much it may be."""
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
 def show_problem(problem: str | None) -> None:

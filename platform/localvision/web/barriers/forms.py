@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Optional
 
 from localvision.domain.barriers import WHAT_NEEDED, WHERE_NEEDED, WHO_NEEDED
 from localvision.domain.vocabulary import BarrierStatus
@@ -16,11 +16,7 @@ from localvision.models import Indicator
 from localvision.models.barriers import ANSWER_MAX, EMAIL_MAX, NAME_MAX, WHAT_MAX, WHERE_MAX, WHO_MAX
 from localvision.services.barriers import BarrierDetails
 from localvision.web.decision_forms import ActionForm
-from localvision.web.forms import Form
-
-
-def _length(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+from localvision.web.forms import Form, at_most
 
 
 class BarrierForm(Form):
@@ -28,13 +24,13 @@ class BarrierForm(Form):
                          description="Describe the barrier as you meet it: what stops you, or the people you work with, "
                                      "from doing what would help",
                          validators=[DataRequired(message=WHAT_NEEDED),
-                                     _length(WHAT_MAX, "What gets in the way")])
+                                     at_most(WHAT_MAX, "What gets in the way")])
     location = StringField("Where does it get in the way?", widget=GovTextInput(),
                            description="A place, a service or a step of a process, like “hospital discharge on Fridays”",
-                           validators=[DataRequired(message=WHERE_NEEDED), _length(WHERE_MAX, "Where")])
+                           validators=[DataRequired(message=WHERE_NEEDED), at_most(WHERE_MAX, "Where")])
     who_affected = StringField("Who does it affect?", widget=GovTextInput(),
                                description="Residents, patients, carers, staff: whoever feels it",
-                               validators=[DataRequired(message=WHO_NEEDED), _length(WHO_MAX, "Who it affects")])
+                               validators=[DataRequired(message=WHO_NEEDED), at_most(WHO_MAX, "Who it affects")])
     indicator_id = SelectField("Outcome indicator it holds back (optional)", widget=GovSelect(), coerce=int,
                                validators=[Optional()])
     submit = SubmitField("Raise barrier", widget=GovSubmitInput())
@@ -51,10 +47,10 @@ class PublicBarrierForm(BarrierForm):
     """The same questions for anyone at all, with a name and address to answer them at,
     both optional, and a box people never see: whatever fills it is a robot."""
 
-    name = StringField("Your name (optional)", widget=GovTextInput(), validators=[_length(NAME_MAX, "Your name")])
+    name = StringField("Your name (optional)", widget=GovTextInput(), validators=[at_most(NAME_MAX, "Your name")])
     email = StringField("Your email address (optional)", widget=GovTextInput(),
                         description="Give it to hear each answer the partnership gives. It is never published.",
-                        validators=[Optional(), _length(EMAIL_MAX, "Your email address"),
+                        validators=[Optional(), at_most(EMAIL_MAX, "Your email address"),
                                     Email(message="Enter an email address in the right format, like name@example.org",
                                           check_deliverability=False)])
     website = StringField("Leave this box empty")
@@ -76,10 +72,10 @@ class TriageForm(Form):
                         validators=[DataRequired(message="Choose a status")])
     reason = TextAreaField("Why it will not be removed", widget=GovTextArea(),
                            description="Needed for “won't remove”. It is published with the barrier.",
-                           validators=[_length(ANSWER_MAX, "The reason")])
+                           validators=[at_most(ANSWER_MAX, "The reason")])
     answer = TextAreaField("Public answer", widget=GovTextArea(),
                            description="Published on the barrier's page and emailed to whoever raised it",
-                           validators=[_length(ANSWER_MAX, "The answer")])
+                           validators=[at_most(ANSWER_MAX, "The answer")])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def set_partners(self, partners) -> None:  # type: ignore[no-untyped-def]
